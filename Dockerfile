@@ -1,0 +1,15 @@
+# One image for web, worker and beat.
+FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/opt/venv \
+    PATH="/opt/venv/bin:$PATH" DJANGO_SETTINGS_MODULE=shopsocial.settings.production
+RUN pip install --no-cache-dir uv
+WORKDIR /app
+COPY pyproject.toml uv.lock .python-version ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY . .
+RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1rZXktbm90LXVzZWQtYXQtcnVuLXQ= \
+    python manage.py collectstatic --noinput
+RUN useradd --create-home shop && chown -R shop /app
+USER shop
+EXPOSE 8000
+CMD ["gunicorn", "shopsocial.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4"]

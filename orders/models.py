@@ -1,0 +1,111 @@
+"""Orders (public schema): each credited to the retailer whose storefront took it.
+
+Card data never reaches these tables: only the gateway's ids are kept.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", "Pending payment"
+        PAID = "paid", "Paid"
+        SHIPPED = "shipped", "Shipped"
+        CANCELED = "canceled", "Canceled"
+        REFUNDED = "refunded", "Refunded"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+
+    number = models.CharField(max_length=20, unique=True)
+    retailer = models.ForeignKey(
+        "retailers.Retailer", on_delete=models.PROTECT, related_name="orders"
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True
+    )
+    # Shopper contact
+    email = models.EmailField()
+    full_name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=30, blank=True)
+    # Shipping address
+    ship_line1 = models.CharField(max_length=120)
+    ship_line2 = models.CharField(max_length=120, blank=True)
+    ship_city = models.CharField(max_length=80)
+    ship_state = models.CharField(max_length=2)
+    ship_postal_code = models.CharField(max_length=10)
+    # Billing address (blank when same as shipping)
+    billing_same_as_shipping = models.BooleanField(default=True)
+    bill_line1 = models.CharField(max_length=120, blank=True)
+    bill_line2 = models.CharField(max_length=120, blank=True)
+    bill_city = models.CharField(max_length=80, blank=True)
+    bill_state = models.CharField(max_length=2, blank=True)
+    bill_postal_code = models.CharField(max_length=10, blank=True)
+    note = models.TextField(blank=True)
+    # Money
+    currency = models.CharField(max_length=3, default="USD")
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping = models.DecimalField(max_digits=12, decimal_places=2)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # Gateway references (never card data)
+    gateway = models.CharField(max_length=20, blank=True)
+    checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    payment_intent_id = models.CharField(max_length=255, blank=True)
+    # Fulfilment
+    carrier = models.CharField(max_length=40, blank=True)
+    tracking_number = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("view_customer_contact", "Can see customer contact data")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("storefront.Product", on_delete=models.PROTECT, related_name="+")
+    # As they were at purchase
+    sku = models.CharField(max_length=32)
+    name = models.CharField(max_length=120)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.name}"
+
+    @property
+    def line_total(self):
+        return self.unit_price * self.quantity
+
+
+class OrderEvent(models.Model):
+    """The order's history: who or what changed it, and when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    message = models.CharField(max_length=255, blank=True)
+    actor = models.CharField(max_length=120, help_text="user, gateway event id, or system")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.from_status} → {self.to_status}"

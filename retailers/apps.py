@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RetailersConfig(AppConfig):
+    name = "retailers"
+    verbose_name = "Retailers"

@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from shopsocial.urls_util import company_url
+
+
+def site(request: HttpRequest) -> dict:
+    tenant = getattr(request, "tenant", None)
+    retailer = tenant if tenant is not None and not tenant.is_company else None
+    return {
+        "company": settings.COMPANY,
+        "company_url": company_url(),
+        "retailer": retailer,
+        "shop_domain": settings.SHOP_DOMAIN,
+    }

@@ -1,0 +1,126 @@
+"""Queue and send email. Templates: `email/<template>_subject.txt`, `.txt`, `.html`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def _suppression_check() -> Callable[[str], bool] | None:
+    path = getattr(settings, "MAIL_SUPPRESSION_CHECK", "")
+    return import_string(path) if path else None
+
+
+def email_dispatch(*, email_id: int) -> None:
+    """Hand the row to Celery. If the broker is down, the periodic redispatch retries."""
+    from .tasks import email_send_task
+
+    try:
+        email_send_task.delay(email_id)
+    except Exception:  # broker unreachable: the row stays pending
+        logger.warning("email %s not dispatched; broker unavailable", email_id)
+
+
+def email_enqueue(
+    *,
+    kind: str,
+    to: str,
+    template: str,
+    context: dict,
+    dedupe_key: str,
+    headers: dict | None = None,
+) -> OutboundEmail:
+    """Write the email row (once per dedupe_key) and dispatch it after commit."""
+    email, created = OutboundEmail.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={
+            "kind": kind,
+            "to": to,
+            "template": template,
+            "context": context,
+            "headers": headers or {},
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: email_dispatch(email_id=email.pk))
+    return email
+
+
+def email_render(*, email: OutboundEmail) -> EmailMultiAlternatives:
+    ctx = {**email.context, "company": settings.COMPANY, "email_kind": email.kind}
+    subject = render_to_string(f"email/{email.template}_subject.txt", ctx).strip()
+    text = render_to_string(f"email/{email.template}.txt", ctx)
+    html = render_to_string(f"email/{email.template}.html", ctx)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=email.context.get("from_email") or settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        reply_to=[settings.EMAIL_REPLY_TO],
+        headers=email.headers or None,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def email_send(*, email_id: int) -> OutboundEmail | None:
+    """Send one pending email. Safe to run twice: a sent row is never sent again."""
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutboundEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return None
+        check = _suppression_check()
+        if email.kind == OutboundEmail.Kind.MARKETING and check and check(email.to):
+            email.status = OutboundEmail.Status.SUPPRESSED
+            email.save(update_fields=["status"])
+            return email
+        email.attempts += 1
+        try:
+            message = email_render(email=email)
+            message.send()
+        except Exception as exc:
+            email.last_error = type(exc).__name__
+            if email.attempts >= MAX_ATTEMPTS:
+                email.status = OutboundEmail.Status.FAILED
+            email.save(update_fields=["attempts", "last_error", "status"])
+            logger.warning(
+                "email %s failed (attempt %s): %s", email.pk, email.attempts, type(exc).__name__
+            )
+            raise
+        status = getattr(message, "anymail_status", None)
+        email.esp_message_id = (getattr(status, "message_id", None) or "")[:255]
+        email.status = OutboundEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.save(update_fields=["attempts", "status", "sent_at", "esp_message_id", "last_error"])
+        return email
+
+
+def email_redispatch_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Re-dispatch rows still pending (e.g. the broker was down when they were written)."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        OutboundEmail.objects.filter(
+            status=OutboundEmail.Status.PENDING, created_at__lte=cutoff
+        ).values_list("pk", flat=True)[:5000]
+    )
+    for email_id in ids:
+        email_dispatch(email_id=email_id)
+    return len(ids)

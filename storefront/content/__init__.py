@@ -1,0 +1,1 @@
+"""Storefront content a retailer owns; lives in that retailer's own schema."""

@@ -1,0 +1,76 @@
+"""Test fixtures: real PostgreSQL, real django-tenants schemas.
+
+The public tenant and two retailers (alice, bob) are created once per session and
+committed; each test runs in a transaction that rolls back. Tests that need real
+commits (`transactional_db`) flush the tables; the `company`/`alice`/`bob`
+fixtures re-create the rows then, reusing the schemas already migrated.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+
+from retailers.models import Retailer
+
+SHOP = "shop.test"
+COMPANY_HOST = f"www.{SHOP}"
+ALICE_HOST = f"alice.{SHOP}"
+BOB_HOST = f"bob.{SHOP}"
+
+TEST_RETAILERS = {
+    "alice": {
+        "display_name": "Alice's Attic",
+        "city": "Austin",
+        "state": "TX",
+        "postal_code": "78701",
+    },
+    "bob": {"display_name": "Bob's Barn", "city": "Boise", "state": "ID", "postal_code": "83702"},
+}
+
+
+def tenants_ensure() -> dict[str, Retailer]:
+    from retailers.services import company_tenant_ensure, retailer_provision
+
+    tenants = {"company": company_tenant_ensure()}
+    for slug, fields in TEST_RETAILERS.items():
+        retailer = Retailer.objects.filter(slug=slug).first()
+        tenants[slug] = retailer or retailer_provision(slug=slug, **fields)
+    return tenants
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        tenants_ensure()
+
+
+@pytest.fixture(autouse=True)
+def _isolate_tenancy():
+    for alias in ("default", "shared"):
+        caches[alias].clear()
+    yield
+    connection.set_schema_to_public()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
+
+
+@pytest.fixture
+def tenants(db) -> dict[str, Retailer]:
+    return tenants_ensure()
+
+
+@pytest.fixture
+def company(tenants) -> Retailer:
+    return tenants["company"]
+
+
+@pytest.fixture
+def alice(tenants) -> Retailer:
+    return tenants["alice"]
+
+
+@pytest.fixture
+def bob(tenants) -> Retailer:
+    return tenants["bob"]

@@ -1,0 +1,53 @@
+"""Production settings: check --deploy is clean; a missing SECRET_KEY fails loudly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _production_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="shopsocial.settings.production",
+        SECRET_KEY="x" * 20 + "-production-secret-with-enough-entropy-0123456789abcdef",
+        DATABASE_URL=settings.DATABASES["default"].get("TEST_URL", os.environ["DATABASE_URL"]),
+        FIELD_ENCRYPTION_KEYS="cHJvZHVjdGlvbi1rZXktZm9yLXRlc3RzLTMyLWJ5dGU=",
+        SHOP_DOMAIN="shopsocialscenes.com",
+    )
+    for key in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "DEBUG"):
+        env.pop(key, None)
+    env.update(overrides)
+    return env
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_missing_secret_key_in_production_fails_with_clear_message():
+    env = _production_env()
+    env.pop("SECRET_KEY")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
