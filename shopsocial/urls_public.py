@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("privacy.urls_public")),
+    path("", include("privacy.marketing.urls_public")),
     path("", include("retailers.urls_public")),
     path("", include("orders.urls_public")),
     path("", include("storefront.urls_public")),

@@ -8,6 +8,7 @@ from shopsocial import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("privacy.urls_tenant")),
+    path("", include("privacy.marketing.urls_tenant")),
     path("", include("orders.urls_tenant")),
     path("", include("storefront.urls_tenant")),
 ]

@@ -41,6 +41,7 @@ SHARED_APPS = [
     "storefront",
     "orders",
     "privacy",
+    "privacy.marketing",
 ]
 TENANT_APPS = [
     "storefront.content",

@@ -1,0 +1,1 @@
+"""Newsletter, consent, campaigns, unsubscribe and the suppression list (CAN-SPAM)."""
