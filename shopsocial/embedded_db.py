@@ -28,4 +28,4 @@ def embedded_database_url(*, pgdata: Path = DEFAULT_PGDATA, database: str = "sho
         if not exists:
             conn.execute(f'CREATE DATABASE "{database}"')
     socket_dir = admin_uri.split("host=", 1)[1]
-    return f"postgres://postgres@%2F{socket_dir.lstrip('/').replace('/', '%2F')}/{database}"
+    return f"postgres://postgres@/{database}?host={socket_dir}"

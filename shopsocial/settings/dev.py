@@ -25,7 +25,7 @@ os.environ.setdefault("EMAIL_BACKEND", "shopsocial.mail.backends.ConsoleAndFileE
 from .base import *  # noqa: E402, F403
 from .base import BASE_DIR, SHOP_DOMAIN  # noqa: E402
 
-CSRF_TRUSTED_ORIGINS = [f"http://{SHOP_DOMAIN}:8000", f"http://*.{SHOP_DOMAIN}:8000"]
+CSRF_TRUSTED_ORIGINS = [f"http://{SHOP_DOMAIN}:8000", f"http://www.{SHOP_DOMAIN}:8000"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
