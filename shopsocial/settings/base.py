@@ -61,9 +61,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # CSRF by Fetch-metadata and Origin headers, not a token: browsing stays
-    # cookie-free even on pages with forms (add to cart, newsletter).
+    # CSRF by Fetch-metadata and Origin headers (OWASP), not a token, so browsing
+    # stays cookie-free even on pages with forms. A request it accepts is marked
+    # done, so Django's middleware below only issues a cookie where a template
+    # still renders {% csrf_token %} (admin); storefront templates do not.
     "modern_csrf.middleware.ModernCsrfViewMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
