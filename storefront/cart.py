@@ -100,7 +100,9 @@ class Cart:
         items = self._items()
         if not items:
             return []
-        products = Product.objects.filter(pk__in=[int(pk) for pk in items], active=True)
+        products = Product.objects.filter(pk__in=[int(pk) for pk in items], active=True).defer(
+            "search_vector"
+        )
         products = products.select_related("category").prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
         )

@@ -124,7 +124,8 @@ def _with_images(queryset: QuerySet[Product]) -> QuerySet[Product]:
 
 
 def product_qs_active() -> QuerySet[Product]:
-    return Product.objects.filter(active=True)
+    # The search document is only needed inside SQL, never in Python.
+    return Product.objects.filter(active=True).defer("search_vector")
 
 
 def _paginate(queryset: QuerySet[Product], page: str | int | None) -> Page:
