@@ -7,11 +7,17 @@ something to the cart.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,6 +40,40 @@ from .selectors import (
     retailer_search,
     search_terms_parse,
 )
+
+
+def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a cookie-less visitor's GET from a short-lived per-storefront page cache.
+
+    Only requests carrying no cookie at all are cached or served from the cache:
+    for them the page cannot depend on a session, a cart, messages or a
+    preference cookie. The key holds the storefront (the default cache is
+    prefixed per schema), the catalog version (catalog edits show at once), the
+    full path and the DNT / Sec-GPC signals. STOREFRONT_PAGE_CACHE_SECONDS = 0
+    turns it off.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        ttl = getattr(settings, "STOREFRONT_PAGE_CACHE_SECONDS", 60)
+        if not ttl or request.method != "GET" or request.COOKIES:
+            return view(request, *args, **kwargs)
+        signals = f"{request.headers.get('DNT', '')}|{request.headers.get('Sec-GPC', '')}"
+        digest = hashlib.sha256(f"{request.get_full_path()}|{signals}".encode()).hexdigest()
+        key = f"page:{catalog_version()}:{digest}"
+        cache = caches["default"]
+        cached = cache.get(key)
+        if cached is not None:
+            content_type, content = cached
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.cookies and not response.streaming:
+                cache.set(key, (response["Content-Type"], response.content), ttl)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    return wrapped
 
 
 def _page_param(request: HttpRequest) -> str:
@@ -75,6 +115,7 @@ def storefront_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_anonymous_page
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = category_get(slug=slug)
     if category is None:
