@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shopsocial.context_processors.site",
+                "storefront.context_processors.storefront",
             ],
         },
     },
