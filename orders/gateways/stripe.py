@@ -73,9 +73,14 @@ class StripeGateway(PaymentGateway):
         self._webhook_secret = webhook_secret
         self.client = stripe.StripeClient(
             secret_key,
-            http_client=http_client or stripe.RequestsClient(timeout=HTTP_TIMEOUT_SECONDS),
+            http_client=http_client or self.default_http_client(),
             max_network_retries=2,
         )
+
+    @staticmethod
+    def default_http_client() -> stripe.HTTPClient:
+        """Every outbound call has a timeout (tests replace this with a fake client)."""
+        return stripe.RequestsClient(timeout=HTTP_TIMEOUT_SECONDS)
 
     @classmethod
     def from_settings(cls, *, http_client: stripe.HTTPClient | None = None) -> StripeGateway:

@@ -71,9 +71,7 @@ def checkout_post(client, data: dict | None = None, host: str = ALICE_HOST):
 
 def signed_event_post(client, event: dict, *, secret: str = OFFLINE_SECRET, timestamp=None):
     payload = json.dumps(event)
-    header = stripe.WebhookSignature.generate_signature_header(
-        payload, secret, timestamp=timestamp
-    )
+    header = stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=timestamp)
     return client.post(
         "/webhooks/stripe/",
         data=payload,

@@ -115,7 +115,9 @@ def test_guest_pays_on_the_hosted_page_and_the_order_is_paid_once(
     assert mailoutbox[0].subject == f"Your order {order.number} is confirmed"
 
     with django_capture_on_commit_callbacks(execute=True):
-        success = client.get(paid["Location"].removeprefix(f"http://{ALICE_HOST}"), HTTP_HOST=ALICE_HOST)
+        success = client.get(
+            paid["Location"].removeprefix(f"http://{ALICE_HOST}"), HTTP_HOST=ALICE_HOST
+        )
     assert success.status_code == 200
     assert f"Your order <strong>{order.number}</strong> is paid" in success.content.decode()
     assert list(order.events.values_list("to_status", flat=True)) == [
@@ -124,9 +126,10 @@ def test_guest_pays_on_the_hosted_page_and_the_order_is_paid_once(
     ]
     assert len(mailoutbox) == 1
     # The cart is emptied once the order is paid.
-    assert client.get("/checkout/", HTTP_HOST=ALICE_HOST).content.decode().count(
-        "Your cart is empty"
-    ) == 1
+    assert (
+        client.get("/checkout/", HTTP_HOST=ALICE_HOST).content.decode().count("Your cart is empty")
+        == 1
+    )
 
 
 def test_pressing_pay_twice_changes_nothing_the_second_time(
@@ -221,7 +224,10 @@ def test_success_page_of_another_storefront_is_not_found(
 
 
 def test_unknown_offline_session_is_not_found(client, company):
-    assert client.get("/offline-gateway/pay/cs_offline_nope/", HTTP_HOST=COMPANY_HOST).status_code == 404
+    assert (
+        client.get("/offline-gateway/pay/cs_offline_nope/", HTTP_HOST=COMPANY_HOST).status_code
+        == 404
+    )
     response = client.post(
         "/offline-gateway/pay/cs_offline_nope/submit/", {"decision": "pay"}, HTTP_HOST=COMPANY_HOST
     )
