@@ -150,10 +150,10 @@ def _copy_structure(cur, template: str, target: str) -> bool:
             for (column,) in cur.fetchall():
                 # Names come from the catalog and a validated schema name.
                 sql = (
-                    "SELECT setval(pg_get_serial_sequence(%s, %s), "
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), "  # noqa: S608
                     f'(SELECT coalesce(max("{column}"), 1) FROM {dst}."{table}"))'
                 )
-                cur.execute(sql, [f'{dst}."{table}"', column])  # noqa: S608
+                cur.execute(sql, [f'{dst}."{table}"', column])
     return True
 
 
