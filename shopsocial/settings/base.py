@@ -42,6 +42,9 @@ SHARED_APPS = [
     "orders",
     "privacy",
     "privacy.marketing",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 TENANT_APPS = [
     "storefront.content",
@@ -54,6 +57,9 @@ PUBLIC_SCHEMA_URLCONF = "shopsocial.urls_public"
 ROOT_URLCONF = "shopsocial.urls_tenant"
 # One `SET search_path` per request instead of one per query.
 TENANT_LIMIT_SET_CALLS = True
+# New storefront schemas are cloned from a migrated template schema, and
+# migrate_schemas skips schemas that are already current (retailers/provisioning.py).
+GET_EXECUTOR_FUNCTION = "retailers.provisioning.get_executor"
 
 MIDDLEWARE = [
     "retailers.middleware.RetailerTenantMiddleware",
@@ -149,6 +155,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 LOGIN_URL = "/account/login/"
+# Retailer back office: sign-in lockout (django-axes, checked by the back-office
+# backend only, so other logins and the test client are unaffected), idle timeout.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "retailers.backends.RetailerBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "tax_id"]
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in RetailerBackend
+BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
+RETAILER_REGISTRATION_RATE = env.str("RETAILER_REGISTRATION_RATE", default="10/h")
 
 # --- Security ---------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
