@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html, format_html_join
 
 from . import selectors, services
 from .forms import BreachIncidentAdminForm
@@ -13,7 +14,6 @@ from .models import (
     DataErasure,
     PolicyVersion,
     Ticket,
-    TicketMessage,
 )
 from .services.breach import breach_affected_count
 
@@ -46,17 +46,6 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 # --- Tickets --------------------------------------------------------------------
-class TicketMessageInline(admin.TabularInline):
-    model = TicketMessage
-    fields = ["created_at", "author", "staff_user", "body"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 class TicketAdminForm(forms.ModelForm):
     reply = forms.CharField(
         label="Reply to the customer",
@@ -87,9 +76,24 @@ class TicketAdmin(admin.ModelAdmin):
         "user",
         "opened_on",
         "created_at",
+        "thread",
     ]
     fields = [*readonly_fields, "status", "assignee", "reply"]
-    inlines = [TicketMessageInline]
+
+    @admin.display(description="Messages")
+    def thread(self, obj):
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong> · {}</p><blockquote>{}</blockquote>",
+            (
+                (
+                    m.get_author_display(),
+                    m.created_at.strftime("%Y-%m-%d %H:%M"),
+                    linebreaksbr(m.body),
+                )
+                for m in obj.messages.all()
+            ),
+        )
 
     def has_add_permission(self, request):
         return False  # tickets are opened by customers (or by staff on the phone, at /contact/)
@@ -106,7 +110,7 @@ class TicketAdmin(admin.ModelAdmin):
             services.ticket_reply_staff(ticket=obj, staff_user=request.user, body=reply)
 
     def save_related(self, request, form, formsets, change):
-        return None  # messages are read-only here
+        return None  # saved by the services in save_model
 
 
 # --- Breach incidents -----------------------------------------------------------

@@ -7,6 +7,7 @@ GA_MEASUREMENT_ID there is no analytics at all.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -52,8 +53,13 @@ def tracking_decide(request: HttpRequest) -> TrackingDecision:
     )
 
 
+_MEASUREMENT_ID_RE = re.compile(r"^G-[A-Z0-9]{4,20}$")
+
+
 def analytics_measurement_id() -> str:
-    return getattr(settings, "GA_MEASUREMENT_ID", "") or ""
+    """The GA4 id, only if it looks like one (it is written into an inline script)."""
+    value = getattr(settings, "GA_MEASUREMENT_ID", "") or ""
+    return value if _MEASUREMENT_ID_RE.match(value) else ""
 
 
 def analytics_enabled(request: HttpRequest) -> bool:

@@ -70,6 +70,8 @@ SUMMARY = "First published version of our privacy policy."
 
 
 def seed(apps, schema_editor):
+    if getattr(schema_editor.connection, "schema_name", "public") != "public":
+        return  # a public-schema table: seed it once, not per retailer schema
     PolicyVersion = apps.get_model("privacy", "PolicyVersion")
     if PolicyVersion.objects.exists():
         return

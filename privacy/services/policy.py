@@ -19,5 +19,6 @@ def policy_version_publish(*, version: PolicyVersion) -> PolicyVersion:
     version.published = True
     version.published_at = timezone.now()
     version.save(update_fields=["published", "published_at"])
-    transaction.on_commit(policy_cache_clear)
+    policy_cache_clear()
+    transaction.on_commit(policy_cache_clear)  # again, in case a reader re-cached meanwhile
     return version
