@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -193,7 +194,7 @@ def personal_data_export(*, user: AbstractBaseUser) -> dict:
 def personal_details_update(
     *, user: AbstractBaseUser, first_name: str, last_name: str, email: str
 ) -> AbstractBaseUser:
-    user_model = type(user)
+    user_model = get_user_model()
     email = email.strip()
     if user_model.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": "Another account already uses this email address."})
@@ -220,7 +221,7 @@ def personal_data_erase(*, user: AbstractBaseUser) -> DataErasure:
     from orders.models import Order
 
     _ensure_default_sections()
-    user_model = type(user)
+    user_model = get_user_model()
     user = user_model.objects.select_for_update().get(pk=user.pk)
     if getattr(user, "retailer", None) is not None:
         raise ValidationError(
