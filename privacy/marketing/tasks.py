@@ -23,11 +23,11 @@ def campaign_send_chunk_task(self, campaign_id: int, first_id: int, last_id: int
         raise self.retry(exc=exc) from exc
 
 
-@shared_task(name="marketing.campaigns_start_due_task", time_limit=120)
+@shared_task(name="marketing.campaigns_start_due_task", time_limit=120, soft_time_limit=100)
 def campaigns_start_due_task() -> list[int]:
     return services.campaigns_start_due()
 
 
-@shared_task(name="marketing.campaign_watchdog_task", time_limit=120)
+@shared_task(name="marketing.campaign_watchdog_task", time_limit=120, soft_time_limit=100)
 def campaign_watchdog_task() -> int:
     return services.campaign_watchdog()
