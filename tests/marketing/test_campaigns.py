@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from privacy.marketing import services
@@ -108,11 +109,11 @@ def test_the_gate_checks_the_rendered_message_not_the_form(
         "<p>{{ label }}</p>{{ body }}{{ body_end }}"
     )
     templates = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
-    from django.test import override_settings
-
-    with override_settings(TEMPLATES=templates):
-        with pytest.raises(services.CampaignComplianceError) as refused:
-            _start(campaign, django_capture_on_commit_callbacks)
+    with (
+        override_settings(TEMPLATES=templates),
+        pytest.raises(services.CampaignComplianceError) as refused,
+    ):
+        _start(campaign, django_capture_on_commit_callbacks)
     assert "The HTML part lacks the unsubscribe link." in refused.value.problems
     assert "The HTML part lacks the postal address line “PO Box 388”." in refused.value.problems
     campaign.refresh_from_db()
