@@ -152,6 +152,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "breach-deadline-alerts": {"task": "privacy.breach_deadline_alerts_task", "schedule": 3600.0},
+    "marketing-campaigns-due": {"task": "marketing.campaigns_start_due_task", "schedule": 60.0},
+    "marketing-watchdog": {"task": "marketing.campaign_watchdog_task", "schedule": 120.0},
 }
 
 # --- Auth and sessions ------------------------------------------------------
@@ -254,6 +256,10 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_REPLY_TO = env.str("EMAIL_REPLY_TO", default="info@shopsocialscenes.com")
+# Marketing: the sender address (the From name is always COMPANY["name"]) and the
+# global suppression list, checked when each MARKETING email row is sent.
+MARKETING_FROM_EMAIL = env.str("MARKETING_FROM_EMAIL", default="news@shopsocialscenes.com")
+MAIL_SUPPRESSION_CHECK = "privacy.marketing.selectors.email_is_suppressed"
 ANYMAIL = {
     # ESP credentials, e.g. POSTMARK_SERVER_TOKEN, MAILGUN_API_KEY; see .env.example.
     **{k.removeprefix("ANYMAIL_"): v for k, v in env.ENVIRON.items() if k.startswith("ANYMAIL_")},
