@@ -154,6 +154,10 @@ CELERY_BEAT_SCHEDULE = {
     "breach-deadline-alerts": {"task": "privacy.breach_deadline_alerts_task", "schedule": 3600.0},
     "marketing-campaigns-due": {"task": "marketing.campaigns_start_due_task", "schedule": 60.0},
     "marketing-watchdog": {"task": "marketing.campaign_watchdog_task", "schedule": 120.0},
+    "orders-offline-sessions-expire": {
+        "task": "orders.offline_sessions_expire_task",
+        "schedule": 300.0,
+    },
 }
 
 # --- Auth and sessions ------------------------------------------------------
