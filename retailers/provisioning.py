@@ -67,12 +67,20 @@ def template_schema_refresh(*, force: bool = False) -> str:
     """Make sure the template schema exists and holds every migration (idempotent)."""
     schema = template_schema_name()
     connection.set_schema_to_public()
-    if not force and schema_exists(schema) and schema_is_current(schema):
+    exists = schema_exists(schema)
+    if not force and exists and schema_is_current(schema):
         return schema
+    # The template holds no data: rebuilding it from scratch is simplest and always right.
     with connection.cursor() as cur:
-        cur.execute(f"CREATE SCHEMA IF NOT EXISTS {_q(schema)}")
-    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
-    connection.set_schema_to_public()
+        if exists:
+            cur.execute(f"DROP SCHEMA {_q(schema)} CASCADE")
+        cur.execute(f"CREATE SCHEMA {_q(schema)}")
+    try:
+        call_command(
+            "migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0
+        )
+    finally:
+        connection.set_schema_to_public()
     return schema
 
 
