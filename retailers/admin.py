@@ -115,6 +115,11 @@ class RetailerAdmin(admin.ModelAdmin):
             fresh = Retailer.objects.get(pk=obj.pk)
             retailer_contact_update(retailer=fresh, actor=request.user, **contact)
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Retailers are created by registration (or retailer_provision), which also
+        # assigns the Retailer ID and the storefront domain.
+        return False
+
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
 
