@@ -6,6 +6,7 @@
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -64,6 +65,10 @@ GET_EXECUTOR_FUNCTION = "retailers.provisioning.get_executor"
 MIDDLEWARE = [
     "retailers.middleware.RetailerTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Django's CSP header; privacy's middleware (below) widens it per request only
+    # when analytics may run, and sets Vary: DNT, Sec-GPC, Cookie.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "privacy.middleware.TrackingDecisionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +94,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shopsocial.context_processors.site",
+                "storefront.context_processors.storefront",
+                "django.template.context_processors.csp",
+                "privacy.context_processors.privacy",
             ],
         },
     },
@@ -139,6 +147,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "email-redispatch": {"task": "mail.email_redispatch_pending_task", "schedule": 60.0},
+    "breach-notifications-resume": {
+        "task": "privacy.breach_notifications_resume_task",
+        "schedule": 300.0,
+    },
+    "breach-deadline-alerts": {"task": "privacy.breach_deadline_alerts_task", "schedule": 3600.0},
+    "marketing-campaigns-due": {"task": "marketing.campaigns_start_due_task", "schedule": 60.0},
+    "marketing-watchdog": {"task": "marketing.campaign_watchdog_task", "schedule": 120.0},
 }
 
 # --- Auth and sessions ------------------------------------------------------
@@ -183,6 +198,23 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: our own origin only. privacy.middleware adds the
+# analytics origins per request, only when tracking is allowed.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
 # Same-origin posts are always accepted; a storefront never trusts another subdomain.
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{SHOP_DOMAIN}", f"https://www.{SHOP_DOMAIN}"]
@@ -226,6 +258,10 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_REPLY_TO = env.str("EMAIL_REPLY_TO", default="info@shopsocialscenes.com")
+# Marketing: the sender address (the From name is always COMPANY["name"]) and the
+# global suppression list, checked when each MARKETING email row is sent.
+MARKETING_FROM_EMAIL = env.str("MARKETING_FROM_EMAIL", default="news@shopsocialscenes.com")
+MAIL_SUPPRESSION_CHECK = "privacy.marketing.selectors.email_is_suppressed"
 ANYMAIL = {
     # ESP credentials, e.g. POSTMARK_SERVER_TOKEN, MAILGUN_API_KEY; see .env.example.
     **{k.removeprefix("ANYMAIL_"): v for k, v in env.ENVIRON.items() if k.startswith("ANYMAIL_")},
@@ -250,8 +286,10 @@ OFFLINE_GATEWAY_WEBHOOK_SECRET = env.str("OFFLINE_GATEWAY_WEBHOOK_SECRET", defau
 SHIPPING_FLAT_RATE = env.str("SHIPPING_FLAT_RATE", default="7.95")
 SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
 
-# --- Analytics --------------------------------------------------------------
+# --- Analytics and privacy --------------------------------------------------
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
+# Compliance staff alerted about breach deadlines (plus the "Compliance" group).
+PRIVACY_COMPLIANCE_EMAILS = env.list("PRIVACY_COMPLIANCE_EMAILS", default=[])
 
 # --- Logging: no personal data, no card data --------------------------------
 LOGGING = {
