@@ -183,6 +183,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "retailers.backends.axes_username"
+AXES_VERBOSE = False  # no usernames or IP addresses in the logs
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "tax_id"]
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in RetailerBackend
 BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
