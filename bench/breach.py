@@ -111,6 +111,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the rows afterwards")
+    parser.add_argument(
+        "--notify-only", action="store_true", help="measure creating the rows, skip sending"
+    )
     args = parser.parse_args()
 
     list_path = MEDIA / "breach-lists" / "bench.csv"
@@ -134,6 +137,16 @@ def main() -> None:
     rss_after_notify = rss_mb()
     assert created == args.count, (created, args.count)
 
+    print(
+        f"people (unique addresses): {args.count}  (list lines: {args.count + args.count // 100})"
+    )
+    print(f"notify: {created} rows in {notify_s:.2f} s = {created / notify_s:,.0f} rows/s")
+    if args.notify_only:
+        print(
+            f"main process RSS: {rss_before:.1f} MB before notify, {rss_after_notify:.1f} MB after"
+        )
+        cleanup(incident, keep=args.keep)
+        return
     connection.close()
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
@@ -175,8 +188,16 @@ def main() -> None:
             f"peak RSS {r['peak_rss_mb']} MB, RSS samples {r['rss_samples_mb']}"
         )
 
-    if not args.keep:
-        email_ids = list(incident.notifications.values_list("email_message_id", flat=True))
+    cleanup(incident, keep=args.keep)
+
+
+def cleanup(incident: BreachIncident, *, keep: bool) -> None:
+    if not keep:
+        email_ids = [
+            pk
+            for pk in incident.notifications.values_list("email_message_id", flat=True)
+            if pk is not None
+        ]
         incident.notifications.all().delete()
         for start in range(0, len(email_ids), 10_000):
             OutboundEmail.objects.filter(pk__in=email_ids[start : start + 10_000]).delete()
