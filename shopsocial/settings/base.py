@@ -43,6 +43,9 @@ SHARED_APPS = [
     "orders",
     "privacy",
     "privacy.marketing",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 TENANT_APPS = [
     "storefront.content",
@@ -55,6 +58,9 @@ PUBLIC_SCHEMA_URLCONF = "shopsocial.urls_public"
 ROOT_URLCONF = "shopsocial.urls_tenant"
 # One `SET search_path` per request instead of one per query.
 TENANT_LIMIT_SET_CALLS = True
+# New storefront schemas are cloned from a migrated template schema, and
+# migrate_schemas skips schemas that are already current (retailers/provisioning.py).
+GET_EXECUTOR_FUNCTION = "retailers.provisioning.get_executor"
 
 MIDDLEWARE = [
     "retailers.middleware.RetailerTenantMiddleware",
@@ -88,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shopsocial.context_processors.site",
+                "storefront.context_processors.storefront",
                 "django.template.context_processors.csp",
                 "privacy.context_processors.privacy",
             ],
@@ -145,6 +152,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "breach-deadline-alerts": {"task": "privacy.breach_deadline_alerts_task", "schedule": 3600.0},
+    "marketing-campaigns-due": {"task": "marketing.campaigns_start_due_task", "schedule": 60.0},
+    "marketing-watchdog": {"task": "marketing.campaign_watchdog_task", "schedule": 120.0},
 }
 
 # --- Auth and sessions ------------------------------------------------------
@@ -160,6 +169,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 LOGIN_URL = "/account/login/"
+# Retailer back office: sign-in lockout (django-axes, checked by the back-office
+# backend only, so other logins and the test client are unaffected), idle timeout.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "retailers.backends.RetailerBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "tax_id"]
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in RetailerBackend
+BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
+RETAILER_REGISTRATION_RATE = env.str("RETAILER_REGISTRATION_RATE", default="10/h")
 
 # --- Security ---------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -233,6 +256,10 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_REPLY_TO = env.str("EMAIL_REPLY_TO", default="info@shopsocialscenes.com")
+# Marketing: the sender address (the From name is always COMPANY["name"]) and the
+# global suppression list, checked when each MARKETING email row is sent.
+MARKETING_FROM_EMAIL = env.str("MARKETING_FROM_EMAIL", default="news@shopsocialscenes.com")
+MAIL_SUPPRESSION_CHECK = "privacy.marketing.selectors.email_is_suppressed"
 ANYMAIL = {
     # ESP credentials, e.g. POSTMARK_SERVER_TOKEN, MAILGUN_API_KEY; see .env.example.
     **{k.removeprefix("ANYMAIL_"): v for k, v in env.ENVIRON.items() if k.startswith("ANYMAIL_")},

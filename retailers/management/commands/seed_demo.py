@@ -1,9 +1,11 @@
 """Demo data: a small catalog, three retailers (one at demo.<domain>), an admin user.
 
-Idempotent: a second run adds nothing.
+Idempotent: a second run adds nothing. On an empty database it migrates first.
 """
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from shopsocial.demo import demo_seed
 
@@ -12,6 +14,8 @@ class Command(BaseCommand):
     help = "Seed the demo catalog, retailers and admin user (idempotent)."
 
     def handle(self, *args, **options):
+        if "retailers_retailer" not in connection.introspection.table_names():
+            call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
         created = demo_seed()
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo data created: {', '.join(created)}"))
