@@ -207,7 +207,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],  # the admin's change list uses a nonced <style>
     "img-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
@@ -294,6 +294,8 @@ SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
 # Compliance staff alerted about breach deadlines (plus the "Compliance" group).
 PRIVACY_COMPLIANCE_EMAILS = env.list("PRIVACY_COMPLIANCE_EMAILS", default=[])
+# Form rate limits (django-ratelimit) count per client across every host.
+RATELIMIT_USE_CACHE = "shared"
 
 # --- Logging: no personal data, no card data --------------------------------
 LOGGING = {
