@@ -179,3 +179,32 @@ def test_confirming_a_fresh_sign_up_lifts_an_earlier_opt_out(
     client.post(_confirm_path(mailoutbox[0]), HTTP_HOST=ALICE_HOST)
     assert Suppression.objects.count() == 0
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
+
+
+def test_cross_site_signup_post_is_refused_and_nothing_is_stored(alice):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/newsletter/",
+        {"email": "pat@example.com", "birth_year": ADULT},
+        HTTP_HOST=ALICE_HOST,
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
+    assert response.status_code == 403
+    assert Subscriber.objects.count() == 0
+
+
+def test_same_origin_signup_post_needs_no_token_or_cookie(alice):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/newsletter/",
+        {"email": "pat@example.com", "birth_year": ADULT},
+        HTTP_HOST=ALICE_HOST,
+        HTTP_ORIGIN=f"http://{ALICE_HOST}",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert response.status_code == 200
+    assert not response.cookies
+    assert Subscriber.objects.count() == 1
