@@ -135,6 +135,10 @@ CELERY_BEAT_SCHEDULE = {
     "email-redispatch": {"task": "mail.email_redispatch_pending_task", "schedule": 60.0},
     "marketing-campaigns-due": {"task": "marketing.campaigns_start_due_task", "schedule": 60.0},
     "marketing-watchdog": {"task": "marketing.campaign_watchdog_task", "schedule": 120.0},
+    "marketing-purge-unconfirmed": {
+        "task": "marketing.subscribers_purge_unconfirmed_task",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Auth and sessions ------------------------------------------------------
