@@ -109,3 +109,68 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number}: {self.from_status} → {self.to_status}"
+
+    @property
+    def to_status_label(self) -> str:
+        try:
+            return str(Order.Status(self.to_status).label)
+        except ValueError:
+            return self.to_status
+
+
+class WebhookEvent(models.Model):
+    """A gateway event we have processed: each event id once (Stripe redelivers)."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=80)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="webhook_events"
+    )
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+class OfflineCheckoutSession(models.Model):
+    """The offline gateway's own record of a hosted checkout session.
+
+    It plays Stripe's part in development, demos and tests: same ids shape,
+    same states, amounts in minor units. Never holds card data (there is none).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETE = "complete", "Complete"
+        EXPIRED = "expired", "Expired"
+
+    class PaymentStatus(models.TextChoices):
+        UNPAID = "unpaid", "Unpaid"
+        PAID = "paid", "Paid"
+
+    session_id = models.CharField(max_length=80, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    payment_status = models.CharField(
+        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
+    )
+    amount_total = models.PositiveBigIntegerField()
+    amount_refunded = models.PositiveBigIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    payment_intent_id = models.CharField(max_length=80, blank=True)
+    line_items = models.JSONField(default=list)
+    metadata = models.JSONField(default=dict)
+    success_url = models.URLField(max_length=500)
+    cancel_url = models.URLField(max_length=500)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    # Refunds made through this gateway: [{"id", "amount", "idempotency_key"}].
+    refunds = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.session_id

@@ -1,1 +1,18 @@
-urlpatterns: list = []
+"""Storefront (retailer host): checkout and shopper accounts."""
+
+from django.urls import path
+
+from . import accounts, views
+
+urlpatterns = [
+    path("checkout/", views.checkout, name="checkout"),
+    path("checkout/success/", views.checkout_success, name="checkout-success"),
+    path("checkout/canceled/<str:number>/", views.checkout_canceled, name="checkout-canceled"),
+    path("account/signup/", accounts.account_signup, name="account-signup"),
+    path("account/login/", accounts.account_login, name="account-login"),
+    path("account/logout/", accounts.account_logout, name="account-logout"),
+    path("account/orders/", accounts.account_order_list, name="account-orders"),
+    path(
+        "account/orders/<str:number>/", accounts.account_order_detail, name="account-order-detail"
+    ),
+]

@@ -1,7 +1,5 @@
-from django.urls import path
+"""Storefront hosts serve the same privacy pages as the company site."""
 
-from . import views
+from .urls_public import urlpatterns
 
-urlpatterns = [
-    path("privacy/", views.policy, name="privacy-policy"),
-]
+__all__ = ["urlpatterns"]

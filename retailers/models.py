@@ -18,6 +18,10 @@ class Retailer(TenantMixin):
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended"
 
+    class TaxIdKind(models.TextChoices):
+        SSN = "ssn", "Social Security number"
+        EIN = "ein", "Employer Identification Number"
+
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RETAILER)
     # The subdomain label: <slug>.<SHOP_DOMAIN>.
     slug = models.SlugField(max_length=30, unique=True)
@@ -41,6 +45,13 @@ class Retailer(TenantMixin):
     city = models.CharField(max_length=80, blank=True)
     state = models.CharField(max_length=2, blank=True)
     postal_code = models.CharField(max_length=10, blank=True)
+    # SSN or EIN: ciphertext only (retailers.crypto, MultiFernet), plus the last four
+    # digits for masking. Never shown in full but through the audited reveal.
+    tax_id_kind = models.CharField(max_length=3, choices=TaxIdKind.choices, blank=True)
+    tax_id_encrypted = models.TextField(blank=True, editable=False)
+    tax_id_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    terms_accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    privacy_accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -49,9 +60,34 @@ class Retailer(TenantMixin):
 
     class Meta:
         ordering = ["display_name"]
+        permissions = [("suspend_retailer", "Can suspend and reactivate retailers")]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.slug})"
+
+    @property
+    def tax_id_masked(self) -> str:
+        from .validators import tax_id_mask
+
+        return tax_id_mask(self.tax_id_kind, self.tax_id_last4)
+
+    @property
+    def phone_display(self) -> str:
+        from .validators import phone_display
+
+        return phone_display(self.phone)
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Clone the migrated template schema when it is current (fast path), else migrate."""
+        from .provisioning import schema_create_from_template
+
+        if sync_schema and schema_create_from_template(
+            self.schema_name, check_if_exists=check_if_exists
+        ):
+            return
+        super().create_schema(
+            check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity
+        )
 
     @property
     def is_company(self) -> bool:
@@ -73,3 +109,38 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class RetailerAuditEvent(models.Model):
+    """Who did what to a retailer's sensitive data, and when. Values are never copied here."""
+
+    class Action(models.TextChoices):
+        TAX_ID_REVEALED = "tax_id_revealed", "SSN/EIN revealed"
+        CONTACT_UPDATED = "contact_updated", "Contact information updated"
+        STOREFRONT_UPDATED = "storefront_updated", "Storefront updated"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        TWO_FACTOR_ENABLED = "2fa_enabled", "Two-factor sign-in enabled"
+        TWO_FACTOR_DISABLED = "2fa_disabled", "Two-factor sign-in disabled"
+        SUSPENDED = "suspended", "Suspended"
+        REACTIVATED = "reactivated", "Reactivated"
+
+    retailer = models.ForeignKey(Retailer, on_delete=models.PROTECT, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(max_length=30, choices=Action.choices)
+    # Names of changed fields, never their values.
+    detail = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_action_display()} · {self.retailer_id} · {self.created_at:%Y-%m-%d %H:%M}"
+        )

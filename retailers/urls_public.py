@@ -1,1 +1,36 @@
-urlpatterns: list = []
+"""Company host: registration and the retailer back office."""
+
+from django.urls import path
+
+from .views import auth, backoffice, registration
+
+app_name = "retailers"
+
+urlpatterns = [
+    path("register/", registration.registration_view, name="register"),
+    path(
+        "register/welcome/<str:token>/",
+        registration.registration_welcome_view,
+        name="registration-welcome",
+    ),
+    path("register/terms/", registration.retailer_terms_view, name="terms"),
+    path("backoffice/", backoffice.dashboard_view, name="backoffice-dashboard"),
+    path("backoffice/signin/", auth.sign_in_view, name="backoffice-signin"),
+    path("backoffice/signin/code/", auth.sign_in_code_view, name="backoffice-signin-code"),
+    path("backoffice/signout/", auth.sign_out_view, name="backoffice-signout"),
+    path("backoffice/orders/", backoffice.order_list_view, name="backoffice-orders"),
+    path(
+        "backoffice/orders/<int:order_id>/",
+        backoffice.order_detail_view,
+        name="backoffice-order",
+    ),
+    path("backoffice/contact/", backoffice.contact_view, name="backoffice-contact"),
+    path(
+        "backoffice/contact/reveal/",
+        backoffice.tax_id_reveal_view,
+        name="backoffice-tax-id-reveal",
+    ),
+    path("backoffice/storefront/", backoffice.storefront_view, name="backoffice-storefront"),
+    path("backoffice/password/", backoffice.password_view, name="backoffice-password"),
+    path("backoffice/security/", backoffice.security_view, name="backoffice-security"),
+]

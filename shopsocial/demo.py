@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.text import slugify
+from django_tenants.utils import tenant_context
 
 from retailers.models import Retailer
 from retailers.services import company_tenant_ensure, retailer_provision
-from storefront.models import Category, Product
+from storefront.content.models import FeaturedProduct, StorefrontProfile
+from storefront.models import Category, Product, ProductImage
+from storefront.selectors import catalog_cache_bump
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "shopsocial-demo"
@@ -38,22 +45,318 @@ DEMO_RETAILERS = [
     },
 ]
 
-DEMO_CATALOG = {
-    ("Candles", "candles"): [
-        ("CAN-001", "Vanilla Bean Jar Candle", "19.95"),
-        ("CAN-002", "Cedar & Sage Pillar Candle", "24.00"),
-        ("CAN-003", "Citrus Grove Tealights (12)", "12.50"),
+# (name, slug, colour) -> [(sku, name, price, stock, description)]
+DEMO_CATALOG: dict[tuple[str, str, str], list[tuple[str, str, str, int, str]]] = {
+    ("Candles", "candles", "#b5651d"): [
+        (
+            "CAN-001",
+            "Vanilla Bean Jar Candle",
+            "19.95",
+            40,
+            "Soy wax in a reusable amber jar; warm vanilla and a hint of tonka. Burns about 45 hours.",
+        ),
+        (
+            "CAN-002",
+            "Cedar & Sage Pillar Candle",
+            "24.00",
+            25,
+            "A tall unscented-wick pillar poured with cedarwood and garden sage oils.",
+        ),
+        (
+            "CAN-003",
+            "Citrus Grove Tealights (12)",
+            "12.50",
+            60,
+            "Twelve bright tealights with grapefruit, lemon peel and bergamot.",
+        ),
+        (
+            "CAN-004",
+            "Lavender Fields Travel Tin",
+            "9.95",
+            80,
+            "A small tin candle with French lavender, made for guest rooms and travel.",
+        ),
+        (
+            "CAN-005",
+            "Sea Salt & Orchid Three-Wick Candle",
+            "32.00",
+            18,
+            "Three cotton wicks, a wide glass vessel and a fresh coastal fragrance.",
+        ),
+        (
+            "CAN-006",
+            "Beeswax Taper Pair",
+            "14.00",
+            35,
+            "Hand-dipped natural beeswax tapers with a soft honey glow; dripless.",
+        ),
+        (
+            "CAN-007",
+            "Cinnamon Spice Mason Jar",
+            "21.50",
+            0,
+            "Seasonal favourite: cinnamon bark, clove and orange in a glass mason jar.",
+        ),
     ],
-    ("Kitchen", "kitchen"): [
-        ("KIT-001", "Stoneware Serving Bowl", "34.00"),
-        ("KIT-002", "Olive Wood Spoon Set", "28.00"),
-        ("KIT-003", "Linen Tea Towels (2)", "18.00"),
+    ("Kitchen", "kitchen", "#4f7942"): [
+        (
+            "KIT-001",
+            "Stoneware Serving Bowl",
+            "34.00",
+            20,
+            "A wide, speckled stoneware bowl for salads and pasta; dishwasher safe.",
+        ),
+        (
+            "KIT-002",
+            "Olive Wood Spoon Set",
+            "28.00",
+            30,
+            "Three hand-finished olive wood spoons with a warm, natural grain.",
+        ),
+        (
+            "KIT-003",
+            "Linen Tea Towels (2)",
+            "18.00",
+            50,
+            "Stonewashed linen towels that dry glass and china without lint.",
+        ),
+        (
+            "KIT-004",
+            "Enamel Measuring Cups",
+            "22.00",
+            24,
+            "Four nesting enamel cups with a cream finish and black rims.",
+        ),
+        (
+            "KIT-005",
+            "Marble & Acacia Cheese Board",
+            "46.00",
+            12,
+            "White marble inlaid in an acacia wood board, with a leather hanging loop.",
+        ),
+        (
+            "KIT-006",
+            "Glass Canister Set (3)",
+            "39.00",
+            15,
+            "Airtight borosilicate canisters with bamboo lids for flour, sugar and coffee.",
+        ),
+        (
+            "KIT-007",
+            "Cast Iron Trivet",
+            "16.50",
+            40,
+            "A round cast iron trivet with a leaf pattern and felt feet.",
+        ),
+        (
+            "KIT-008",
+            "Herb Keeper",
+            "19.00",
+            9,
+            "Keeps fresh herbs crisp in the fridge for up to two weeks.",
+        ),
     ],
-    ("Wall Decor", "wall-decor"): [
-        ("WAL-001", "Botanical Print Set", "45.00"),
-        ("WAL-002", "Rustic Mirror", "89.00"),
+    ("Wall Decor", "wall-decor", "#2f4f6f"): [
+        (
+            "WAL-001",
+            "Botanical Print Set",
+            "45.00",
+            14,
+            "Three archival prints of pressed ferns and wildflowers, 8 by 10 inches.",
+        ),
+        (
+            "WAL-002",
+            "Rustic Mirror",
+            "89.00",
+            6,
+            "A round mirror in a reclaimed pine frame, 24 inches across.",
+        ),
+        (
+            "WAL-003",
+            "Woven Wall Hanging",
+            "54.00",
+            10,
+            "Hand-woven cotton macrame in natural tones on a driftwood dowel.",
+        ),
+        (
+            "WAL-004",
+            "Farmhouse Clock",
+            "62.00",
+            8,
+            "A quiet-sweep wall clock with a whitewashed face and iron hands.",
+        ),
+        (
+            "WAL-005",
+            "Floating Shelf Pair",
+            "48.00",
+            16,
+            "Two solid oak floating shelves with hidden brackets, 18 inches long.",
+        ),
+        (
+            "WAL-006",
+            "Metal Leaf Wall Art",
+            "72.00",
+            5,
+            "Hammered metal leaves in brass and bronze tones, ready to hang.",
+        ),
+    ],
+    ("Gifts", "gifts", "#7b3f61"): [
+        (
+            "GIF-001",
+            "Cozy Evening Gift Box",
+            "58.00",
+            20,
+            "A candle, a linen towel and artisan cocoa, boxed with a handwritten card.",
+        ),
+        (
+            "GIF-002",
+            "Knit Throw Blanket",
+            "68.00",
+            12,
+            "A chunky cable-knit throw in oatmeal, soft enough for the couch.",
+        ),
+        (
+            "GIF-003",
+            "Scented Sachet Trio",
+            "15.00",
+            45,
+            "Lavender, cedar and rose sachets for drawers and closets.",
+        ),
+        (
+            "GIF-004",
+            "Ceramic Mug Duo",
+            "26.00",
+            30,
+            "Two hand-glazed mugs in sage and sand; each holds 12 ounces.",
+        ),
+        (
+            "GIF-005",
+            "Gratitude Journal",
+            "17.50",
+            40,
+            "A linen-bound journal with prompts for a daily moment of thanks.",
+        ),
+        (
+            "GIF-006",
+            "Succulent Planter Set",
+            "29.00",
+            22,
+            "Three terracotta planters with drainage trays in graduated sizes.",
+        ),
+    ],
+    ("Seasonal", "seasonal", "#8a3b12"): [
+        (
+            "SEA-001",
+            "Harvest Wreath",
+            "64.00",
+            7,
+            "Dried wheat, eucalyptus and cotton bolls on a grapevine wreath.",
+        ),
+        (
+            "SEA-002",
+            "Pumpkin Spice Wax Melts",
+            "8.50",
+            70,
+            "Six wax melts with pumpkin, nutmeg and a touch of vanilla.",
+        ),
+        (
+            "SEA-003",
+            "Holiday Plaid Table Runner",
+            "27.00",
+            25,
+            "Red and cream plaid cotton runner, 72 inches long.",
+        ),
     ],
 }
+
+DEMO_FEATURED_SKUS = {"demo": ["GIF-001", "CAN-001", "KIT-005", "WAL-003"]}
+DEMO_ABOUT = {
+    "demo": (
+        "Hi! I'm the demo retailer. I love candles, good coffee and a kitchen that "
+        "feels like home. Everything here ships from the company warehouse, and "
+        "every order supports my small business."
+    ),
+}
+
+
+def product_slug(name: str) -> str:
+    return slugify(name.replace("&", "and"))
+
+
+def _placeholder_image(text: str, colour: str, size: int = 480) -> bytes:
+    """A flat-colour JPEG with the product's initials; generated locally, no network."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (size, size), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((24, 24, size - 24, size - 24), outline="#ffffff", width=4)
+    initials = "".join(word[0] for word in text.split() if word[:1].isalpha())[:3].upper()
+    try:
+        font = ImageFont.load_default(size=size // 4)
+    except TypeError:  # Pillow without FreeType
+        font = ImageFont.load_default()
+    draw.text((size / 2, size / 2), initials, fill="#ffffff", font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def _ensure_image_file(name: str, text: str, colour: str) -> str:
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(_placeholder_image(text, colour)))
+    return name
+
+
+def _seed_catalog(created: list[str]) -> None:
+    have = set(Product.objects.values_list("sku", flat=True))
+    with_images = set(ProductImage.objects.values_list("product__sku", flat=True))
+    for position, ((cat_name, cat_slug, colour), products) in enumerate(DEMO_CATALOG.items()):
+        category, _ = Category.objects.get_or_create(
+            slug=cat_slug, defaults={"name": cat_name, "position": position}
+        )
+        for sku, name, price, stock, description in products:
+            if sku not in have:
+                product = Product.objects.create(
+                    sku=sku,
+                    name=name,
+                    slug=product_slug(name),
+                    category=category,
+                    price=Decimal(price),
+                    stock=stock,
+                    description=description,
+                )
+                created.append(f"product {sku}")
+            else:
+                product = None
+            if sku not in with_images:
+                product = product or Product.objects.get(sku=sku)
+                path = _ensure_image_file(f"products/demo-{sku.lower()}.jpg", name, colour)
+                ProductImage.objects.create(product=product, image=path, alt_text=name)
+                created.append(f"image {sku}")
+
+
+def _seed_storefront_content(retailer: Retailer, created: list[str]) -> None:
+    featured_skus = DEMO_FEATURED_SKUS.get(retailer.slug, [])
+    about = DEMO_ABOUT.get(retailer.slug, "")
+    ids = dict(Product.objects.filter(sku__in=featured_skus).values_list("sku", "pk"))
+    with tenant_context(retailer):
+        if not StorefrontProfile.objects.exists():
+            photo = ""
+            if about:
+                photo = _ensure_image_file(
+                    f"retailers/demo-{retailer.slug}.jpg", retailer.display_name, "#57606a"
+                )
+            StorefrontProfile.objects.create(
+                about=about, photo=photo, photo_alt=f"{retailer.display_name}, the shop owner"
+            )
+            created.append(f"profile {retailer.slug}")
+        for position, sku in enumerate(featured_skus):
+            if sku in ids:
+                _, made = FeaturedProduct.objects.get_or_create(
+                    product_id=ids[sku], defaults={"position": position}
+                )
+                if made:
+                    created.append(f"featured {retailer.slug} {sku}")
 
 
 @transaction.atomic
@@ -66,30 +369,13 @@ def demo_seed() -> list[str]:
             DEMO_ADMIN_USERNAME, "admin@example.com", DEMO_ADMIN_PASSWORD
         )
         created.append("admin user")
-    for position, ((cat_name, cat_slug), products) in enumerate(DEMO_CATALOG.items()):
-        category, _ = Category.objects.get_or_create(
-            slug=cat_slug, defaults={"name": cat_name, "position": position}
-        )
-        for sku, name, price in products:
-            _, made = Product.objects.get_or_create(
-                sku=sku,
-                defaults={
-                    "name": name,
-                    "slug": name.lower()
-                    .replace(" & ", "-")
-                    .replace(" ", "-")
-                    .replace("(", "")
-                    .replace(")", ""),
-                    "category": category,
-                    "price": Decimal(price),
-                    "stock": 25,
-                    "description": f"{name}, chosen by our design team.",
-                },
-            )
-            if made:
-                created.append(f"product {sku}")
+    _seed_catalog(created)
     for spec in DEMO_RETAILERS:
         if not Retailer.objects.filter(slug=spec["slug"]).exists():
             retailer_provision(**spec)
             created.append(f"retailer {spec['slug']}")
+    for retailer in Retailer.objects.filter(slug__in=[spec["slug"] for spec in DEMO_RETAILERS]):
+        _seed_storefront_content(retailer, created)
+    if created:
+        transaction.on_commit(catalog_cache_bump)
     return created

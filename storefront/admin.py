@@ -1,23 +1,89 @@
-from django.contrib import admin
+"""Catalog admin: staff manage categories, products, images and stock here.
+
+Products are never hard-deleted (orders reference them): staff deactivate them.
+Every save bumps the catalog cache version so storefronts show the change at once.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .models import Category, Product, ProductImage
+from .services import catalog_changed, product_bulk_set_active
 
 
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
-    extra = 0
+    extra = 1
+    fields = ["image", "alt_text", "position"]
+
+
+class InStockFilter(admin.SimpleListFilter):
+    title = "stock"
+    parameter_name = "in_stock"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In stock"), ("no", "Out of stock")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(stock__gt=0)
+        if self.value() == "no":
+            return queryset.filter(stock=0)
+        return queryset
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "parent", "position"]
+    list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        catalog_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        catalog_changed()
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["name", "sku", "category", "price", "stock", "active"]
-    list_filter = ["category", "active"]
+    list_editable = ["stock"]
+    list_filter = ["category", "active", InStockFilter]
+    list_select_related = ["category", "category__parent"]
     search_fields = ["name", "sku"]
+    readonly_fields = ["created_at", "updated_at"]
     inlines = [ProductImageInline]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["activate", "deactivate"]
+    list_per_page = 50
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Orders reference products: deactivate instead of deleting.
+        return False
+
+    @admin.action(description="Activate selected products", permissions=["change"])
+    def activate(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
+        changed = product_bulk_set_active(
+            product_ids=list(queryset.values_list("pk", flat=True)), active=True
+        )
+        self.message_user(request, f"{changed} product(s) activated.", messages.SUCCESS)
+
+    @admin.action(description="Deactivate selected products", permissions=["change"])
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
+        changed = product_bulk_set_active(
+            product_ids=list(queryset.values_list("pk", flat=True)), active=False
+        )
+        self.message_user(request, f"{changed} product(s) deactivated.", messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        catalog_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        catalog_changed()

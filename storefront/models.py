@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -21,6 +23,9 @@ class Category(models.Model):
     def __str__(self) -> str:
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
+    def get_absolute_url(self) -> str:
+        return f"/c/{self.slug}/"
+
 
 class Product(models.Model):
     """Never hard-deleted once it may have been ordered: deactivate instead."""
@@ -38,12 +43,35 @@ class Product(models.Model):
     stock = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Full-text search document, kept by PostgreSQL itself (a stored generated column).
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config="english")
+        + SearchVector("sku", weight="A", config="simple")
+        + SearchVector("description", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="product_search_gin"),
+            models.Index(fields=["category", "active", "price"], name="product_cat_price_idx"),
+            models.Index(
+                fields=["category", "active", "-created_at"], name="product_cat_newest_idx"
+            ),
+            models.Index(fields=["active", "-created_at"], name="product_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"
+
+    def get_absolute_url(self) -> str:
+        return f"/p/{self.slug}/"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
 
 
 class ProductImage(models.Model):

@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.company_home, name="company-home"),
+    path("find-a-retailer/", views.retailer_finder, name="company-retailer-finder"),
 ]

@@ -1,10 +1,262 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Storefront pages (retailer hosts) and the company home (public host).
+
+Views parse the request, call one selector or cart operation, and respond. GET
+pages never create a session: an anonymous shopper gets no cookie until they add
+something to the cart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import caches
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_GET, require_POST
+
+from .cart import Cart, CartError
+from .content.selectors import featured_product_ids, storefront_profile_get
+from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
+from .models import Product
+from .selectors import (
+    LISTING_CACHE_TTL,
+    SEARCH_MAX_LENGTH,
+    Sort,
+    bestsellers,
+    catalog_version,
+    category_get,
+    category_products_page,
+    category_tree,
+    product_get,
+    product_search_page,
+    products_by_ids,
+    retailer_search,
+    search_terms_parse,
+)
 
 
+def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a cookie-less visitor's GET from a short-lived per-storefront page cache.
+
+    Only requests carrying no cookie at all are cached or served from the cache:
+    for them the page cannot depend on a session, a cart, messages or a
+    preference cookie. The key holds the storefront (the default cache is
+    prefixed per schema), the catalog version (catalog edits show at once), the
+    full path and the DNT / Sec-GPC signals. STOREFRONT_PAGE_CACHE_SECONDS = 0
+    turns it off.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        ttl = getattr(settings, "STOREFRONT_PAGE_CACHE_SECONDS", 60)
+        if not ttl or request.method != "GET" or request.COOKIES:
+            return view(request, *args, **kwargs)
+        signals = f"{request.headers.get('DNT', '')}|{request.headers.get('Sec-GPC', '')}"
+        digest = hashlib.sha256(f"{request.get_full_path()}|{signals}".encode()).hexdigest()
+        key = f"page:{catalog_version()}:{digest}"
+        cache = caches["default"]
+        cached = cache.get(key)
+        if cached is not None:
+            content_type, content = cached
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.cookies and not response.streaming:
+                cache.set(key, (response["Content-Type"], response.content), ttl)
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    return wrapped
+
+
+def _page_param(request: HttpRequest) -> str:
+    value = request.GET.get("page", "1")
+    return value if value.isdigit() and len(value) < 7 else "1"
+
+
+# --- Company site ---------------------------------------------------------------
+@require_GET
 def company_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "company/home.html")
+    return render(request, "company/home.html", {"featured": bestsellers()})
 
 
+@require_GET
+def retailer_finder(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("q", "")
+    text = raw.strip()[:SEARCH_MAX_LENGTH]
+    context = {
+        "query": text,
+        "too_long": len(raw.strip()) > SEARCH_MAX_LENGTH,
+        "searched": bool(text),
+        "retailers": retailer_search(text=text) if text else [],
+    }
+    return render(request, "company/find_retailer.html", context)
+
+
+# --- Storefront -----------------------------------------------------------------
+@require_GET
 def storefront_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "storefront/home.html")
+    retailer = request.tenant
+    featured = products_by_ids(ids=featured_product_ids(retailer=retailer))
+    context = {
+        "profile": storefront_profile_get(retailer=retailer),
+        "featured": featured or bestsellers(),
+        "featured_is_retailers_choice": bool(featured),
+        "categories": category_tree(),
+    }
+    return render(request, "storefront/home.html", context)
+
+
+@require_GET
+@cache_anonymous_page
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = category_get(slug=slug)
+    if category is None:
+        raise Http404("No such category")
+    sort = Sort.parse(request.GET.get("sort"))
+    page = _page_param(request)
+    context = {
+        "category": category,
+        "current_category_slug": category.slug,
+        "sort": sort,
+        "sort_choices": [(key, label) for key, (label, _) in Sort.CHOICES.items()],
+        "page_number": page,
+        "query_prefix": f"sort={sort}&",
+        # Evaluated only when the cached listing fragment is cold.
+        "page_obj": SimpleLazyObject(
+            lambda: category_products_page(category=category, sort=sort, page=page)
+        ),
+        "catalog_version": catalog_version(),
+        "listing_ttl": LISTING_CACHE_TTL,
+    }
+    return render(request, "storefront/category.html", context)
+
+
+def _product_page(
+    request: HttpRequest, product: Product, *, error: str = "", quantity: str = "1", status=200
+) -> HttpResponse:
+    context = {
+        "product": product,
+        "error": error,
+        "quantity": quantity,
+        "max_quantity": min(product.stock, 99),
+    }
+    return render(request, "storefront/product.html", context, status=status)
+
+
+@require_GET
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = product_get(slug=slug)
+    if product is None:
+        raise Http404("No such product")
+    return _product_page(request, product)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    terms = search_terms_parse(request.GET.get("q"))
+    context = {
+        "terms": terms,
+        "page_obj": product_search_page(terms=terms, page=_page_param(request)),
+        "max_length": SEARCH_MAX_LENGTH,
+        "query_prefix": urlencode({"q": terms.text}) + "&",
+    }
+    return render(request, "storefront/search.html", context)
+
+
+# --- Cart -------------------------------------------------------------------------
+def _cart_page(
+    request: HttpRequest,
+    *,
+    error: str = "",
+    error_product_id: int | None = None,
+    typed: str = "",
+    status=200,
+) -> HttpResponse:
+    cart = Cart(request)
+    removed = cart.remove_unavailable() if not cart.is_empty() else []
+    lines = cart.lines()
+    context = {
+        "lines": lines,
+        "subtotal": sum((line.line_total for line in lines), start=0),
+        "removed": removed,
+        "error": error,
+        "error_product_id": error_product_id,
+        "typed": typed,
+        "has_stock_problem": any(line.exceeds_stock for line in lines),
+    }
+    return render(request, "storefront/cart.html", context, status=status)
+
+
+@require_GET
+def cart_detail(request: HttpRequest) -> HttpResponse:
+    return _cart_page(request)
+
+
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    form = CartAddForm(request.POST)
+    product_id = form.data.get("product_id", "")
+    product = (
+        Product.objects.filter(pk=int(product_id)).first()
+        if str(product_id).isdigit() and len(str(product_id)) < 19
+        else None
+    )
+    if product is None:
+        raise Http404("No such product")
+    if not product.active:
+        messages.error(request, f"Sorry, {product.name} is no longer available.")
+        return redirect("storefront-cart")
+    typed = str(form.data.get("quantity", ""))[:10]
+    if not form.is_valid():
+        return _product_page(request, product, error=first_error(form), quantity=typed, status=400)
+    try:
+        quantity = Cart(request).add(product, form.cleaned_data["quantity"])
+    except CartError as error:
+        return _product_page(request, product, error=str(error), quantity=typed, status=400)
+    messages.success(request, f"Added {product.name} to your cart (now {quantity}).")
+    return redirect("storefront-cart")
+
+
+@require_POST
+def cart_update(request: HttpRequest) -> HttpResponse:
+    form = CartUpdateForm(request.POST)
+    product_id = str(form.data.get("product_id", ""))
+    typed = str(form.data.get("quantity", ""))[:10]
+    if not product_id.isdigit() or len(product_id) > 18:
+        messages.error(request, "That item is not in your cart.")
+        return redirect("storefront-cart")
+    if not form.is_valid():
+        return _cart_page(
+            request,
+            error=first_error(form),
+            error_product_id=int(product_id),
+            typed=typed,
+            status=400,
+        )
+    try:
+        quantity = Cart(request).set_quantity(
+            form.cleaned_data["product_id"], form.cleaned_data["quantity"]
+        )
+    except CartError as error:
+        return _cart_page(
+            request, error=str(error), error_product_id=int(product_id), typed=typed, status=400
+        )
+    messages.success(request, "Your cart was updated." if quantity else "Item removed.")
+    return redirect("storefront-cart")
+
+
+@require_POST
+def cart_remove(request: HttpRequest) -> HttpResponse:
+    form = CartRemoveForm(request.POST)
+    if form.is_valid():
+        Cart(request).remove(form.cleaned_data["product_id"])
+        messages.success(request, "Item removed from your cart.")
+    return redirect("storefront-cart")

@@ -6,6 +6,7 @@
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -42,6 +43,9 @@ SHARED_APPS = [
     "orders",
     "privacy",
     "privacy.marketing",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 TENANT_APPS = [
     "storefront.content",
@@ -54,10 +58,17 @@ PUBLIC_SCHEMA_URLCONF = "shopsocial.urls_public"
 ROOT_URLCONF = "shopsocial.urls_tenant"
 # One `SET search_path` per request instead of one per query.
 TENANT_LIMIT_SET_CALLS = True
+# New storefront schemas are cloned from a migrated template schema, and
+# migrate_schemas skips schemas that are already current (retailers/provisioning.py).
+GET_EXECUTOR_FUNCTION = "retailers.provisioning.get_executor"
 
 MIDDLEWARE = [
     "retailers.middleware.RetailerTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Django's CSP header; privacy's middleware (below) widens it per request only
+    # when analytics may run, and sets Vary: DNT, Sec-GPC, Cookie.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "privacy.middleware.TrackingDecisionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +94,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shopsocial.context_processors.site",
+                "storefront.context_processors.storefront",
+                "django.template.context_processors.csp",
+                "privacy.context_processors.privacy",
             ],
         },
     },
@@ -133,6 +147,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "email-redispatch": {"task": "mail.email_redispatch_pending_task", "schedule": 60.0},
+    "breach-notifications-resume": {
+        "task": "privacy.breach_notifications_resume_task",
+        "schedule": 300.0,
+    },
+    "breach-deadline-alerts": {"task": "privacy.breach_deadline_alerts_task", "schedule": 3600.0},
     "marketing-campaigns-due": {"task": "marketing.campaigns_start_due_task", "schedule": 60.0},
     "marketing-watchdog": {"task": "marketing.campaign_watchdog_task", "schedule": 120.0},
     "marketing-purge-unconfirmed": {
@@ -154,6 +173,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 LOGIN_URL = "/account/login/"
+# Retailer back office: sign-in lockout (django-axes, checked by the back-office
+# backend only, so other logins and the test client are unaffected), idle timeout.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "retailers.backends.RetailerBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "tax_id"]
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in RetailerBackend
+BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
+RETAILER_REGISTRATION_RATE = env.str("RETAILER_REGISTRATION_RATE", default="10/h")
 
 # --- Security ---------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -167,6 +200,23 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: our own origin only. privacy.middleware adds the
+# analytics origins per request, only when tracking is allowed.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
 # Same-origin posts are always accepted; a storefront never trusts another subdomain.
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{SHOP_DOMAIN}", f"https://www.{SHOP_DOMAIN}"]
@@ -238,8 +288,10 @@ OFFLINE_GATEWAY_WEBHOOK_SECRET = env.str("OFFLINE_GATEWAY_WEBHOOK_SECRET", defau
 SHIPPING_FLAT_RATE = env.str("SHIPPING_FLAT_RATE", default="7.95")
 SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
 
-# --- Analytics --------------------------------------------------------------
+# --- Analytics and privacy --------------------------------------------------
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
+# Compliance staff alerted about breach deadlines (plus the "Compliance" group).
+PRIVACY_COMPLIANCE_EMAILS = env.list("PRIVACY_COMPLIANCE_EMAILS", default=[])
 
 # --- Logging: no personal data, no card data --------------------------------
 LOGGING = {

@@ -25,9 +25,10 @@ os.environ.setdefault("EMAIL_BACKEND", "shopsocial.mail.backends.ConsoleAndFileE
 from .base import *  # noqa: E402, F403
 from .base import BASE_DIR, SHOP_DOMAIN  # noqa: E402
 
-CSRF_TRUSTED_ORIGINS = [f"http://{SHOP_DOMAIN}:8000", f"http://www.{SHOP_DOMAIN}:8000"]
+if not os.environ.get("CSRF_TRUSTED_ORIGINS"):
+    CSRF_TRUSTED_ORIGINS = [f"http://{SHOP_DOMAIN}:8000", f"http://www.{SHOP_DOMAIN}:8000"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-DEV_MAIL_DIR = BASE_DIR / ".local" / "mail"
+DEV_MAIL_DIR = os.environ.get("DEV_MAIL_DIR") or BASE_DIR / ".local" / "mail"

@@ -1,0 +1,87 @@
+"""Order email: each is an OutboundEmail row written in the transaction of its cause.
+
+Contexts are JSON-serialisable and hold only what the message shows (no address,
+never any payment detail beyond the amounts).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from shopsocial.mail.models import OutboundEmail
+from shopsocial.mail.services import email_enqueue
+from shopsocial.urls_util import company_url
+
+from .models import Order
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def order_email_context(order: Order) -> dict:
+    retailer = order.retailer
+    return {
+        "number": order.number,
+        "full_name": order.full_name,
+        "retailer_name": retailer.display_name,
+        "storefront_url": retailer.storefront_url("/"),
+        "account_orders_url": retailer.storefront_url(f"/account/orders/{order.number}/")
+        if order.customer_id
+        else "",
+        "privacy_url": company_url("/privacy/"),
+        "currency": order.currency,
+        "lines": [
+            {
+                "name": line.name,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "unit_price": _money(line.unit_price),
+                "line_total": _money(line.line_total),
+            }
+            for line in order.lines.all()
+        ],
+        "subtotal": _money(order.subtotal),
+        "shipping": _money(order.shipping),
+        "total": _money(order.total),
+    }
+
+
+def order_confirmation_enqueue(*, order: Order) -> OutboundEmail:
+    return email_enqueue(
+        kind=OutboundEmail.Kind.TRANSACTIONAL,
+        to=order.email,
+        template="order_confirmation",
+        context=order_email_context(order),
+        dedupe_key=f"order:{order.pk}:confirmation",
+    )
+
+
+def order_shipped_enqueue(*, order: Order) -> OutboundEmail:
+    return email_enqueue(
+        kind=OutboundEmail.Kind.TRANSACTIONAL,
+        to=order.email,
+        template="order_shipped",
+        context={
+            **order_email_context(order),
+            "carrier": order.carrier,
+            "tracking_number": order.tracking_number,
+        },
+        dedupe_key=f"order:{order.pk}:shipped",
+    )
+
+
+def order_refund_enqueue(*, order: Order, amount: Decimal) -> OutboundEmail:
+    """One notice per refunded total reached (a replayed refund event sends nothing)."""
+    return email_enqueue(
+        kind=OutboundEmail.Kind.TRANSACTIONAL,
+        to=order.email,
+        template="order_refunded",
+        context={
+            **order_email_context(order),
+            "refund_amount": _money(amount),
+            "refunded_total": _money(order.refunded_amount),
+            "fully_refunded": order.status == Order.Status.REFUNDED,
+        },
+        dedupe_key=f"order:{order.pk}:refund:{_money(order.refunded_amount)}",
+    )

@@ -1,0 +1,54 @@
+"""The offline gateway's hosted payment page, on the company host.
+
+It stands where Stripe's page stands: not part of our order views, it knows only
+its own session, and it talks to our order code through signed webhook events.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from ..models import OfflineCheckoutSession
+from .offline import offline_session_for_page, offline_session_settle
+
+
+def _money(minor: int) -> str:
+    return f"{minor / 100:.2f}"
+
+
+def offline_pay_page(request: HttpRequest, session_id: str) -> HttpResponse:
+    session = offline_session_for_page(session_id=session_id)
+    if session is None:
+        raise Http404("No such payment session.")
+    lines = [
+        {**item, "line_total": _money(item["unit_amount"] * item["quantity"])}
+        for item in session.line_items
+    ]
+    return render(
+        request,
+        "orders/offline_gateway/pay.html",
+        {
+            "session": session,
+            "lines": lines,
+            "amount_total": _money(session.amount_total),
+            "is_open": session.status == OfflineCheckoutSession.Status.OPEN,
+        },
+    )
+
+
+@require_POST
+def offline_pay_submit(request: HttpRequest, session_id: str) -> HttpResponse:
+    decision = request.POST.get("decision")
+    if decision not in ("pay", "decline"):
+        raise Http404("Unknown decision.")
+    session = offline_session_settle(session_id=session_id, pay=decision == "pay")
+    if session is None:
+        raise Http404("No such payment session.")
+    target = (
+        session.success_url
+        if session.status == OfflineCheckoutSession.Status.COMPLETE
+        else session.cancel_url
+    )
+    return HttpResponseRedirect(target, status=303)

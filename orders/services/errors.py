@@ -1,0 +1,42 @@
+"""Errors a shopper or staff member can be shown as they are (no internals, no PII)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class CheckoutError(Exception):
+    class Code(models.TextChoices):
+        EMPTY_CART = "empty_cart", "Your cart is empty."
+        UNAVAILABLE = "unavailable", "Some items are no longer available."
+        OUT_OF_STOCK = "out_of_stock", "Some items are out of stock."
+        BAD_QUANTITY = "bad_quantity", "A quantity in your cart is not valid."
+        NOT_A_STOREFRONT = "not_a_storefront", "Checkout happens on a retailer's storefront."
+        GATEWAY = (
+            "gateway",
+            "The payment page is unavailable right now. Nothing was charged; please try again.",
+        )
+
+    def __init__(self, code: Code, products: list[str] | None = None) -> None:
+        self.code = code
+        self.products = products or []
+        super().__init__(code.label)
+
+    @property
+    def message(self) -> str:
+        if self.products:
+            return f"{self.code.label} ({', '.join(self.products)})"
+        return str(self.code.label)
+
+
+class OrderTransitionError(Exception):
+    """The order cannot move from its status to the one asked for. Nothing changed."""
+
+    def __init__(self, *, number: str, from_status: str, to_status: str) -> None:
+        self.from_status = from_status
+        self.to_status = to_status
+        super().__init__(f"Order {number} cannot go from {from_status} to {to_status}.")
+
+
+class RefundError(Exception):
+    """A refund that cannot be made (status, amount, or the gateway said no)."""

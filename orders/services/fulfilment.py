@@ -1,0 +1,100 @@
+"""After payment: shipping and refunds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..emails import order_refund_enqueue, order_shipped_enqueue
+from ..gateways import GatewayError, gateway_get
+from ..models import Order
+from .errors import RefundError
+from .money import from_minor, to_minor
+from .transitions import order_lock, order_transition
+
+REFUNDABLE = {Order.Status.PAID, Order.Status.SHIPPED, Order.Status.PARTIALLY_REFUNDED}
+
+
+@transaction.atomic
+def order_ship(*, order_id: int, carrier: str, tracking_number: str, actor: str) -> Order:
+    carrier, tracking_number = carrier.strip(), tracking_number.strip()
+    if not carrier or not tracking_number:
+        raise ValueError("carrier and tracking number are required")
+    order = order_transition(
+        order_id=order_id,
+        to_status=Order.Status.SHIPPED,
+        actor=actor,
+        message=f"Shipped with {carrier}, tracking {tracking_number}",
+        changes={
+            "carrier": carrier,
+            "tracking_number": tracking_number,
+            "shipped_at": timezone.now(),
+        },
+    )
+    order_shipped_enqueue(order=order)
+    return order
+
+
+@transaction.atomic
+def order_refund_record(*, order_id: int, refunded_total: Decimal, actor: str) -> Order:
+    """Record that the gateway has refunded `refunded_total` in all (idempotent).
+
+    Used by the refund action and by `charge.refunded`: a total we already know
+    changes nothing, so a replayed or late event is harmless.
+    """
+    order = order_lock(order_id=order_id)
+    if refunded_total <= order.refunded_amount:
+        return order
+    if order.status not in REFUNDABLE:
+        raise RefundError(f"Order {order.number} is {order.get_status_display().lower()}.")
+    amount = refunded_total - order.refunded_amount
+    to_status = (
+        Order.Status.REFUNDED if refunded_total >= order.total else Order.Status.PARTIALLY_REFUNDED
+    )
+    order = order_transition(
+        order_id=order.pk,
+        to_status=to_status,
+        actor=actor,
+        message=f"Refunded {amount:.2f} {order.currency} (total refunded {refunded_total:.2f})",
+        changes={"refunded_amount": min(refunded_total, order.total)},
+    )
+    order_refund_enqueue(order=order, amount=amount)
+    return order
+
+
+@transaction.atomic
+def order_refund(*, order_id: int, amount: Decimal | None, actor: str) -> Order:
+    """Refund through the gateway: everything left (amount=None) or part of it.
+
+    The order row stays locked during the gateway call so two staff members cannot
+    refund the same money twice; the idempotency key makes a retried call safe.
+    """
+    order = order_lock(order_id=order_id)
+    if order.status not in REFUNDABLE:
+        raise RefundError(
+            f"Order {order.number} is {order.get_status_display().lower()}; nothing to refund."
+        )
+    remaining = order.total - order.refunded_amount
+    amount = remaining if amount is None else amount
+    if amount <= 0 or amount > remaining:
+        raise RefundError(f"The refund must be more than 0.00 and at most {remaining:.2f}.")
+    if not order.payment_intent_id:
+        raise RefundError(f"Order {order.number} has no payment to refund.")
+    try:
+        refund = gateway_get().refund_create(
+            payment_intent_id=order.payment_intent_id,
+            amount=to_minor(amount),
+            idempotency_key=(
+                f"order-{order.pk}-refund-{to_minor(order.refunded_amount)}-{to_minor(amount)}"
+            ),
+            metadata={"order_id": str(order.pk), "order_number": order.number},
+        )
+    except GatewayError as exc:
+        raise RefundError("The payment gateway refused the refund; nothing changed.") from exc
+    return order_refund_record(
+        order_id=order.pk,
+        refunded_total=order.refunded_amount + from_minor(refund.amount),
+        actor=actor,
+    )

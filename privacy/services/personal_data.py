@@ -1,0 +1,277 @@
+"""A signed-in person's own data: edit it, download it (JSON), erase it.
+
+Other apps extend the export and the erasure by registering a section
+(`personal_data_section`): e.g. the marketing app adds its subscriber rows. Until
+it does, a fallback exports/erases `marketing.Subscriber` rows by email when
+that model exists.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from privacy.models import BreachNotification, DataErasure, Ticket, TicketMessage
+
+logger = logging.getLogger(__name__)
+
+# Fields never exported (secrets, not personal data).
+_SECRET_FIELD_WORDS = ("token", "secret", "password", "salt", "hash")
+
+
+@dataclass(frozen=True)
+class PersonalDataSection:
+    name: str
+    export: Callable[[AbstractBaseUser, set[str]], Any]
+    erase: Callable[[AbstractBaseUser, set[str]], int] | None = None
+
+
+_SECTIONS: dict[str, PersonalDataSection] = {}
+
+
+def personal_data_section(
+    name: str,
+    *,
+    export: Callable[[AbstractBaseUser, set[str]], Any],
+    erase: Callable[[AbstractBaseUser, set[str]], int] | None = None,
+) -> None:
+    """Register (or replace) a section of the export and, optionally, its erasure."""
+    _SECTIONS[name] = PersonalDataSection(name=name, export=export, erase=erase)
+
+
+def _emails(user: AbstractBaseUser) -> set[str]:
+    return {user.email.strip().lower()} if user.email else set()
+
+
+def _email_q(field: str, emails: set[str]) -> models.Q:
+    q = models.Q(pk__in=[])
+    for email in emails:
+        q |= models.Q(**{f"{field}__iexact": email})
+    return q
+
+
+def _row(obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
+    data = model_to_dict(obj, fields=[f.name for f in obj._meta.concrete_fields])
+    data["id"] = obj.pk
+    for key in list(data):
+        if key in exclude or any(word in key for word in _SECRET_FIELD_WORDS):
+            data.pop(key)
+    return data
+
+
+# --- Built-in sections ----------------------------------------------------------
+def _orders_qs(user: AbstractBaseUser, emails: set[str]):
+    from orders.models import Order
+
+    return Order.objects.filter(models.Q(customer=user) | _email_q("email", emails))
+
+
+def _export_orders(user: AbstractBaseUser, emails: set[str]) -> list[dict]:
+    rows = []
+    for order in _orders_qs(user, emails).prefetch_related("lines").order_by("created_at"):
+        row = _row(order, exclude=("checkout_session_id", "payment_intent_id"))
+        row["retailer"] = order.retailer.display_name if order.retailer_id else None
+        row["lines"] = [_row(line, exclude=("order",)) for line in order.lines.all()]
+        rows.append(row)
+    return rows
+
+
+def _tickets_qs(user: AbstractBaseUser, emails: set[str]):
+    return Ticket.objects.filter(models.Q(user=user) | _email_q("email", emails))
+
+
+def _export_tickets(user: AbstractBaseUser, emails: set[str]) -> list[dict]:
+    rows = []
+    for ticket in _tickets_qs(user, emails).prefetch_related("messages"):
+        row = _row(ticket, exclude=("assignee", "opened_on", "user"))
+        row["messages"] = [
+            {"from": m.author, "body": m.body, "at": m.created_at} for m in ticket.messages.all()
+        ]
+        rows.append(row)
+    return rows
+
+
+def _export_breach_notices(user: AbstractBaseUser, emails: set[str]) -> list[dict]:
+    return [
+        {
+            "incident": n.incident.title,
+            "email": n.email,
+            "created_at": n.created_at,
+            "acknowledged_at": n.acknowledged_at,
+        }
+        for n in BreachNotification.objects.filter(email__in=emails).select_related("incident")
+    ]
+
+
+def _marketing_subscriber_model():
+    try:
+        return apps.get_model("marketing", "Subscriber")
+    except LookupError:
+        return None
+
+
+def _export_marketing(user: AbstractBaseUser, emails: set[str]) -> list[dict]:
+    model = _marketing_subscriber_model()
+    if model is None or "email" not in {f.name for f in model._meta.concrete_fields}:
+        return []
+    return [_row(obj) for obj in model.objects.filter(_email_q("email", emails))]
+
+
+def _erase_marketing(user: AbstractBaseUser, emails: set[str]) -> int:
+    """Fallback until the marketing app registers its own eraser: drop subscriber rows.
+
+    (The suppression list is kept by the marketing app: an opt-out must outlive
+    the account.)
+    """
+    model = _marketing_subscriber_model()
+    if model is None or "email" not in {f.name for f in model._meta.concrete_fields}:
+        return 0
+    deleted, _ = model.objects.filter(_email_q("email", emails)).delete()
+    return deleted
+
+
+def _ensure_default_sections() -> None:
+    _SECTIONS.setdefault(
+        "marketing", PersonalDataSection("marketing", _export_marketing, _erase_marketing)
+    )
+
+
+# --- Export ---------------------------------------------------------------------
+def personal_data_export(*, user: AbstractBaseUser) -> dict:
+    """Everything we hold about this person, as JSON-ready data (DjangoJSONEncoder)."""
+    _ensure_default_sections()
+    emails = _emails(user)
+    account = {
+        "username": user.get_username(),
+        "first_name": getattr(user, "first_name", ""),
+        "last_name": getattr(user, "last_name", ""),
+        "email": user.email,
+        "date_joined": getattr(user, "date_joined", None),
+        "last_login": user.last_login,
+    }
+    data: dict[str, Any] = {
+        "generated_at": timezone.now(),
+        "account": account,
+        "orders": _export_orders(user, emails),
+        "tickets": _export_tickets(user, emails),
+        "breach_notices": _export_breach_notices(user, emails),
+    }
+    # Reverse one-to-one: a user without a shop raises an AttributeError subclass.
+    retailer = getattr(user, "retailer", None)
+    if retailer is not None:
+        data["retailer"] = {
+            field: getattr(retailer, field)
+            for field in (
+                "retailer_number",
+                "display_name",
+                "legal_name",
+                "email",
+                "phone",
+                "address_line1",
+                "address_line2",
+                "city",
+                "state",
+                "postal_code",
+            )
+        }
+    for section in _SECTIONS.values():
+        data[section.name] = section.export(user, emails)
+    return data
+
+
+# --- Edit -----------------------------------------------------------------------
+@transaction.atomic
+def personal_details_update(
+    *, user: AbstractBaseUser, first_name: str, last_name: str, email: str
+) -> AbstractBaseUser:
+    user_model = get_user_model()
+    email = email.strip()
+    if user_model.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": "Another account already uses this email address."})
+    user = user_model.objects.select_for_update().get(pk=user.pk)
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.email = email
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name", "email"])
+    return user
+
+
+# --- Erase ----------------------------------------------------------------------
+ERASED = "[erased]"
+
+
+@transaction.atomic
+def personal_data_erase(*, user: AbstractBaseUser) -> DataErasure:
+    """Erase the person's data; keep orders with the minimum needed for tax and refunds.
+
+    Refused for retailer accounts (tax records: they call us) and while an order
+    is still being paid for or shipped (we need the address to deliver it).
+    """
+    from orders.models import Order
+
+    _ensure_default_sections()
+    user_model = get_user_model()
+    user = user_model.objects.select_for_update().get(pk=user.pk)
+    if getattr(user, "retailer", None) is not None:
+        raise ValidationError(
+            "Retailer accounts hold tax records, so we erase them by hand: please call us "
+            "or open a ticket and we will take care of it."
+        )
+    if user.is_staff:
+        raise ValidationError("Staff accounts are closed by an administrator.")
+    emails = _emails(user)
+    orders = _orders_qs(user, emails)
+    open_statuses = [Order.Status.PENDING_PAYMENT, Order.Status.PAID]
+    if orders.filter(status__in=open_statuses).exists():
+        raise ValidationError(
+            "You have an order that has not shipped yet. We need your address to deliver it: "
+            "please ask again once it has shipped, or call us to cancel it."
+        )
+    # Orders stay for accounting: amounts, dates, items and the state and ZIP code
+    # (sales tax). Everything that identifies the person goes.
+    orders_anonymised = orders.update(
+        customer=None,
+        email="",
+        full_name=ERASED,
+        phone="",
+        ship_line1=ERASED,
+        ship_line2="",
+        ship_city=ERASED,
+        bill_line1="",
+        bill_line2="",
+        bill_city="",
+        note="",
+    )
+    tickets = _tickets_qs(user, emails)
+    ticket_ids = list(tickets.values_list("pk", flat=True))
+    TicketMessage.objects.filter(ticket_id__in=ticket_ids).update(body=ERASED)
+    tickets_erased = Ticket.objects.filter(pk__in=ticket_ids).update(
+        name=ERASED, email="", phone="", user=None, status=Ticket.Status.CLOSED
+    )
+    BreachNotification.objects.filter(email__in=emails).update(acknowledged_by=None)
+    for section in _SECTIONS.values():
+        if section.erase is not None:
+            section.erase(user, emails)
+    user.username = f"erased-{user.pk}"
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    erasure = DataErasure.objects.create(
+        user_id=user.pk, orders_anonymised=orders_anonymised, tickets_erased=tickets_erased
+    )
+    logger.info("account %s erased", user.pk)
+    return erasure

@@ -1,0 +1,186 @@
+"""Back-office sign-in (Retailer ID + username + password, then a TOTP code if enrolled),
+sign-out, idle timeout, and the guard every back-office view goes through."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..forms import OtpForm, SignInForm
+from ..models import Retailer
+from ..selectors import retailer_for_user
+
+SESSION_RETAILER = "backoffice_retailer_id"
+SESSION_SEEN = "backoffice_seen_at"
+SESSION_PENDING = "backoffice_pending"
+PENDING_MAX_AGE = 5 * 60
+OTP_MAX_TRIES = 5
+BACKEND = "retailers.backends.RetailerBackend"
+SIGNIN_URL = "/backoffice/signin/"
+
+User = get_user_model()
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def backoffice_retailer(request: HttpRequest) -> Retailer | None:
+    """The retailer signed in to the back office on this session, or None (signs out stale ones)."""
+    user = request.user
+    if not user.is_authenticated or SESSION_RETAILER not in request.session:
+        return None
+    retailer = retailer_for_user(user)
+    now = int(time.time())
+    seen = request.session.get(SESSION_SEEN, 0)
+    if (
+        retailer is None
+        or retailer.pk != request.session.get(SESSION_RETAILER)
+        or not retailer.is_active
+        or now - seen > settings.BACKOFFICE_IDLE_SECONDS
+    ):
+        expired = retailer is not None and now - seen > settings.BACKOFFICE_IDLE_SECONDS
+        logout(request)
+        if expired:
+            messages.info(request, "You were signed out after a period of inactivity.")
+        return None
+    request.session[SESSION_SEEN] = now
+    return retailer
+
+
+def backoffice_view(view: Callable) -> Callable:
+    """Only for a signed-in retailer; sets request.retailer; responses are never cached."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        retailer = backoffice_retailer(request)
+        if retailer is None:
+            return redirect(f"{SIGNIN_URL}?next={quote(request.get_full_path())}")
+        request.retailer = retailer
+        return _no_store(view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/backoffice/"
+    if not target.startswith("/backoffice/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return "/backoffice/"
+    return target
+
+
+def _complete_sign_in(request: HttpRequest, user, retailer: Retailer) -> HttpResponse:
+    next_url = _safe_next(request)
+    login(request, user, backend=BACKEND)
+    request.session[SESSION_RETAILER] = retailer.pk
+    request.session[SESSION_SEEN] = int(time.time())
+    return redirect(next_url)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_view(request: HttpRequest) -> HttpResponse:
+    if backoffice_retailer(request) is not None:
+        return redirect("/backoffice/")
+    form = SignInForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            user = authenticate(
+                request,
+                retailer_number=data["retailer_number"],
+                retailer_username=data["username"],
+                password=data["password"],
+            )
+            if getattr(request, "axes_locked_out", False):
+                form.add_error(
+                    None,
+                    "Too many failed sign-in attempts. For your security, sign-in is paused "
+                    "for 30 minutes. Call us if you need help sooner.",
+                )
+                status = 429
+            elif getattr(request, "retailer_suspended", False):
+                form.add_error(
+                    None,
+                    "This retailer account is suspended, so the back office is closed. "
+                    "Please contact us.",
+                )
+                status = 403
+            elif user is None:
+                form.add_error(None, "The Retailer ID, username or password is not right.")
+            else:
+                retailer = Retailer.objects.get(user=user)
+                if _has_totp(user):
+                    request.session[SESSION_PENDING] = {
+                        "user": user.pk,
+                        "at": int(time.time()),
+                        "tries": 0,
+                        "next": _safe_next(request),
+                    }
+                    return redirect("retailers:backoffice-signin-code")
+                return _complete_sign_in(request, user, retailer)
+    context = {"form": form, "next": _safe_next(request)}
+    return _no_store(render(request, "backoffice/signin.html", context, status=status))
+
+
+def _has_totp(user) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_code_view(request: HttpRequest) -> HttpResponse:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    pending = request.session.get(SESSION_PENDING)
+    if not pending or int(time.time()) - pending["at"] > PENDING_MAX_AGE:
+        request.session.pop(SESSION_PENDING, None)
+        messages.error(request, "Please sign in again.")
+        return redirect(SIGNIN_URL)
+    form = OtpForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            device = TOTPDevice.objects.filter(user_id=pending["user"], confirmed=True).first()
+            retailer = Retailer.objects.filter(user_id=pending["user"]).first()
+            if device and retailer and device.verify_token(form.cleaned_data["otp_token"]):
+                del request.session[SESSION_PENDING]
+                if not retailer.is_active:
+                    messages.error(request, "This retailer account is suspended.")
+                    return redirect(SIGNIN_URL)
+                request.POST = request.POST.copy()
+                request.POST["next"] = pending.get("next", "/backoffice/")
+                return _complete_sign_in(request, device.user, retailer)
+            pending["tries"] += 1
+            if pending["tries"] >= OTP_MAX_TRIES:
+                del request.session[SESSION_PENDING]
+                messages.error(request, "Too many wrong codes. Please sign in again.")
+                return redirect(SIGNIN_URL)
+            request.session[SESSION_PENDING] = pending
+            form.add_error(
+                "otp_token", "That code is not right. Enter the code your app shows now."
+            )
+    return _no_store(render(request, "backoffice/signin_code.html", {"form": form}, status=status))
+
+
+@require_POST
+def sign_out_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "You are signed out.")
+    return redirect(SIGNIN_URL)

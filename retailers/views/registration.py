@@ -1,0 +1,111 @@
+"""Registration on the company host: /register/."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from ..forms import RegistrationForm
+from ..models import Retailer
+from ..services import retailer_register
+
+WELCOME_SALT = "retailers.registration.welcome"
+WELCOME_MAX_AGE = 60 * 60
+
+
+def registration_rate(group, request) -> str:
+    return settings.RETAILER_REGISTRATION_RATE
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=registration_rate, method="POST", block=False)
+def registration_view(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "retailers/register.html", {"form": RegistrationForm()})
+    if getattr(request, "limited", False):
+        # Re-show what was typed (never secrets), validate nothing, write nothing.
+        form = RegistrationForm(initial=_safe_initial(request.POST))
+        context = {"form": form, "rate_limited": True}
+        return render(request, "retailers/register.html", context, status=429)
+    form = RegistrationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            retailer = retailer_register(
+                legal_name=data["legal_name"],
+                address_line1=data["address_line1"],
+                address_line2=data["address_line2"],
+                city=data["city"],
+                state=data["state"],
+                postal_code=data["postal_code"],
+                email=data["email"],
+                phone=data["phone"],
+                tax_id_kind=data["tax_id_kind"],
+                tax_id_digits=data["tax_id_digits"],
+                username=data["username"],
+                password=data["password1"],
+                slug=data["slug"],
+                display_name=data["display_name"],
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        except IntegrityError:
+            # A concurrent registration took the same address, username or email.
+            form.add_error(
+                None,
+                "Someone registered the same web address, username or email a moment ago. "
+                "Please check them and try again.",
+            )
+        else:
+            token = signing.dumps(retailer.pk, salt=WELCOME_SALT)
+            return redirect("retailers:registration-welcome", token=token)
+    return render(request, "retailers/register.html", {"form": form}, status=400)
+
+
+SAFE_FIELDS = {
+    name
+    for name in RegistrationForm.base_fields
+    if name not in {"tax_id", "password1", "password2"}
+}
+
+
+def _safe_initial(post) -> dict:
+    initial = {}
+    for name in SAFE_FIELDS:
+        if name in post:
+            initial[name] = post.get(name)
+    return initial
+
+
+def _add_service_errors(form: RegistrationForm, exc: ValidationError) -> None:
+    field_map = {"slug": "slug", "username": "username", "email": "email"}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field_map.get(field)
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)
+
+
+def registration_welcome_view(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        retailer_pk = signing.loads(token, salt=WELCOME_SALT, max_age=WELCOME_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise Http404("This link has expired.") from exc
+    retailer = Retailer.objects.filter(pk=retailer_pk, kind=Retailer.Kind.RETAILER).first()
+    if retailer is None:
+        raise Http404("No such retailer")
+    response = render(request, "retailers/welcome.html", {"new_retailer": retailer})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def retailer_terms_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "retailers/terms.html")

@@ -1,0 +1,17 @@
+"""Header data on retailer storefronts: the category menu and the cart count.
+
+Both are passed as callables, so the template evaluates them only where used;
+neither touches the database or the session for an anonymous visitor.
+"""
+
+from django.http import HttpRequest
+
+from .cart import Cart
+from .selectors import category_tree
+
+
+def storefront(request: HttpRequest) -> dict:
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.is_company:
+        return {}
+    return {"nav_categories": category_tree, "cart_count": Cart(request).count}

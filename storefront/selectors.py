@@ -1,0 +1,261 @@
+"""Catalog reads for the storefront and the company site.
+
+Every listing costs a constant number of queries whatever the catalog size:
+one page of products plus one query for their images (and one count for paging).
+Company-wide data that rarely changes (the category tree, bestsellers) is kept
+in the "shared" cache under a catalog version that every catalog write bumps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import caches
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+
+from .models import Category, Product, ProductImage
+
+PAGE_SIZE = 24
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_TERMS = 8
+BESTSELLER_COUNT = 8
+CACHE_TTL = 300
+LISTING_CACHE_TTL = 60
+
+
+class Sort:
+    """Listing orders offered to shoppers: key -> (label, ORDER BY)."""
+
+    DEFAULT = "name"
+    CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
+        "name": ("Name", ("name", "pk")),
+        "price_asc": ("Price: low to high", ("price", "pk")),
+        "price_desc": ("Price: high to low", ("-price", "-pk")),
+        "newest": ("Newest", ("-created_at", "-pk")),
+    }
+
+    @classmethod
+    def parse(cls, value: str | None) -> str:
+        return value if value in cls.CHOICES else cls.DEFAULT
+
+
+# --- Catalog version (cache invalidation) -------------------------------------
+_VERSION_KEY = "catalog:version"
+
+
+def catalog_version() -> int:
+    cache = caches["shared"]
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(_VERSION_KEY, version, None)
+    return version
+
+
+def catalog_cache_bump() -> None:
+    """Invalidate every cached catalog read (called by catalog writes)."""
+    cache = caches["shared"]
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 2, None)
+
+
+def _cache_key(*parts: object) -> str:
+    return "catalog:" + ":".join(str(p) for p in (catalog_version(), *parts))
+
+
+# --- Categories ---------------------------------------------------------------
+@dataclass(frozen=True)
+class CategoryNode:
+    pk: int
+    name: str
+    slug: str
+    parent_id: int | None
+    children: tuple[CategoryNode, ...] = field(default=())
+
+    def get_absolute_url(self) -> str:
+        return f"/c/{self.slug}/"
+
+    @property
+    def ids(self) -> list[int]:
+        """This category and its sub-categories (a listing shows both)."""
+        return [self.pk, *(child.pk for child in self.children)]
+
+
+def category_tree() -> list[CategoryNode]:
+    """Top-level categories with their children; cached (one query when cold)."""
+    key = _cache_key("tree")
+    cache = caches["shared"]
+    tree = cache.get(key)
+    if tree is None:
+        rows = list(Category.objects.values_list("pk", "name", "slug", "parent_id"))
+        children: dict[int, list[CategoryNode]] = {}
+        for pk, name, slug, parent_id in rows:
+            if parent_id is not None:
+                children.setdefault(parent_id, []).append(CategoryNode(pk, name, slug, parent_id))
+        tree = [
+            CategoryNode(pk, name, slug, None, tuple(children.get(pk, ())))
+            for pk, name, slug, parent_id in rows
+            if parent_id is None
+        ]
+        cache.set(key, tree, CACHE_TTL)
+    return tree
+
+
+def category_get(*, slug: str) -> CategoryNode | None:
+    for node in category_tree():
+        if node.slug == slug:
+            return node
+        for child in node.children:
+            if child.slug == slug:
+                return child
+    return None
+
+
+# --- Products -----------------------------------------------------------------
+def _with_images(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    return queryset.prefetch_related(
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
+    )
+
+
+def product_qs_active() -> QuerySet[Product]:
+    # The search document is only needed inside SQL, never in Python.
+    return Product.objects.filter(active=True).defer("search_vector")
+
+
+def _paginate(queryset: QuerySet[Product], page: str | int | None) -> Page:
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        return paginator.page(page or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
+
+
+def category_products_page(*, category: CategoryNode, sort: str, page: str | None) -> Page:
+    queryset = product_qs_active().filter(category_id__in=category.ids)
+    queryset = _with_images(queryset.order_by(*Sort.CHOICES[Sort.parse(sort)][1]))
+    result = _paginate(queryset, page)
+    result.object_list = list(result.object_list)
+    return result
+
+
+def product_get(*, slug: str) -> Product | None:
+    """An active product with its category and images, or None."""
+    queryset = _with_images(product_qs_active().select_related("category", "category__parent"))
+    return queryset.filter(slug=slug).first()
+
+
+def products_by_ids(*, ids: list[int]) -> list[Product]:
+    """Active products in the given order (missing or inactive ids are skipped)."""
+    if not ids:
+        return []
+    found = {p.pk: p for p in _with_images(product_qs_active().filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def bestseller_ids(*, limit: int = BESTSELLER_COUNT) -> list[int]:
+    """Company-wide bestsellers by quantity in paid or shipped orders; newest when none."""
+    from orders.models import Order, OrderLine
+
+    key = _cache_key("bestsellers", limit)
+    cache = caches["shared"]
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(
+            OrderLine.objects.filter(
+                order__status__in=[Order.Status.PAID, Order.Status.SHIPPED],
+                product__active=True,
+            )
+            .values("product_id")
+            .annotate(sold=Sum("quantity"))
+            .order_by("-sold", "product_id")
+            .values_list("product_id", flat=True)[:limit]
+        )
+        if len(ids) < limit:
+            newest = (
+                product_qs_active()
+                .exclude(pk__in=ids)
+                .order_by("-created_at", "-pk")
+                .values_list("pk", flat=True)[: limit - len(ids)]
+            )
+            ids += list(newest)
+        cache.set(key, ids, CACHE_TTL)
+    return ids
+
+
+def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
+    return products_by_ids(ids=bestseller_ids(limit=limit))
+
+
+# --- Search -------------------------------------------------------------------
+@dataclass(frozen=True)
+class SearchTerms:
+    text: str  # what the shopper typed, cut to SEARCH_MAX_LENGTH
+    too_long: bool
+    terms: tuple[str, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+
+def search_terms_parse(raw: str | None) -> SearchTerms:
+    text = (raw or "").strip()
+    too_long = len(text) > SEARCH_MAX_LENGTH
+    text = text[:SEARCH_MAX_LENGTH]
+    # Letters and digits only: the tsquery syntax never sees user punctuation.
+    terms = tuple(re.findall(r"[^\W_]+", text.lower()))[:SEARCH_MAX_TERMS]
+    return SearchTerms(text=text, too_long=too_long, terms=terms)
+
+
+def product_search_page(*, terms: SearchTerms, page: str | None) -> Page:
+    """Ranked full-text search over name, SKU and description (prefix matching)."""
+    if terms.is_empty:
+        return _paginate(Product.objects.none(), 1)
+    query = SearchQuery(
+        " & ".join(f"{term}:*" for term in terms.terms), search_type="raw", config="english"
+    ) | SearchQuery(
+        " & ".join(f"{term}:*" for term in terms.terms), search_type="raw", config="simple"
+    )
+    queryset = (
+        product_qs_active()
+        .filter(Q(search_vector=query) | Q(sku__iexact=terms.text))
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "name", "pk")
+    )
+    result = _paginate(_with_images(queryset), page)
+    result.object_list = list(result.object_list)
+    return result
+
+
+# --- Company site: find a retailer ---------------------------------------------
+FINDER_MAX_RESULTS = 50
+
+
+def retailer_search(*, text: str) -> list:
+    """Active retailers matching every word by name, city, state or ZIP."""
+    from retailers.models import Retailer
+
+    words = re.findall(r"[^\s,]+", text[:SEARCH_MAX_LENGTH])[:SEARCH_MAX_TERMS]
+    if not words:
+        return []
+    queryset = Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status=Retailer.Status.ACTIVE)
+    for word in words:
+        queryset = queryset.filter(
+            Q(display_name__icontains=word)
+            | Q(city__icontains=word)
+            | Q(state__iexact=word)
+            | Q(postal_code__startswith=word)
+        )
+    return list(
+        queryset.only(
+            "slug", "display_name", "city", "state", "postal_code", "kind", "status"
+        ).order_by("display_name", "pk")[:FINDER_MAX_RESULTS]
+    )

@@ -1,0 +1,32 @@
+"""Catalog writes. Products are never hard-deleted: they are deactivated."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .models import Product
+from .selectors import catalog_cache_bump
+
+
+@transaction.atomic
+def product_bulk_set_active(*, product_ids: list[int], active: bool) -> int:
+    """Activate or deactivate products; returns how many rows changed."""
+    changed = (
+        Product.objects.filter(pk__in=product_ids).exclude(active=active).update(active=active)
+    )
+    transaction.on_commit(catalog_cache_bump)
+    return changed
+
+
+@transaction.atomic
+def product_stock_set(*, product: Product, stock: int) -> Product:
+    product.stock = stock
+    product.full_clean()
+    product.save(update_fields=["stock", "updated_at"])
+    transaction.on_commit(catalog_cache_bump)
+    return product
+
+
+def catalog_changed() -> None:
+    """Called after any catalog edit (admin saves) so cached listings refresh at once."""
+    transaction.on_commit(catalog_cache_bump)

@@ -1,0 +1,351 @@
+"""Real-browser journeys: the app as a separate server process, driven by Debian's Chromium.
+
+One session starts:
+- a database of its own (the test run's database name + `_e2e`, on the same PostgreSQL
+  server, the embedded one included), migrated and seeded with `seed_demo`;
+- the app (`manage.py runserver --noreload`, dev settings) on a free loopback port, with
+  `SHOP_DOMAIN=localhost` so `demo.localhost:PORT` is a storefront, Celery eager and
+  every email kept as an .eml file in a temporary directory;
+- one headless Chromium, shared by every test (each test gets a fresh context).
+
+The whole directory is skipped, with a reason, when /usr/bin/chromium is absent.
+Screenshots of the main pages land in test-artifacts/e2e/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from .mail import Mailbox
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SERVER_START_TIMEOUT = 60
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is absent: install Debian's chromium to run")
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+            if not CHROMIUM.exists():
+                item.add_marker(skip)
+
+
+# --- Database ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Database:
+    """Connection parameters of the e2e database (a sibling of the test database)."""
+
+    name: str
+    user: str
+    password: str
+    host: str
+    port: str
+
+    @classmethod
+    def derived_from_settings(cls, suffix: str = "_e2e") -> Database:
+        from django.conf import settings
+
+        db = settings.DATABASES["default"]
+        host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "")
+        return cls(
+            name=f"{db['NAME']}{suffix}",
+            user=db.get("USER") or "postgres",
+            password=db.get("PASSWORD") or "",
+            host=str(host),
+            port=str(db.get("PORT") or ""),
+        )
+
+    def conninfo(self, dbname: str | None = None) -> dict:
+        params = {"dbname": dbname or self.name, "user": self.user, "host": self.host}
+        if self.password:
+            params["password"] = self.password
+        if self.port:
+            params["port"] = self.port
+        return params
+
+    @property
+    def url(self) -> str:
+        auth = self.user + (f":{self.password}" if self.password else "")
+        if self.host.startswith("/"):  # Unix socket (the embedded server)
+            port = f"&port={self.port}" if self.port else ""
+            return f"postgres://{auth}@/{self.name}?host={self.host}{port}"
+        port = f":{self.port}" if self.port else ""
+        return f"postgres://{auth}@{self.host}{port}/{self.name}"
+
+    def connect(self, *, autocommit: bool = True):
+        import psycopg
+
+        return psycopg.connect(**self.conninfo(), autocommit=autocommit)
+
+    def recreate(self) -> None:
+        import psycopg
+
+        with psycopg.connect(**self.conninfo("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(**self.conninfo("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+# --- The app server ---------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+    def all(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+
+@dataclass
+class LiveShop:
+    port: int
+    database: Database
+    mail_dir: Path
+    env: dict[str, str]
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+    _log: object = field(default=None, repr=False)
+
+    @property
+    def mailbox(self) -> Mailbox:
+        return Mailbox(self.mail_dir)
+
+    def url(self, host: str = "www", path: str = "/") -> str:
+        """`url("demo", "/cart/")` -> http://demo.localhost:PORT/cart/; host "" is the bare domain."""
+        hostname = f"{host}.localhost" if host else "localhost"
+        return f"http://{hostname}:{self.port}{path}"
+
+    def origins(self) -> set[str]:
+        return {f"http://localhost:{self.port}"}
+
+    def is_our_origin(self, url: str) -> bool:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return True
+        host = parts.hostname or ""
+        return (
+            parts.scheme == "http"
+            and parts.port == self.port
+            and (host == "localhost" or host.endswith(".localhost"))
+        )
+
+    def fetch(
+        self,
+        host: str,
+        path: str,
+        *,
+        method: str = "GET",
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+        timeout: float = 10,
+    ) -> Fetched:
+        """One plain HTTP request to the app (no browser, no redirect followed).
+
+        Connects to 127.0.0.1 with the Host header: outside browsers, `*.localhost`
+        names need not resolve.
+        """
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        hostname = f"{host}.localhost" if host else "localhost"
+        try:
+            conn.request(
+                method,
+                path,
+                body=body,
+                headers={"Host": f"{hostname}:{self.port}", **(headers or {})},
+            )
+            response = conn.getresponse()
+            return Fetched(response.status, response.getheaders(), response.read())
+        finally:
+            conn.close()
+
+    def manage(self, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+            )
+        return result
+
+    def shell(self, code: str, timeout: int = 120) -> str:
+        """Run Python inside the app (dev settings, the e2e database); returns stdout."""
+        return self.manage("shell", "-c", code, timeout=timeout).stdout
+
+    def start(self) -> None:
+        self.log_path = ARTIFACTS / "server.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited:\n{self.log_path.read_text()}")
+            with contextlib.suppress(OSError):
+                if self.fetch("www", "/healthz", timeout=2).status == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"server did not answer in time:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        if self._log:
+            self._log.close()
+
+
+def shop_env(*, port: int, database: Database, mail_dir: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "CELERY_", "SECURE_", "ANYMAIL_"))
+        and k not in ("REDIS_URL", "EMAIL_BACKEND", "DEBUG", "ALLOWED_HOSTS", "DATABASE_POOL")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="shopsocial.settings.dev",
+        SHOP_DOMAIN="localhost",
+        SHOP_PORT=f":{port}",
+        DATABASE_URL=database.url,
+        CSRF_TRUSTED_ORIGINS=f"http://localhost:{port},http://www.localhost:{port}",
+        DEV_MAIL_DIR=str(mail_dir),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_shop() -> Iterator[LiveShop]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent")
+    database = Database.derived_from_settings()
+    database.recreate()
+    mail_dir = Path(tempfile.mkdtemp(prefix="shopsocial-e2e-mail-"))
+    port = free_port()
+    shop = LiveShop(
+        port=port,
+        database=database,
+        mail_dir=mail_dir,
+        env=shop_env(port=port, database=database, mail_dir=mail_dir),
+    )
+    try:
+        shop.manage("migrate_schemas", "--noinput", "-v", "0")
+        shop.manage("seed_demo")
+        shop.start()
+        yield shop
+    finally:
+        shop.stop()
+        shutil.rmtree(mail_dir, ignore_errors=True)
+        with contextlib.suppress(Exception):
+            database.drop()
+
+
+# --- The browser ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser(live_shop):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class RequestLog(list):
+    """Every URL the page asked for (documents, CSS, images, scripts, fetches)."""
+
+
+@pytest.fixture
+def new_context(browser):
+    """Factory: a fresh browser context (its own cookies), closed after the test.
+
+    Each context records every request URL on `context.request_log`.
+    """
+    contexts = []
+
+    def make(**kwargs):
+        kwargs.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**kwargs)
+        context.set_default_timeout(15_000)
+        log = RequestLog()
+        context.on("request", lambda request: log.append(request.url))
+        context.request_log = log
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

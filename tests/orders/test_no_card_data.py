@@ -1,0 +1,87 @@
+"""After a full checkout, no card number appears in the database, the logs or any email."""
+
+from __future__ import annotations
+
+import logging
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from orders.models import Order
+from orders.services import order_refund, order_ship
+from tests.conftest import ALICE_HOST, COMPANY_HOST
+
+from .conftest import CHECKOUT_FORM, cart_fill, checkout_post
+
+pytestmark = pytest.mark.django_db
+
+CARD = "4242 4242 4242 4242"
+# 13-19 digits, optionally grouped by spaces or dashes.
+CARD_PATTERN = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+
+
+def _luhn_ok(candidate: str) -> bool:
+    digits = [int(c) for c in candidate if c.isdigit()]
+    checksum = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        checksum += d
+    return checksum % 10 == 0
+
+
+def card_numbers_in(text: str) -> list[str]:
+    return [m for m in CARD_PATTERN.findall(text) if _luhn_ok(m)]
+
+
+def database_text() -> str:
+    """Every row of every table in the public and storefront schemas, as text."""
+    chunks = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN "
+            "('pg_catalog', 'information_schema')"
+        )
+        for schema, table in cursor.fetchall():
+            cursor.execute(f'SELECT t::text FROM "{schema}"."{table}" AS t')
+            chunks.extend(row[0] for row in cursor.fetchall())
+    return "\n".join(chunks)
+
+
+def test_the_scanner_finds_a_card_number():
+    assert card_numbers_in(f"note: {CARD}") == [CARD]
+    assert card_numbers_in("order 4793 usd, phone 555-010-2030") == []
+
+
+def test_no_card_number_anywhere_after_a_full_checkout(
+    client, alice, candle, django_capture_on_commit_callbacks, mailoutbox, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    cart_fill(client, {candle: 2})
+    # A confused browser (or autofill) posts card fields we never asked for.
+    data = {**CHECKOUT_FORM, "card_number": CARD, "cc-number": CARD, "cvc": "123"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = checkout_post(client, data)
+    pay_path = response["Location"].removeprefix(f"http://{COMPANY_HOST}")
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = client.post(
+            pay_path + "submit/", {"decision": "pay", "card": CARD}, HTTP_HOST=COMPANY_HOST
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(paid["Location"].removeprefix(f"http://{ALICE_HOST}"), HTTP_HOST=ALICE_HOST)
+    order = Order.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        order_ship(order_id=order.pk, carrier="UPS", tracking_number="1Z999AA1", actor="staff:1")
+        order_refund(order_id=order.pk, amount=Decimal("5.00"), actor="staff:1")
+    assert Order.objects.get().status == Order.Status.PARTIALLY_REFUNDED
+    assert len(mailoutbox) == 3
+
+    assert card_numbers_in(database_text()) == []
+    assert card_numbers_in(caplog.text) == []
+    for message in mailoutbox:
+        text = message.message().as_string()
+        assert card_numbers_in(text) == []

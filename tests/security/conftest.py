@@ -1,0 +1,101 @@
+"""Fixtures for the security tests: the four roles of the URL walk and the data they own.
+
+- anonymous: no session;
+- shopper: a signed-in shopper account (no retailer, no staff);
+- retailer: alice's owner, signed in (alice owns the sample order);
+- other retailer: bob's owner, signed in, asking for alice's things.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from orders.models import Order, OrderLine
+from retailers.models import Retailer
+from storefront.models import Category, Product
+
+ROLES = ("anonymous", "shopper", "retailer", "other_retailer")
+ALICE_CUSTOMER_EMAIL = "alice-customer-secret@example.com"
+
+
+@dataclass
+class World:
+    alice: Retailer
+    bob: Retailer
+    shopper: object
+    product: Product
+    category: Category
+    alice_order: Order
+    samples: dict[str, str]
+
+
+def _attach_owner(retailer: Retailer, username: str, number: str):
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw-Xy7!kq")
+    Retailer.objects.filter(pk=retailer.pk).update(user=user, retailer_number=number)
+    retailer.refresh_from_db()
+    return user
+
+
+@pytest.fixture
+def world(alice, bob) -> World:
+    category = Category.objects.create(name="Walk Candles", slug="walk-candles")
+    product = Product.objects.create(
+        sku="WALK-1",
+        name="Walk Candle",
+        slug="walk-candle",
+        category=category,
+        price=Decimal("10.00"),
+        stock=5,
+    )
+    _attach_owner(alice, "alice-owner", "RW0000011")
+    _attach_owner(bob, "bob-owner", "RW0000029")
+    shopper = get_user_model().objects.create_user(
+        "shopper-walk", "shopper-walk@example.com", "pw-Xy7!kq"
+    )
+    order = Order.objects.create(
+        number="SSW-ALICE-1",
+        retailer=alice,
+        status=Order.Status.PAID,
+        email=ALICE_CUSTOMER_EMAIL,
+        full_name="Alice Customer Secret",
+        ship_line1="1 Secret Lane",
+        ship_city="Austin",
+        ship_state="TX",
+        ship_postal_code="78701",
+        subtotal=Decimal("10.00"),
+        shipping=Decimal("7.95"),
+        total=Decimal("17.95"),
+    )
+    OrderLine.objects.create(
+        order=order, product=product, sku="WALK-1", name="Walk Candle", unit_price=10, quantity=1
+    )
+    samples = {
+        # generic
+        "pk": str(order.pk),
+        "id": str(order.pk),
+        "order_id": str(order.pk),
+        "object_id": str(order.pk),
+        "number": order.number,
+        "order_number": order.number,
+        "slug": product.slug,
+        "product_slug": product.slug,
+        "category_slug": category.slug,
+        "sku": product.sku,
+        "app_label": "auth",
+        "content_type_id": "1",
+    }
+    return World(alice, bob, shopper, product, category, order, samples)
+
+
+@pytest.fixture
+def role_clients(world) -> dict[str, Client]:
+    clients = {role: Client() for role in ROLES}
+    clients["shopper"].force_login(world.shopper)
+    clients["retailer"].force_login(world.alice.user)
+    clients["other_retailer"].force_login(world.bob.user)
+    return clients

@@ -1,0 +1,90 @@
+"""Catalog fixtures: real rows in the public schema, no image files needed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from django.core.cache import caches
+from django.utils import timezone
+
+from storefront.models import Category, Product, ProductImage
+
+_seq = count(1)
+
+
+@pytest.fixture
+def category(db) -> Category:
+    return Category.objects.create(name="Candles", slug="candles", position=0)
+
+
+@pytest.fixture
+def other_category(db) -> Category:
+    return Category.objects.create(name="Kitchen", slug="kitchen", position=1)
+
+
+@pytest.fixture
+def make_product(category) -> Callable[..., Product]:
+    def make(
+        name: str | None = None,
+        *,
+        price: str = "10.00",
+        stock: int = 10,
+        active: bool = True,
+        description: str = "",
+        sku: str | None = None,
+        in_category: Category | None = None,
+        image: bool = True,
+        age_days: int = 0,
+    ) -> Product:
+        n = next(_seq)
+        name = name or f"Product {n}"
+        product = Product.objects.create(
+            sku=sku or f"SKU-{n:05d}",
+            name=name,
+            slug=f"{name.lower().replace(' ', '-')}-{n}",
+            description=description,
+            category=in_category or category,
+            price=Decimal(price),
+            stock=stock,
+            active=active,
+        )
+        if age_days:
+            Product.objects.filter(pk=product.pk).update(
+                created_at=timezone.now() - timedelta(days=age_days)
+            )
+            product.refresh_from_db()
+        if image:
+            ProductImage.objects.create(
+                product=product, image=f"products/{product.sku}.jpg", alt_text=f"Photo of {name}"
+            )
+        return product
+
+    return make
+
+
+def products_bulk_create(category: Category, n: int, *, start: int = 0) -> None:
+    """Many products (each with one image) in two queries, for query-count tests."""
+    products = Product.objects.bulk_create(
+        Product(
+            sku=f"BULK-{i:05d}",
+            name=f"Bulk candle {i}",
+            slug=f"bulk-candle-{i}",
+            description="A candle made in bulk for tests.",
+            category=category,
+            price=Decimal("5.00") + i,
+            stock=5,
+        )
+        for i in range(start, start + n)
+    )
+    ProductImage.objects.bulk_create(
+        ProductImage(product=p, image=f"products/{p.sku}.jpg", alt_text=p.name) for p in products
+    )
+
+
+def caches_clear() -> None:
+    for alias in ("default", "shared"):
+        caches[alias].clear()
