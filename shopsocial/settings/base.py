@@ -158,6 +158,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.offline_sessions_expire_task",
         "schedule": 300.0,
     },
+    "marketing-purge-unconfirmed": {
+        "task": "marketing.subscribers_purge_unconfirmed_task",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Auth and sessions ------------------------------------------------------
