@@ -297,8 +297,14 @@ def live_shop() -> Iterator[LiveShop]:
         env=shop_env(port=port, database=database, mail_dir=mail_dir),
     )
     try:
-        shop.manage("migrate_schemas", "--noinput", "-v", "0")
-        shop.manage("seed_demo")
+        # One process for both (a Django start costs seconds on a loaded machine).
+        shop.manage(
+            "shell",
+            "-c",
+            "from django.core.management import call_command\n"
+            "call_command('migrate_schemas', interactive=False, verbosity=0)\n"
+            "call_command('seed_demo')",
+        )
         shop.start()
         yield shop
     finally:
@@ -313,7 +319,9 @@ def live_shop() -> Iterator[LiveShop]:
 
 @pytest.fixture(scope="session")
 def browser(live_shop):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -336,7 +344,9 @@ def new_context(browser):
     def make(**kwargs):
         kwargs.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(**kwargs)
-        context.set_default_timeout(15_000)
+        # Generous: the machine running CI may be shared and busy.
+        context.set_default_timeout(30_000)
+        context.set_default_navigation_timeout(60_000)
         log = RequestLog()
         context.on("request", lambda request: log.append(request.url))
         context.request_log = log

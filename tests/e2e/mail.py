@@ -57,7 +57,7 @@ class Mailbox:
     def to(self, address: str) -> list[Mail]:
         return [m for m in self.all() if address.lower() in m.to.lower()]
 
-    def wait_for(self, predicate: Callable[[Mail], bool], timeout: float = 15.0) -> Mail:
+    def wait_for(self, predicate: Callable[[Mail], bool], timeout: float = 45.0) -> Mail:
         deadline = time.monotonic() + timeout
         while True:
             for mail in self.all():

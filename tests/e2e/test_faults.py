@@ -71,9 +71,10 @@ def test_app_recovers_without_a_restart_when_postgres_drops_every_connection_und
     def shopper(n: int) -> None:
         i = n
         while not stop.is_set():
+            started = time.monotonic()  # requests are judged by when they began
             status = _status(shop, HOSTS[i % len(HOSTS)], PAGES[i % len(PAGES)])
             with lock:
-                results.append((time.monotonic(), status))
+                results.append((started, status))
             i += 1
 
     threads = [threading.Thread(target=shopper, args=(n,), daemon=True) for n in range(8)]
@@ -85,7 +86,7 @@ def test_app_recovers_without_a_restart_when_postgres_drops_every_connection_und
         killed.append((time.monotonic(), terminate_app_connections(live_shop)))
         time.sleep(1.0)
     last_kill = killed[-1][0]
-    time.sleep(2.0)
+    time.sleep(3.0)
     stop.set()
     for thread in threads:
         thread.join(timeout=15)
@@ -93,7 +94,7 @@ def test_app_recovers_without_a_restart_when_postgres_drops_every_connection_und
     assert all(count > 0 for _, count in killed), killed  # the kills hit live connections
     assert process.alive()
     before = [s for t, s in results if t < killed[0][0]]
-    after = [s for t, s in results if t > last_kill + 0.5]
+    after = [s for t, s in results if t > last_kill + 0.2]
     assert before and set(before) == {200}
     # Recovered on its own: every request after the last kill succeeds, and plenty of them.
     assert len(after) >= 20
@@ -227,11 +228,11 @@ def test_worker_killed_mid_campaign_sends_nothing_twice_and_accounts_for_everyon
     first = second = None
     baseline = len(list(live_shop.mail_dir.glob("*.eml")))
     try:
+        # A worker (starting meanwhile) takes the chunk; it is killed (SIGKILL, no
+        # clean-up) mid-way.
+        first = start_celery_worker(env, name="doomed")
         out = live_shop.manage_with(env, "shell", "-c", CAMPAIGN_SETUP.replace("COUNT", str(count)))
         campaign_id = int(out.split("campaign", 1)[1].split()[0])
-
-        # A worker takes the chunk; it is killed (SIGKILL, no clean-up) mid-way.
-        first = start_celery_worker(env, name="doomed")
         wait_until(
             lambda: len(list(live_shop.mail_dir.glob("*.eml"))) - baseline >= 60,
             timeout=120,
