@@ -62,7 +62,7 @@ def start_gunicorn(live_shop, *, workers: int = 2, threads: int = 4, **extra_env
     env = sibling_env(live_shop, port, **extra_env)
     shop = replace(live_shop, port=port, env=env, process=None, log_path=None, _log=None)
     process = Process(
-        "gunicorn",
+        f"gunicorn-{port}",
         [
             sys.executable,
             "-m",
