@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .cart import Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
@@ -49,8 +49,8 @@ def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     for them the page cannot depend on a session, a cart, messages or a
     preference cookie. The key holds the storefront (the default cache is
     prefixed per schema), the catalog version (catalog edits show at once), the
-    full path and the DNT / Sec-GPC signals. STOREFRONT_PAGE_CACHE_SECONDS = 0
-    turns it off.
+    full path and the DNT / Sec-GPC signals. Pages that render the CSP nonce
+    (analytics) are not cached. STOREFRONT_PAGE_CACHE_SECONDS = 0 turns it off.
     """
 
     @wraps(view)
@@ -68,7 +68,11 @@ def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             response = HttpResponse(content, content_type=content_type)
         else:
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.cookies and not response.streaming:
+            # A page that used this response's CSP nonce (an inline script) is
+            # never reused: the next response's header carries another nonce.
+            uses_nonce = bool(getattr(request, "_csp_nonce", None))
+            cacheable = response.status_code == 200 and not response.streaming
+            if cacheable and not response.cookies and not uses_nonce:
                 cache.set(key, (response["Content-Type"], response.content), ttl)
         patch_vary_headers(response, ("Cookie",))
         return response
@@ -82,12 +86,12 @@ def _page_param(request: HttpRequest) -> str:
 
 
 # --- Company site ---------------------------------------------------------------
-@require_GET
+@require_safe
 def company_home(request: HttpRequest) -> HttpResponse:
     return render(request, "company/home.html", {"featured": bestsellers()})
 
 
-@require_GET
+@require_safe
 def retailer_finder(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     text = raw.strip()[:SEARCH_MAX_LENGTH]
@@ -101,7 +105,7 @@ def retailer_finder(request: HttpRequest) -> HttpResponse:
 
 
 # --- Storefront -----------------------------------------------------------------
-@require_GET
+@require_safe
 def storefront_home(request: HttpRequest) -> HttpResponse:
     retailer = request.tenant
     featured = products_by_ids(ids=featured_product_ids(retailer=retailer))
@@ -114,7 +118,7 @@ def storefront_home(request: HttpRequest) -> HttpResponse:
     return render(request, "storefront/home.html", context)
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = category_get(slug=slug)
@@ -151,7 +155,7 @@ def _product_page(
     return render(request, "storefront/product.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_get(slug=slug)
     if product is None:
@@ -159,7 +163,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _product_page(request, product)
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms_parse(request.GET.get("q"))
     context = {
@@ -195,7 +199,7 @@ def _cart_page(
     return render(request, "storefront/cart.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def cart_detail(request: HttpRequest) -> HttpResponse:
     return _cart_page(request)
 

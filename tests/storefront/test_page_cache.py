@@ -66,3 +66,20 @@ def test_visitor_with_any_cookie_is_never_cached(client, alice, make_product):
     client.cookies["analytics_optout"] = "1"
     client.get("/c/candles/", HTTP_HOST=ALICE_HOST)
     assert page_entries() == 0
+
+
+def test_page_with_an_inline_analytics_script_is_not_cached(client, alice, make_product, settings):
+    settings.GA_MEASUREMENT_ID = "G-TEST1234"
+    make_product("Vanilla Candle")
+    first = client.get("/c/candles/", HTTP_HOST=ALICE_HOST)
+    assert 'nonce="' in first.text
+    assert page_entries() == 0
+    second = client.get("/c/candles/", HTTP_HOST=ALICE_HOST)
+    nonce = second["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in second.text
+
+
+def test_head_requests_are_answered(client, alice, make_product):
+    candle = make_product("Vanilla Candle")
+    for path in ("/", "/c/candles/", f"/p/{candle.slug}/", "/search/?q=x", "/cart/"):
+        assert client.head(path, HTTP_HOST=ALICE_HOST).status_code == 200
