@@ -8,6 +8,7 @@ something to the cart.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
@@ -80,9 +81,18 @@ def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return wrapped
 
 
+_ID_RE = re.compile(r"[0-9]{1,18}")
+
+
+def _parse_id(value: object) -> int | None:
+    """A database id from form text (ASCII digits only), or None."""
+    text = str(value or "").strip()
+    return int(text) if _ID_RE.fullmatch(text) else None
+
+
 def _page_param(request: HttpRequest) -> str:
     value = request.GET.get("page", "1")
-    return value if value.isdigit() and len(value) < 7 else "1"
+    return value if re.fullmatch(r"[0-9]{1,6}", value) else "1"
 
 
 # --- Company site ---------------------------------------------------------------
@@ -207,12 +217,8 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_add(request: HttpRequest) -> HttpResponse:
     form = CartAddForm(request.POST)
-    product_id = form.data.get("product_id", "")
-    product = (
-        Product.objects.filter(pk=int(product_id)).first()
-        if str(product_id).isdigit() and len(str(product_id)) < 19
-        else None
-    )
+    product_id = _parse_id(form.data.get("product_id"))
+    product = Product.objects.filter(pk=product_id).first() if product_id else None
     if product is None:
         raise Http404("No such product")
     if not product.active:
@@ -232,16 +238,16 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_update(request: HttpRequest) -> HttpResponse:
     form = CartUpdateForm(request.POST)
-    product_id = str(form.data.get("product_id", ""))
+    product_id = _parse_id(form.data.get("product_id"))
     typed = str(form.data.get("quantity", ""))[:10]
-    if not product_id.isdigit() or len(product_id) > 18:
+    if product_id is None:
         messages.error(request, "That item is not in your cart.")
         return redirect("storefront-cart")
     if not form.is_valid():
         return _cart_page(
             request,
             error=first_error(form),
-            error_product_id=int(product_id),
+            error_product_id=product_id,
             typed=typed,
             status=400,
         )
@@ -251,7 +257,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
         )
     except CartError as error:
         return _cart_page(
-            request, error=str(error), error_product_id=int(product_id), typed=typed, status=400
+            request, error=str(error), error_product_id=product_id, typed=typed, status=400
         )
     messages.success(request, "Your cart was updated." if quantity else "Item removed.")
     return redirect("storefront-cart")

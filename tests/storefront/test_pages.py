@@ -132,6 +132,8 @@ def test_category_paginates(client, alice, category):
     # Out-of-range or junk page numbers fall back instead of failing.
     assert client.get("/c/candles/?page=99", HTTP_HOST=ALICE_HOST).status_code == 200
     assert client.get("/c/candles/?page=x", HTTP_HOST=ALICE_HOST).status_code == 200
+    assert client.get("/c/candles/?page=²", HTTP_HOST=ALICE_HOST).status_code == 200
+    assert client.get("/search/?q=candle&page=²", HTTP_HOST=ALICE_HOST).status_code == 200
 
 
 def test_unknown_category_is_404(client, alice, category):
