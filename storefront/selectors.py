@@ -218,8 +218,16 @@ class SearchTerms:
         return not self.terms
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def search_text_clean(raw: str | None) -> str:
+    """Typed search text without control characters (PostgreSQL refuses NUL)."""
+    return _CONTROL_RE.sub(" ", raw or "").strip()
+
+
 def search_terms_parse(raw: str | None) -> SearchTerms:
-    text = (raw or "").strip()
+    text = search_text_clean(raw)
     too_long = len(text) > SEARCH_MAX_LENGTH
     text = text[:SEARCH_MAX_LENGTH]
     # Letters and digits only: the tsquery syntax never sees user punctuation.
@@ -255,7 +263,8 @@ def retailer_search(*, text: str) -> list:
     """Active retailers matching every word by name, city, state or ZIP."""
     from retailers.models import Retailer
 
-    words = re.findall(r"[^\s,]+", text[:SEARCH_MAX_LENGTH])[:SEARCH_MAX_TERMS]
+    words = re.findall(r"[^\s,]+", search_text_clean(text)[:SEARCH_MAX_LENGTH])
+    words = words[:SEARCH_MAX_TERMS]
     if not words:
         return []
     queryset = Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status=Retailer.Status.ACTIVE)

@@ -40,6 +40,7 @@ from .selectors import (
     products_by_ids,
     retailer_search,
     search_terms_parse,
+    search_text_clean,
 )
 
 
@@ -103,11 +104,11 @@ def company_home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def retailer_finder(request: HttpRequest) -> HttpResponse:
-    raw = request.GET.get("q", "")
-    text = raw.strip()[:SEARCH_MAX_LENGTH]
+    raw = search_text_clean(request.GET.get("q"))
+    text = raw[:SEARCH_MAX_LENGTH]
     context = {
         "query": text,
-        "too_long": len(raw.strip()) > SEARCH_MAX_LENGTH,
+        "too_long": len(raw) > SEARCH_MAX_LENGTH,
         "searched": bool(text),
         "retailers": retailer_search(text=text) if text else [],
     }
