@@ -158,6 +158,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.offline_sessions_expire_task",
         "schedule": 300.0,
     },
+    "marketing-purge-unconfirmed": {
+        "task": "marketing.subscribers_purge_unconfirmed_task",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Auth and sessions ------------------------------------------------------
@@ -183,6 +187,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "retailers.backends.axes_username"
+AXES_VERBOSE = False  # no usernames or IP addresses in the logs
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "tax_id"]
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in RetailerBackend
 BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
@@ -205,7 +211,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],  # the admin's change list uses a nonced <style>
     "img-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
@@ -292,6 +298,8 @@ SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
 # Compliance staff alerted about breach deadlines (plus the "Compliance" group).
 PRIVACY_COMPLIANCE_EMAILS = env.list("PRIVACY_COMPLIANCE_EMAILS", default=[])
+# Form rate limits (django-ratelimit) count per client across every host.
+RATELIMIT_USE_CACHE = "shared"
 
 # --- Logging: no personal data, no card data --------------------------------
 LOGGING = {

@@ -6,6 +6,7 @@ No Docker engine runs here, so these tests check what can be checked by reading.
 import re
 from pathlib import Path
 
+import pytest
 from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,7 @@ def test_commands_named_by_compose_and_dockerfile_exist():
     assert "celery -A shopsocial beat" in COMPOSE
 
 
+@pytest.mark.django_db
 def test_beat_schedule_names_registered_tasks():
     from django.conf import settings
 
