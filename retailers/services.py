@@ -429,3 +429,24 @@ def retailer_tax_ids_rotate() -> int:
                 Retailer.objects.filter(pk=pk).update(tax_id_encrypted=rotated)
                 count += 1
     return count
+
+
+@transaction.atomic
+def retailer_demo_login_ensure(*, slug: str, username: str, password: str) -> Retailer | None:
+    """Give the demo storefront a back-office login and sample contact data (idempotent)."""
+    retailer = Retailer.objects.filter(slug=slug, kind=Retailer.Kind.RETAILER).first()
+    if retailer is None or retailer.user_id or User.objects.filter(username=username).exists():
+        return retailer
+    user = User.objects.create_user(username, f"{username}@example.com", password)
+    Retailer.objects.filter(pk=retailer.pk).update(
+        user=user,
+        legal_name="Dana Demo",
+        email=f"{username}@example.com",
+        phone="+19495550100",
+        address_line1="1 Demo Way",
+        terms_accepted_at=timezone.now(),
+        privacy_accepted_at=timezone.now(),
+        **_tax_id_fields(kind=Retailer.TaxIdKind.SSN, digits="123456789"),
+    )
+    retailer.refresh_from_db()
+    return retailer
