@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 from django_tenants.utils import tenant_context
 
 from shopsocial.mail.services import email_enqueue
@@ -81,6 +82,7 @@ def retailer_provision(*, slug: str, display_name: str, **fields) -> Retailer:
     return retailer
 
 
+@sensitive_variables("digits")
 def _tax_id_fields(*, kind: str, digits: str) -> dict:
     return {
         "tax_id_kind": kind,
@@ -89,6 +91,7 @@ def _tax_id_fields(*, kind: str, digits: str) -> dict:
     }
 
 
+@sensitive_variables("tax_id_digits", "password")
 @transaction.atomic
 def retailer_register(
     *,
@@ -170,6 +173,7 @@ def audit_record(
     )
 
 
+@sensitive_variables("password", "digits")
 @transaction.atomic
 def retailer_tax_id_reveal(*, retailer: Retailer, actor: AbstractBaseUser, password: str) -> str:
     """The full SSN/EIN, formatted, after the actor re-enters their password. Audited."""
