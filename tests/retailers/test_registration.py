@@ -8,6 +8,7 @@ from django.db import connection
 
 from retailers import services
 from retailers.models import Domain, Retailer
+from retailers.services import registration
 from retailers.validators import retailer_number_is_valid
 from shopsocial.mail.models import OutboundEmail
 from tests.conftest import COMPANY_HOST
@@ -258,7 +259,7 @@ def test_failure_after_schema_creation_leaves_no_schema_domain_or_login(
         assert schema_exists("r_kristanna")  # the schema was created ...
         raise RuntimeError("mail row could not be written")
 
-    monkeypatch.setattr(services, "retailer_welcome_email_enqueue", broken_email)
+    monkeypatch.setattr(registration, "retailer_welcome_email_enqueue", broken_email)
     with pytest.raises(RuntimeError):
         post(client, registration_data)
     assert nothing_created()  # ... and rolled back with everything else
