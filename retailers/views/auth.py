@@ -96,7 +96,7 @@ def _complete_sign_in(request: HttpRequest, user, retailer: Retailer) -> HttpRes
 def sign_in_view(request: HttpRequest) -> HttpResponse:
     if backoffice_retailer(request) is not None:
         return redirect("/backoffice/")
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -154,7 +154,7 @@ def sign_in_code_view(request: HttpRequest) -> HttpResponse:
         request.session.pop(SESSION_PENDING, None)
         messages.error(request, "Please sign in again.")
         return redirect(SIGNIN_URL)
-    form = OtpForm(request.POST or None)
+    form = OtpForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400

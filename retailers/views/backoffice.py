@@ -163,7 +163,7 @@ def storefront_view(request: HttpRequest) -> HttpResponse:
 @backoffice_view
 @require_http_methods(["GET", "POST"])
 def password_view(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             user = services.retailer_password_change(
