@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from . import selectors, services
@@ -51,14 +51,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 # --- Signals and the policy -------------------------------------------------------
-@require_GET
+@require_safe
 def gpc_json(request: HttpRequest) -> JsonResponse:
     response = JsonResponse({"gpc": True, "lastUpdate": GPC_LAST_UPDATE})
     patch_cache_control(response, public=True, max_age=86400)
     return response
 
 
-@require_GET
+@require_safe
 def policy(request: HttpRequest) -> HttpResponse:
     versions = list(selectors.policy_versions_published())
     return render(
@@ -68,7 +68,7 @@ def policy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def policy_version(request: HttpRequest, version: str) -> HttpResponse:
     shown = get_object_or_404(selectors.policy_versions_published(), version=version)
     current = selectors.policy_version_current()
@@ -147,7 +147,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"/contact/sent/?ref={ticket.reference}", status=303)
 
 
-@require_GET
+@require_safe
 def contact_sent(request: HttpRequest) -> HttpResponse:
     reference = request.GET.get("ref", "")
     if not _REFERENCE_RE.match(reference):
@@ -196,7 +196,7 @@ def _my_data_page(request, *, details_form=None, erase_form=None, status=200, **
 
 
 @login_required
-@require_GET
+@require_safe
 def my_data(request: HttpRequest) -> HttpResponse:
     return _my_data_page(request, saved=request.GET.get("saved") == "1")
 
@@ -224,7 +224,7 @@ def my_data_details(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_data_download(request: HttpRequest) -> HttpResponse:
     data = services.personal_data_export(user=request.user)
     body = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)

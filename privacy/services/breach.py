@@ -196,7 +196,9 @@ def _notice_context(incident: BreachIncident) -> dict:
 def breach_notifications_prepare(*, notification_ids: list[int]) -> list[int]:
     """Give each notification its outbox row (once: dedupe_key); return the outbox ids."""
     rows = list(
-        BreachNotification.objects.select_for_update(skip_locked=True)
+        # of=self: lock only the notices, not the shared incident row (another
+        # worker holding it would make skip_locked skip every notice).
+        BreachNotification.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(pk__in=notification_ids, email_message__isnull=True)
         .select_related("incident")
     )

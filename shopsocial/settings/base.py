@@ -154,6 +154,14 @@ CELERY_BEAT_SCHEDULE = {
     "breach-deadline-alerts": {"task": "privacy.breach_deadline_alerts_task", "schedule": 3600.0},
     "marketing-campaigns-due": {"task": "marketing.campaigns_start_due_task", "schedule": 60.0},
     "marketing-watchdog": {"task": "marketing.campaign_watchdog_task", "schedule": 120.0},
+    "orders-offline-sessions-expire": {
+        "task": "orders.offline_sessions_expire_task",
+        "schedule": 300.0,
+    },
+    "marketing-purge-unconfirmed": {
+        "task": "marketing.subscribers_purge_unconfirmed_task",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Auth and sessions ------------------------------------------------------
@@ -203,7 +211,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],  # the admin's change list uses a nonced <style>
     "img-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
@@ -290,6 +298,8 @@ SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
 # Compliance staff alerted about breach deadlines (plus the "Compliance" group).
 PRIVACY_COMPLIANCE_EMAILS = env.list("PRIVACY_COMPLIANCE_EMAILS", default=[])
+# Form rate limits (django-ratelimit) count per client across every host.
+RATELIMIT_USE_CACHE = "shared"
 
 # --- Logging: no personal data, no card data --------------------------------
 LOGGING = {
