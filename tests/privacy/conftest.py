@@ -63,14 +63,3 @@ def make_order(db):
 def ga(settings):
     settings.GA_MEASUREMENT_ID = GA_ID
     return GA_ID
-
-
-@pytest.fixture(autouse=True)
-def _email_task_soft_limit(monkeypatch):
-    """Until the orders branch's fix (c84e13f) reaches main: Celery refuses to send
-    mail.email_send_task because the global soft limit (240 s) exceeds its hard one (60 s)."""
-    from shopsocial.mail.tasks import email_redispatch_pending_task, email_send_task
-
-    for task in (email_send_task, email_redispatch_pending_task):
-        if (task.soft_time_limit or 0) > task.time_limit:
-            monkeypatch.setattr(task, "soft_time_limit", task.time_limit - 10)

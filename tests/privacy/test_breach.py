@@ -332,7 +332,7 @@ def test_compliance_staff_are_alerted_two_business_days_before_the_deadline(
 ):
     settings.PRIVACY_COMPLIANCE_EMAILS = ["dpo@shop.test"]
     officer = make_user("officer", "officer@shop.test")
-    officer.groups.add(Group.objects.create(name="Compliance"))
+    officer.groups.add(Group.objects.get_or_create(name="Compliance")[0])
     _incident(emails="ann@example.com\n", discovered_at=_discovered_days_ago(2))
     _incident(emails="ann@example.com\n", discovered_at=_discovered_days_ago(3))
     with django_capture_on_commit_callbacks(execute=True):
@@ -437,3 +437,14 @@ def test_admin_refuses_bad_incident_input(admin_client, fields, error):
     assert response.status_code == 200
     assert error in response.text
     assert BreachIncident.objects.count() == 0
+
+
+def test_compliance_staff_can_open_the_breach_admin(client, make_user):
+    from django.contrib.auth.models import Group
+
+    officer = make_user("officer2", "officer2@shop.test", is_staff=True)
+    officer.groups.add(Group.objects.get(name="Compliance"))
+    client.force_login(officer)
+    response = client.get("/admin/privacy/breachincident/add/", HTTP_HOST=COMPANY_HOST)
+    assert response.status_code == 200
+    assert client.get("/admin/privacy/ticket/", HTTP_HOST=COMPANY_HOST).status_code == 200
