@@ -20,6 +20,7 @@ from privacy.services.breach import breach_notifications_resume
 from shopsocial.mail.models import OutboundEmail
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
 from tests.privacy.backends import FlakyBackend
+from tests.retailers.conftest import alice_owner, sign_in  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -288,6 +289,16 @@ def test_a_retailer_sees_the_banner_through_the_shops_contact_email(
     _notify(_incident(emails="shop@alice.test\n"), django_capture_on_commit_callbacks)
     client.force_login(owner)
     assert BANNER in client.get("/", HTTP_HOST=COMPANY_HOST).text
+
+
+def test_a_retailer_sees_the_banner_in_the_back_office(
+    client, alice_owner, django_capture_on_commit_callbacks
+):
+    _notify(_incident(emails=f"{alice_owner.email}\n"), django_capture_on_commit_callbacks)
+    assert sign_in(client, alice_owner).status_code == 302
+    back_office = client.get("/backoffice/", HTTP_HOST=COMPANY_HOST)
+    assert back_office.status_code == 200
+    assert BANNER in back_office.text
 
 
 def test_anonymous_visitors_see_no_banner_and_cannot_acknowledge(
