@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from orders.models import Order
+from tests.retailers.conftest import alice_owner  # noqa: F401 - a signed-up retailer (fixture)
 
 _numbers = count(1)
 GA_ID = "G-TEST12345"

@@ -20,7 +20,7 @@ from privacy.services.breach import breach_notifications_resume
 from shopsocial.mail.models import OutboundEmail
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
 from tests.privacy.backends import FlakyBackend
-from tests.retailers.conftest import alice_owner, sign_in  # noqa: F401 - fixture
+from tests.retailers.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
