@@ -44,6 +44,10 @@ class ReadOnlyInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Lines and events are part of the order: whoever may view it sees them.
+        return request.user.has_perm("orders.view_order")
+
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
@@ -118,7 +122,9 @@ class OrderAdmin(admin.ModelAdmin):
             return None
         return queryset.first()
 
-    @admin.action(description="Mark shipped (asks carrier and tracking number)")
+    @admin.action(
+        description="Mark shipped (asks carrier and tracking number)", permissions=["change"]
+    )
     def mark_shipped(self, request: HttpRequest, queryset):
         order = self._one_order(request, queryset)
         if order is None:
@@ -154,7 +160,7 @@ class OrderAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Refund (all or an amount)")
+    @admin.action(description="Refund (all or an amount)", permissions=["change"])
     def refund(self, request: HttpRequest, queryset):
         order = self._one_order(request, queryset)
         if order is None:

@@ -16,7 +16,7 @@ class Order(models.Model):
         REFUNDED = "refunded", "Refunded"
         PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
 
-    number = models.CharField(max_length=20, unique=True)
+    number = models.CharField(max_length=32, unique=True)
     retailer = models.ForeignKey(
         "retailers.Retailer", on_delete=models.PROTECT, related_name="orders"
     )

@@ -4,8 +4,14 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from .middleware import retailer_cache_invalidate
 from .models import Domain, Retailer, RetailerAuditEvent
-from .services import retailer_contact_update, retailer_reactivate, retailer_suspend
+from .services import (
+    retailer_contact_update,
+    retailer_hostnames,
+    retailer_reactivate,
+    retailer_suspend,
+)
 
 
 class DomainInline(admin.TabularInline):
@@ -104,24 +110,26 @@ class RetailerAdmin(admin.ModelAdmin):
         others = [n for n in form.changed_data if n not in contact]
         if others:
             obj.save(update_fields=[*others, "updated_at"])
+            retailer_cache_invalidate(hostnames=retailer_hostnames(obj))
         if contact:
             fresh = Retailer.objects.get(pk=obj.pk)
             retailer_contact_update(retailer=fresh, actor=request.user, **contact)
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Retailers are created by registration (or retailer_provision), which also
+        # assigns the Retailer ID and the storefront domain.
+        return False
+
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
 
-    def _can_suspend(self, request: HttpRequest) -> bool:
+    def has_suspend_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("retailers.suspend_retailer")
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not self._can_suspend(request):
-            actions.pop("suspend_selected", None)
-            actions.pop("reactivate_selected", None)
-        return actions
-
-    @admin.action(description="Suspend selected retailers (storefront closed, back office locked)")
+    @admin.action(
+        description="Suspend selected retailers (storefront closed, back office locked)",
+        permissions=["suspend"],
+    )
     def suspend_selected(self, request: HttpRequest, queryset: QuerySet[Retailer]) -> None:
         count = 0
         for retailer in queryset.filter(kind=Retailer.Kind.RETAILER):
@@ -129,7 +137,7 @@ class RetailerAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(request, f"{count} retailer(s) suspended.", messages.SUCCESS)
 
-    @admin.action(description="Reactivate selected retailers")
+    @admin.action(description="Reactivate selected retailers", permissions=["suspend"])
     def reactivate_selected(self, request: HttpRequest, queryset: QuerySet[Retailer]) -> None:
         count = 0
         for retailer in queryset.filter(kind=Retailer.Kind.RETAILER):

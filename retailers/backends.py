@@ -53,3 +53,13 @@ class RetailerBackend(ModelBackend):
             request.retailer_suspended = True
             raise PermissionDenied("suspended")
         return user
+
+
+def axes_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The username axes locks on (settings.AXES_USERNAME_CALLABLE), for every login path."""
+    credentials = credentials or {}
+    for key in ("retailer_username", "username"):
+        if credentials.get(key):
+            return credentials[key]
+    data = getattr(request, "POST", None) or {}
+    return data.get("username") or None

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .selectors import DayPoint
 
-WIDTH, HEIGHT, PAD_TOP, PAD_BOTTOM, PAD_LEFT = 640, 220, 16, 28, 48
+WIDTH, HEIGHT, PAD_TOP, PAD_BOTTOM, PAD_LEFT, PAD_RIGHT = 640, 220, 16, 28, 48, 24
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class Bar:
     y: float
     width: float
     height: float
+    center: float
     label: str
     day: str
     sales: Decimal
@@ -25,7 +26,7 @@ class Bar:
 def sales_chart(points: list[DayPoint]) -> dict:
     top = max((p.sales for p in points), default=Decimal("0")) or Decimal("1")
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
-    slot = (WIDTH - PAD_LEFT) / max(len(points), 1)
+    slot = (WIDTH - PAD_LEFT - PAD_RIGHT) / max(len(points), 1)
     bars = []
     for i, p in enumerate(points):
         h = float(p.sales / top) * plot_h if p.sales > 0 else 0.0
@@ -35,13 +36,14 @@ def sales_chart(points: list[DayPoint]) -> dict:
                 y=round(PAD_TOP + plot_h - h, 2),
                 width=round(slot * 0.7, 2),
                 height=round(h, 2),
+                center=round(PAD_LEFT + i * slot + slot / 2, 2),
                 label=p.day.strftime("%b %-d"),
                 day=p.day.isoformat(),
                 sales=p.sales,
                 orders=p.orders,
             )
         )
-    ticks = [b for i, b in enumerate(bars) if i % 7 == 0 or i == len(bars) - 1]
+    ticks = [b for i, b in enumerate(bars) if (len(bars) - 1 - i) % 7 == 0]
     return {
         "width": WIDTH,
         "height": HEIGHT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError
@@ -92,8 +93,15 @@ class _ContactFieldsMixin(forms.Form):
 
 
 class RegistrationForm(_ContactFieldsMixin):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].help_text = (
+            "3 to 30 letters a–z, digits or hyphens: your shop will be at "
+            f"yourname.{settings.SHOP_DOMAIN}"
+        )
+
     tax_id_kind = forms.ChoiceField(
-        label="Tax identification",
+        label="Which number will you give us?",
         choices=Retailer.TaxIdKind.choices,
         widget=forms.RadioSelect,
         initial=Retailer.TaxIdKind.SSN,

@@ -20,6 +20,7 @@ tenant schemas whose django_migrations already hold every migration.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
@@ -67,12 +68,20 @@ def template_schema_refresh(*, force: bool = False) -> str:
     """Make sure the template schema exists and holds every migration (idempotent)."""
     schema = template_schema_name()
     connection.set_schema_to_public()
-    if not force and schema_exists(schema) and schema_is_current(schema):
+    exists = schema_exists(schema)
+    if not force and exists and schema_is_current(schema):
         return schema
+    # The template holds no data: rebuilding it from scratch is simplest and always right.
     with connection.cursor() as cur:
-        cur.execute(f"CREATE SCHEMA IF NOT EXISTS {_q(schema)}")
-    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
-    connection.set_schema_to_public()
+        if exists:
+            cur.execute(f"DROP SCHEMA {_q(schema)} CASCADE")
+        cur.execute(f"CREATE SCHEMA {_q(schema)}")
+    try:
+        call_command(
+            "migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0
+        )
+    finally:
+        connection.set_schema_to_public()
     return schema
 
 
@@ -85,32 +94,54 @@ WHERE c.relnamespace = %s::regnamespace
 """
 
 
-def _copy_structure(cur, template: str, target: str) -> bool:
-    """Copy tables, constraints, indexes and rows from template to target. False: unsupported."""
+_TARGET = "__storefront_target__"  # stands for the new schema in a cached plan
+
+
+@dataclass(frozen=True)
+class _Plan:
+    fingerprint: tuple
+    sql: str | None  # None: the template holds something the copier does not handle
+
+
+_plan_cache: dict[str, _Plan] = {}
+
+
+def _fingerprint(cur, template: str) -> tuple | None:
+    """Changes whenever the template's tables or its migration records change."""
+    cur.execute(
+        "SELECT (SELECT count(*) FROM pg_class c WHERE c.relnamespace = n.oid), "
+        "(SELECT max(c.oid::bigint) FROM pg_class c WHERE c.relnamespace = n.oid), "
+        "(SELECT count(*) FROM pg_proc p WHERE p.pronamespace = n.oid) "
+        "FROM pg_namespace n WHERE n.nspname = %s",
+        [template],
+    )
+    catalog = cur.fetchone()
+    if catalog is None or not catalog[0]:
+        return None
+    cur.execute(
+        f"SELECT count(*), max(id), max(applied) FROM {_q(template)}.django_migrations"  # noqa: S608
+    )
+    return (*catalog, *cur.fetchone())
+
+
+def _build_plan(cur, template: str) -> str | None:
+    """The DDL (one batch) that copies the template's tables, constraints, indexes and rows."""
     cur.execute(_UNSUPPORTED_SQL, [template])
     if cur.fetchone()[0]:
-        return False
+        return None
     cur.execute("SELECT count(*) FROM pg_proc WHERE pronamespace = %s::regnamespace", [template])
     if cur.fetchone()[0]:
-        return False
+        return None
     cur.execute(
         "SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace AND relkind = 'r' "
         "ORDER BY relname",
         [template],
     )
     tables = [row[0] for row in cur.fetchall()]
-    src, dst = _q(template), _q(target)
-    cur.execute(f"CREATE SCHEMA {dst}")
-    for table in tables:
-        cur.execute(
-            f'CREATE TABLE {dst}."{table}" (LIKE {src}."{table}" INCLUDING DEFAULTS '
-            "INCLUDING IDENTITY INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE "
-            "INCLUDING COMMENTS)"
-        )
     # Primary keys, unique and exclusion constraints keep their names (later migrations
     # refer to them); foreign keys last, once every table exists.
     cur.execute(
-        "SELECT cl.relname, co.conname, pg_get_constraintdef(co.oid), co.contype "
+        "SELECT cl.relname, co.conname, pg_get_constraintdef(co.oid) "
         "FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid "
         "WHERE cl.relnamespace = %s::regnamespace AND co.contype IN ('p', 'u', 'x', 'f') "
         "ORDER BY co.contype = 'f', cl.relname, co.conname",
@@ -127,62 +158,90 @@ def _copy_structure(cur, template: str, target: str) -> bool:
         [template],
     )
     indexes = [row[0] for row in cur.fetchall()]
-    src_prefix = f"{template}."
-    for table, name, definition, _contype in constraints:
+    cur.execute(
+        "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+        "WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r' AND a.attidentity <> '' "
+        "AND NOT a.attisdropped ORDER BY 1, 2",
+        [template],
+    )
+    identities = cur.fetchall()
+
+    src, dst, src_prefix = _q(template), _TARGET, f"{template}."
+    sql = [f"CREATE SCHEMA {dst}"]
+    for table in tables:
+        sql.append(
+            f'CREATE TABLE {dst}."{table}" (LIKE {src}."{table}" INCLUDING DEFAULTS '
+            "INCLUDING IDENTITY INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE "
+            "INCLUDING COMMENTS)"
+        )
+    for table, name, definition in constraints:
         # References to the template's own tables point at the new schema; references
         # to public tables stay unqualified (public is on the search path).
         definition = definition.replace(f"REFERENCES {src_prefix}", f"REFERENCES {dst}.")
-        cur.execute(f'ALTER TABLE {dst}."{table}" ADD CONSTRAINT "{name}" {definition}')
+        sql.append(f'ALTER TABLE {dst}."{table}" ADD CONSTRAINT "{name}" {definition}')
     for definition in indexes:
-        definition = definition.replace(f" ON {src_prefix}", f" ON {dst}.").replace(
-            f" ON ONLY {src_prefix}", f" ON ONLY {dst}."
-        )
-        cur.execute(definition)
-    # Rows the migrations wrote (django_migrations, data migrations), identities advanced.
-    for table in tables:
-        cur.execute(f'INSERT INTO {dst}."{table}" SELECT * FROM {src}."{table}"')  # noqa: S608
-        if cur.rowcount:
-            cur.execute(
-                "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
-                "AND attidentity <> '' AND NOT attisdropped",
-                [f'{dst}."{table}"'],
+        sql.append(
+            definition.replace(f" ON {src_prefix}", f" ON {dst}.").replace(
+                f" ON ONLY {src_prefix}", f" ON ONLY {dst}."
             )
-            for (column,) in cur.fetchall():
-                # Names come from the catalog and a validated schema name.
-                sql = (
-                    "SELECT setval(pg_get_serial_sequence(%s, %s), "  # noqa: S608
-                    f'(SELECT coalesce(max("{column}"), 1) FROM {dst}."{table}"))'
-                )
-                cur.execute(sql, [f'{dst}."{table}"', column])
-    return True
+        )
+    # Rows the migrations wrote (django_migrations, data migrations); identities advanced.
+    for table in tables:
+        sql.append(f'INSERT INTO {dst}."{table}" SELECT * FROM {src}."{table}"')  # noqa: S608
+    for table, column in identities:
+        sql.append(
+            f"SELECT setval(pg_get_serial_sequence('{dst}.\"{table}\"', '{column}'), "  # noqa: S608
+            f'coalesce((SELECT max("{column}") FROM {dst}."{table}"), 0) + 1, false)'
+        )
+    return ";\n".join(sql)
+
+
+def _plan_for(cur, template: str) -> _Plan | None:
+    fingerprint = _fingerprint(cur, template)
+    if fingerprint is None:
+        return None
+    plan = _plan_cache.get(template)
+    if plan is None or plan.fingerprint != fingerprint:
+        if not schema_is_current(template):
+            return None
+        plan = _Plan(fingerprint=fingerprint, sql=_build_plan(cur, template))
+        _plan_cache[template] = plan
+    return plan
 
 
 def schema_create_from_template(schema: str, *, check_if_exists: bool = False) -> bool:
-    """Create `schema` as a copy of the template. False: caller must migrate instead."""
+    """Create `schema` as a copy of the template. False: caller must migrate instead.
+
+    Per storefront this costs one existence check, one fingerprint query and one batch
+    of DDL; the batch is rebuilt only when the template changes.
+    """
     if not getattr(settings, "TENANT_TEMPLATE_CLONE", True):
         return False
     _check_schema_name(schema)
     connection.set_schema_to_public()
     if check_if_exists and schema_exists(schema):
         return True
-    template = template_schema_refresh()
+    template = template_schema_name()
     with connection.cursor() as cur:
-        cur.execute("SAVEPOINT storefront_clone") if connection.in_atomic_block else None
+        plan = _plan_for(cur, template)
+        if plan is None:
+            template_schema_refresh()
+            plan = _plan_for(cur, template)
+        if plan is None or plan.sql is None:
+            return False
+        savepoint = connection.in_atomic_block
+        if savepoint:
+            cur.execute("SAVEPOINT storefront_clone")
         try:
-            copied = _copy_structure(cur, template, schema)
+            cur.execute(plan.sql.replace(_TARGET, _q(schema)))
         except Exception:
-            if not connection.in_atomic_block:
+            if not savepoint:
                 raise
             cur.execute("ROLLBACK TO SAVEPOINT storefront_clone")
+            _plan_cache.pop(template, None)
             logger.warning("template copy failed; falling back to migrations", exc_info=True)
             return False
-        if not copied:
-            if connection.in_atomic_block:
-                cur.execute("ROLLBACK TO SAVEPOINT storefront_clone")
-            else:
-                cur.execute(f"DROP SCHEMA IF EXISTS {_q(schema)} CASCADE")
-            return False
-        if connection.in_atomic_block:
+        if savepoint:
             cur.execute("RELEASE SAVEPOINT storefront_clone")
     connection.set_schema_to_public()
     return True

@@ -222,3 +222,20 @@ def offline_session_settle(*, session_id: str, pay: bool) -> OfflineCheckoutSess
         )
         transaction.on_commit(lambda: offline_event_deliver(event=event))
     return session
+
+
+def offline_sessions_expire(*, older_than_seconds: int) -> int:
+    """Expire open sessions past their lifetime, as Stripe does (sends `...expired`)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        OfflineCheckoutSession.objects.filter(
+            status=OfflineCheckoutSession.Status.OPEN, created_at__lte=cutoff
+        ).values_list("session_id", flat=True)[:500]
+    )
+    for session_id in ids:
+        offline_session_settle(session_id=session_id, pay=False)
+    return len(ids)

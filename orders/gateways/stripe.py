@@ -7,6 +7,7 @@ the offline gateway uses to sign its events exactly as Stripe would.
 from __future__ import annotations
 
 import json
+import time
 
 import stripe
 from django.conf import settings
@@ -23,6 +24,9 @@ from .base import (
 # Stripe's own default: events older than five minutes are refused (replays).
 SIGNATURE_TOLERANCE_SECONDS = 300
 HTTP_TIMEOUT_SECONDS = 20
+# Unpaid sessions expire after an hour (Stripe allows 30 min to 24 h); the
+# `checkout.session.expired` event then cancels the order and releases its stock.
+SESSION_LIFETIME_SECONDS = 60 * 60
 
 
 def webhook_signature_header(*, payload: str, secret: str, timestamp: int | None = None) -> str:
@@ -126,6 +130,7 @@ class StripeGateway(PaymentGateway):
             "payment_intent_data": {"metadata": request.metadata},
             "success_url": request.success_url,
             "cancel_url": request.cancel_url,
+            "expires_at": int(time.time()) + SESSION_LIFETIME_SECONDS,
         }
         try:
             session = self.client.v1.checkout.sessions.create(

@@ -219,7 +219,8 @@ class CampaignRecipient(models.Model):
                 fields=["campaign", "subscriber"], name="marketing_recipient_once"
             )
         ]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        # Claims scan (campaign, status='pending', id in a chunk's range) in id order.
+        indexes = [models.Index(fields=["campaign", "status", "id"])]
 
     def __str__(self) -> str:
         return f"Recipient #{self.pk} ({self.status})"

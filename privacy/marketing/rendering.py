@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from shopsocial.mail.services import EmailMessage
 from shopsocial.urls_util import company_url
 
 from . import tokens
@@ -52,8 +52,8 @@ class RenderedMessage:
     unsubscribe_url: str
     headers: dict[str, str] = field(default_factory=dict)
 
-    def as_email(self, *, campaign_id: int | None = None) -> EmailMultiAlternatives:
-        message = EmailMultiAlternatives(
+    def as_email(self, *, campaign_id: int | None = None) -> EmailMessage:
+        message = EmailMessage(
             subject=self.subject,
             body=self.text,
             from_email=self.from_email,

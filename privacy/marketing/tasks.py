@@ -31,3 +31,10 @@ def campaigns_start_due_task() -> list[int]:
 @shared_task(name="marketing.campaign_watchdog_task", time_limit=120, soft_time_limit=100)
 def campaign_watchdog_task() -> int:
     return services.campaign_watchdog()
+
+
+@shared_task(
+    name="marketing.subscribers_purge_unconfirmed_task", time_limit=300, soft_time_limit=240
+)
+def subscribers_purge_unconfirmed_task() -> int:
+    return services.subscribers_purge_unconfirmed()

@@ -32,17 +32,17 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
 @ratelimit(key="post:email", rate=SIGNUP_RATE_PER_ADDRESS, method="POST", block=False)
 def newsletter_signup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "marketing/signup.html", {"form": NewsletterSignupForm()})
+        return render(request, "marketing/signup.html", {"newsletter_form": NewsletterSignupForm()})
     form = NewsletterSignupForm(request.POST)
     if getattr(request, "limited", False):
         return render(
             request,
             "marketing/signup.html",
-            {"form": form, "limited": True},
+            {"newsletter_form": form, "limited": True},
             status=429,
         )
     if not form.is_valid():
-        return render(request, "marketing/signup.html", {"form": form}, status=400)
+        return render(request, "marketing/signup.html", {"newsletter_form": form}, status=400)
     if form.is_under_age():
         # COPPA: nothing stored, nothing sent.
         return render(request, "marketing/signup_under_age.html", {"message": UNDER_AGE_MESSAGE})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,6 +19,17 @@ from .models import OutboundEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+
+
+class EmailMessage(EmailMultiAlternatives):
+    """Header lines up to RFC 5322's 998 characters instead of folding at 78.
+
+    Python folds a long header with no space in it (a List-Unsubscribe URL with a signed
+    token) into RFC 2047 encoded-words, which mail providers do not read as a URL.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 def _suppression_check() -> Callable[[str], bool] | None:
@@ -65,7 +77,7 @@ def email_render(*, email: OutboundEmail) -> EmailMultiAlternatives:
     subject = render_to_string(f"email/{email.template}_subject.txt", ctx).strip()
     text = render_to_string(f"email/{email.template}.txt", ctx)
     html = render_to_string(f"email/{email.template}.html", ctx)
-    message = EmailMultiAlternatives(
+    message = EmailMessage(
         subject=" ".join(subject.split()),
         body=text,
         from_email=email.context.get("from_email") or settings.DEFAULT_FROM_EMAIL,

@@ -154,6 +154,14 @@ CELERY_BEAT_SCHEDULE = {
     "breach-deadline-alerts": {"task": "privacy.breach_deadline_alerts_task", "schedule": 3600.0},
     "marketing-campaigns-due": {"task": "marketing.campaigns_start_due_task", "schedule": 60.0},
     "marketing-watchdog": {"task": "marketing.campaign_watchdog_task", "schedule": 120.0},
+    "orders-offline-sessions-expire": {
+        "task": "orders.offline_sessions_expire_task",
+        "schedule": 300.0,
+    },
+    "marketing-purge-unconfirmed": {
+        "task": "marketing.subscribers_purge_unconfirmed_task",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Auth and sessions ------------------------------------------------------
@@ -179,6 +187,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "retailers.backends.axes_username"
+AXES_VERBOSE = False  # no usernames or IP addresses in the logs
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "tax_id"]
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in RetailerBackend
 BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)

@@ -206,10 +206,17 @@ class LiveShop:
             conn.close()
 
     def manage(self, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+        return self._manage(self.env, args, timeout)
+
+    def manage_with(self, env: dict[str, str], *args: str, timeout: int = 300) -> str:
+        """manage.py under another environment (e.g. with a broker); returns stdout."""
+        return self._manage(env, args, timeout).stdout
+
+    def _manage(self, env, args, timeout) -> subprocess.CompletedProcess:
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env=env,
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -1,5 +1,6 @@
 """Campaigns: required parts on every message, audience, the gate, at-most-once, opt-out at send."""
 
+import email.policy
 import re
 import threading
 from datetime import timedelta
@@ -77,10 +78,11 @@ def test_every_message_carries_label_address_unsubscribe_link_and_both_headers(
             assert url in part
             # The unsubscribe link comes after the campaign's own content.
             assert part.rindex(url) > part.index("about our candles")
-        # The raw MIME message carries the headers too.
-        raw = message.message()
-        assert raw["List-Unsubscribe"] == f"<{url}>"
-        assert raw["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        # The message as SMTP sends it carries both headers verbatim (not folded into
+        # RFC 2047 encoded-words, which providers would not read as a URL).
+        raw = message.message(policy=email.policy.SMTP).as_bytes()
+        assert f"\r\nList-Unsubscribe: <{url}>\r\n".encode() in raw
+        assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
 
     by_to = {m.to[0]: m for m in mailoutbox}
     assert "Ask Alice's Attic about our candles." in by_to["ann@example.com"].body
@@ -338,6 +340,8 @@ def test_test_send_is_a_marketing_row_with_every_required_part(
     assert URL_RE.match(message.extra_headers["List-Unsubscribe"])
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Advertisement" in message.body and "PO Box 388" in _html(message)
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+    assert f"\r\nList-Unsubscribe: {message.extra_headers['List-Unsubscribe']}\r\n".encode() in raw
     # The test address is not put on the list.
     assert Subscriber.objects.get().status == Subscriber.Status.PENDING
 

@@ -179,3 +179,66 @@ def test_confirming_a_fresh_sign_up_lifts_an_earlier_opt_out(
     client.post(_confirm_path(mailoutbox[0]), HTTP_HOST=ALICE_HOST)
     assert Suppression.objects.count() == 0
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
+
+
+def test_cross_site_signup_post_is_refused_and_nothing_is_stored(alice):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/newsletter/",
+        {"email": "pat@example.com", "birth_year": ADULT},
+        HTTP_HOST=ALICE_HOST,
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
+    assert response.status_code == 403
+    assert Subscriber.objects.count() == 0
+
+
+def test_same_origin_signup_post_needs_no_token_or_cookie(alice):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/newsletter/",
+        {"email": "pat@example.com", "birth_year": ADULT},
+        HTTP_HOST=ALICE_HOST,
+        HTTP_ORIGIN=f"http://{ALICE_HOST}",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert response.status_code == 200
+    assert not response.cookies
+    assert Subscriber.objects.count() == 1
+
+
+def test_sign_ups_never_confirmed_are_forgotten_after_30_days(alice, make_subscriber):
+    from datetime import timedelta
+
+    from privacy.marketing.tasks import subscribers_purge_unconfirmed_task
+
+    old = make_subscriber("old@example.com", alice, confirmed=False)
+    make_subscriber("new@example.com", alice, confirmed=False)
+    make_subscriber("kept@example.com", alice)
+    Subscriber.objects.filter(email__in=["old@example.com", "kept@example.com"]).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+    ConsentRecord.objects.create(subscriber=old, retailer=alice, action="signed_up")
+    assert subscribers_purge_unconfirmed_task.apply().get() == 1
+    assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
+        "kept@example.com",
+        "new@example.com",
+    ]
+    assert ConsentRecord.objects.count() == 0
+
+
+def test_the_signup_box_never_shows_another_forms_values(rf):
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class CheckoutForm(forms.Form):
+        email = forms.EmailField()
+
+    html = render_to_string(
+        "marketing/partials/signup.html", {"form": CheckoutForm({"email": "buyer@example.com"})}
+    )
+    assert "buyer@example.com" not in html
+    assert 'value=""' in html

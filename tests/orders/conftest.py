@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 import stripe
+from django.test import RequestFactory
 
-from orders.cart_source import FALLBACK_SESSION_KEY
+from retailers.models import Retailer
+from storefront.cart import Cart
 from storefront.models import Category, Product
 from tests.conftest import ALICE_HOST, COMPANY_HOST
 
@@ -58,11 +60,15 @@ def vase(make_product) -> Product:
     return make_product(sku="VASE-1", price="45.00", stock=3)
 
 
-def cart_fill(client, items: dict[Product, int]) -> None:
-    """Put products in the shopper's session cart (what the storefront's cart does)."""
-    session = client.session
-    session[FALLBACK_SESSION_KEY] = {str(p.pk): q for p, q in items.items()}
-    session.save()
+def cart_fill(client, items: dict[Product, int], host: str = ALICE_HOST) -> None:
+    """Put products in the shopper's cart on `host`, through the storefront's Cart."""
+    request = RequestFactory().get("/", HTTP_HOST=host)
+    request.session = client.session
+    request.tenant = Retailer.objects.get(domains__domain=host)
+    cart = Cart(request)
+    for product, quantity in items.items():
+        cart.add(product, quantity)
+    request.session.save()
 
 
 def checkout_post(client, data: dict | None = None, host: str = ALICE_HOST):

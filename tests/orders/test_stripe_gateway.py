@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlparse
 
@@ -142,6 +143,7 @@ def test_checkout_creates_a_stripe_session_in_minor_units(client, alice, candle,
         f"http://{ALICE_HOST}/checkout/success/?session_id={{CHECKOUT_SESSION_ID}}"
     )
     assert params["cancel_url"] == f"http://{ALICE_HOST}/checkout/canceled/{order.number}/"
+    assert 3500 < int(params["expires_at"]) - time.time() <= 3600
     assert fake_stripe.sessions["cs_test_1"]["amount_total"] == 8498
 
 

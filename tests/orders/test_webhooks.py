@@ -244,3 +244,26 @@ def test_event_types_we_do_not_handle_get_2xx_and_are_not_recorded(client, compa
 def test_signed_body_that_is_not_an_event_is_refused(client, company):
     response = signed_event_post(client, ["not", "an", "event"])
     assert response.status_code == 400
+
+
+def test_unpaid_offline_sessions_expire_and_their_orders_are_canceled(
+    client, alice, candle, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders.tasks import offline_sessions_expire_task
+
+    cart_fill(client, {candle: 2})
+    with django_capture_on_commit_callbacks(execute=True):
+        checkout_post(client)
+    order = Order.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert offline_sessions_expire_task() == 0  # still young
+    OfflineCheckoutSession.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert offline_sessions_expire_task() == 1
+    _unchanged(order, status=Order.Status.CANCELED, stock=10, candle=candle)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert offline_sessions_expire_task() == 0

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,6 +33,10 @@ class World:
     category: Category
     alice_order: Order
     samples: dict[str, str]
+    route_samples: dict[str, dict[str, str]]
+
+    def samples_for(self, key: str) -> dict[str, str]:
+        return {**self.samples, **self.route_samples.get(key, {})}
 
 
 def _attach_owner(retailer: Retailer, username: str, number: str):
@@ -88,14 +93,33 @@ def world(alice, bob) -> World:
         "sku": product.sku,
         "app_label": "auth",
         "content_type_id": "1",
+        # privacy and marketing: bearer links; the walk uses forged ones (never valid)
+        "version": "1.0",
+        "notification_id": "1",
+        "reference": "T-FORGED1",
+        "token": "forged-token-0000",
+        "session_id": "cs_forged_0000",
     }
-    return World(alice, bob, shopper, product, category, order, samples)
+    route_samples = {"tenant:c/<slug:slug>/": {"slug": category.slug}}
+    return World(alice, bob, shopper, product, category, order, samples, route_samples)
+
+
+def _backoffice_sign_in(client: Client, retailer: Retailer) -> None:
+    """What the back-office sign-in leaves in the session (Retailer ID + password checked)."""
+    from retailers.views.auth import SESSION_RETAILER, SESSION_SEEN
+
+    client.force_login(retailer.user, backend="retailers.backends.RetailerBackend")
+    session = client.session
+    session[SESSION_RETAILER] = retailer.pk
+    session[SESSION_SEEN] = int(time.time())
+    session.save()
 
 
 @pytest.fixture
 def role_clients(world) -> dict[str, Client]:
-    clients = {role: Client() for role in ROLES}
+    # A view that crashes answers 500 here (as in production) instead of raising.
+    clients = {role: Client(raise_request_exception=False) for role in ROLES}
     clients["shopper"].force_login(world.shopper)
-    clients["retailer"].force_login(world.alice.user)
-    clients["other_retailer"].force_login(world.bob.user)
+    _backoffice_sign_in(clients["retailer"], world.alice)
+    _backoffice_sign_in(clients["other_retailer"], world.bob)
     return clients

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ALICE_HOST, COMPANY_HOST
+from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
 
 from .conftest import ALICE_CUSTOMER_EMAIL, ROLES
 from .urlwalk import concrete_path, endpoints
@@ -39,17 +39,96 @@ def per_role(**statuses: set[int]) -> dict[str, set[int]]:
 # Staff only: everyone in the walk is sent to the admin sign-in.
 ADMIN_ONLY = same(REDIRECT)
 
+# Signed-in pages of a person: anonymous is sent to sign in.
+SIGNED_IN = per_role(anonymous=REDIRECT, shopper=OK, retailer=OK, other_retailer=OK)
+SIGNED_IN_POST_ONLY = per_role(
+    anonymous=REDIRECT, shopper=NOT_ALLOWED, retailer=NOT_ALLOWED, other_retailer=NOT_ALLOWED
+)
+# The back office: only a retailer signed in there (Retailer ID + password) gets in.
+BACKOFFICE = per_role(anonymous=REDIRECT, shopper=REDIRECT, retailer=OK, other_retailer=OK)
+
 ACCESS: dict[str, dict[str, set[int]]] = {
     # --- company host -------------------------------------------------------
     "public:healthz": same(OK),
     "public:": same(OK),
-    "public:privacy/": same(OK),
+    "public:find-a-retailer/": same(OK),
     "public:admin/login/": same(OK),
+    # privacy (identical on every storefront, below)
+    "public:.well-known/gpc.json": same(OK),
+    "public:privacy/": same(OK),
+    "public:privacy/versions/<str:version>/": same(OK),
+    "public:privacy/analytics/": same(OK),
+    "public:privacy/my-data/": SIGNED_IN,
+    "public:privacy/my-data/details/": SIGNED_IN_POST_ONLY,
+    "public:privacy/my-data/download/": SIGNED_IN,
+    "public:privacy/my-data/delete/": SIGNED_IN_POST_ONLY,
+    "public:privacy/notices/<int:notification_id>/acknowledge/": SIGNED_IN_POST_ONLY,
+    "public:contact/": same(OK),
+    "public:contact/sent/": same(OK),
+    # Bearer links: a forged secret is refused for everyone.
+    "public:contact/tickets/<str:reference>/<str:token>/": same(GONE),
+    "public:newsletter/": same(OK),
+    "public:newsletter/confirm/<str:token>/": same(GONE),
+    "public:newsletter/preferences/<str:token>/": same(GONE),
+    "public:unsubscribe/<str:token>/": same(GONE),
+    "public:survey/<str:token>/": same(GONE),
+    # registration and back office
+    "public:register/": same(OK),
+    "public:register/terms/": same(OK),
+    "public:register/welcome/<str:token>/": same(GONE),
+    "public:backoffice/": BACKOFFICE,
+    "public:backoffice/signin/": per_role(
+        anonymous=OK, shopper=OK, retailer=REDIRECT, other_retailer=REDIRECT
+    ),
+    "public:backoffice/signin/code/": same(REDIRECT),  # no sign-in pending
+    "public:backoffice/signout/": same(NOT_ALLOWED),
+    "public:backoffice/orders/": BACKOFFICE,
+    # alice's order: bob gets a 404, exactly as if it did not exist.
+    "public:backoffice/orders/<int:order_id>/": per_role(
+        anonymous=REDIRECT, shopper=REDIRECT, retailer=OK, other_retailer=GONE
+    ),
+    "public:backoffice/contact/": BACKOFFICE,
+    "public:backoffice/contact/reveal/": per_role(
+        anonymous=REDIRECT, shopper=REDIRECT, retailer=NOT_ALLOWED, other_retailer=NOT_ALLOWED
+    ),
+    "public:backoffice/storefront/": BACKOFFICE,
+    "public:backoffice/password/": BACKOFFICE,
+    "public:backoffice/security/": BACKOFFICE,
+    # payments
+    "public:webhooks/stripe/": same(NOT_ALLOWED),
+    "public:offline-gateway/pay/<str:session_id>/": same(GONE),
+    "public:offline-gateway/pay/<str:session_id>/submit/": same(NOT_ALLOWED),
     # --- storefront ---------------------------------------------------------
     "tenant:healthz": same(OK),
     "tenant:": same(OK),
-    "tenant:privacy/": same(OK),
+    "tenant:c/<slug:slug>/": same(OK),
+    "tenant:p/<slug:slug>/": same(OK),
+    "tenant:search/": same(OK),
+    "tenant:cart/": same(OK),
+    "tenant:cart/add/": same(NOT_ALLOWED),
+    "tenant:cart/update/": same(NOT_ALLOWED),
+    "tenant:cart/remove/": same(NOT_ALLOWED),
+    "tenant:checkout/": same(OK),
+    "tenant:checkout/success/": same(GONE),  # no session id
+    "tenant:checkout/canceled/<str:number>/": same(OK),  # says only "not paid"
+    "tenant:account/signup/": same(OK),
+    "tenant:account/login/": same(OK),
+    "tenant:account/logout/": same(NOT_ALLOWED),
+    "tenant:account/orders/": SIGNED_IN,
+    # alice's customer's order: nobody else's account shows it.
+    "tenant:account/orders/<str:number>/": per_role(
+        anonymous=REDIRECT, shopper=GONE, retailer=GONE, other_retailer=GONE
+    ),
 }
+# Privacy and marketing pages answer the same on every storefront as on the company site.
+for _key in [k for k in ACCESS if k.startswith("public:")]:
+    _route = _key.removeprefix("public:")
+    if _route.startswith(
+        (".well-known", "privacy/", "contact/", "newsletter/", "unsubscribe/", "survey/")
+    ):
+        ACCESS[f"tenant:{_route}"] = ACCESS[_key]
+# Email provider webhooks (anymail): POST only, authenticated by the provider's scheme.
+ANYMAIL = same({405, 400, 403})
 
 
 def expected_for(key: str) -> dict[str, set[int]] | None:
@@ -57,6 +136,8 @@ def expected_for(key: str) -> dict[str, set[int]] | None:
         return ACCESS[key]
     if key.startswith("public:admin/"):
         return ADMIN_ONLY
+    if key.startswith("public:webhooks/anymail/"):
+        return ANYMAIL
     return None
 
 
@@ -69,13 +150,28 @@ def test_every_url_pattern_is_in_the_access_table():
     assert missing == [], "add these patterns to ACCESS with the answer each role must get"
 
 
-def test_every_url_answers_each_role_as_the_table_says(world, role_clients):
+# Known defects in other areas, walked by the xfail test below and left out of the
+# main walk so that it keeps guarding everything else.
+KNOWN_BUG_PREFIXES = {
+    "public:webhooks/anymail/": (
+        "marketing: shopsocial includes every anymail ESP webhook URL; most of them crash "
+        "(500, ImproperlyConfigured / AnymailImproperlyInstalled) on any request because "
+        "that ESP is not configured. Only the configured ESP's tracking URL should be routed."
+    ),
+}
+
+
+def _known_bug(key: str) -> bool:
+    return key.startswith(tuple(KNOWN_BUG_PREFIXES))
+
+
+def walk(world, role_clients, selected) -> tuple[list[str], list[str], int]:
     mismatches: list[str] = []
     leaks: list[str] = []
     walked = 0
-    for endpoint in endpoints():
+    for endpoint in selected:
         expected = expected_for(endpoint.key)
-        path = concrete_path(endpoint, world.samples)
+        path = concrete_path(endpoint, world.samples_for(endpoint.key))
         for role, client in role_clients.items():
             response = client.get(path, HTTP_HOST=host_for(endpoint.site))
             walked += 1
@@ -88,6 +184,48 @@ def test_every_url_answers_each_role_as_the_table_says(world, role_clients):
             body = response.content.decode(errors="replace")
             if role != "retailer" and ALICE_CUSTOMER_EMAIL in body:
                 leaks.append(f"{role} sees alice's customer on {endpoint.site}:{path}")
+    return mismatches, leaks, walked
+
+
+def test_every_url_answers_each_role_as_the_table_says(world, role_clients):
+    selected = [e for e in endpoints() if not _known_bug(e.key)]
+    mismatches, leaks, walked = walk(world, role_clients, selected)
     assert walked >= 4 * len(ACCESS)
-    assert mismatches == []
+    assert mismatches == [], "\n".join(mismatches)
     assert leaks == []
+
+
+@pytest.mark.xfail(reason=KNOWN_BUG_PREFIXES["public:webhooks/anymail/"], strict=False)
+def test_email_provider_webhooks_refuse_a_bare_request_without_crashing(world, role_clients):
+    selected = [e for e in endpoints() if e.key.startswith("public:webhooks/anymail/")]
+    assert selected
+    mismatches, leaks, _ = walk(world, role_clients, selected)
+    assert mismatches == [], "\n".join(mismatches)
+
+
+def test_another_storefront_does_not_know_this_storefronts_orders(world, role_clients):
+    number = world.alice_order.number
+    for role, client in role_clients.items():
+        for path in (f"/checkout/canceled/{number}/", f"/account/orders/{number}/"):
+            response = client.get(path, HTTP_HOST=BOB_HOST)
+            assert response.status_code in ({404} if role != "anonymous" else {302, 404}), (
+                role,
+                path,
+                response.status_code,
+            )
+            assert number not in response.content.decode()
+
+
+@pytest.mark.xfail(
+    reason=(
+        "privacy/accounts: on the company host /privacy/my-data/ sends anonymous visitors to "
+        "LOGIN_URL /account/login/, which exists only on storefront hosts (404 on www)"
+    ),
+    strict=False,
+)
+def test_the_sign_in_page_a_signed_in_page_sends_to_exists_on_that_host(world, role_clients):
+    for host in (COMPANY_HOST, ALICE_HOST):
+        response = role_clients["anonymous"].get("/privacy/my-data/", HTTP_HOST=host)
+        assert response.status_code == 302
+        target = role_clients["anonymous"].get(response["Location"], HTTP_HOST=host)
+        assert target.status_code == 200, (host, response["Location"], target.status_code)

@@ -56,6 +56,7 @@ def concrete_path(endpoint: Endpoint, samples: dict[str, str]) -> str:
     if isinstance(route, str) and ("^" in route or "(?P<" in route or "$" in route):
         # Regex patterns (the admin's app_list and catch-all).
         route = route.replace("^", "").replace("$", "")
+        route = re.sub(r"\((?!\?P<)[^)]*\)\?", "", route)  # optional unnamed groups
         route = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: samples.get(m.group(1), "x"), route)
         route = route.replace(".*", "no-such-page/")
     route = _PARAM.sub(lambda m: samples.get(m.group("name"), "x"), route)

@@ -47,14 +47,16 @@ def test_home_shows_retailers_featured_products_in_their_order(client, alice, bo
 def test_home_without_featured_shows_company_bestsellers(client, alice, make_product):
     hit, runner_up, _unsold = make_product("Hit"), make_product("Runner Up"), make_product("Unsold")
     canceled_only = make_product("Canceled Only")
-    for status, product, quantity in [
-        (Order.Status.PAID, hit, 5),
-        (Order.Status.SHIPPED, runner_up, 3),
-        (Order.Status.CANCELED, canceled_only, 50),
-        (Order.Status.PENDING_PAYMENT, canceled_only, 50),
-    ]:
+    for n, (status, product, quantity) in enumerate(
+        [
+            (Order.Status.PAID, hit, 5),
+            (Order.Status.SHIPPED, runner_up, 3),
+            (Order.Status.CANCELED, canceled_only, 50),
+            (Order.Status.PENDING_PAYMENT, canceled_only, 50),
+        ]
+    ):
         order = Order.objects.create(
-            number=f"N-{product.pk}-{status}",
+            number=f"T-BEST-{n}",
             retailer=alice,
             status=status,
             email="s@example.com",

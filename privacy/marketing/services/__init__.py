@@ -18,6 +18,7 @@ from .campaigns import (
 from .subscriptions import (
     consent_text,
     subscriber_unsubscribe,
+    subscribers_purge_unconfirmed,
     subscription_confirm,
     subscription_request,
     suppression_add,
@@ -42,6 +43,7 @@ __all__ = [
     "campaigns_start_due",
     "consent_text",
     "subscriber_unsubscribe",
+    "subscribers_purge_unconfirmed",
     "subscription_confirm",
     "subscription_request",
     "suppression_add",

@@ -222,10 +222,11 @@ def _batch_send(rows: list[CampaignRecipient], renderer: CampaignRenderer, maile
             break
         sent.append(row.pk)
     now = timezone.now()
-    _mark(sent, Status.SENT, sent_at=now)
-    _mark(skipped, Status.SUPPRESSED)
-    _mark(failed, Status.FAILED, error=error[:120])
-    _mark(unsent, Status.PENDING, claimed_at=None)
+    with transaction.atomic():  # one commit per batch
+        _mark(sent, Status.SENT, sent_at=now)
+        _mark(skipped, Status.SUPPRESSED)
+        _mark(failed, Status.FAILED, error=error[:120])
+        _mark(unsent, Status.PENDING, claimed_at=None)
     if unsent:
         raise TransientSendError(error)
     return len(sent)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -13,6 +15,8 @@ from shopsocial.urls_util import company_url
 
 from .. import tokens
 from ..models import ConsentRecord, Subscriber, Subscription, Suppression, email_normalise
+
+UNCONFIRMED_KEEP = timedelta(days=30)
 
 
 def consent_text() -> str:
@@ -124,3 +128,13 @@ def subscriber_unsubscribe(
             path=path[:255],
         )
     return suppression
+
+
+@transaction.atomic
+def subscribers_purge_unconfirmed(*, now: datetime | None = None) -> int:
+    """Forget sign-ups never confirmed within UNCONFIRMED_KEEP (address, consent records)."""
+    cutoff = (now or timezone.now()) - UNCONFIRMED_KEEP
+    stale = Subscriber.objects.filter(status=Subscriber.Status.PENDING, created_at__lt=cutoff)
+    count = stale.count()
+    stale.delete()
+    return count

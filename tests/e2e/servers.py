@@ -1,0 +1,153 @@
+"""Extra processes for the fault tests: gunicorn, a throwaway Redis, a Celery worker."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import subprocess
+import sys
+import time
+
+from .conftest import ARTIFACTS, ROOT, free_port
+
+
+class Process:
+    """A child process with its output in test-artifacts/e2e/<name>.log."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str] | None = None) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.name = name
+        self.log_path = ARTIFACTS / f"{name}.log"
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.popen = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
+        if self.alive():
+            self.popen.send_signal(sig)
+            try:
+                self.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(timeout=5)
+        self._log.close()
+
+
+def sibling_env(live_shop, port: int, **extra: str) -> dict[str, str]:
+    """The live shop's environment for another server on `port` (same database, mailbox)."""
+    return {
+        **live_shop.env,
+        "SHOP_PORT": f":{port}",
+        "CSRF_TRUSTED_ORIGINS": f"http://localhost:{port},http://www.localhost:{port}",
+        **extra,
+    }
+
+
+def start_gunicorn(live_shop, *, workers: int = 2, threads: int = 4, **extra_env: str):
+    """gunicorn (gthread) serving the app on the live shop's database; returns (shop, process)."""
+    from dataclasses import replace
+
+    port = free_port()
+    env = sibling_env(live_shop, port, **extra_env)
+    shop = replace(live_shop, port=port, env=env, process=None, log_path=None, _log=None)
+    process = Process(
+        "gunicorn",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "shopsocial.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+        ],
+        env=env,
+    )
+    try:
+        wait_until(lambda: _healthz(shop) == 200, timeout=30, what="gunicorn up")
+    except AssertionError:
+        process.stop()
+        raise AssertionError(f"gunicorn did not start:\n{process.log()}") from None
+    return shop, process
+
+
+def _healthz(shop) -> int | None:
+    try:
+        return shop.fetch("www", "/healthz", timeout=5).status
+    except OSError:
+        return None
+
+
+def start_redis(port: int) -> Process:
+    process = Process(
+        f"redis-{port}",
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+    )
+    import socket
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return process
+        time.sleep(0.1)
+    raise RuntimeError(f"redis did not start:\n{process.log()}")
+
+
+def start_celery_worker(env: dict[str, str], name: str = "worker") -> Process:
+    return Process(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "shopsocial",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "INFO",
+            "-n",
+            f"{name}@%h",
+        ],
+        env=env,
+    )
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.2, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"{what} not reached within {timeout}s")
