@@ -7,7 +7,9 @@ Sec-Fetch-Site; the one-click unsubscribe is exempt, its signed token is the pro
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from anymail.webhooks.postmark import PostmarkTrackingWebhookView
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -138,3 +140,16 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "marketing/survey_done.html", {"already": False})
     status = 400 if request.method == "POST" else 200
     return render(request, "marketing/survey.html", {"form": form}, status=status)
+
+
+_postmark_tracking = PostmarkTrackingWebhookView.as_view()
+
+
+@csrf_exempt
+def postmark_tracking_webhook(request: HttpRequest) -> HttpResponse:
+    """anymail's Postmark tracking webhook (its view: basic auth, parsing, the `tracking`
+    signal), refused outright while ANYMAIL_WEBHOOK_SECRET is unset: anymail itself would
+    only warn and accept unauthenticated posts, letting anyone suppress an address."""
+    if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
+        return HttpResponseForbidden("Webhook not configured.")
+    return _postmark_tracking(request)
