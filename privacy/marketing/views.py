@@ -25,13 +25,17 @@ SIGNUP_RATE_PER_CLIENT = "10/h"
 SIGNUP_RATE_PER_ADDRESS = "3/h"
 
 
+def _signup_address(group: str, request: HttpRequest) -> str:
+    return selectors.email_normalise(request.POST.get("email", ""))
+
+
 def _invalid_link(request: HttpRequest) -> HttpResponse:
     return render(request, "marketing/link_invalid.html", status=404)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=SIGNUP_RATE_PER_CLIENT, method="POST", block=False)
-@ratelimit(key="post:email", rate=SIGNUP_RATE_PER_ADDRESS, method="POST", block=False)
+@ratelimit(key=_signup_address, rate=SIGNUP_RATE_PER_ADDRESS, method="POST", block=False)
 def newsletter_signup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "marketing/signup.html", {"newsletter_form": NewsletterSignupForm()})
