@@ -332,7 +332,7 @@ def test_compliance_staff_are_alerted_two_business_days_before_the_deadline(
 ):
     settings.PRIVACY_COMPLIANCE_EMAILS = ["dpo@shop.test"]
     officer = make_user("officer", "officer@shop.test")
-    officer.groups.add(Group.objects.create(name="Compliance"))
+    officer.groups.add(Group.objects.get_or_create(name="Compliance")[0])
     _incident(emails="ann@example.com\n", discovered_at=_discovered_days_ago(2))
     _incident(emails="ann@example.com\n", discovered_at=_discovered_days_ago(3))
     with django_capture_on_commit_callbacks(execute=True):
