@@ -85,3 +85,11 @@ def test_every_footer_link_answers_on_every_host(client, tenants, host):
     assert {"/privacy/", "/privacy/analytics/", "/contact/", "/newsletter/"} <= set(paths)
     for path in paths:
         assert client.get(path, HTTP_HOST=host).status_code == 200, path
+
+
+@pytest.mark.parametrize("host", [COMPANY_HOST, ALICE_HOST])
+def test_home_pages_offer_the_newsletter_without_setting_a_cookie(client, tenants, host):
+    response = client.get("/", HTTP_HOST=host)
+    assert '<form method="post" action="/newsletter/"' in response.text
+    assert 'name="birth_year"' in response.text
+    assert not response.cookies
