@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -67,16 +68,21 @@ def account_login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = LoginForm(request.POST)
         if form.is_valid():
-            user = authenticate(
-                request,
-                username=form.cleaned_data["email"].strip().lower(),
-                password=form.cleaned_data["password"],
-            )
-            if user is not None:
-                login(request, user)
-                return HttpResponseRedirect(_next_url(request), status=303)
-            error = "That email and password do not match an account."
-        status = 400
+            email = form.cleaned_data["email"].strip().lower()
+            # django-axes counts failed sign-ins (its user_login_failed receiver);
+            # too many for this email from this address and we stop checking.
+            if not AxesProxyHandler.is_allowed(request, {"username": email}):
+                error = "Too many failed sign-ins. Please wait a while and try again."
+                status = 429
+            else:
+                user = authenticate(request, username=email, password=form.cleaned_data["password"])
+                if user is not None:
+                    login(request, user)
+                    return HttpResponseRedirect(_next_url(request), status=303)
+                error = "That email and password do not match an account."
+                status = 400
+        else:
+            status = 400
     else:
         form = LoginForm()
     return render(

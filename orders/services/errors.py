@@ -25,7 +25,7 @@ class CheckoutError(Exception):
     @property
     def message(self) -> str:
         if self.products:
-            return f"{self.code.label} ({', '.join(self.products)})"
+            return f"{str(self.code.label).rstrip('.')}: {', '.join(self.products)}."
         return str(self.code.label)
 
 

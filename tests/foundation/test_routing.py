@@ -75,3 +75,21 @@ def test_healthz_reports_database(client, company):
     response = client.get("/healthz", HTTP_HOST=COMPANY_HOST)
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+@pytest.mark.parametrize("host", [COMPANY_HOST, ALICE_HOST])
+def test_every_footer_link_answers_on_every_host(client, tenants, host):
+    page = client.get("/", HTTP_HOST=host).text
+    footer = page.split('<footer class="site-footer"', 1)[1]
+    paths = re.findall(r'<a href="(/[^"]*)"', footer)
+    assert {"/privacy/", "/privacy/analytics/", "/contact/", "/newsletter/"} <= set(paths)
+    for path in paths:
+        assert client.get(path, HTTP_HOST=host).status_code == 200, path
+
+
+@pytest.mark.parametrize("host", [COMPANY_HOST, ALICE_HOST])
+def test_home_pages_offer_the_newsletter_without_setting_a_cookie(client, tenants, host):
+    response = client.get("/", HTTP_HOST=host)
+    assert '<form method="post" action="/newsletter/"' in response.text
+    assert 'name="birth_year"' in response.text
+    assert not response.cookies

@@ -190,3 +190,22 @@ def test_anonymous_storefront_page_shows_sign_in_and_sets_no_cookie(client, alic
     response = client.get("/", HTTP_HOST=ALICE_HOST)
     assert 'href="/account/login/"' in response.content.decode()
     assert response.cookies == {}
+
+
+def test_repeated_wrong_passwords_lock_the_sign_in(client, alice, pat, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        response = client.post(
+            "/account/login/",
+            {"email": "pat@example.com", "password": "nope"},
+            HTTP_HOST=ALICE_HOST,
+        )
+        assert response.status_code == 400
+    response = client.post(
+        "/account/login/",
+        {"email": "pat@example.com", "password": "a-long-unusual-passphrase-42"},
+        HTTP_HOST=ALICE_HOST,
+    )
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert client.get("/account/orders/", HTTP_HOST=ALICE_HOST).status_code == 302

@@ -234,3 +234,63 @@ def test_unknown_offline_session_is_not_found(client, company):
     assert response.status_code == 404
     assert OfflineCheckoutSession.objects.count() == 0
     assert OutboundEmail.objects.count() == 0
+
+
+def test_cross_site_checkout_post_is_refused_and_places_nothing(alice, candle):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    cart_fill(client, {candle: 1})
+    response = client.post(
+        "/checkout/",
+        CHECKOUT_FORM,
+        HTTP_HOST=ALICE_HOST,
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
+    assert response.status_code == 403
+    assert Order.objects.count() == 0
+    candle.refresh_from_db()
+    assert candle.stock == 10
+
+
+def test_same_origin_checkout_post_needs_no_token(alice, candle):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    cart_fill(client, {candle: 1})
+    response = client.post(
+        "/checkout/",
+        CHECKOUT_FORM,
+        HTTP_HOST=ALICE_HOST,
+        HTTP_ORIGIN=f"http://{ALICE_HOST}",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert response.status_code == 303
+    assert Order.objects.count() == 1
+
+
+def test_canceled_page_of_an_unknown_order_is_not_found(client, alice):
+    assert client.get("/checkout/canceled/SS-NONE-NONE/", HTTP_HOST=ALICE_HOST).status_code == 404
+
+
+def test_the_webhook_lives_only_on_the_company_host(client, alice):
+    response = client.post(
+        "/webhooks/stripe/", "{}", content_type="application/json", HTTP_HOST=ALICE_HOST
+    )
+    assert response.status_code == 404
+
+
+def test_stock_gone_since_the_cart_was_filled_is_explained_and_nothing_is_lost(
+    client, alice, candle
+):
+    cart_fill(client, {candle: 2})
+    candle.__class__.objects.filter(pk=candle.pk).update(stock=1)
+    response = checkout_post(client)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Some items are out of stock: Product CANDLE-1." in html
+    assert 'value="1 Main St"' in html
+    assert Order.objects.count() == 0
+    candle.refresh_from_db()
+    assert candle.stock == 1

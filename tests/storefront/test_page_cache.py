@@ -66,3 +66,47 @@ def test_visitor_with_any_cookie_is_never_cached(client, alice, make_product):
     client.cookies["analytics_optout"] = "1"
     client.get("/c/candles/", HTTP_HOST=ALICE_HOST)
     assert page_entries() == 0
+
+
+def test_page_that_used_the_csp_nonce_is_not_cached(rf, alice):
+    """Defence in depth: an inline script's nonce belongs to one response only."""
+    from django.http import HttpResponse
+    from django.utils.csp import LazyNonce
+
+    from storefront.views import cache_anonymous_page
+
+    @cache_anonymous_page
+    def page_with_inline_script(request):
+        return HttpResponse(f'<script nonce="{request._csp_nonce}"></script>')
+
+    @cache_anonymous_page
+    def plain_page(request):
+        return HttpResponse("<p>plain</p>")
+
+    def get(path):
+        request = rf.get(path, HTTP_HOST=ALICE_HOST)
+        request._csp_nonce = LazyNonce()
+        return request
+
+    first = page_with_inline_script(get("/with-script/")).content
+    assert page_entries() == 0
+    assert page_with_inline_script(get("/with-script/")).content != first
+    plain_page(get("/plain/"))
+    assert page_entries() == 1
+
+
+def test_analytics_on_still_keeps_browsing_cached_and_cookie_free(
+    client, alice, make_product, settings
+):
+    settings.GA_MEASUREMENT_ID = "G-TEST1234"
+    make_product("Vanilla Candle")
+    response = client.get("/c/candles/", HTTP_HOST=ALICE_HOST)
+    assert response.status_code == 200
+    assert not response.cookies
+    assert page_entries() == 1
+
+
+def test_head_requests_are_answered(client, alice, make_product):
+    candle = make_product("Vanilla Candle")
+    for path in ("/", "/c/candles/", f"/p/{candle.slug}/", "/search/?q=x", "/cart/"):
+        assert client.head(path, HTTP_HOST=ALICE_HOST).status_code == 200
