@@ -127,8 +127,8 @@ for _key in [k for k in ACCESS if k.startswith("public:")]:
         (".well-known", "privacy/", "contact/", "newsletter/", "unsubscribe/", "survey/")
     ):
         ACCESS[f"tenant:{_route}"] = ACCESS[_key]
-# Email provider webhooks (anymail): POST only, authenticated by the provider's scheme.
-ANYMAIL = same({405, 400, 403})
+# The email provider's tracking webhook (anymail): POST only, with the provider's auth.
+ACCESS["public:webhooks/anymail/postmark/tracking/"] = same({400, 403, 405})
 
 
 def expected_for(key: str) -> dict[str, set[int]] | None:
@@ -136,8 +136,6 @@ def expected_for(key: str) -> dict[str, set[int]] | None:
         return ACCESS[key]
     if key.startswith("public:admin/"):
         return ADMIN_ONLY
-    if key.startswith("public:webhooks/anymail/"):
-        return ANYMAIL
     return None
 
 
@@ -148,21 +146,6 @@ def host_for(site: str) -> str:
 def test_every_url_pattern_is_in_the_access_table():
     missing = [e.key for e in endpoints() if expected_for(e.key) is None]
     assert missing == [], "add these patterns to ACCESS with the answer each role must get"
-
-
-# Known defects in other areas, walked by the xfail test below and left out of the
-# main walk so that it keeps guarding everything else.
-KNOWN_BUG_PREFIXES = {
-    "public:webhooks/anymail/": (
-        "marketing: shopsocial includes every anymail ESP webhook URL; most of them crash "
-        "(500, ImproperlyConfigured / AnymailImproperlyInstalled) on any request because "
-        "that ESP is not configured. Only the configured ESP's tracking URL should be routed."
-    ),
-}
-
-
-def _known_bug(key: str) -> bool:
-    return key.startswith(tuple(KNOWN_BUG_PREFIXES))
 
 
 def walk(world, role_clients, selected) -> tuple[list[str], list[str], int]:
@@ -188,19 +171,10 @@ def walk(world, role_clients, selected) -> tuple[list[str], list[str], int]:
 
 
 def test_every_url_answers_each_role_as_the_table_says(world, role_clients):
-    selected = [e for e in endpoints() if not _known_bug(e.key)]
-    mismatches, leaks, walked = walk(world, role_clients, selected)
+    mismatches, leaks, walked = walk(world, role_clients, endpoints())
     assert walked >= 4 * len(ACCESS)
     assert mismatches == [], "\n".join(mismatches)
     assert leaks == []
-
-
-@pytest.mark.xfail(reason=KNOWN_BUG_PREFIXES["public:webhooks/anymail/"], strict=False)
-def test_email_provider_webhooks_refuse_a_bare_request_without_crashing(world, role_clients):
-    selected = [e for e in endpoints() if e.key.startswith("public:webhooks/anymail/")]
-    assert selected
-    mismatches, leaks, _ = walk(world, role_clients, selected)
-    assert mismatches == [], "\n".join(mismatches)
 
 
 def test_another_storefront_does_not_know_this_storefronts_orders(world, role_clients):
