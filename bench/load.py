@@ -147,17 +147,21 @@ INPUT = re.compile(rb'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', re.I)
 
 
 def discover(port: int, slug: str, limit: int = 15) -> tuple[list[str], tuple[str, bytes] | None]:
-    """Pages of one storefront (from the home page's links, then a category's) + a cart form."""
+    """Pages of one storefront (breadth-first from the home page) and its add-to-cart form."""
     host = f"{slug}.{DOMAIN}"
-    pages: list[str] = ["/"]
+    pages: list[str] = []
     cart_form: tuple[str, bytes] | None = None
     queue = ["/"]
     seen = {"/"}
-    while queue and len(pages) < limit:
+    fetched = 0
+    while queue and fetched < 30 and (len(pages) < limit or cart_form is None):
         path = queue.pop(0)
         resp = request(port, host, path)
+        fetched += 1
         if resp.status != 200:
             continue
+        if len(pages) < limit:
+            pages.append(path)
         for href in HREF.findall(resp.body):
             url = urljoin(f"https://{host}{path}", href.decode())
             parts = urlsplit(url)
@@ -166,8 +170,8 @@ def discover(port: int, slug: str, limit: int = 15) -> tuple[list[str], tuple[st
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             if target not in seen:
                 seen.add(target)
-                pages.append(target)
-                queue.append(target)
+                # Products first: they hold the add-to-cart form.
+                (queue.insert(0, target) if target.startswith("/p/") else queue.append(target))
         if cart_form is None:
             match = FORM.search(resp.body)
             if match:
@@ -176,7 +180,7 @@ def discover(port: int, slug: str, limit: int = 15) -> tuple[list[str], tuple[st
                 cart_form = (urljoin(path, match.group(1).decode()), body)
     if request(port, host, "/search/?q=candle").status == 200:
         pages.append("/search/?q=candle")
-    return pages[:limit], cart_form
+    return pages, cart_form
 
 
 # --- Shoppers ---------------------------------------------------------------

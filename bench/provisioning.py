@@ -89,8 +89,10 @@ def main() -> int:
         print(f"\nProvisioning ({len(timings)} storefronts, {total} retailers at the end)")
         print(f"  median {statistics.median(timings) * 1000:7.1f} ms")
         print(f"  p95    {percentile(timings, 95) * 1000:7.1f} ms")
-        print(f"  last 10% (≈{total} present): median {statistics.median(tail) * 1000:.1f} ms,"
-              f" p95 {percentile(tail, 95) * 1000:.1f} ms")
+        print(
+            f"  last 10% (≈{total} present): median {statistics.median(tail) * 1000:.1f} ms,"
+            f" p95 {percentile(tail, 95) * 1000:.1f} ms"
+        )
 
         if args.standard_sample:
             settings.TENANT_TEMPLATE_CLONE = False
@@ -101,15 +103,19 @@ def main() -> int:
                 std.append(time.perf_counter() - start)
                 created.append(retailer.pk)
             settings.TENANT_TEMPLATE_CLONE = True
-            print(f"  django-tenants migrate-per-schema path ({len(std)} storefronts): "
-                  f"median {statistics.median(std) * 1000:.1f} ms, p95 {percentile(std, 95) * 1000:.1f} ms")
+            print(
+                f"  django-tenants migrate-per-schema path ({len(std)} storefronts): "
+                f"median {statistics.median(std) * 1000:.1f} ms, p95 {percentile(std, 95) * 1000:.1f} ms"
+            )
 
         schemas = Retailer.objects.exclude(schema_name="public").count()
         start = time.perf_counter()
         call_command("migrate_schemas", interactive=False, verbosity=0)
         elapsed = time.perf_counter() - start
-        print(f"\nmigrate_schemas with nothing to apply over {schemas} tenant schemas: "
-              f"{elapsed:.2f} s")
+        print(
+            f"\nmigrate_schemas with nothing to apply over {schemas} tenant schemas: "
+            f"{elapsed:.2f} s"
+        )
     finally:
         if not args.keep and created:
             connection.set_schema_to_public()
@@ -122,8 +128,10 @@ def main() -> int:
                     cur.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
             Domain.objects.filter(tenant_id__in=created).delete()
             Retailer.objects.filter(pk__in=created).delete()
-            print(f"cleaned up {len(names)} retailers and schemas "
-                  f"in {time.perf_counter() - start:.1f} s")
+            print(
+                f"cleaned up {len(names)} retailers and schemas "
+                f"in {time.perf_counter() - start:.1f} s"
+            )
     return 0
 
 

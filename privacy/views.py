@@ -164,10 +164,15 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
     status = 200
     if request.method == "POST":
         form = TicketReplyForm(request.POST)
-        if form.is_valid():
-            services.ticket_reply_customer(ticket=ticket, body=form.cleaned_data["body"])
-            return HttpResponseRedirect(request.path + "?sent=1#latest", status=303)
         status = 400
+        if form.is_valid():
+            try:
+                services.ticket_reply_customer(ticket=ticket, body=form.cleaned_data["body"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                status = 409
+            else:
+                return HttpResponseRedirect(request.path + "?sent=1#latest", status=303)
     context = {
         "ticket": ticket,
         "thread": list(ticket.messages.all()),

@@ -235,7 +235,12 @@ def retailer_number_format(n: int) -> str:
 
 
 def retailer_number_is_valid(value: str) -> bool:
-    return value.isdigit() and len(value) >= 2 and luhn_check_digit(value[:-1]) == value[-1]
+    return (
+        value.isascii()
+        and value.isdigit()
+        and len(value) >= 2
+        and luhn_check_digit(value[:-1]) == value[-1]
+    )
 
 
 def retailer_number_normalize(value: str) -> str:

@@ -8,12 +8,14 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from .forms import ProductImageForm
 from .models import Category, Product, ProductImage
 from .services import catalog_changed, product_bulk_set_active
 
 
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
+    form = ProductImageForm  # uploads are checked and re-encoded (metadata dropped)
     extra = 1
     fields = ["image", "alt_text", "position"]
 

@@ -70,7 +70,7 @@ class Cart:
             return {}
         items: dict[str, int] = {}
         for key, value in raw.items():
-            if str(key).isdigit() and isinstance(value, int) and value > 0:
+            if str(key).isdecimal() and str(key).isascii() and type(value) is int and value > 0:
                 items[str(key)] = value
         return items
 

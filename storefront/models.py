@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -25,6 +26,17 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/c/{self.slug}/"
+
+    def clean(self) -> None:
+        # One level of nesting: a sub-category's parent is a top-level category.
+        if self.parent_id is None:
+            return
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A category cannot be its own parent."})
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": "Choose a top-level category as the parent."})
+        if self.pk and self.children.exists():
+            raise ValidationError({"parent": "This category has sub-categories of its own."})
 
 
 class Product(models.Model):

@@ -9,6 +9,7 @@ in the "shared" cache under a catalog version that every catalog write bumps.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -50,8 +51,10 @@ def catalog_version() -> int:
     cache = caches["shared"]
     version = cache.get(_VERSION_KEY)
     if version is None:
-        version = 1
-        cache.add(_VERSION_KEY, version, None)
+        # Start from the clock, not 1: after a cache flush no old entry (nor a
+        # process-local copy) can match the new version.
+        cache.add(_VERSION_KEY, time.time_ns(), None)
+        version = cache.get(_VERSION_KEY)
     return version
 
 
@@ -61,7 +64,7 @@ def catalog_cache_bump() -> None:
     try:
         cache.incr(_VERSION_KEY)
     except ValueError:
-        cache.set(_VERSION_KEY, 2, None)
+        cache.set(_VERSION_KEY, time.time_ns(), None)
 
 
 def _cache_key(*parts: object) -> str:
@@ -86,9 +89,16 @@ class CategoryNode:
         return [self.pk, *(child.pk for child in self.children)]
 
 
+# The tree of the current catalog version, kept in-process too (read on every page).
+_tree_memo: dict[int, list[CategoryNode]] = {}
+
+
 def category_tree() -> list[CategoryNode]:
     """Top-level categories with their children; cached (one query when cold)."""
-    key = _cache_key("tree")
+    version = catalog_version()
+    if version in _tree_memo:
+        return _tree_memo[version]
+    key = f"catalog:{version}:tree"
     cache = caches["shared"]
     tree = cache.get(key)
     if tree is None:
@@ -103,6 +113,8 @@ def category_tree() -> list[CategoryNode]:
             if parent_id is None
         ]
         cache.set(key, tree, CACHE_TTL)
+    _tree_memo.clear()
+    _tree_memo[version] = tree
     return tree
 
 
@@ -206,8 +218,16 @@ class SearchTerms:
         return not self.terms
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def search_text_clean(raw: str | None) -> str:
+    """Typed search text without control characters (PostgreSQL refuses NUL)."""
+    return _CONTROL_RE.sub(" ", raw or "").strip()
+
+
 def search_terms_parse(raw: str | None) -> SearchTerms:
-    text = (raw or "").strip()
+    text = search_text_clean(raw)
     too_long = len(text) > SEARCH_MAX_LENGTH
     text = text[:SEARCH_MAX_LENGTH]
     # Letters and digits only: the tsquery syntax never sees user punctuation.
@@ -243,7 +263,8 @@ def retailer_search(*, text: str) -> list:
     """Active retailers matching every word by name, city, state or ZIP."""
     from retailers.models import Retailer
 
-    words = re.findall(r"[^\s,]+", text[:SEARCH_MAX_LENGTH])[:SEARCH_MAX_TERMS]
+    words = re.findall(r"[^\s,]+", search_text_clean(text)[:SEARCH_MAX_LENGTH])
+    words = words[:SEARCH_MAX_TERMS]
     if not words:
         return []
     queryset = Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status=Retailer.Status.ACTIVE)

@@ -18,15 +18,6 @@ def product_bulk_set_active(*, product_ids: list[int], active: bool) -> int:
     return changed
 
 
-@transaction.atomic
-def product_stock_set(*, product: Product, stock: int) -> Product:
-    product.stock = stock
-    product.full_clean()
-    product.save(update_fields=["stock", "updated_at"])
-    transaction.on_commit(catalog_cache_bump)
-    return product
-
-
 def catalog_changed() -> None:
     """Called after any catalog edit (admin saves) so cached listings refresh at once."""
     transaction.on_commit(catalog_cache_bump)

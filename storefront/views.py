@@ -8,6 +8,7 @@ something to the cart.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
@@ -19,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .cart import Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
@@ -39,6 +40,7 @@ from .selectors import (
     products_by_ids,
     retailer_search,
     search_terms_parse,
+    search_text_clean,
 )
 
 
@@ -49,8 +51,8 @@ def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     for them the page cannot depend on a session, a cart, messages or a
     preference cookie. The key holds the storefront (the default cache is
     prefixed per schema), the catalog version (catalog edits show at once), the
-    full path and the DNT / Sec-GPC signals. STOREFRONT_PAGE_CACHE_SECONDS = 0
-    turns it off.
+    full path and the DNT / Sec-GPC signals. Pages that render the CSP nonce
+    (analytics) are not cached. STOREFRONT_PAGE_CACHE_SECONDS = 0 turns it off.
     """
 
     @wraps(view)
@@ -68,7 +70,11 @@ def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             response = HttpResponse(content, content_type=content_type)
         else:
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.cookies and not response.streaming:
+            # A page that used this response's CSP nonce (an inline script) is
+            # never reused: the next response's header carries another nonce.
+            uses_nonce = bool(getattr(request, "_csp_nonce", None))
+            cacheable = response.status_code == 200 and not response.streaming
+            if cacheable and not response.cookies and not uses_nonce:
                 cache.set(key, (response["Content-Type"], response.content), ttl)
         patch_vary_headers(response, ("Cookie",))
         return response
@@ -76,24 +82,33 @@ def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     return wrapped
 
 
+_ID_RE = re.compile(r"[0-9]{1,18}")
+
+
+def _parse_id(value: object) -> int | None:
+    """A database id from form text (ASCII digits only), or None."""
+    text = str(value or "").strip()
+    return int(text) if _ID_RE.fullmatch(text) else None
+
+
 def _page_param(request: HttpRequest) -> str:
     value = request.GET.get("page", "1")
-    return value if value.isdigit() and len(value) < 7 else "1"
+    return value if re.fullmatch(r"[0-9]{1,6}", value) else "1"
 
 
 # --- Company site ---------------------------------------------------------------
-@require_GET
+@require_safe
 def company_home(request: HttpRequest) -> HttpResponse:
     return render(request, "company/home.html", {"featured": bestsellers()})
 
 
-@require_GET
+@require_safe
 def retailer_finder(request: HttpRequest) -> HttpResponse:
-    raw = request.GET.get("q", "")
-    text = raw.strip()[:SEARCH_MAX_LENGTH]
+    raw = search_text_clean(request.GET.get("q"))
+    text = raw[:SEARCH_MAX_LENGTH]
     context = {
         "query": text,
-        "too_long": len(raw.strip()) > SEARCH_MAX_LENGTH,
+        "too_long": len(raw) > SEARCH_MAX_LENGTH,
         "searched": bool(text),
         "retailers": retailer_search(text=text) if text else [],
     }
@@ -101,7 +116,7 @@ def retailer_finder(request: HttpRequest) -> HttpResponse:
 
 
 # --- Storefront -----------------------------------------------------------------
-@require_GET
+@require_safe
 def storefront_home(request: HttpRequest) -> HttpResponse:
     retailer = request.tenant
     featured = products_by_ids(ids=featured_product_ids(retailer=retailer))
@@ -114,7 +129,7 @@ def storefront_home(request: HttpRequest) -> HttpResponse:
     return render(request, "storefront/home.html", context)
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = category_get(slug=slug)
@@ -151,7 +166,7 @@ def _product_page(
     return render(request, "storefront/product.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_get(slug=slug)
     if product is None:
@@ -159,7 +174,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _product_page(request, product)
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms_parse(request.GET.get("q"))
     context = {
@@ -195,7 +210,7 @@ def _cart_page(
     return render(request, "storefront/cart.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def cart_detail(request: HttpRequest) -> HttpResponse:
     return _cart_page(request)
 
@@ -203,12 +218,8 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_add(request: HttpRequest) -> HttpResponse:
     form = CartAddForm(request.POST)
-    product_id = form.data.get("product_id", "")
-    product = (
-        Product.objects.filter(pk=int(product_id)).first()
-        if str(product_id).isdigit() and len(str(product_id)) < 19
-        else None
-    )
+    product_id = _parse_id(form.data.get("product_id"))
+    product = Product.objects.filter(pk=product_id).first() if product_id else None
     if product is None:
         raise Http404("No such product")
     if not product.active:
@@ -228,16 +239,16 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_update(request: HttpRequest) -> HttpResponse:
     form = CartUpdateForm(request.POST)
-    product_id = str(form.data.get("product_id", ""))
+    product_id = _parse_id(form.data.get("product_id"))
     typed = str(form.data.get("quantity", ""))[:10]
-    if not product_id.isdigit() or len(product_id) > 18:
+    if product_id is None:
         messages.error(request, "That item is not in your cart.")
         return redirect("storefront-cart")
     if not form.is_valid():
         return _cart_page(
             request,
             error=first_error(form),
-            error_product_id=int(product_id),
+            error_product_id=product_id,
             typed=typed,
             status=400,
         )
@@ -247,7 +258,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
         )
     except CartError as error:
         return _cart_page(
-            request, error=str(error), error_product_id=int(product_id), typed=typed, status=400
+            request, error=str(error), error_product_id=product_id, typed=typed, status=400
         )
     messages.success(request, "Your cart was updated." if quantity else "Item removed.")
     return redirect("storefront-cart")

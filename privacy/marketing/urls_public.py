@@ -1,11 +1,20 @@
-"""Company site: the shared routes plus anymail's webhooks (tracking feeds suppression)."""
+"""Company site: the shared routes plus the mail provider's tracking webhook.
 
-from django.urls import include, path
+Only the configured provider's tracking URL is routed (Postmark; basic auth with
+ANYMAIL_WEBHOOK_SECRET): the other anymail webhook views fail on every request when
+their provider is not configured.
+"""
 
+from django.urls import path
+
+from . import views
 from .urls import urlpatterns as shared
 
 urlpatterns = [
     *shared,
-    # e.g. /webhooks/anymail/postmark/tracking/ (basic auth: ANYMAIL_WEBHOOK_SECRET)
-    path("webhooks/anymail/", include("anymail.urls")),
+    path(
+        "webhooks/anymail/postmark/tracking/",
+        views.postmark_tracking_webhook,
+        name="postmark_tracking_webhook",
+    ),
 ]

@@ -7,7 +7,9 @@ Sec-Fetch-Site; the one-click unsubscribe is exempt, its signed token is the pro
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from anymail.webhooks.postmark import PostmarkTrackingWebhookView
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -23,13 +25,17 @@ SIGNUP_RATE_PER_CLIENT = "10/h"
 SIGNUP_RATE_PER_ADDRESS = "3/h"
 
 
+def _signup_address(group: str, request: HttpRequest) -> str:
+    return selectors.email_normalise(request.POST.get("email", ""))
+
+
 def _invalid_link(request: HttpRequest) -> HttpResponse:
     return render(request, "marketing/link_invalid.html", status=404)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=SIGNUP_RATE_PER_CLIENT, method="POST", block=False)
-@ratelimit(key="post:email", rate=SIGNUP_RATE_PER_ADDRESS, method="POST", block=False)
+@ratelimit(key=_signup_address, rate=SIGNUP_RATE_PER_ADDRESS, method="POST", block=False)
 def newsletter_signup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "marketing/signup.html", {"newsletter_form": NewsletterSignupForm()})
@@ -138,3 +144,16 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "marketing/survey_done.html", {"already": False})
     status = 400 if request.method == "POST" else 200
     return render(request, "marketing/survey.html", {"form": form}, status=status)
+
+
+_postmark_tracking = PostmarkTrackingWebhookView.as_view()
+
+
+@csrf_exempt
+def postmark_tracking_webhook(request: HttpRequest) -> HttpResponse:
+    """anymail's Postmark tracking webhook (its view: basic auth, parsing, the `tracking`
+    signal), refused outright while ANYMAIL_WEBHOOK_SECRET is unset: anymail itself would
+    only warn and accept unauthenticated posts, letting anyone suppress an address."""
+    if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
+        return HttpResponseForbidden("Webhook not configured.")
+    return _postmark_tracking(request)

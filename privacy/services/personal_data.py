@@ -113,31 +113,54 @@ def _export_breach_notices(user: AbstractBaseUser, emails: set[str]) -> list[dic
     ]
 
 
-def _marketing_subscriber_model():
+def _marketing_model(name: str):
     try:
-        return apps.get_model("marketing", "Subscriber")
+        return apps.get_model("marketing", name)
     except LookupError:
         return None
 
 
-def _export_marketing(user: AbstractBaseUser, emails: set[str]) -> list[dict]:
-    model = _marketing_subscriber_model()
-    if model is None or "email" not in {f.name for f in model._meta.concrete_fields}:
-        return []
-    return [_row(obj) for obj in model.objects.filter(_email_q("email", emails))]
+def _export_marketing(user: AbstractBaseUser, emails: set[str]) -> dict:
+    """Fallback until the marketing app registers its own section: newsletter sign-ups
+    with their consent records, the suppression entry, survey answers on the orders."""
+    data: dict[str, list] = {"subscribers": [], "suppressed": [], "survey_answers": []}
+    subscriber = _marketing_model("Subscriber")
+    if subscriber is not None:
+        for row in subscriber.objects.filter(_email_q("email", emails)):
+            item = _row(row)
+            for relation in ("subscriptions", "consents"):
+                manager = getattr(row, relation, None)
+                if manager is not None:
+                    item[relation] = [_row(r, exclude=("subscriber",)) for r in manager.all()]
+            data["subscribers"].append(item)
+    suppression = _marketing_model("Suppression")
+    if suppression is not None:
+        data["suppressed"] = [
+            _row(r) for r in suppression.objects.filter(_email_q("email", emails))
+        ]
+    survey = _marketing_model("SurveyResponse")
+    if survey is not None and "order" in {f.name for f in survey._meta.concrete_fields}:
+        data["survey_answers"] = [
+            _row(r, exclude=("order_digest",))
+            for r in survey.objects.filter(order__in=_orders_qs(user, emails))
+        ]
+    return data
 
 
 def _erase_marketing(user: AbstractBaseUser, emails: set[str]) -> int:
-    """Fallback until the marketing app registers its own eraser: drop subscriber rows.
-
-    (The suppression list is kept by the marketing app: an opt-out must outlive
-    the account.)
-    """
-    model = _marketing_subscriber_model()
-    if model is None or "email" not in {f.name for f in model._meta.concrete_fields}:
-        return 0
-    deleted, _ = model.objects.filter(_email_q("email", emails)).delete()
-    return deleted
+    """Fallback eraser: drop newsletter sign-ups (with their consent records) and unlink
+    survey answers from the orders. The suppression entry stays: an opt-out must
+    outlive the account, or a re-import could mail the person again."""
+    erased = 0
+    subscriber = _marketing_model("Subscriber")
+    if subscriber is not None:
+        erased, _ = subscriber.objects.filter(_email_q("email", emails)).delete()
+    survey = _marketing_model("SurveyResponse")
+    if survey is not None and "order" in {f.name for f in survey._meta.concrete_fields}:
+        erased += survey.objects.filter(order__in=_orders_qs(user, emails)).update(
+            order=None, comment=""
+        )
+    return erased
 
 
 def _ensure_default_sections() -> None:
@@ -238,6 +261,10 @@ def personal_data_erase(*, user: AbstractBaseUser) -> DataErasure:
             "You have an order that has not shipped yet. We need your address to deliver it: "
             "please ask again once it has shipped, or call us to cancel it."
         )
+    # Other apps first, while the orders still point at the person.
+    for section in _SECTIONS.values():
+        if section.erase is not None:
+            section.erase(user, emails)
     # Orders stay for accounting: amounts, dates, items and the state and ZIP code
     # (sales tax). Everything that identifies the person goes.
     orders_anonymised = orders.update(
@@ -260,9 +287,6 @@ def personal_data_erase(*, user: AbstractBaseUser) -> DataErasure:
         name=ERASED, email="", phone="", user=None, status=Ticket.Status.CLOSED
     )
     BreachNotification.objects.filter(email__in=emails).update(acknowledged_by=None)
-    for section in _SECTIONS.values():
-        if section.erase is not None:
-            section.erase(user, emails)
     user.username = f"erased-{user.pk}"
     user.first_name = ""
     user.last_name = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from privacy.models import Ticket, TicketMessage
@@ -85,6 +86,8 @@ def ticket_open(
 @transaction.atomic
 def ticket_reply_customer(*, ticket: Ticket, body: str) -> TicketMessage:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status == Ticket.Status.CLOSED:
+        raise ValidationError("This request is closed. To ask something new, write to us again.")
     reply = TicketMessage(ticket=ticket, author=TicketMessage.Author.CUSTOMER, body=body.strip())
     reply.full_clean()
     reply.save()

@@ -14,6 +14,7 @@ from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import OtpForm, SignInForm
@@ -90,11 +91,12 @@ def _complete_sign_in(request: HttpRequest, user, retailer: Retailer) -> HttpRes
     return redirect(next_url)
 
 
+@sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def sign_in_view(request: HttpRequest) -> HttpResponse:
     if backoffice_retailer(request) is not None:
         return redirect("/backoffice/")
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -152,7 +154,7 @@ def sign_in_code_view(request: HttpRequest) -> HttpResponse:
         request.session.pop(SESSION_PENDING, None)
         messages.error(request, "Please sign in again.")
         return redirect(SIGNIN_URL)
-    form = OtpForm(request.POST or None)
+    form = OtpForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services
@@ -96,6 +97,7 @@ def contact_view(request: HttpRequest) -> HttpResponse:
     return _contact_page(request, form=form, status=400)
 
 
+@sensitive_post_parameters("password")
 @backoffice_view
 @require_POST
 def tax_id_reveal_view(request: HttpRequest) -> HttpResponse:
@@ -157,10 +159,11 @@ def storefront_view(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/storefront.html", context, status=status)
 
 
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @backoffice_view
 @require_http_methods(["GET", "POST"])
 def password_view(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             user = services.retailer_password_change(
@@ -175,6 +178,7 @@ def password_view(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/password.html", {"form": form})
 
 
+@sensitive_post_parameters("password", "otp_token")
 @backoffice_view
 @require_http_methods(["GET", "POST"])
 def security_view(request: HttpRequest) -> HttpResponse:

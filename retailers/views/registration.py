@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -23,6 +24,7 @@ def registration_rate(group, request) -> str:
     return settings.RETAILER_REGISTRATION_RATE
 
 
+@sensitive_post_parameters("tax_id", "password1", "password2")
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=registration_rate, method="POST", block=False)
 def registration_view(request: HttpRequest) -> HttpResponse:

@@ -4,8 +4,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from django.conf import settings
+import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,7 +17,10 @@ def _production_env(**overrides: str) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="shopsocial.settings.production",
         SECRET_KEY="x" * 20 + "-production-secret-with-enough-entropy-0123456789abcdef",
-        DATABASE_URL=settings.DATABASES["default"].get("TEST_URL", os.environ["DATABASE_URL"]),
+        # The test database: some system checks query it.
+        DATABASE_URL=urlsplit(os.environ["DATABASE_URL"])
+        ._replace(path="/" + connection.settings_dict["NAME"])
+        .geturl(),
         FIELD_ENCRYPTION_KEYS="cHJvZHVjdGlvbi1rZXktZm9yLXRlc3RzLTMyLWJ5dGU=",
         SHOP_DOMAIN="shopsocialscenes.com",
     )
@@ -25,6 +30,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.django_db
 def test_check_deploy_is_clean_under_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -38,6 +44,7 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.django_db
 def test_missing_secret_key_in_production_fails_with_clear_message():
     env = _production_env()
     env.pop("SECRET_KEY")

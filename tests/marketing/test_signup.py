@@ -158,8 +158,8 @@ def test_signing_up_again_does_not_reveal_whether_the_address_is_known(
 
 
 def test_signup_is_rate_limited_per_address(client, alice):
-    for _ in range(3):
-        assert _signup(client, ALICE_HOST).status_code == 200
+    for email in ("pat@example.com", " PAT@example.com", "Pat@Example.com"):
+        assert _signup(client, ALICE_HOST, email=email).status_code == 200
     response = _signup(client, ALICE_HOST)
     assert response.status_code == 429
     assert b"Too many sign-ups" in response.content
@@ -242,3 +242,12 @@ def test_the_signup_box_never_shows_another_forms_values(rf):
     )
     assert "buyer@example.com" not in html
     assert 'value=""' in html
+
+
+def test_signup_is_rate_limited_per_client(client, alice):
+    for n in range(10):
+        response = _signup(client, ALICE_HOST, email=f"p{n}@example.com")
+        assert response.status_code == 200
+    response = _signup(client, ALICE_HOST, email="p10@example.com")
+    assert response.status_code == 429
+    assert Subscriber.objects.count() == 10

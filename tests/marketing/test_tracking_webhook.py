@@ -117,3 +117,17 @@ def test_webhook_is_only_on_the_company_site(client, alice):
     response = _post(client, _bounce("HardBounce", 107), host=ALICE_HOST)
     assert response.status_code == 404
     assert Suppression.objects.count() == 0
+
+
+def test_webhook_is_refused_while_no_secret_is_configured(client, company, settings):
+    settings.ANYMAIL = {k: v for k, v in settings.ANYMAIL.items() if k != "WEBHOOK_SECRET"}
+    response = _post(client, _bounce("HardBounce", 108), auth=None)
+    assert response.status_code == 403
+    assert Suppression.objects.count() == 0
+    assert TrackingEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("esp", ["mailgun", "sendgrid", "amazon_ses", "postmark"])
+def test_a_bare_get_on_webhook_urls_never_crashes(client, company, esp):
+    response = client.get(f"/webhooks/anymail/{esp}/tracking/", HTTP_HOST=COMPANY_HOST)
+    assert response.status_code in (404, 405)

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from orders.models import Order
+from tests.retailers.conftest import alice_owner  # noqa: F401 - a signed-up retailer (fixture)
 
 _numbers = count(1)
 GA_ID = "G-TEST12345"
@@ -63,14 +64,3 @@ def make_order(db):
 def ga(settings):
     settings.GA_MEASUREMENT_ID = GA_ID
     return GA_ID
-
-
-@pytest.fixture(autouse=True)
-def _email_task_soft_limit(monkeypatch):
-    """Until the orders branch's fix (c84e13f) reaches main: Celery refuses to send
-    mail.email_send_task because the global soft limit (240 s) exceeds its hard one (60 s)."""
-    from shopsocial.mail.tasks import email_redispatch_pending_task, email_send_task
-
-    for task in (email_send_task, email_redispatch_pending_task):
-        if (task.soft_time_limit or 0) > task.time_limit:
-            monkeypatch.setattr(task, "soft_time_limit", task.time_limit - 10)

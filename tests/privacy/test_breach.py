@@ -20,6 +20,7 @@ from privacy.services.breach import breach_notifications_resume
 from shopsocial.mail.models import OutboundEmail
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
 from tests.privacy.backends import FlakyBackend
+from tests.retailers.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -290,6 +291,16 @@ def test_a_retailer_sees_the_banner_through_the_shops_contact_email(
     assert BANNER in client.get("/", HTTP_HOST=COMPANY_HOST).text
 
 
+def test_a_retailer_sees_the_banner_in_the_back_office(
+    client, alice_owner, django_capture_on_commit_callbacks
+):
+    _notify(_incident(emails=f"{alice_owner.email}\n"), django_capture_on_commit_callbacks)
+    assert sign_in(client, alice_owner).status_code == 302
+    back_office = client.get("/backoffice/", HTTP_HOST=COMPANY_HOST)
+    assert back_office.status_code == 200
+    assert BANNER in back_office.text
+
+
 def test_anonymous_visitors_see_no_banner_and_cannot_acknowledge(
     client, django_capture_on_commit_callbacks
 ):
@@ -332,7 +343,7 @@ def test_compliance_staff_are_alerted_two_business_days_before_the_deadline(
 ):
     settings.PRIVACY_COMPLIANCE_EMAILS = ["dpo@shop.test"]
     officer = make_user("officer", "officer@shop.test")
-    officer.groups.add(Group.objects.create(name="Compliance"))
+    officer.groups.add(Group.objects.get_or_create(name="Compliance")[0])
     _incident(emails="ann@example.com\n", discovered_at=_discovered_days_ago(2))
     _incident(emails="ann@example.com\n", discovered_at=_discovered_days_ago(3))
     with django_capture_on_commit_callbacks(execute=True):
@@ -437,3 +448,14 @@ def test_admin_refuses_bad_incident_input(admin_client, fields, error):
     assert response.status_code == 200
     assert error in response.text
     assert BreachIncident.objects.count() == 0
+
+
+def test_compliance_staff_can_open_the_breach_admin(client, make_user):
+    from django.contrib.auth.models import Group
+
+    officer = make_user("officer2", "officer2@shop.test", is_staff=True)
+    officer.groups.add(Group.objects.get(name="Compliance"))
+    client.force_login(officer)
+    response = client.get("/admin/privacy/breachincident/add/", HTTP_HOST=COMPANY_HOST)
+    assert response.status_code == 200
+    assert client.get("/admin/privacy/ticket/", HTTP_HOST=COMPANY_HOST).status_code == 200

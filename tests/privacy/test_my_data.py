@@ -116,7 +116,27 @@ def test_other_apps_can_add_a_section_to_the_export(shopper, monkeypatch):
     personal_data_section("loyalty", export=lambda user, emails: {"emails": sorted(emails)})
     data = personal_data_export(user=shopper)
     assert data["loyalty"] == {"emails": ["sam@example.com"]}
-    assert data["marketing"] == []  # fallback: no marketing.Subscriber model yet (or none held)
+    assert data["marketing"] == {"subscribers": [], "suppressed": [], "survey_answers": []}
+
+
+def test_newsletter_data_is_exported_and_erased_but_the_opt_out_is_kept(
+    client, shopper, other_shopper
+):
+    from privacy.marketing.models import Subscriber, Suppression
+
+    mine = Subscriber.objects.create(email="sam@example.com", status="unsubscribed")
+    Subscriber.objects.create(email="olga@example.com", status="confirmed")
+    Suppression.objects.create(email="sam@example.com", reason="unsubscribed")
+    data = personal_data_export(user=shopper)["marketing"]
+    assert [s["email"] for s in data["subscribers"]] == ["sam@example.com"]
+    assert data["subscribers"][0]["subscriptions"] == []
+    assert [s["reason"] for s in data["suppressed"]] == ["unsubscribed"]
+
+    client.force_login(shopper)
+    client.post("/privacy/my-data/delete/", {"confirm": "DELETE"}, HTTP_HOST=ALICE_HOST)
+    assert not Subscriber.objects.filter(pk=mine.pk).exists()
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["olga@example.com"]
+    assert Suppression.objects.filter(email="sam@example.com").exists()
 
 
 def test_deletion_erases_personal_data_and_keeps_orders_minimal(

@@ -169,3 +169,15 @@ def test_post_to_the_policy_page_is_not_allowed(client):
 
 def test_effective_date_is_a_date():
     assert isinstance(PolicyVersion.objects.get(version="1.0").effective_date, date)
+
+
+def test_numbered_lines_become_headings_and_text_is_escaped(client):
+    _draft(
+        text="Intro <b>bold</b>.\n\n1. What we collect\n\nNames & emails.",
+        published=True,
+        published_at=timezone.now(),
+    )
+    page = client.get("/privacy/", HTTP_HOST=ALICE_HOST)
+    assert "<h2>1. What we collect</h2>" in page.text
+    assert "<p>Intro &lt;b&gt;bold&lt;/b&gt;.</p>" in page.text
+    assert "<p>Names &amp; emails.</p>" in page.text

@@ -204,3 +204,15 @@ def test_a_bad_reference_on_the_thanks_page_is_not_echoed(client):
     assert response.status_code == 200
     assert "<script>" not in response.text.split("<main")[1]
     assert "Your reference number" not in response.text
+
+
+def test_a_closed_ticket_takes_no_more_replies(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    _open(client, capture=django_capture_on_commit_callbacks)
+    Ticket.objects.update(status=Ticket.Status.CLOSED)
+    response = client.post(_link(mailoutbox), {"body": "One more thing"}, HTTP_HOST=ALICE_HOST)
+    assert response.status_code == 409
+    assert "This request is closed." in response.text
+    assert TicketMessage.objects.count() == 1
+    assert Ticket.objects.get().status == Ticket.Status.CLOSED

@@ -1,6 +1,7 @@
 """No tracking when the person says no: DNT, GPC, the opt-out; CSP; gpc.json."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +26,7 @@ def test_analytics_is_rendered_when_tracking_is_allowed(client, ga, host):
     response = client.get("/", HTTP_HOST=host)
     assert response.status_code == 200
     assert f"{GTAG}?id={GA_ID}" in response.text
-    assert f"gtag('config', '{GA_ID}'" in response.text
+    assert f'src="/static/privacy/analytics.js" data-ga-id="{GA_ID}"' in response.text
     assert "https://www.googletagmanager.com" in response["Content-Security-Policy"]
 
 
@@ -52,7 +53,11 @@ def test_the_opt_out_cookie_turns_analytics_off_and_sets_the_ga_disable_flag(cli
         response = client.get(path, HTTP_HOST=host)
         assert response.status_code == 200
         assert GTAG not in response.text
-        assert f"window['ga-disable-{GA_ID}'] = true;" in response.text
+        assert (
+            f'src="/static/privacy/ga-disable.js" data-ga-id="{GA_ID}" '
+            f'data-flag="ga-disable-{GA_ID}"' in response.text
+        )
+        assert "analytics.js" not in response.text
         assert "googletagmanager" not in response["Content-Security-Policy"]
         assert not response.cookies
 
@@ -85,11 +90,28 @@ def test_csp_allows_only_our_own_origin_without_tracking(client, host):
     assert response["Permissions-Policy"].startswith("camera=()")
 
 
-def test_the_inline_analytics_script_carries_the_csp_nonce(client, ga):
-    response = client.get("/", HTTP_HOST=COMPANY_HOST)
-    csp = response["Content-Security-Policy"]
-    nonce = csp.split("'nonce-")[1].split("'")[0]
-    assert f'<script nonce="{nonce}">' in response.text
+def test_no_inline_script_so_cached_pages_stay_valid_under_the_csp(client, ga):
+    for headers in ({}, {"HTTP_DNT": "1"}):
+        response = client.get("/", HTTP_HOST=COMPANY_HOST, **headers)
+        assert "<script>" not in response.text and "<script nonce" not in response.text
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        assert "nonce" not in response["Content-Security-Policy"].split("style-src")[0]
+
+
+def test_the_opt_out_script_sets_the_ga_disable_flag():
+    from django.contrib.staticfiles import finders
+
+    source = Path(finders.find("privacy/ga-disable.js")).read_text()
+    assert 'window["ga-disable-" + id] = true;' in source
+    analytics = Path(finders.find("privacy/analytics.js")).read_text()
+    assert "allow_ad_personalization_signals: false" in analytics
+
+
+def test_a_malformed_measurement_id_renders_nothing(client, settings):
+    settings.GA_MEASUREMENT_ID = "G-1'};alert(1);//"
+    response = client.get("/", HTTP_HOST=ALICE_HOST)
+    assert "data-ga-id" not in response.text
+    assert "googletagmanager" not in response.text
 
 
 @pytest.mark.parametrize("host", HOSTS)

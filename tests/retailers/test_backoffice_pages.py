@@ -233,6 +233,10 @@ def test_storefront_update_writes_tenant_content_and_shows_at_once(
     assert response.status_code == 302, response.content
     storefront = alice_client.get("/", HTTP_HOST=ALICE_HOST)
     assert "Alice&#x27;s Lamps" in storefront.text  # host cache invalidated
+    assert "Picked by Alice&#x27;s Lamps" in storefront.text
+    assert "Live Lamp" in storefront.text
+    assert "I love &lt;b&gt;lamps&lt;/b&gt;." in storefront.text  # shown as text, not markup
+    assert 'alt="Alice smiling"' in storefront.text
     with tenant_context(alice_owner):
         profile = StorefrontProfile.objects.get()
         assert profile.about == "I love <b>lamps</b>."
@@ -326,3 +330,14 @@ def test_password_change_with_wrong_old_password_changes_nothing(alice_client, a
     assert response.status_code == 400
     alice_owner.user.refresh_from_db()
     assert alice_owner.user.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "path", ["/backoffice/contact/", "/backoffice/storefront/", "/backoffice/password/"]
+)
+def test_an_empty_post_gets_clear_messages_and_changes_nothing(alice_client, alice_owner, path):
+    before = Retailer.objects.filter(pk=alice_owner.pk).values().get()
+    response = post(alice_client, path, {})
+    assert response.status_code == 400
+    assert "This field is required" in response.text
+    assert Retailer.objects.filter(pk=alice_owner.pk).values().get() == before

@@ -201,3 +201,22 @@ def test_turning_off_2fa_needs_the_password(alice_client, alice_owner):
         Retailer.objects.get(pk=alice_owner.pk).audit_events.filter(action="2fa_disabled").count()
         == 1
     )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"retailer_number": "x" * 5000, "username": "alice_owner", "password": "p"},
+        {"retailer_number": "１０００００９", "username": "alice_owner", "password": "p"},
+        {"retailer_number": "' OR 1=1 --", "username": "' OR 1=1 --", "password": "' OR 1=1 --"},
+        {"retailer_number": "<script>alert(1)</script>", "username": "a", "password": "b"},
+        {"retailer_number": "1000009", "username": "a" * 1000, "password": "b" * 1000},
+    ],
+)
+def test_hostile_sign_in_input_gets_a_clear_400(client, alice_owner, data):
+    response = client.post("/backoffice/signin/", data, HTTP_HOST=COMPANY_HOST)
+    assert response.status_code == 400
+    assert "<script>alert(1)</script>" not in response.text
+    assert "Please correct" in response.text
+    assert dashboard(client).status_code == 302

@@ -113,3 +113,22 @@ def test_deactivation_reaches_cached_listing_at_once(
             HTTP_HOST=COMPANY_HOST,
         )
     assert "Cached Candle" not in staff_client.get("/c/candles/", HTTP_HOST=ALICE_HOST).text
+
+
+def test_categories_nest_one_level_only(category):
+    from django.core.exceptions import ValidationError
+
+    from storefront.models import Category
+
+    tapers = Category.objects.create(name="Tapers", slug="tapers", parent=category)
+    deeper = Category(name="Thin tapers", slug="thin-tapers", parent=tapers)
+    with pytest.raises(ValidationError) as refused:
+        deeper.full_clean()
+    assert refused.value.message_dict == {"parent": ["Choose a top-level category as the parent."]}
+    category.parent = category
+    with pytest.raises(ValidationError):
+        category.full_clean()
+    kitchen = Category.objects.create(name="Kitchen", slug="kitchen")
+    category.parent = kitchen  # candles has a sub-category: it cannot become one
+    with pytest.raises(ValidationError):
+        category.full_clean()

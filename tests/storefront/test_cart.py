@@ -78,6 +78,7 @@ def test_out_of_stock_product_cannot_be_added(client, alice, make_product):
         ("1.5", "Please enter a whole number."),
         ("", "Please enter a quantity."),
         ("100000000000000000000000", "You can order at most 99 of one item."),
+        ("²", "Please enter a whole number."),
     ],
 )
 def test_bad_quantity_on_add_is_refused_with_message(
@@ -91,7 +92,7 @@ def test_bad_quantity_on_add_is_refused_with_message(
     assert cart_items(client) == {str(candle.pk): 1}
 
 
-@pytest.mark.parametrize("product_id", ["999999", "abc", "", "-3", "9" * 40])
+@pytest.mark.parametrize("product_id", ["999999", "abc", "", "-3", "9" * 40, "²", "١٢"])
 def test_add_unknown_product_is_404(client, alice, make_product, product_id):
     response = client.post(
         "/cart/add/", {"product_id": product_id, "quantity": "1"}, HTTP_HOST=ALICE_HOST
@@ -232,3 +233,17 @@ def test_cart_interface_for_checkout(rf, alice, make_product):
     assert cart.product_ids() == [mug.pk]
     cart.clear()
     assert cart.count() == 0
+
+
+@pytest.mark.parametrize("product_id", ["²", "abc", "", "9" * 40])
+def test_update_with_junk_product_id_keeps_cart(client, alice, make_product, product_id):
+    candle = make_product()
+    add(client, candle, 1)
+    response = client.post(
+        "/cart/update/", {"product_id": product_id, "quantity": "2"}, HTTP_HOST=ALICE_HOST
+    )
+    assert response.status_code == 302
+    assert cart_items(client) == {str(candle.pk): 1}
+    response = client.post("/cart/remove/", {"product_id": product_id}, HTTP_HOST=ALICE_HOST)
+    assert response.status_code == 302
+    assert cart_items(client) == {str(candle.pk): 1}

@@ -1,5 +1,7 @@
 """The anonymous page cache never mixes storefronts, visitors or catalog versions."""
 
+import re
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -66,3 +68,24 @@ def test_visitor_with_any_cookie_is_never_cached(client, alice, make_product):
     client.cookies["analytics_optout"] = "1"
     client.get("/c/candles/", HTTP_HOST=ALICE_HOST)
     assert page_entries() == 0
+
+
+def test_page_with_analytics_has_no_inline_script_so_a_cached_copy_stays_valid(
+    client, alice, make_product, settings
+):
+    settings.GA_MEASUREMENT_ID = "G-TEST1234"
+    make_product("Vanilla Candle")
+    first = client.get("/c/candles/", HTTP_HOST=ALICE_HOST)
+    assert "googletagmanager.com/gtag/js?id=G-TEST1234" in first.text
+    # Every script is a file (no inline code, no nonce), so the page can be reused
+    # under the next response's Content-Security-Policy.
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", first.text) == []
+    second = client.get("/c/candles/", HTTP_HOST=ALICE_HOST)
+    assert second.text == first.text
+    assert "https://www.googletagmanager.com" in second["Content-Security-Policy"]
+
+
+def test_head_requests_are_answered(client, alice, make_product):
+    candle = make_product("Vanilla Candle")
+    for path in ("/", "/c/candles/", f"/p/{candle.slug}/", "/search/?q=x", "/cart/"):
+        assert client.head(path, HTTP_HOST=ALICE_HOST).status_code == 200

@@ -132,6 +132,8 @@ def test_category_paginates(client, alice, category):
     # Out-of-range or junk page numbers fall back instead of failing.
     assert client.get("/c/candles/?page=99", HTTP_HOST=ALICE_HOST).status_code == 200
     assert client.get("/c/candles/?page=x", HTTP_HOST=ALICE_HOST).status_code == 200
+    assert client.get("/c/candles/?page=²", HTTP_HOST=ALICE_HOST).status_code == 200
+    assert client.get("/search/?q=candle&page=²", HTTP_HOST=ALICE_HOST).status_code == 200
 
 
 def test_unknown_category_is_404(client, alice, category):
@@ -187,7 +189,7 @@ def test_search_matches_prefixes_stems_and_skus(client, alice, make_product):
     assert get("kit") == ["Olive Spoon"]
 
 
-@pytest.mark.parametrize("q", ["", "!!!", "&|:*()'", "a' OR 1=1 --", "\x00"])
+@pytest.mark.parametrize("q", ["", "!!!", "&|:*()'", "a' OR 1=1 --", "\x00", "candle\x00x"])
 def test_search_with_odd_input_answers_cleanly(client, alice, make_product, q):
     make_product("Vanilla Candle")
     response = client.get("/search/", {"q": q}, HTTP_HOST=ALICE_HOST)

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from shopsocial.demo import demo_seed
+from retailers.services import retailer_demo_login_ensure
+from shopsocial.demo import DEMO_ADMIN_PASSWORD, demo_seed
 
 
 class Command(BaseCommand):
@@ -21,3 +22,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo data created: {', '.join(created)}"))
         else:
             self.stdout.write("Demo data already present; nothing added.")
+        demo = retailer_demo_login_ensure(
+            slug="demo", username="demo", password=DEMO_ADMIN_PASSWORD
+        )
+        if demo is not None and demo.user_id:
+            self.stdout.write(
+                f"Back office: Retailer ID {demo.retailer_number}, username "
+                f"{demo.user.username}, password {DEMO_ADMIN_PASSWORD}"
+            )

@@ -1,0 +1,62 @@
+"""Retailer writes. Every rule lives in one function here; views and admin actions call them.
+
+provision: company tenant, Retailer IDs, storefront schema + domain;
+registration: the whole sign-up in one transaction; account: audit trail, SSN/EIN
+reveal, contact data, suspension, password and two-step sign-in; storefront: name,
+photo, about text and featured products.
+"""
+
+from .account import (
+    CONTACT_FIELDS,
+    audit_record,
+    retailer_contact_update,
+    retailer_password_change,
+    retailer_reactivate,
+    retailer_status_set,
+    retailer_suspend,
+    retailer_tax_id_reveal,
+    retailer_tax_ids_rotate,
+    totp_device_confirm,
+    totp_device_remove,
+    totp_device_start,
+)
+from .provision import (
+    company_tenant_ensure,
+    retailer_demo_login_ensure,
+    retailer_hostnames,
+    retailer_number_next,
+    retailer_provision,
+    retailer_schema_name,
+)
+from .registration import retailer_register, retailer_welcome_email_enqueue
+from .storefront import (
+    PHOTO_MAX_BYTES,
+    photo_reencode,
+    storefront_update,
+)
+
+__all__ = [
+    "CONTACT_FIELDS",
+    "PHOTO_MAX_BYTES",
+    "audit_record",
+    "company_tenant_ensure",
+    "photo_reencode",
+    "retailer_contact_update",
+    "retailer_demo_login_ensure",
+    "retailer_hostnames",
+    "retailer_number_next",
+    "retailer_password_change",
+    "retailer_provision",
+    "retailer_reactivate",
+    "retailer_register",
+    "retailer_schema_name",
+    "retailer_status_set",
+    "retailer_suspend",
+    "retailer_tax_id_reveal",
+    "retailer_tax_ids_rotate",
+    "retailer_welcome_email_enqueue",
+    "storefront_update",
+    "totp_device_confirm",
+    "totp_device_remove",
+    "totp_device_start",
+]

@@ -1,0 +1,90 @@
+"""Registration: login, retailer, storefront and welcome email in one transaction."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+
+from shopsocial.mail.services import email_enqueue
+
+from ..models import Retailer
+from .provision import _tax_id_fields, retailer_provision
+
+User = get_user_model()
+
+
+@sensitive_variables("tax_id_digits", "password")
+@transaction.atomic
+def retailer_register(
+    *,
+    legal_name: str,
+    address_line1: str,
+    address_line2: str,
+    city: str,
+    state: str,
+    postal_code: str,
+    email: str,
+    phone: str,
+    tax_id_kind: str,
+    tax_id_digits: str,
+    username: str,
+    password: str,
+    slug: str,
+    display_name: str,
+) -> Retailer:
+    """Register a retailer: login, Retailer ID, storefront schema and domain, welcome email.
+
+    One transaction; the welcome email is a row written in it and sent after commit.
+    The SSN/EIN is stored encrypted and appears nowhere else (not in the email).
+    """
+    if Retailer.objects.filter(slug__iexact=slug).exists():
+        raise ValidationError({"slug": "That web address is already taken."})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "That username is already taken."})
+    if Retailer.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "A retailer with this email address already exists."})
+    user = User(username=username, email=email)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    now = timezone.now()
+    retailer = retailer_provision(
+        slug=slug,
+        display_name=display_name,
+        user=user,
+        legal_name=legal_name,
+        address_line1=address_line1,
+        address_line2=address_line2,
+        city=city,
+        state=state,
+        postal_code=postal_code,
+        email=email,
+        phone=phone,
+        terms_accepted_at=now,
+        privacy_accepted_at=now,
+        **_tax_id_fields(kind=tax_id_kind, digits=tax_id_digits),
+    )
+    retailer_welcome_email_enqueue(retailer=retailer)
+    return retailer
+
+
+def retailer_welcome_email_enqueue(*, retailer: Retailer):
+    from shopsocial.urls_util import company_url
+
+    return email_enqueue(
+        kind="transactional",
+        to=retailer.email,
+        template="retailer_welcome",
+        context={
+            "legal_name": retailer.legal_name,
+            "display_name": retailer.display_name,
+            "retailer_number": retailer.retailer_number,
+            "username": retailer.user.username if retailer.user else "",
+            "storefront_url": retailer.storefront_url(),
+            "backoffice_url": company_url("/backoffice/"),
+        },
+        dedupe_key=f"retailer-welcome-{retailer.pk}",
+    )

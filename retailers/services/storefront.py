@@ -1,0 +1,130 @@
+"""My storefront: display name (public) and tenant-schema content."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from ..middleware import retailer_cache_invalidate
+from ..models import Retailer, RetailerAuditEvent
+from .account import audit_record
+from .provision import retailer_hostnames
+
+User = get_user_model()
+
+
+# --- Storefront content (tenant schema) ---------------------------------------------
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_MAX_SIDE = 1200
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+def photo_reencode(upload: UploadedFile) -> ContentFile:
+    """Check type and size, then re-encode as a fresh JPEG (drops metadata and payloads)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError("The photo is larger than 5 MB. Please choose a smaller one.")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            fmt = probe.format
+            width, height = probe.size
+            probe.verify()
+        if fmt not in PHOTO_FORMATS:
+            raise ValidationError("Upload a JPEG, PNG, WebP or GIF photo.")
+        if width * height > PHOTO_MAX_PIXELS:
+            raise ValidationError("The photo has too many pixels. Please choose a smaller one.")
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            image = image.convert("RGB")
+            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            out = io.BytesIO()
+            image.save(out, format="JPEG", quality=85, optimize=True)
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            "This file is not a photo we can read. Upload a JPEG or PNG."
+        ) from exc
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+@transaction.atomic
+def storefront_update(
+    *,
+    retailer: Retailer,
+    actor: AbstractBaseUser,
+    display_name: str,
+    about: str,
+    photo: UploadedFile | None = None,
+    photo_alt: str = "",
+    remove_photo: bool = False,
+    featured_product_ids: Iterable[int] = (),
+) -> Retailer:
+    """Update the storefront: display name (public), about, photo, featured products (tenant)."""
+    from storefront.content.models import FeaturedProduct, StorefrontProfile
+    from storefront.models import Product
+
+    encoded = photo_reencode(photo) if photo else None
+    wanted = list(dict.fromkeys(int(pk) for pk in featured_product_ids))
+    active = set(Product.objects.filter(pk__in=wanted, active=True).values_list("pk", flat=True))
+    if set(wanted) - active:
+        raise ValidationError({"featured": "Choose products from the current catalog."})
+    changed = []
+    retailer = Retailer.objects.select_for_update().get(pk=retailer.pk)
+    if retailer.display_name != display_name:
+        retailer.display_name = display_name
+        retailer.full_clean(exclude=["schema_name", "user"])
+        retailer.save(update_fields=["display_name", "updated_at"])
+        changed.append("display_name")
+    with tenant_context(retailer):
+        profile = StorefrontProfile.objects.order_by("pk").first() or StorefrontProfile()
+        old_photo = profile.photo.name if profile.photo else ""
+        if profile.about != about:
+            profile.about = about
+            changed.append("about")
+        if encoded is not None:
+            profile.photo.save(f"{retailer.schema_name}/{encoded.name}", encoded, save=False)
+            changed.append("photo")
+        elif remove_photo and old_photo:
+            profile.photo = ""
+            changed.append("photo")
+        if profile.photo_alt != photo_alt:
+            profile.photo_alt = photo_alt
+            changed.append("photo_alt")
+        profile.full_clean()
+        profile.save()
+        current = list(FeaturedProduct.objects.values_list("product_id", flat=True))
+        if current != wanted:
+            FeaturedProduct.objects.all().delete()
+            FeaturedProduct.objects.bulk_create(
+                FeaturedProduct(product_id=pk, position=i) for i, pk in enumerate(wanted)
+            )
+            changed.append("featured_products")
+    if changed:
+        audit_record(
+            retailer=retailer,
+            actor=actor,
+            action=RetailerAuditEvent.Action.STOREFRONT_UPDATED,
+            detail=", ".join(changed),
+        )
+    hostnames = retailer_hostnames(retailer)
+    retailer_cache_invalidate(hostnames=hostnames)
+    transaction.on_commit(lambda: retailer_cache_invalidate(hostnames=hostnames))
+    if old_photo and "photo" in changed:
+        storage = StorefrontProfile._meta.get_field("photo").storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
+    return retailer
