@@ -23,17 +23,18 @@ def _storefront_only(request: HttpRequest) -> None:
 
 
 def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/account/orders/"
+    # Order history lives on the storefronts; the company host has the privacy pages.
+    default = "/privacy/my-data/" if request.tenant.is_company else "/account/orders/"
+    target = request.POST.get("next") or request.GET.get("next") or default
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return "/account/orders/"
+    return default
 
 
 @require_http_methods(["GET", "POST"])
 def account_signup(request: HttpRequest) -> HttpResponse:
-    _storefront_only(request)
     status = 200
     if request.method == "POST":
         form = SignupForm(request.POST)
@@ -62,7 +63,6 @@ def account_signup(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def account_login(request: HttpRequest) -> HttpResponse:
-    _storefront_only(request)
     error = ""
     status = 200
     if request.method == "POST":
@@ -95,7 +95,6 @@ def account_login(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def account_logout(request: HttpRequest) -> HttpResponse:
-    _storefront_only(request)
     logout(request)
     return HttpResponseRedirect("/", status=303)
 

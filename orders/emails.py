@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from privacy.marketing.selectors import survey_url_for_order
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_url
@@ -66,6 +67,7 @@ def order_shipped_enqueue(*, order: Order) -> OutboundEmail:
             **order_email_context(order),
             "carrier": order.carrier,
             "tracking_number": order.tracking_number,
+            "survey_url": survey_url_for_order(order),
         },
         dedupe_key=f"order:{order.pk}:shipped",
     )

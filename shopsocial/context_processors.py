@@ -11,5 +11,7 @@ def site(request: HttpRequest) -> dict:
         "company": settings.COMPANY,
         "company_url": company_url(),
         "retailer": retailer,
+        # Pages served on both hosts extend this layout.
+        "base_layout": "storefront/base.html" if retailer else "company/base.html",
         "shop_domain": settings.SHOP_DOMAIN,
     }

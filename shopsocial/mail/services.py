@@ -89,8 +89,17 @@ def email_render(*, email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
+class EmailSendError(Exception):
+    """Sending failed; the attempt is recorded on the row and the task may retry."""
+
+
 def email_send(*, email_id: int) -> OutboundEmail | None:
-    """Send one pending email. Safe to run twice: a sent row is never sent again."""
+    """Send one pending email. Safe to run twice: a sent row is never sent again.
+
+    A failed attempt is committed (attempts, last error, FAILED after the last
+    one) before EmailSendError is raised, so the record survives the retry.
+    """
+    failure: Exception | None = None
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
@@ -109,6 +118,7 @@ def email_send(*, email_id: int) -> OutboundEmail | None:
             message = email_render(email=email)
             message.send()
         except Exception as exc:
+            failure = exc
             email.last_error = type(exc).__name__
             if email.attempts >= MAX_ATTEMPTS:
                 email.status = OutboundEmail.Status.FAILED
@@ -116,13 +126,17 @@ def email_send(*, email_id: int) -> OutboundEmail | None:
             logger.warning(
                 "email %s failed (attempt %s): %s", email.pk, email.attempts, type(exc).__name__
             )
-            raise
-        status = getattr(message, "anymail_status", None)
-        email.esp_message_id = (getattr(status, "message_id", None) or "")[:255]
-        email.status = OutboundEmail.Status.SENT
-        email.sent_at = timezone.now()
-        email.save(update_fields=["attempts", "status", "sent_at", "esp_message_id", "last_error"])
-        return email
+        else:
+            status = getattr(message, "anymail_status", None)
+            email.esp_message_id = (getattr(status, "message_id", None) or "")[:255]
+            email.status = OutboundEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.save(
+                update_fields=["attempts", "status", "sent_at", "esp_message_id", "last_error"]
+            )
+    if failure is not None:
+        raise EmailSendError(f"email {email_id}: {type(failure).__name__}") from failure
+    return email
 
 
 def email_redispatch_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:

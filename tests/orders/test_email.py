@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,3 +98,7 @@ def test_shipping_notice_carries_carrier_and_tracking_number(
     assert "Tracking number: 1Z999AA10123456784" in shipped.body
     assert "1Z999AA10123456784" in shipped.alternatives[0].content
     assert "PO Box 388" in shipped.body
+    # The post-purchase survey is linked, on the storefront that took the order.
+    survey_url = re.search(r"http://alice\.shop\.test/survey/[^\s]+/", shipped.body).group(0)
+    survey_path = survey_url.removeprefix("http://alice.shop.test")
+    assert client.get(survey_path, HTTP_HOST="alice.shop.test").status_code == 200

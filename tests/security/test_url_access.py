@@ -94,6 +94,10 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:backoffice/storefront/": BACKOFFICE,
     "public:backoffice/password/": BACKOFFICE,
     "public:backoffice/security/": BACKOFFICE,
+    # shopper accounts also on the company host (for its privacy pages)
+    "public:account/signup/": same(OK),
+    "public:account/login/": same(OK),
+    "public:account/logout/": same(NOT_ALLOWED),
     # payments
     "public:webhooks/stripe/": same(NOT_ALLOWED),
     "public:offline-gateway/pay/<str:session_id>/": same(GONE),
@@ -190,13 +194,6 @@ def test_another_storefront_does_not_know_this_storefronts_orders(world, role_cl
             assert number not in response.content.decode()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "privacy/accounts: on the company host /privacy/my-data/ sends anonymous visitors to "
-        "LOGIN_URL /account/login/, which exists only on storefront hosts (404 on www)"
-    ),
-    strict=False,
-)
 def test_the_sign_in_page_a_signed_in_page_sends_to_exists_on_that_host(world, role_clients):
     for host in (COMPANY_HOST, ALICE_HOST):
         response = role_clients["anonymous"].get("/privacy/my-data/", HTTP_HOST=host)

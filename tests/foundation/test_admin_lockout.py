@@ -1,0 +1,45 @@
+"""Staff sign-in to the admin locks out after repeated failures (django-axes)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.conftest import COMPANY_HOST
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(db):
+    return get_user_model().objects.create_user(
+        "ops", "ops@example.com", "correct-horse-battery", is_staff=True
+    )
+
+
+def _sign_in(client, password):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "ops", "password": password, "next": "/admin/"},
+        HTTP_HOST=COMPANY_HOST,
+    )
+
+
+def test_staff_sign_in_works_with_the_right_password(client, company, staff):
+    response = _sign_in(client, "correct-horse-battery")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_staff_sign_in_locks_after_repeated_failures_even_with_the_right_password(
+    client, company, staff, settings
+):
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert _sign_in(client, "wrong").status_code == 200
+    assert AccessAttempt.objects.get(username="ops").failures_since_start == (
+        settings.AXES_FAILURE_LIMIT
+    )
+    response = _sign_in(client, "correct-horse-battery")
+    assert response.status_code == 200
+    assert "Too many failed sign-ins" in response.text
+    assert "_auth_user_id" not in client.session
