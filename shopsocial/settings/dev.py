@@ -12,6 +12,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("SHOP_SCHEME", "http")
+# The demo admin signs in with a password only; production requires TOTP.
+os.environ.setdefault("ADMIN_REQUIRE_2FA", "false")
 os.environ.setdefault("SHOP_PORT", os.environ.get("SHOP_DEV_PORT", ":8000"))
 # A fixed development key (Fernet format); production sets its own.
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc=")

@@ -7,6 +7,7 @@ os.environ.setdefault("SHOP_DOMAIN", "shop.test")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SHOP_SCHEME", "http")
+os.environ.setdefault("ADMIN_REQUIRE_2FA", "false")  # tests of 2FA turn it on
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy1sb24=")
 os.environ.setdefault("OFFLINE_GATEWAY_WEBHOOK_SECRET", "whsec_offline_test_secret")
 if not os.environ.get("DATABASE_URL"):

@@ -34,8 +34,8 @@ def test_enqueue_twice_with_the_same_key_writes_one_row(django_capture_on_commit
     assert len(callbacks) == 1
 
 
-def test_failed_attempt_is_recorded_and_the_last_one_marks_failed(monkeypatch, mailoutbox):
-    email = _row()
+def test_failed_attempt_is_recorded_and_marketing_gives_up_after_the_last(monkeypatch, mailoutbox):
+    email = _row(kind=OutboundEmail.Kind.MARKETING)
 
     def broken_render(*, email):
         raise ConnectionError("provider down")
@@ -58,3 +58,20 @@ def test_failed_attempt_is_recorded_and_the_last_one_marks_failed(monkeypatch, m
     assert mailoutbox == []
     # A failed row is never picked up again.
     assert email_send(email_id=email.pk) is None
+
+
+@pytest.mark.parametrize("kind", [OutboundEmail.Kind.TRANSACTIONAL, OutboundEmail.Kind.LEGAL])
+def test_order_mail_and_breach_notices_never_give_up(monkeypatch, kind):
+    email = _row(kind=kind, attempts=services.MAX_ATTEMPTS + 3)
+
+    def broken_render(*, email):
+        raise ConnectionError("provider down")
+
+    monkeypatch.setattr(services, "email_render", broken_render)
+    with pytest.raises(EmailSendError):
+        email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert (email.attempts, email.status) == (
+        services.MAX_ATTEMPTS + 4,
+        OutboundEmail.Status.PENDING,
+    )
