@@ -38,14 +38,6 @@ def test_back_office_sign_in_locks_out_after_five_failures_even_with_the_right_p
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.xfail(
-    reason=(
-        "staff admin sign-in has no lockout: django-axes is wired to the back-office "
-        "backend only (AUTHENTICATION_BACKENDS has no Axes backend), and there is no "
-        "two-factor step for staff (issue 8: admin sign-in with lockout and 2FA)"
-    ),
-    strict=False,
-)
 def test_admin_sign_in_locks_out_after_five_failures_even_with_the_right_password(company):
     get_user_model().objects.create_superuser("staff-limits", "st@example.com", PASSWORD)
     client = Client()
