@@ -3,6 +3,8 @@
 Idempotent: a second run adds nothing. On an empty database it migrates first.
 """
 
+from collections import Counter
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -19,7 +21,9 @@ class Command(BaseCommand):
             call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
         created = demo_seed()
         if created:
-            self.stdout.write(self.style.SUCCESS(f"Demo data created: {', '.join(created)}"))
+            kinds = Counter(item.split(" ", 1)[0] for item in created)
+            summary = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo data created: {summary}"))
         else:
             self.stdout.write("Demo data already present; nothing added.")
         demo = retailer_demo_login_ensure(

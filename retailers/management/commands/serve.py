@@ -15,6 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--noreload", action="store_true")
 
     def handle(self, *args, port: int, noreload: bool, **options):
+        # Absolute links (the payment page, email links) must name the port we serve on.
+        settings.SHOP_PORT = f":{port}"
         # The autoreloader re-runs this command in a child process (RUN_MAIN):
         # set-up happens once, in the parent.
         if not os.environ.get("RUN_MAIN"):
