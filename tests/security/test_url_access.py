@@ -50,6 +50,7 @@ BACKOFFICE = per_role(anonymous=REDIRECT, shopper=REDIRECT, retailer=OK, other_r
 ACCESS: dict[str, dict[str, set[int]]] = {
     # --- company host -------------------------------------------------------
     "public:healthz": same(OK),
+    "public:media/<path:path>": same(GONE),  # sample path "x" is not an image
     "public:": same(OK),
     "public:find-a-retailer/": same(OK),
     "public:admin/login/": same(OK),
@@ -104,6 +105,7 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:offline-gateway/pay/<str:session_id>/submit/": same(NOT_ALLOWED),
     # --- storefront ---------------------------------------------------------
     "tenant:healthz": same(OK),
+    "tenant:media/<path:path>": same(GONE),  # sample path "x" is not an image
     "tenant:": same(OK),
     "tenant:c/<slug:slug>/": same(OK),
     "tenant:p/<slug:slug>/": same(OK),
