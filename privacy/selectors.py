@@ -11,6 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from shopsocial.mail.addresses import email_normalise
+
 from .business_days import add_business_days, business_days_between
 from .models import BreachIncident, BreachNotification, PolicyVersion, Ticket
 
@@ -79,10 +81,10 @@ def user_notice_emails(*, user: AbstractBaseUser) -> set[str]:
     """The addresses that identify a signed-in person: their own and, for a retailer, the shop's."""
     emails = set()
     if getattr(user, "email", ""):
-        emails.add(user.email.strip().lower())
+        emails.add(email_normalise(user.email))
     retailer = getattr(user, "retailer", None) if user.pk else None
     if retailer is not None and retailer.email:
-        emails.add(retailer.email.strip().lower())
+        emails.add(email_normalise(retailer.email))
     return emails
 
 

@@ -10,10 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-
-def email_normalise(email: str) -> str:
-    """The one key for an address everywhere in marketing: trimmed, lowercase."""
-    return (email or "").strip().lower()
+from shopsocial.mail.addresses import email_normalise
 
 
 class Subscriber(models.Model):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from privacy.models import BreachIncident, BreachNotification
 from privacy.selectors import breach_deadline, breach_progress
 from retailers.models import Retailer
+from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue, email_send
 from shopsocial.urls_util import company_url
@@ -34,10 +35,6 @@ logger = logging.getLogger(__name__)
 
 ROW_CHUNK = 2000
 SEND_BATCH = 500
-
-
-def email_normalise(value: str) -> str:
-    return value.strip().lower()
 
 
 # --- Who is affected ------------------------------------------------------------
@@ -285,9 +282,9 @@ ALERT_WITHIN_BUSINESS_DAYS = 2
 
 
 def compliance_recipients() -> list[str]:
-    emails = {e.strip().lower() for e in getattr(settings, "PRIVACY_COMPLIANCE_EMAILS", []) if e}
+    emails = {email_normalise(e) for e in getattr(settings, "PRIVACY_COMPLIANCE_EMAILS", []) if e}
     emails |= {
-        e.strip().lower()
+        email_normalise(e)
         for e in get_user_model()
         .objects.filter(groups__name="Compliance", is_active=True)
         .exclude(email="")

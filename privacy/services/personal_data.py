@@ -22,6 +22,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from privacy.models import BreachNotification, DataErasure, Ticket, TicketMessage
+from shopsocial.mail.addresses import email_normalise
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def personal_data_section(
 
 
 def _emails(user: AbstractBaseUser) -> set[str]:
-    return {user.email.strip().lower()} if user.email else set()
+    return {email_normalise(user.email)} if user.email else set()
 
 
 def _email_q(field: str, emails: set[str]) -> models.Q:
