@@ -369,9 +369,12 @@ def payout_batch_create(*, period_end: date, actor, minimum: Decimal | None = No
         datetime.combine(period_end + timedelta(days=1), datetime.min.time())
     )
     commissions_release_due(as_of=min(cutoff, timezone.now()))
-    due = Entry.objects.select_for_update(of=("self",)).filter(
+    due = Entry.objects.filter(
         status=Entry.Status.PAYABLE, payout_line__isnull=True, payable_at__lt=cutoff
     )
+    # Lock what this batch may pay, so two batches never pay the same entry.
+    locked = list(due.select_for_update().values_list("pk", flat=True))
+    due = Entry.objects.filter(pk__in=locked)
     balances = {
         row["retailer_id"]: row["total"]
         for row in due.values("retailer_id").annotate(total=Sum("amount")).order_by()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from orders.models import Order, OrderLine
 from orders.services.transitions import order_transition
 from retailers import crypto
-from retailers.earnings.models import CategoryRate, CommissionPlan, LevelRate
+from retailers.earnings.models import CommissionPlan, LevelRate
 from retailers.models import Retailer
 from storefront.models import Category, Product
 

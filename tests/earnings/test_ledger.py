@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from orders.models import Order
@@ -27,7 +27,11 @@ def test_a_paid_order_earns_the_level_rate_on_merchandise_not_shipping(plan, ali
 
     (entry,) = Entry.objects.filter(order=order)
     assert (entry.retailer, entry.kind, entry.base, entry.amount, entry.status) == (
-        alice, "accrual", Decimal("100.00"), Decimal("20.00"), "pending"
+        alice,
+        "accrual",
+        Decimal("100.00"),
+        Decimal("20.00"),
+        "pending",
     )
     assert order.total == Decimal("107.95")  # shipping is in the total, not the base
     assert entry.available_at is None  # the return window starts when it ships
@@ -131,7 +135,9 @@ def test_refund_before_shipping_settles_accrual_and_clawback_together(plan, alic
     services.commissions_release_due()
     summary = earnings_summary(retailer=alice)
     assert (summary.pending, summary.payable, summary.balance) == (
-        Decimal("0.00"), Decimal("0.00"), Decimal("0.00")
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
     )
 
 
