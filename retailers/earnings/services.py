@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -75,14 +75,26 @@ def _rate_for(*, plan: CommissionPlan, level: str, category_id: int, parent_id: 
     return Decimal("0")
 
 
-def order_commission(*, order: Order, retailer: Retailer) -> tuple[Decimal, Decimal]:
-    """(base, commission) the order earns `retailer` under the plan in force when it was paid."""
+PlanMemo = dict[date, CommissionPlan | None]
+
+
+def order_commission(
+    *, order: Order, retailer: Retailer, plans: PlanMemo | None = None
+) -> tuple[Decimal, Decimal]:
+    """(base, commission) the order earns `retailer` under the plan in force when it was paid.
+
+    `plans` memoises the plan per day across a batch of orders.
+    """
     base = order_commission_base(order)
     day = timezone.localdate(order.paid_at or timezone.now())
-    plan = plan_for(day)
+    plans = {} if plans is None else plans
+    if day not in plans:
+        plans[day] = plan_for(day)
+    plan = plans[day]
     if plan is None or base <= 0:
         return base, ZERO
-    lines = order.lines.select_related("product__category")
+    prefetched = "lines" in getattr(order, "_prefetched_objects_cache", {})
+    lines = order.lines.all() if prefetched else order.lines.select_related("product__category")
     items = [
         (
             line.unit_price * line.quantity,
@@ -135,33 +147,46 @@ def credited_retailer(*, order: Order) -> Retailer | None:
     return None if storefront.is_company else storefront
 
 
+_PROTECTION_UPSERT = """
+INSERT INTO earnings_customerprotection AS p
+    (customer_key, retailer_id, first_order_id, last_order_at, started_at, expires_at)
+SELECT k, %(retailer)s, %(order)s, %(now)s, %(now)s, %(expires)s FROM unnest(%(keys)s::text[]) AS k
+ON CONFLICT (customer_key) DO UPDATE SET
+    retailer_id = CASE WHEN p.expires_at <= EXCLUDED.started_at
+        THEN EXCLUDED.retailer_id ELSE p.retailer_id END,
+    first_order_id = CASE WHEN p.expires_at <= EXCLUDED.started_at
+        THEN EXCLUDED.first_order_id ELSE p.first_order_id END,
+    started_at = CASE WHEN p.expires_at <= EXCLUDED.started_at
+        THEN EXCLUDED.started_at ELSE p.started_at END,
+    last_order_at = CASE WHEN p.expires_at <= EXCLUDED.started_at
+        OR p.retailer_id = EXCLUDED.retailer_id THEN EXCLUDED.last_order_at ELSE p.last_order_at END,
+    expires_at = CASE WHEN p.expires_at <= EXCLUDED.started_at
+        THEN EXCLUDED.expires_at ELSE p.expires_at END
+"""
+
+
 def _protection_record(*, order: Order, retailer: Retailer) -> None:
+    """Start (or, once lapsed, restart) protection for the customer; one upsert per order.
+
+    A customer still protected by someone else stays theirs; the retailer who has them
+    gets the last order date updated.
+    """
     days = settings.CUSTOMER_PROTECTION_DAYS
-    if days <= 0:
+    keys = customer_keys(order)
+    if days <= 0 or not keys:
         return
     now = order.paid_at or timezone.now()
-    for key in customer_keys(order):
-        protection = CustomerProtection.objects.select_for_update().filter(customer_key=key).first()
-        if protection is None:
-            CustomerProtection.objects.create(
-                customer_key=key,
-                retailer=retailer,
-                first_order=order,
-                last_order_at=now,
-                started_at=now,
-                expires_at=now + timedelta(days=days),
-            )
-        elif protection.expires_at <= now:
-            # Lapsed: whoever serves them now starts a new period.
-            protection.retailer = retailer
-            protection.first_order = order
-            protection.started_at = now
-            protection.last_order_at = now
-            protection.expires_at = now + timedelta(days=days)
-            protection.save()
-        elif protection.retailer_id == retailer.pk:
-            protection.last_order_at = now
-            protection.save(update_fields=["last_order_at"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PROTECTION_UPSERT,
+            {
+                "retailer": retailer.pk,
+                "order": order.pk,
+                "now": now,
+                "expires": now + timedelta(days=days),
+                "keys": keys,
+            },
+        )
 
 
 @transaction.atomic
@@ -191,13 +216,9 @@ def protection_reassign(
 # --- Ledger writes ----------------------------------------------------------------
 
 
-def _entry_add(**fields) -> Entry | None:
-    """Insert one entry; a duplicate (order, key) changes nothing (savepoint, then None)."""
-    try:
-        with transaction.atomic():
-            return Entry.objects.create(**fields)
-    except IntegrityError:
-        return None
+def _entry_add(**fields) -> None:
+    """Insert one entry; a duplicate (order, key) changes nothing (ON CONFLICT DO NOTHING)."""
+    Entry.objects.bulk_create([Entry(**fields)], ignore_conflicts=True)
 
 
 def _holder(order: Order) -> tuple[int, Decimal] | None:
@@ -212,13 +233,13 @@ def _holder(order: Order) -> tuple[int, Decimal] | None:
     return holders[0] if holders else None
 
 
-def commission_accrue(*, order: Order) -> Entry | None:
+def commission_accrue(*, order: Order, plans: PlanMemo | None = None) -> None:
     """The order is paid: one accrual for the credited retailer (once, by the database)."""
     retailer = credited_retailer(order=order)
     if retailer is None:
         return None
-    base, amount = order_commission(order=order, retailer=retailer)
-    entry = _entry_add(
+    base, amount = order_commission(order=order, retailer=retailer, plans=plans)
+    _entry_add(
         retailer=retailer,
         order=order,
         kind=Entry.Kind.ACCRUAL,
@@ -231,7 +252,6 @@ def commission_accrue(*, order: Order) -> Entry | None:
         available_at=_available_at(order),
     )
     _protection_record(order=order, retailer=retailer)
-    return entry
 
 
 def _available_at(order: Order) -> datetime | None:
@@ -240,7 +260,7 @@ def _available_at(order: Order) -> datetime | None:
     return order.shipped_at + timedelta(days=settings.EARNINGS_RETURN_WINDOW_DAYS)
 
 
-def commission_clawback(*, order: Order) -> Entry | None:
+def commission_clawback(*, order: Order) -> None:
     """Refunds take back commission in proportion to what was refunded of the total."""
     accrual = Entry.objects.filter(order=order, key="paid").first()
     if accrual is None:
@@ -261,7 +281,7 @@ def commission_clawback(*, order: Order) -> Entry | None:
     if order.shipped_at is None and order.status == S.REFUNDED:
         # Refunded before shipping: the accrual and its clawback settle together, now.
         Entry.objects.filter(order=order, status=Entry.Status.PENDING).update(available_at=now)
-    return _entry_add(
+    _entry_add(
         retailer_id=retailer_id,
         order=order,
         kind=Entry.Kind.REFUND,
@@ -325,6 +345,32 @@ def commission_reassign(*, order: Order, to_retailer: Retailer, reason: str, act
         actor=actor,
     )
     return order
+
+
+def commissions_accrue_missing(*, limit: int = 2_000) -> int:
+    """Safety net (beat): accrue every paid order that has no accrual yet. Safe to run twice.
+
+    Up to `limit` orders are read in primary-key order with their lines prefetched and
+    accrued in one transaction, sharing a plan memo.
+    """
+    settled = (S.PAID, S.SHIPPED, S.PARTIALLY_REFUNDED, S.REFUNDED)
+    orders = (
+        Order.objects.filter(status__in=settled)
+        .exclude(pk__in=Entry.objects.filter(key="paid").values("order_id"))
+        .exclude(retailer__kind=Retailer.Kind.COMPANY, customer__isnull=True, email="")
+        .select_related("retailer")
+        .prefetch_related("lines__product__category")
+        .order_by("pk")[:limit]
+    )
+    plans: PlanMemo = {}
+    done = 0
+    with transaction.atomic():  # every insert is idempotent: a failed run is simply redone
+        for order in orders:
+            commission_accrue(order=order, plans=plans)
+            if order.status in (S.REFUNDED, S.PARTIALLY_REFUNDED):
+                commission_clawback(order=order)
+            done += 1
+    return done
 
 
 def commissions_release_due(*, as_of: datetime | None = None) -> int:

@@ -162,6 +162,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "earnings-release-due": {"task": "earnings.commissions_release_due_task", "schedule": 3600.0},
+    "earnings-accrue-missing": {
+        "task": "earnings.commissions_accrue_missing_task",
+        "schedule": 3600.0,
+    },
     "marketing-purge-unconfirmed": {
         "task": "marketing.subscribers_purge_unconfirmed_task",
         "schedule": 86400.0,

@@ -204,3 +204,12 @@ def test_pending_order_earns_nothing_until_paid(plan, alice, candles):
     pay(order)
     assert Entry.objects.filter(order=order).count() == 1
     assert Order.objects.get(pk=order.pk).status == "paid"
+
+
+def test_the_catch_up_job_accrues_paid_orders_the_hook_missed_once(plan, alice, candles):
+    order = order_pending(alice, [(product(candles, "100.00"), 1)])
+    Order.objects.filter(pk=order.pk).update(status="paid", paid_at=timezone.now())
+
+    assert services.commissions_accrue_missing() == 1
+    assert services.commissions_accrue_missing() == 0
+    assert Entry.objects.get(order=order).amount == Decimal("20.00")
