@@ -69,6 +69,27 @@ class Order(models.Model):
     class Meta:
         ordering = ["-created_at"]
         permissions = [("view_customer_contact", "Can see customer contact data")]
+        # Money invariants: the services keep them, the database makes them certain.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(subtotal__gte=0)
+                & models.Q(shipping__gte=0)
+                & models.Q(total__gte=0)
+                & models.Q(refunded_amount__gte=0),
+                name="order_amounts_non_negative",
+                violation_error_message="Order amounts cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__lte=models.F("total")),
+                name="order_refunded_at_most_total",
+                violation_error_message="An order cannot be refunded more than its total.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency="USD"),
+                name="order_currency_usd",
+                violation_error_message="The shop sells in USD only.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -85,6 +106,18 @@ class OrderLine(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1),
+                name="orderline_quantity_at_least_one",
+                violation_error_message="A line orders at least one item.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0),
+                name="orderline_unit_price_non_negative",
+                violation_error_message="A unit price cannot be negative.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.name}"

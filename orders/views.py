@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .cart_source import cart_clear, cart_items
 from .forms import CheckoutForm
-from .gateways import GatewayError, SignatureError
+from .gateways import GatewayError, MalformedEventError, SignatureError
 from .models import Order
 from .selectors import (
     checkout_summary,
@@ -108,11 +108,11 @@ def checkout_canceled(request: HttpRequest, number: str) -> HttpResponse:
 def gateway_webhook(request: HttpRequest) -> HttpResponse:
     """POST /webhooks/stripe/ (company host): signed events from Stripe or the offline gateway."""
     try:
-        outcome = webhook_receive(
-            payload=request.body, signature=request.headers.get("Stripe-Signature")
-        )
+        outcome = webhook_receive(payload=request.body, headers=request.headers)
     except SignatureError:
         return JsonResponse({"error": "invalid signature"}, status=400)
+    except MalformedEventError:
+        return JsonResponse({"error": "malformed event"}, status=400)
     except GatewayError:
         # The gateway could not be re-read: answer 503 so the event is delivered again.
         return JsonResponse({"error": "gateway unavailable"}, status=503)

@@ -74,6 +74,23 @@ class Product(models.Model):
             ),
             models.Index(fields=["active", "-created_at"], name="product_newest_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0),
+                name="product_price_non_negative",
+                violation_error_message="A price cannot be negative.",
+            ),
+            # Checkout, tax and the gateway speak USD only: a product in another
+            # currency is refused here (the admin shows this message) rather than
+            # breaking checkout later.
+            models.CheckConstraint(
+                condition=models.Q(currency="USD"),
+                name="product_currency_usd",
+                violation_error_message=(
+                    "This shop sells in US dollars only: set the currency to USD."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"

@@ -7,15 +7,52 @@ ISO currency, exactly as Stripe speaks them. No card data ever crosses it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 class GatewayError(Exception):
     """The gateway refused or could not be reached. The message is safe to log."""
 
 
+class GatewayNotFoundError(GatewayError):
+    """The gateway answered, and it has no such object (not worth retrying)."""
+
+
 class SignatureError(Exception):
     """A webhook body whose signature is missing, wrong or stale."""
+
+
+class MalformedEventError(Exception):
+    """A correctly signed webhook body that is not an event we can read."""
+
+
+class EventKind(StrEnum):
+    """What a gateway event means to the shop, whatever the gateway calls it."""
+
+    SESSION_COMPLETED = "session_completed"
+    SESSION_ASYNC_SUCCEEDED = "session_async_succeeded"
+    SESSION_ASYNC_FAILED = "session_async_failed"
+    SESSION_EXPIRED = "session_expired"
+    PAYMENT_REFUNDED = "payment_refunded"
+    PAYMENT_DISPUTED = "payment_disputed"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class GatewayEvent:
+    """One verified webhook event, parsed by the gateway that sent it.
+
+    It names the object only (`object_id`: a checkout session id for session
+    events, a payment id for payment events). Handlers never trust the body's
+    amounts or states: they read the object back from the gateway.
+    """
+
+    id: str
+    kind: EventKind
+    type: str  # the gateway's own name for it, e.g. "checkout.session.completed"
+    object_id: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +102,17 @@ class GatewaySession:
 
 
 @dataclass(frozen=True)
+class GatewayPayment:
+    """A payment as the gateway reports it now (minor units)."""
+
+    id: str
+    amount: int
+    amount_refunded: int
+    currency: str
+    disputed: bool = False
+
+
+@dataclass(frozen=True)
 class GatewayRefund:
     id: str
     amount: int
@@ -74,9 +122,17 @@ class GatewayRefund:
 class PaymentGateway(ABC):
     name: str
 
-    @property
     @abstractmethod
-    def webhook_secret(self) -> str: ...
+    def webhook_event_parse(self, *, payload: bytes, headers: Mapping[str, str]) -> GatewayEvent:
+        """Verify a webhook delivery on its raw body and parse it.
+
+        SignatureError if it is not from this gateway (missing, wrong or stale
+        signature); MalformedEventError if it is signed but unreadable.
+        """
+
+    @abstractmethod
+    def payment_retrieve(self, payment_id: str) -> GatewayPayment:
+        """Read a payment back (refunds and disputes are confirmed with it)."""
 
     @abstractmethod
     def checkout_session_create(self, request: CheckoutRequest) -> GatewaySession: ...

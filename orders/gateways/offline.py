@@ -2,9 +2,12 @@
 
 It keeps its sessions in `OfflineCheckoutSession`, serves a hosted payment page on
 the company host (`/offline-gateway/pay/<session_id>/`, see `offline_views.py`),
-and delivers events to our webhook exactly as Stripe would: the same payload shape,
-signed with the same `Stripe-Signature` scheme (OFFLINE_GATEWAY_WEBHOOK_SECRET).
-Delivery is in-process, through the same entry point the webhook view calls.
+and delivers events exactly as Stripe would: the same payload shape, signed with
+the same `Stripe-Signature` scheme (OFFLINE_GATEWAY_WEBHOOK_SECRET, `signing.py`).
+
+Delivery is in-process, to a callback the shop injects (`event_sink_set`, wired in
+`orders.apps`): the raw body and its headers, exactly what the webhook view would
+receive. This adapter never imports the order domain.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.db import transaction
@@ -23,11 +27,15 @@ from ..models import OfflineCheckoutSession
 from .base import (
     CheckoutRequest,
     GatewayError,
+    GatewayEvent,
+    GatewayNotFoundError,
+    GatewayPayment,
     GatewayRefund,
     GatewaySession,
     PaymentGateway,
 )
-from .stripe import webhook_signature_header
+from .event_shape import event_from_json
+from .signing import signature_header, signature_verify
 
 logger = logging.getLogger(__name__)
 
@@ -87,16 +95,26 @@ def offline_event_build(*, event_type: str, data_object: dict) -> dict:
     }
 
 
-def offline_event_deliver(*, event: dict) -> None:
-    """Sign the event with Stripe's scheme and hand it to our webhook entry point."""
-    from ..webhooks import webhook_receive
+# Where signed events go: (raw body, headers) -> anything. Set by the shop at start-up.
+EventSink = Callable[[bytes, Mapping[str, str]], object]
+_event_sink: EventSink | None = None
 
-    payload = json.dumps(event)
-    header = webhook_signature_header(
-        payload=payload, secret=settings.OFFLINE_GATEWAY_WEBHOOK_SECRET
-    )
+
+def event_sink_set(sink: EventSink | None) -> None:
+    """Inject the receiver of this gateway's webhook deliveries (the shop's webhook entry)."""
+    global _event_sink
+    _event_sink = sink
+
+
+def offline_event_deliver(*, event: dict) -> None:
+    """Sign the event with Stripe's scheme and hand it to the injected sink."""
+    payload = json.dumps(event).encode()
+    header = signature_header(payload=payload, secret=settings.OFFLINE_GATEWAY_WEBHOOK_SECRET)
+    if _event_sink is None:
+        logger.warning("offline gateway: no event sink; %s not delivered", event["type"])
+        return
     try:
-        webhook_receive(payload=payload.encode(), signature=header)
+        _event_sink(payload, {"Stripe-Signature": header})
     except Exception:
         # Stripe would retry; the success page and the shopper's return reconcile too.
         logger.exception("offline gateway: delivery of %s failed", event["type"])
@@ -119,9 +137,28 @@ def _session(session: OfflineCheckoutSession) -> GatewaySession:
 class OfflineGateway(PaymentGateway):
     name = "offline"
 
-    @property
-    def webhook_secret(self) -> str:
-        return settings.OFFLINE_GATEWAY_WEBHOOK_SECRET
+    def webhook_event_parse(self, *, payload: bytes, headers: Mapping[str, str]) -> GatewayEvent:
+        signature_verify(
+            payload=payload,
+            header=headers.get("Stripe-Signature"),
+            secret=settings.OFFLINE_GATEWAY_WEBHOOK_SECRET,
+        )
+        return event_from_json(payload)
+
+    def payment_retrieve(self, payment_id: str) -> GatewayPayment:
+        session = (
+            OfflineCheckoutSession.objects.filter(payment_intent_id=payment_id).first()
+            if payment_id
+            else None
+        )
+        if session is None:
+            raise GatewayNotFoundError("offline: no such payment")
+        return GatewayPayment(
+            id=payment_id,
+            amount=session.amount_total,
+            amount_refunded=session.amount_refunded,
+            currency=session.currency,
+        )
 
     def checkout_session_create(self, request: CheckoutRequest) -> GatewaySession:
         session_id = _new_id("cs")
@@ -159,7 +196,7 @@ class OfflineGateway(PaymentGateway):
     def checkout_session_retrieve(self, session_id: str) -> GatewaySession:
         session = OfflineCheckoutSession.objects.filter(session_id=session_id).first()
         if session is None:
-            raise GatewayError("offline: no such session")
+            raise GatewayNotFoundError("offline: no such session")
         return _session(session)
 
     def refund_create(

@@ -1,13 +1,9 @@
-"""Stripe Checkout: the only module in the project that imports `stripe`.
-
-Also home of the webhook signature helpers (Stripe's `t=...,v1=...` scheme) that
-the offline gateway uses to sign its events exactly as Stripe would.
-"""
+"""Stripe Checkout: the only module in the project that imports `stripe`."""
 
 from __future__ import annotations
 
-import json
 import time
+from collections.abc import Mapping
 
 import stripe
 from django.conf import settings
@@ -15,37 +11,27 @@ from django.conf import settings
 from .base import (
     CheckoutRequest,
     GatewayError,
+    GatewayEvent,
+    GatewayNotFoundError,
+    GatewayPayment,
     GatewayRefund,
     GatewaySession,
     PaymentGateway,
     SignatureError,
 )
+from .event_shape import event_from_json
+from .signing import SIGNATURE_TOLERANCE_SECONDS
 
-# Stripe's own default: events older than five minutes are refused (replays).
-SIGNATURE_TOLERANCE_SECONDS = 300
 HTTP_TIMEOUT_SECONDS = 20
 # Unpaid sessions expire after an hour (Stripe allows 30 min to 24 h); the
 # `checkout.session.expired` event then cancels the order and releases its stock.
 SESSION_LIFETIME_SECONDS = 60 * 60
 
 
-def webhook_signature_header(*, payload: str, secret: str, timestamp: int | None = None) -> str:
-    """The `Stripe-Signature` header value for a body (used by the offline gateway)."""
-    return stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=timestamp)
-
-
-def webhook_payload_verify(*, payload: bytes, header: str | None, secret: str) -> dict:
-    """Verify the signature on the raw body, then parse it. Raises SignatureError."""
-    try:
-        stripe.WebhookSignature.verify_header(
-            payload, header, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
-        )
-        event = json.loads(payload)
-    except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as exc:
-        raise SignatureError(type(exc).__name__) from exc
-    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
-        raise SignatureError("not an event")
-    return event
+def _gateway_error(exc: stripe.StripeError) -> GatewayError:
+    if isinstance(exc, stripe.InvalidRequestError) and exc.http_status == 404:
+        return GatewayNotFoundError(f"stripe: {type(exc).__name__}")
+    return GatewayError(f"stripe: {type(exc).__name__}")
 
 
 def _session_from_stripe(data: dict) -> GatewaySession:
@@ -94,9 +80,38 @@ class StripeGateway(PaymentGateway):
             http_client=http_client,
         )
 
-    @property
-    def webhook_secret(self) -> str:
-        return self._webhook_secret
+    def webhook_event_parse(self, *, payload: bytes, headers: Mapping[str, str]) -> GatewayEvent:
+        if not self._webhook_secret:
+            raise SignatureError("no webhook secret configured")
+        try:
+            stripe.WebhookSignature.verify_header(
+                payload.decode("utf-8"),
+                headers.get("Stripe-Signature"),
+                self._webhook_secret,
+                tolerance=SIGNATURE_TOLERANCE_SECONDS,
+            )
+        except (stripe.SignatureVerificationError, UnicodeDecodeError, AttributeError) as exc:
+            raise SignatureError(type(exc).__name__) from exc
+        return event_from_json(payload)
+
+    def payment_retrieve(self, payment_id: str) -> GatewayPayment:
+        try:
+            intent = self.client.v1.payment_intents.retrieve(
+                payment_id, {"expand": ["latest_charge"]}
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        data = intent.to_dict()
+        charge = data.get("latest_charge") or {}
+        if not isinstance(charge, dict):
+            charge = {}
+        return GatewayPayment(
+            id=data["id"],
+            amount=int(charge.get("amount") or data.get("amount_received") or 0),
+            amount_refunded=int(charge.get("amount_refunded") or 0),
+            currency=(data.get("currency") or "").lower(),
+            disputed=bool(charge.get("disputed")),
+        )
 
     def checkout_session_create(self, request: CheckoutRequest) -> GatewaySession:
         params = {
@@ -144,7 +159,7 @@ class StripeGateway(PaymentGateway):
         try:
             session = self.client.v1.checkout.sessions.retrieve(session_id)
         except stripe.StripeError as exc:
-            raise GatewayError(f"stripe: {type(exc).__name__}") from exc
+            raise _gateway_error(exc) from exc
         return _session_from_stripe(session.to_dict())
 
     def refund_create(

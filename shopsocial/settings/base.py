@@ -296,6 +296,11 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # The offline gateway signs its webhook events with this secret (Stripe's scheme).
 OFFLINE_GATEWAY_WEBHOOK_SECRET = env.str("OFFLINE_GATEWAY_WEBHOOK_SECRET", default="")
+# Production refuses to start without Stripe keys (system check orders.E001) unless
+# this loudly named demo switch is on: then every page shows an "offline demo" banner.
+PAYMENTS_OFFLINE_DEMO = env.bool("PAYMENTS_OFFLINE_DEMO", default=False)
+# Only the dev and test settings allow the offline gateway without the demo switch.
+PAYMENTS_OFFLINE_ALLOWED = False
 SHIPPING_FLAT_RATE = env.str("SHIPPING_FLAT_RATE", default="7.95")
 SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
 

@@ -32,6 +32,7 @@ class FakeStripeHTTP(stripe.HTTPClient):
         super().__init__()
         self.requests: list[dict] = []
         self.sessions: dict[str, dict] = {}
+        self.intents: dict[str, dict] = {}  # payment intents, their latest charge expanded
         self.fail_next: int = 0
 
     def request(self, method, url, headers, post_data=None, **kwargs):
@@ -50,7 +51,14 @@ class FakeStripeHTTP(stripe.HTTPClient):
             if session is None:
                 return json.dumps({"error": {"type": "invalid_request_error"}}), 404, {}
             return self._json(session)
+        if method == "get" and path.startswith("/v1/payment_intents/"):
+            intent = self.intents.get(path.rsplit("/", 1)[1])
+            if intent is None:
+                return json.dumps({"error": {"type": "invalid_request_error"}}), 404, {}
+            return self._json(intent)
         if method == "post" and path == "/v1/refunds":
+            intent = self.intents[params["payment_intent"]]
+            intent["latest_charge"]["amount_refunded"] += int(params["amount"])
             return self._json(
                 {
                     "id": f"re_{len(self.requests)}",
@@ -97,10 +105,28 @@ class FakeStripeHTTP(stripe.HTTPClient):
         self.sessions[session_id] = session
         return session
 
-    def pay(self, session_id: str) -> None:
-        self.sessions[session_id].update(
-            status="complete", payment_status="paid", payment_intent="pi_test_1"
-        )
+    def pay(self, session_id: str, payment_intent: str = "pi_test_1") -> None:
+        session = self.sessions[session_id]
+        session.update(status="complete", payment_status="paid", payment_intent=payment_intent)
+        amount = session["amount_total"]
+        self.intents[payment_intent] = {
+            "id": payment_intent,
+            "object": "payment_intent",
+            "amount": amount,
+            "amount_received": amount,
+            "currency": session["currency"],
+            "status": "succeeded",
+            "latest_charge": {
+                "id": "ch_" + payment_intent,
+                "object": "charge",
+                "amount": amount,
+                "amount_refunded": 0,
+                "disputed": False,
+            },
+        }
+
+    def refund_in_dashboard(self, payment_intent: str, amount: int) -> None:
+        self.intents[payment_intent]["latest_charge"]["amount_refunded"] += amount
 
 
 @pytest.fixture
@@ -298,6 +324,7 @@ def test_refund_made_in_the_stripe_dashboard_is_recorded_from_the_webhook(
     client, alice, candle, fake_stripe, django_capture_on_commit_callbacks, mailoutbox
 ):
     order = _paid_stripe_order(client, fake_stripe, candle)
+    fake_stripe.refund_in_dashboard("pi_test_1", 500)
     charge = {
         "id": "evt_dash",
         "type": "charge.refunded",
