@@ -42,6 +42,10 @@ class Category(models.Model):
 class Product(models.Model):
     """Never hard-deleted once it may have been ordered: deactivate instead."""
 
+    class TaxCategory(models.TextChoices):
+        TAXABLE = "taxable", "Taxable"
+        EXEMPT = "exempt", "Exempt from sales tax"
+
     sku = models.CharField("SKU", max_length=32, unique=True)
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -51,6 +55,9 @@ class Product(models.Model):
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
     )
     currency = models.CharField(max_length=3, default="USD")
+    tax_category = models.CharField(
+        max_length=10, choices=TaxCategory.choices, default=TaxCategory.TAXABLE
+    )
     active = models.BooleanField(default=True)
     stock = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

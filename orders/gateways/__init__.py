@@ -16,6 +16,8 @@ from .base import (
     LineItem,
     MalformedEventError,
     PaymentGateway,
+    PostalAddress,
+    ShippingOption,
     SignatureError,
 )
 
@@ -31,6 +33,8 @@ __all__ = [
     "LineItem",
     "MalformedEventError",
     "PaymentGateway",
+    "PostalAddress",
+    "ShippingOption",
     "SignatureError",
     "gateway_get",
     "offline_gateway_in_use",

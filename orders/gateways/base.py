@@ -61,24 +61,67 @@ class LineItem:
     sku: str
     unit_amount: int  # minor units
     quantity: int
+    taxable: bool = True
+
+
+@dataclass(frozen=True)
+class ShippingOption:
+    name: str
+    amount: int  # minor units
+    days_min: int = 0
+    days_max: int = 0
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    name: str
+    line1: str
+    city: str
+    state: str
+    postal_code: str
+    line2: str = ""
+    country: str = "US"
 
 
 @dataclass(frozen=True)
 class CheckoutRequest:
+    """What the shopper is asked to pay: the order's totals, in minor units.
+
+    amount_total = Σ line items − discount + shipping + tax. With `automatic_tax`
+    the gateway computes the tax itself (Stripe Tax) and `tax_amount` is only our
+    estimate; otherwise `tax_amount` is charged as it is.
+    """
+
     order_id: int
     order_number: str
     retailer_slug: str
     currency: str  # lower case, e.g. "usd"
     line_items: list[LineItem]
-    shipping_amount: int  # minor units
+    shipping: ShippingOption
     customer_email: str
     success_url: str  # may contain {CHECKOUT_SESSION_ID}
     cancel_url: str
     idempotency_key: str
+    discount_amount: int = 0  # merchandise only
+    discount_label: str = ""
+    tax_amount: int = 0
+    automatic_tax: bool = False
+    ship_to: PostalAddress | None = None
+    expires_at: int = 0  # unix time; 0: the gateway's default
+
+    @property
+    def shipping_amount(self) -> int:
+        return self.shipping.amount
+
+    @property
+    def amount_before_tax(self) -> int:
+        merchandise = sum(i.unit_amount * i.quantity for i in self.line_items)
+        return merchandise - self.discount_amount + self.shipping.amount
 
     @property
     def amount_total(self) -> int:
-        return sum(i.unit_amount * i.quantity for i in self.line_items) + self.shipping_amount
+        """What a gateway that does not compute tax charges (and Stripe's pre-tax part)."""
+        return self.amount_before_tax + (0 if self.automatic_tax else self.tax_amount)
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -99,6 +142,8 @@ class GatewaySession:
     currency: str
     payment_intent_id: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
+    amount_tax: int | None = None  # tax in amount_total, when the gateway reports it
+    line_taxes: tuple[int, ...] = ()  # per line item, in request order, when reported
 
 
 @dataclass(frozen=True)
@@ -139,6 +184,10 @@ class PaymentGateway(ABC):
 
     @abstractmethod
     def checkout_session_retrieve(self, session_id: str) -> GatewaySession: ...
+
+    @abstractmethod
+    def checkout_session_expire(self, session_id: str) -> GatewaySession:
+        """Close an open session so it can no longer be paid (a cart checked out again)."""
 
     @abstractmethod
     def refund_create(

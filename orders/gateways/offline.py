@@ -17,9 +17,12 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from shopsocial.urls_util import company_url
 
@@ -57,6 +60,8 @@ def offline_session_object(session: OfflineCheckoutSession) -> dict:
         "amount_total": session.amount_total,
         "currency": session.currency,
         "payment_intent": session.payment_intent_id or None,
+        "total_details": {"amount_tax": session.amount_tax},
+        "expires_at": int(session.expires_at.timestamp()) if session.expires_at else None,
         "client_reference_id": session.metadata.get("order_number"),
         "metadata": session.metadata,
         "success_url": session.success_url,
@@ -131,6 +136,8 @@ def _session(session: OfflineCheckoutSession) -> GatewaySession:
         currency=session.currency,
         payment_intent_id=session.payment_intent_id,
         metadata=dict(session.metadata),
+        amount_tax=session.amount_tax,
+        line_taxes=(),
     )
 
 
@@ -162,35 +169,69 @@ class OfflineGateway(PaymentGateway):
 
     def checkout_session_create(self, request: CheckoutRequest) -> GatewaySession:
         session_id = _new_id("cs")
+        # The hosted page lists every part of the total, as Stripe's does.
+        parts = [
+            {
+                "kind": "item",
+                "name": i.name,
+                "sku": i.sku,
+                "unit_amount": i.unit_amount,
+                "quantity": i.quantity,
+            }
+            for i in request.line_items
+        ]
+        if request.discount_amount:
+            parts.append(
+                {
+                    "kind": "discount",
+                    "name": f"Discount {request.discount_label}".strip(),
+                    "sku": "",
+                    "unit_amount": -request.discount_amount,
+                    "quantity": 1,
+                }
+            )
+        parts.append(
+            {
+                "kind": "shipping",
+                "name": f"Shipping ({request.shipping.name})",
+                "sku": "",
+                "unit_amount": request.shipping.amount,
+                "quantity": 1,
+            }
+        )
+        parts.append(
+            {
+                "kind": "tax",
+                "name": "Sales tax",
+                "sku": "",
+                "unit_amount": request.tax_amount,
+                "quantity": 1,
+            }
+        )
+        expires_at = (
+            datetime.fromtimestamp(request.expires_at, tz=UTC) if request.expires_at else None
+        )
         # Same idempotency key, same session (as Stripe answers a retried request).
         session, _ = OfflineCheckoutSession.objects.get_or_create(
             idempotency_key=request.idempotency_key,
             defaults={
                 "session_id": session_id,
-                "amount_total": request.amount_total,
+                "amount_total": request.amount_before_tax + request.tax_amount,
+                "amount_tax": request.tax_amount,
                 "currency": request.currency,
-                "line_items": [
-                    {
-                        "name": i.name,
-                        "sku": i.sku,
-                        "unit_amount": i.unit_amount,
-                        "quantity": i.quantity,
-                    }
-                    for i in request.line_items
-                ]
-                + [
-                    {
-                        "name": "Shipping",
-                        "sku": "",
-                        "unit_amount": request.shipping_amount,
-                        "quantity": 1,
-                    }
-                ],
+                "line_items": parts,
                 "metadata": request.metadata,
                 "success_url": request.success_url.replace("{CHECKOUT_SESSION_ID}", session_id),
                 "cancel_url": request.cancel_url,
+                "expires_at": expires_at,
             },
         )
+        return _session(session)
+
+    def checkout_session_expire(self, session_id: str) -> GatewaySession:
+        session = offline_session_settle(session_id=session_id, pay=False)
+        if session is None:
+            raise GatewayNotFoundError("offline: no such session")
         return _session(session)
 
     def checkout_session_retrieve(self, session_id: str) -> GatewaySession:
@@ -245,6 +286,8 @@ def offline_session_settle(*, session_id: str, pay: bool) -> OfflineCheckoutSess
         )
         if session is None or session.status != OfflineCheckoutSession.Status.OPEN:
             return session
+        if pay and session.expires_at and session.expires_at <= timezone.now():
+            pay = False  # too late: like Stripe, an expired session cannot be paid
         if pay:
             session.status = OfflineCheckoutSession.Status.COMPLETE
             session.payment_status = OfflineCheckoutSession.PaymentStatus.PAID
@@ -262,16 +305,14 @@ def offline_session_settle(*, session_id: str, pay: bool) -> OfflineCheckoutSess
 
 
 def offline_sessions_expire(*, older_than_seconds: int) -> int:
-    """Expire open sessions past their lifetime, as Stripe does (sends `...expired`)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    """Expire open sessions past their `expires_at` (or, without one, their lifetime),
+    as Stripe does (sends `...expired`)."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
     ids = list(
-        OfflineCheckoutSession.objects.filter(
-            status=OfflineCheckoutSession.Status.OPEN, created_at__lte=cutoff
-        ).values_list("session_id", flat=True)[:500]
+        OfflineCheckoutSession.objects.filter(status=OfflineCheckoutSession.Status.OPEN)
+        .filter(Q(expires_at__lte=now) | Q(expires_at__isnull=True, created_at__lte=cutoff))
+        .values_list("session_id", flat=True)[:500]
     )
     for session_id in ids:
         offline_session_settle(session_id=session_id, pay=False)

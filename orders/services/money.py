@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-
 CENT = Decimal("0.01")
 
 
@@ -16,10 +14,3 @@ def to_minor(amount: Decimal) -> int:
 
 def from_minor(amount: int) -> Decimal:
     return (Decimal(amount) / 100).quantize(CENT)
-
-
-def shipping_for(subtotal: Decimal) -> Decimal:
-    """Flat rate, free from SHIPPING_FREE_ABOVE upwards."""
-    if subtotal >= Decimal(settings.SHIPPING_FREE_ABOVE):
-        return Decimal("0.00")
-    return Decimal(settings.SHIPPING_FLAT_RATE).quantize(CENT)

@@ -83,6 +83,7 @@ def test_admin_refuses_a_non_usd_product_with_a_clear_message(client, company, c
         "category": candle.category_id,
         "price": "19.99",
         "currency": "EUR",
+        "tax_category": "taxable",
         "stock": "10",
         "active": "on",
         "images-TOTAL_FORMS": "0",
