@@ -42,6 +42,8 @@ SHARED_APPS = [
     "shopsocial.mail",
     "storefront",
     "orders",
+    "orders.tax",  # payments: sales-tax rate table
+    "orders.discounts",  # payments: discount codes
     "privacy",
     "privacy.marketing",
     "retailers.earnings",
@@ -166,6 +168,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "earnings.commissions_accrue_missing_task",
         "schedule": 3600.0,
     },
+    "orders-stock-holds-release": {"task": "orders.stock_holds_release_task", "schedule": 60.0},
     "marketing-purge-unconfirmed": {
         "task": "marketing.subscribers_purge_unconfirmed_task",
         "schedule": 86400.0,
@@ -302,8 +305,23 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # The offline gateway signs its webhook events with this secret (Stripe's scheme).
 OFFLINE_GATEWAY_WEBHOOK_SECRET = env.str("OFFLINE_GATEWAY_WEBHOOK_SECRET", default="")
-SHIPPING_FLAT_RATE = env.str("SHIPPING_FLAT_RATE", default="7.95")
-SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
+# Production refuses to start without Stripe keys (system check orders.E001) unless
+# this loudly named demo switch is on: then every page shows an "offline demo" banner.
+PAYMENTS_OFFLINE_DEMO = env.bool("PAYMENTS_OFFLINE_DEMO", default=False)
+# Only the dev and test settings allow the offline gateway without the demo switch.
+PAYMENTS_OFFLINE_ALLOWED = False
+# Checkout money (issue 13; README "Checkout money"). Shipping methods, tax rates and
+# discount codes are rows edited in the admin; these are the knobs around them.
+# Sales tax is charged only in the company's nexus states (two-letter codes).
+TAX_NEXUS_STATES = env.list("TAX_NEXUS_STATES", default=["CA", "TX", "NY", "FL", "WA"])
+# A checkout holds its stock this long; the gateway session expires at the same time.
+STOCK_HOLD_MINUTES = env.int("STOCK_HOLD_MINUTES", default=30)
+# A hold is released this long after it expires (a payment may be in flight).
+STOCK_HOLD_GRACE_SECONDS = env.int("STOCK_HOLD_GRACE_SECONDS", default=120)
+# `manage.py serve` (development) runs the beat schedule in process (shopsocial/dev_beat.py).
+SERVE_RUNS_BEAT = True
+# Discount codes tried per client IP (guessing is rate-limited).
+DISCOUNT_CODE_TRY_RATE = env.str("DISCOUNT_CODE_TRY_RATE", default="10/10m")
 
 # --- Retailer earnings (retailers/earnings) ----------------------------------
 # Commissions become payable this many days after the order ships.

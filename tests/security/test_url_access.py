@@ -117,6 +117,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "tenant:cart/add/": same(NOT_ALLOWED),
     "tenant:cart/update/": same(NOT_ALLOWED),
     "tenant:cart/remove/": same(NOT_ALLOWED),
+    "tenant:cart/discount/": same(NOT_ALLOWED),  # POST only (payments)
+    "tenant:cart/estimate/": same(NOT_ALLOWED),  # POST only (payments)
     "tenant:checkout/": same(OK),
     "tenant:checkout/success/": same(GONE),  # no session id
     "tenant:checkout/canceled/<str:number>/": same(OK),  # says only "not paid"
