@@ -1,12 +1,9 @@
 """Cart input: product ids and quantities arrive as text and are checked here."""
 
-import io
-import uuid
-
 from django import forms
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageOps
+
+from shopsocial.images import PRODUCT_RENDITION_WIDTHS, CleanImage, image_clean
 
 from .cart import MAX_LINE_QUANTITY
 from .models import ProductImage
@@ -43,41 +40,20 @@ def first_error(form: forms.Form) -> str:
     return "Please check your input."
 
 
-# --- Admin: product images are checked and re-encoded -----------------------------
+# --- Admin: product images go through the one image helper -------------------------
 IMAGE_MAX_BYTES = 8 * 1024 * 1024
-IMAGE_MAX_PIXELS = 40_000_000
 IMAGE_MAX_SIDE = 1600
-IMAGE_INVALID = "Upload a JPEG, PNG, GIF or WebP image."
 
 
-def image_reencode(upload) -> ContentFile:
-    """A clean JPEG from an uploaded image: no metadata (EXIF, GPS), at most 1600 px a side."""
-    if upload.size > IMAGE_MAX_BYTES:
-        raise forms.ValidationError("Images may be at most 8 MB.")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in {"JPEG", "PNG", "GIF", "WEBP"}:
-                raise forms.ValidationError(IMAGE_INVALID)
-            if probe.width * probe.height > IMAGE_MAX_PIXELS:
-                raise forms.ValidationError("Images may be at most 40 megapixels.")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as original:
-            image = ImageOps.exif_transpose(original)
-            if image.mode in ("RGBA", "LA", "P"):
-                image = image.convert("RGBA")
-                background = Image.new("RGB", image.size, "#ffffff")
-                background.paste(image, mask=image.getchannel("A"))
-                image = background
-            else:
-                image = image.convert("RGB")
-            image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
-            buffer = io.BytesIO()
-            image.save(buffer, format="JPEG", quality=85, optimize=True)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise forms.ValidationError(IMAGE_INVALID) from error
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+def image_reencode(upload) -> CleanImage:
+    """A clean JPEG (no metadata, upright, flattened, at most 1600 px a side) plus renditions."""
+    return image_clean(
+        upload,
+        noun="image",
+        max_bytes=IMAGE_MAX_BYTES,
+        max_side=IMAGE_MAX_SIDE,
+        rendition_widths=PRODUCT_RENDITION_WIDTHS,
+    )
 
 
 class ProductImageForm(forms.ModelForm):
@@ -85,8 +61,11 @@ class ProductImageForm(forms.ModelForm):
         model = ProductImage
         fields = ["image", "alt_text", "position"]
 
+    clean_upload: CleanImage | None = None
+
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if isinstance(image, UploadedFile):
-            return image_reencode(image)
+            self.clean_upload = image_reencode(image)
+            return self.clean_upload.content
         return image
