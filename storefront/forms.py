@@ -3,10 +3,11 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from shopsocial.images import PRODUCT_RENDITION_WIDTHS, CleanImage, image_clean
+from shopsocial.images import CleanImage
 
 from .cart import MAX_LINE_QUANTITY
 from .models import ProductImage
+from .services import product_image_clean, product_image_renditions_store
 
 QUANTITY_ERRORS = {
     "required": "Please enter a quantity.",
@@ -41,19 +42,6 @@ def first_error(form: forms.Form) -> str:
 
 
 # --- Admin: product images go through the one image helper -------------------------
-IMAGE_MAX_BYTES = 8 * 1024 * 1024
-IMAGE_MAX_SIDE = 1600
-
-
-def image_reencode(upload) -> CleanImage:
-    """A clean JPEG (no metadata, upright, flattened, at most 1600 px a side) plus renditions."""
-    return image_clean(
-        upload,
-        noun="image",
-        max_bytes=IMAGE_MAX_BYTES,
-        max_side=IMAGE_MAX_SIDE,
-        rendition_widths=PRODUCT_RENDITION_WIDTHS,
-    )
 
 
 class ProductImageForm(forms.ModelForm):
@@ -66,6 +54,24 @@ class ProductImageForm(forms.ModelForm):
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if isinstance(image, UploadedFile):
-            self.clean_upload = image_reencode(image)
+            self.clean_upload = product_image_clean(image)
             return self.clean_upload.content
+        return image
+
+    def save(self, commit: bool = True) -> ProductImage:
+        """Renditions are written once the image itself is stored (made at upload, once)."""
+        image = super().save(commit=commit)
+        clean = self.clean_upload
+        if clean is None:
+            return image
+        if commit:
+            product_image_renditions_store(image=image, clean=clean)
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_renditions() -> None:
+                save_m2m()
+                product_image_renditions_store(image=image, clean=clean)
+
+            self.save_m2m = save_m2m_and_renditions
         return image
