@@ -11,6 +11,7 @@ own sign-in (lockout, two-factor) guards it before the permission is checked.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -21,12 +22,14 @@ from django.http import FileResponse, Http404, HttpRequest
 from .storage import private_storage
 
 logger = logging.getLogger(__name__)
+# Stored names are `<kind>/<random>.<ext>`: anything else never names a private file.
+STORED_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}/[A-Za-z0-9_-]{1,100}(\.[a-z0-9]{1,8})?")
 
 
 def _download(request: HttpRequest, path: str) -> FileResponse:
     kind = path.split("/", 1)[0]
     permission = settings.PRIVATE_FILE_PERMISSIONS.get(kind)
-    if permission is None or "\x00" in path:
+    if permission is None or not STORED_NAME.fullmatch(path):
         raise Http404("No such file.")
     if not request.user.has_perm(permission):
         # Names only the account and the kind of file: never the file's contents or name.

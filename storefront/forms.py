@@ -7,7 +7,11 @@ from shopsocial.images import CleanImage
 
 from .cart import MAX_LINE_QUANTITY
 from .models import ProductImage
-from .services import product_image_clean, product_image_renditions_store
+from .services import (
+    product_image_clean,
+    product_image_files_delete,
+    product_image_renditions_store,
+)
 
 QUANTITY_ERRORS = {
     "required": "Please enter a quantity.",
@@ -51,6 +55,11 @@ class ProductImageForm(forms.ModelForm):
 
     clean_upload: CleanImage | None = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What a new upload replaces: its files are deleted once the change is committed.
+        self._replaced = (self.instance.image.name, list(self.instance.renditions))
+
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if isinstance(image, UploadedFile):
@@ -64,6 +73,9 @@ class ProductImageForm(forms.ModelForm):
         clean = self.clean_upload
         if clean is None:
             return image
+        old_name, old_renditions = self._replaced
+        if old_name:
+            product_image_files_delete(name=old_name, renditions=old_renditions)
         if commit:
             product_image_renditions_store(image=image, clean=clean)
         else:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from shopsocial.images import PRODUCT_RENDITION_WIDTHS, CleanImage, image_clean, rendition_name
+from shopsocial.images import (
+    PRODUCT_RENDITION_WIDTHS,
+    RENDITION_FORMATS,
+    CleanImage,
+    image_clean,
+    rendition_name,
+)
 
 from .models import Product, ProductImage
 from .selectors import catalog_cache_bump
@@ -69,3 +75,24 @@ def product_image_store(
     product_image_renditions_store(image=image, clean=clean)
     catalog_changed()
     return image
+
+
+def product_image_files_delete(*, name: str, renditions: list[int]) -> None:
+    """After commit, delete a replaced or removed picture's file and its renditions.
+
+    Kept when another row still names the same file (fixtures and seed data may share one).
+    """
+    storage = ProductImage._meta.get_field("image").storage
+    names = [name] + [
+        rendition_name(name, width=width, extension=extension)
+        for width in renditions
+        for extension in RENDITION_FORMATS
+    ]
+
+    def delete() -> None:
+        if not name or ProductImage.objects.filter(image=name).exists():
+            return
+        for each in names:
+            storage.delete(each)
+
+    transaction.on_commit(delete)

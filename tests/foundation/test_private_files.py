@@ -198,6 +198,9 @@ def test_a_signed_in_shopper_is_sent_to_the_admin_sign_in(client, uploads):
         "unknown-kind/x.csv",
         "breach-lists/../../media/x.jpg",
         "breach-lists/%2e%2e/%2e%2e/etc/passwd",
+        "breach-lists/a%00.csv",
+        "breach-lists/" + "a" * 5000 + ".csv",
+        "breach-lists/sub/dir.csv",
     ],
 )
 def test_unknown_kinds_missing_files_and_traversal_are_404(admin_client, uploads, path):

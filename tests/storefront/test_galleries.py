@@ -182,3 +182,77 @@ def test_query_count_does_not_grow_with_pictures_per_product(client, alice, make
             for i in range(1, 6)
         )
     assert count(6) == one
+
+
+def stored_files(root) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def test_replacing_or_removing_a_picture_deletes_its_files_after_commit(
+    staff_client, make_product, _media, django_capture_on_commit_callbacks
+):
+    lamp = make_product("Tidy Lamp", image=False)
+    old = product_image_store(product=lamp, upload=jpeg((400, 300)), alt_text="Old", position=0)
+    old_files = stored_files(_media)
+    assert len(old_files) == 1 + 2 * 3  # 160, 320, 400 in WebP and JPEG
+
+    def change(rows):
+        data = {
+            "sku": lamp.sku,
+            "name": lamp.name,
+            "slug": lamp.slug,
+            "description": "",
+            "category": lamp.category_id,
+            "price": "10.00",
+            "currency": "USD",
+            "active": "on",
+            "stock": "5",
+            "images-TOTAL_FORMS": "1",
+            "images-INITIAL_FORMS": "1",
+            "images-MIN_NUM_FORMS": "0",
+            "images-MAX_NUM_FORMS": "1000",
+            "_save": "Save",
+            "images-0-id": str(old.pk),
+            "images-0-product": str(lamp.pk),
+            "images-0-alt_text": "Lamp",
+            "images-0-position": "0",
+        } | rows
+        with django_capture_on_commit_callbacks(execute=True):
+            response = staff_client.post(
+                f"/admin/storefront/product/{lamp.pk}/change/", data, HTTP_HOST=COMPANY_HOST
+            )
+        assert response.status_code == 302, response.content[:3000]
+
+    change({"images-0-image": jpeg((500, 500))})
+    new = ProductImage.objects.get(pk=old.pk)
+    assert new.image.name != old.image.name
+    after_replace = stored_files(_media)
+    assert not old_files & after_replace  # old picture and renditions gone
+    assert len(after_replace) == 1 + 2 * 3 and new.image.name in after_replace
+
+    change({"images-0-DELETE": "on"})
+    assert not ProductImage.objects.filter(product=lamp).exists()
+    assert stored_files(_media) == set()
+
+
+def test_a_file_another_row_still_names_is_kept(
+    make_product, _media, django_capture_on_commit_callbacks
+):
+    from storefront.services import product_image_files_delete
+
+    lamp = make_product("Shared Lamp", image=False)
+    image = product_image_store(product=lamp, upload=jpeg((200, 200)), alt_text="A", position=0)
+    ProductImage.objects.create(product=lamp, image=image.image.name, alt_text="B")
+    before = stored_files(_media)
+    with django_capture_on_commit_callbacks(execute=True):
+        product_image_files_delete(name=image.image.name, renditions=image.renditions)
+    assert stored_files(_media) == before
+
+
+def test_the_admin_inline_previews_each_picture(staff_client, make_product):
+    lamp = make_product("Preview Lamp", image=False)
+    image = product_image_store(product=lamp, upload=jpeg((300, 300)), alt_text="A", position=0)
+    page = staff_client.get(
+        f"/admin/storefront/product/{lamp.pk}/change/", HTTP_HOST=COMPANY_HOST
+    ).text
+    assert f'<img src="{image.thumbnail_url}" alt="" width="80" height="80"' in page
