@@ -98,3 +98,18 @@ def private_storage_is_not_public(app_configs=None, **kwargs) -> list[checks.Che
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def media_on_object_storage(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`check --deploy`: uploads on a local disk cannot be shared by several web machines."""
+    if settings.STORAGES.get("default", {}).get("BACKEND", "").endswith("FileSystemStorage"):
+        return [
+            checks.Warning(
+                "Uploads are stored on this machine's disk (MEDIA_ROOT).",
+                hint="Set MEDIA_S3_BUCKET and MEDIA_S3_PRIVATE_BUCKET to use object storage "
+                "when more than one web machine serves the shop.",
+                id="shopsocial.W022",
+            )
+        ]
+    return []

@@ -237,3 +237,14 @@ def test_a_private_folder_inside_media_root_fails_the_system_check(settings, _ro
     assert private_storage_is_not_public() == []
     settings.PRIVATE_MEDIA_ROOT = _roots / "media" / "private"
     assert [e.id for e in private_storage_is_not_public()] == ["shopsocial.E021"]
+
+
+def test_check_deploy_warns_while_uploads_are_on_local_disk(settings):
+    from shopsocial.storage import media_on_object_storage
+
+    assert [w.id for w in media_on_object_storage()] == ["shopsocial.W022"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+    }
+    assert media_on_object_storage() == []

@@ -23,6 +23,9 @@ def _production_env(**overrides: str) -> dict[str, str]:
         .geturl(),
         FIELD_ENCRYPTION_KEYS="cHJvZHVjdGlvbi1rZXktZm9yLXRlc3RzLTMyLWJ5dGU=",
         SHOP_DOMAIN="shopsocialscenes.com",
+        # Uploads in object storage (no connection is made by the checks).
+        MEDIA_S3_BUCKET="shopsocial-media",
+        MEDIA_S3_PRIVATE_BUCKET="shopsocial-private",
     )
     for key in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "DEBUG"):
         env.pop(key, None)
