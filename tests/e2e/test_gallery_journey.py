@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from .conftest import screenshot
 from .flows import admin_sign_in
+from .helpers import serious_axe_violations
 
 SKU = "KIT-002"
 PRODUCT = "Olive Wood Spoon Set"
@@ -64,11 +65,13 @@ def test_staff_add_pictures_and_a_shopper_browses_zooms_and_sees_the_cart_thumbn
         expect(main.locator("img")).to_have_attribute("alt", "A spoon in a bowl")
         expect(thumbs.nth(1)).to_have_attribute("aria-current", "true")
         screenshot(page, f"demo-product-gallery-{width}")
+        assert serious_axe_violations(page) == []
 
         main.click()
         dialog = page.locator("dialog.lightbox")
         expect(dialog).to_be_visible()
         expect(dialog.locator(".lightbox-caption")).to_have_text("A spoon in a bowl (2 of 3)")
+        assert serious_axe_violations(page) == []
         page.keyboard.press("ArrowRight")
         expect(dialog.locator(".lightbox-caption")).to_contain_text("(3 of 3)")
         page.keyboard.press("ArrowRight")
