@@ -130,9 +130,11 @@ def _clean_pixels(original: Image.Image) -> Image.Image:
     image = ImageOps.exif_transpose(original) or original
     icc = image.info.get("icc_profile")
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
-    image = image.convert("RGBA" if has_alpha else "RGB")
-    if icc:
-        image = _to_srgb(image, icc)
+    mode = "RGBA" if has_alpha else "RGB"
+    if icc and image.mode in ("RGB", "RGBA", "CMYK"):
+        # Before any mode change, so a CMYK picture is converted with its own profile.
+        image = _to_srgb(image, icc, mode)
+    image = image.convert(mode)
     if has_alpha:
         background = Image.new("RGB", image.size, (255, 255, 255))
         background.paste(image, mask=image.getchannel("A"))
@@ -143,14 +145,17 @@ def _clean_pixels(original: Image.Image) -> Image.Image:
     return clean
 
 
-def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:
+def _to_srgb(image: Image.Image, icc: bytes, mode: str) -> Image.Image:
+    if image.mode == "RGBA" and mode == "RGB":
+        mode = "RGBA"
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(
-            image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode
+        converted = ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode=mode
         )
     except (ImageCms.PyCMSError, OSError, ValueError):
-        return image  # a broken profile: keep the numbers as they are
+        return image  # a broken or mismatched profile: keep the numbers as they are
+    return converted or image
 
 
 def _renditions_at(pixels: Image.Image, width: int) -> list[Rendition]:

@@ -138,3 +138,12 @@ def test_too_many_pixels_is_refused_before_decoding():
     Image.new("1", (5000, 5000)).save(out, format="PNG")  # tiny file, 25 megapixels
     with pytest.raises(ValidationError, match="too many pixels"):
         clean(out.getvalue(), max_pixels=10_000_000)
+
+
+def test_cmyk_jpeg_comes_out_rgb_and_a_broken_profile_is_ignored():
+    out = io.BytesIO()
+    Image.new("CMYK", (10, 10), (0, 255, 255, 0)).save(out, format="JPEG", icc_profile=b"junk")
+    flat = reopen(clean(out.getvalue()).content.read())
+    assert flat.mode == "RGB" and "icc_profile" not in flat.info
+    red, green, blue = flat.getpixel((5, 5))
+    assert red > 200 and green < 60 and blue < 60
