@@ -7,7 +7,6 @@ permission-checked, logged download view.
 
 from __future__ import annotations
 
-import io
 import logging
 from decimal import Decimal
 
@@ -20,15 +19,14 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django_tenants.utils import tenant_context
-from PIL import Image
 
 from privacy.models import BreachIncident
 from retailers.services.storefront import storefront_update
 from shopsocial.storage import PRIVATE_FILES_URL, private_storage
 from storefront.content.models import StorefrontProfile
-from storefront.forms import ProductImageForm
-from storefront.models import Category, Product, ProductImage
+from storefront.models import Category, Product
 from tests.conftest import ALICE_HOST, COMPANY_HOST
+from tests.uploads import breach_incident_admin_add, image_upload, product_image_form_save
 
 pytestmark = pytest.mark.django_db
 
@@ -47,27 +45,13 @@ def _roots(settings, tmp_path):
     return tmp_path
 
 
-def png() -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", (20, 20), (10, 120, 200)).save(out, format="PNG")
-    return SimpleUploadedFile("upload.png", out.getvalue(), "image/png")
+def png():
+    return image_upload("PNG", size=(20, 20), colour=(10, 120, 200))
 
 
 def breach_incident_upload(admin_client) -> BreachIncident:
-    response = admin_client.post(
-        "/admin/privacy/breachincident/add/",
-        {
-            "title": "Label printer exposed",
-            "discovered_at_0": "2026-11-23",
-            "discovered_at_1": "09:00:00",
-            "description": "Something happened.",
-            "data_involved": "Email addresses.",
-            "scope": "email_list",
-            "law_enforcement_note": "",
-            "email_list": SimpleUploadedFile("jane-doe-customers.csv", ADDRESSES),
-        },
-        HTTP_HOST=COMPANY_HOST,
-    )
+    upload = SimpleUploadedFile("jane-doe-customers.csv", ADDRESSES)
+    response = breach_incident_admin_add(admin_client, email_list=upload)
     assert response.status_code == 302, response.content[:500]
     return BreachIncident.objects.get()
 
@@ -80,13 +64,7 @@ def uploads(admin_client, alice, tmp_path) -> dict[str, str]:
     product = Product.objects.create(
         sku="CAN-1", name="Candle", slug="candle", category=category, price=Decimal("5.00")
     )
-    form = ProductImageForm(
-        data={"alt_text": "A candle", "position": 0},
-        files={"image": png()},
-        instance=ProductImage(product=product),
-    )
-    assert form.is_valid(), form.errors
-    image = form.save()
+    image = product_image_form_save(product, png())
     actor = get_user_model().objects.get(username="admin")
     storefront_update(
         retailer=alice, actor=actor, display_name="Alice", about="", photo=png(), photo_alt="A"

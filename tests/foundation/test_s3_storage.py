@@ -7,7 +7,6 @@ Nothing in boto is patched.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import socket
@@ -25,16 +24,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
-from PIL import Image
 
 from privacy.models import BreachIncident
 from retailers.services.storefront import storefront_update
 from shopsocial.storage import PRIVATE_FILES_URL, PrivateS3Storage, private_storage
 from shopsocial.storage_settings import s3_storages
 from storefront.content.models import StorefrontProfile
-from storefront.forms import ProductImageForm
-from storefront.models import Category, Product, ProductImage
+from storefront.models import Category, Product
 from tests.conftest import ALICE_HOST, COMPANY_HOST
+from tests.uploads import breach_incident_admin_add, image_upload, product_image_form_save
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY, SECRET = "test-access-key", "test-secret-key"
@@ -118,10 +116,8 @@ def s3(settings, s3_endpoint):
     return {"client": client, "public": public, "private": private, "keys": keys}
 
 
-def png() -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGBA", (50, 40), (10, 120, 200, 255)).save(out, format="PNG")
-    return SimpleUploadedFile("upload.png", out.getvalue(), "image/png")
+def png():
+    return image_upload("PNG", size=(50, 40), colour=(10, 120, 200))
 
 
 @pytest.mark.django_db
@@ -137,13 +133,7 @@ def test_product_images_go_to_the_public_bucket_and_pages_link_the_bucket(
         price=Decimal("5.00"),
         stock=3,
     )
-    form = ProductImageForm(
-        data={"alt_text": "A candle", "position": 0},
-        files={"image": png()},
-        instance=ProductImage(product=product),
-    )
-    assert form.is_valid(), form.errors
-    image = form.save()
+    image = product_image_form_save(product, png())
     assert image.image.name in s3["keys"](s3["public"])
     assert s3["keys"](s3["private"]) == set()
 
@@ -170,20 +160,8 @@ def test_the_storefront_photo_goes_to_the_public_bucket(s3, alice):
 def test_breach_lists_go_to_the_private_bucket_and_out_only_through_the_view(
     s3, s3_endpoint, admin_client, client, company
 ):
-    response = admin_client.post(
-        "/admin/privacy/breachincident/add/",
-        {
-            "title": "Exposed",
-            "discovered_at_0": "2026-11-23",
-            "discovered_at_1": "09:00:00",
-            "description": "x",
-            "data_involved": "x",
-            "scope": "email_list",
-            "law_enforcement_note": "",
-            "email_list": SimpleUploadedFile("list.csv", ADDRESSES),
-        },
-        HTTP_HOST=COMPANY_HOST,
-    )
+    upload = SimpleUploadedFile("list.csv", ADDRESSES)
+    response = breach_incident_admin_add(admin_client, email_list=upload)
     assert response.status_code == 302
     name = BreachIncident.objects.get().email_list.name
     assert isinstance(private_storage._wrapped, PrivateS3Storage)

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
@@ -19,6 +17,7 @@ from storefront.models import ProductImage
 from storefront.services import product_image_store
 from tests.conftest import ALICE_HOST, COMPANY_HOST
 from tests.storefront.conftest import caches_clear
+from tests.uploads import image_upload, product_admin_change
 
 pytestmark = pytest.mark.django_db
 
@@ -29,34 +28,8 @@ def _media(settings, tmp_path):
     return tmp_path
 
 
-def jpeg(size=(1200, 900), colour=(180, 90, 40)) -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, format="JPEG")
-    return SimpleUploadedFile("photo.jpg", out.getvalue(), "image/jpeg")
-
-
-def admin_post_images(client, product, rows: list[dict]):
-    data = {
-        "sku": product.sku,
-        "name": product.name,
-        "slug": product.slug,
-        "description": "",
-        "category": product.category_id,
-        "price": "10.00",
-        "currency": "USD",
-        "active": "on",
-        "stock": "5",
-        "images-TOTAL_FORMS": str(len(rows)),
-        "images-INITIAL_FORMS": "0",
-        "images-MIN_NUM_FORMS": "0",
-        "images-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-    }
-    for i, row in enumerate(rows):
-        data |= {f"images-{i}-{key}": value for key, value in row.items()}
-    return client.post(
-        f"/admin/storefront/product/{product.pk}/change/", data, HTTP_HOST=COMPANY_HOST
-    )
+def jpeg(size=(1200, 900), colour=(180, 90, 40)):
+    return image_upload("JPEG", size=size, colour=colour)
 
 
 @pytest.fixture
@@ -70,7 +43,7 @@ def test_staff_upload_several_ordered_images_and_renditions_are_made_once(
     staff_client, make_product, _media
 ):
     lamp = make_product("Gallery Lamp", image=False)
-    response = admin_post_images(
+    response = product_admin_change(
         staff_client,
         lamp,
         [
@@ -196,41 +169,20 @@ def test_replacing_or_removing_a_picture_deletes_its_files_after_commit(
     old_files = stored_files(_media)
     assert len(old_files) == 1 + 2 * 3  # 160, 320, 400 in WebP and JPEG
 
-    def change(rows):
-        data = {
-            "sku": lamp.sku,
-            "name": lamp.name,
-            "slug": lamp.slug,
-            "description": "",
-            "category": lamp.category_id,
-            "price": "10.00",
-            "currency": "USD",
-            "active": "on",
-            "stock": "5",
-            "images-TOTAL_FORMS": "1",
-            "images-INITIAL_FORMS": "1",
-            "images-MIN_NUM_FORMS": "0",
-            "images-MAX_NUM_FORMS": "1000",
-            "_save": "Save",
-            "images-0-id": str(old.pk),
-            "images-0-product": str(lamp.pk),
-            "images-0-alt_text": "Lamp",
-            "images-0-position": "0",
-        } | rows
+    def change(fields: dict) -> None:
+        row = {"id": str(old.pk), "product": str(lamp.pk), "alt_text": "Lamp", "position": "0"}
         with django_capture_on_commit_callbacks(execute=True):
-            response = staff_client.post(
-                f"/admin/storefront/product/{lamp.pk}/change/", data, HTTP_HOST=COMPANY_HOST
-            )
+            response = product_admin_change(staff_client, lamp, [row | fields], existing=1)
         assert response.status_code == 302, response.content[:3000]
 
-    change({"images-0-image": jpeg((500, 500))})
+    change({"image": jpeg((500, 500))})
     new = ProductImage.objects.get(pk=old.pk)
     assert new.image.name != old.image.name
     after_replace = stored_files(_media)
     assert not old_files & after_replace  # old picture and renditions gone
     assert len(after_replace) == 1 + 2 * 3 and new.image.name in after_replace
 
-    change({"images-0-DELETE": "on"})
+    change({"DELETE": "on"})
     assert not ProductImage.objects.filter(product=lamp).exists()
     assert stored_files(_media) == set()
 
