@@ -99,7 +99,8 @@ class ProductImage(models.Model):
 
     Per-variant images (planned): a nullable `variant` foreign key here; an image without a
     variant belongs to every variant of the product, and a variant's gallery is its own
-    images first, then the product's. Nothing else in this model needs to change.
+    images first, then the product's (pass them to `partials/gallery.html` as
+    `gallery_images`). Nothing else in this model needs to change.
     """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
