@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from .models import Category, Product, ProductImage
+from .models import Category, Product, ProductImage, ProductVariant
 
 PAGE_SIZE = 24
 SEARCH_MAX_LENGTH = 100
@@ -137,7 +137,18 @@ def _with_images(queryset: QuerySet[Product]) -> QuerySet[Product]:
 
 def product_qs_active() -> QuerySet[Product]:
     # The search document is only needed inside SQL, never in Python.
-    return Product.objects.filter(active=True).defer("search_vector")
+    # `price_to`: the highest on-sale variant price, in the same query, so listings say
+    # "from $X" (Product.price is the lowest) without a query per product.
+    highest = (
+        ProductVariant.objects.filter(product=OuterRef("pk"), active=True)
+        .order_by("-price")
+        .values("price")[:1]
+    )
+    return (
+        Product.objects.filter(active=True)
+        .defer("search_vector")
+        .annotate(price_to=Subquery(highest))
+    )
 
 
 def _paginate(queryset: QuerySet[Product], page: str | int | None) -> Page:
@@ -158,10 +169,17 @@ def category_products_page(*, category: CategoryNode, sort: str, page: str | Non
     return result
 
 
-def product_get(*, slug: str) -> Product | None:
-    """An active product with its category and images, or None."""
+def product_get(*, slug: str | None = None, pk: int | None = None) -> Product | None:
+    """An active product with its category, images and on-sale variants, or None."""
     queryset = _with_images(product_qs_active().select_related("category", "category__parent"))
-    return queryset.filter(slug=slug).first()
+    queryset = queryset.prefetch_related(
+        Prefetch(
+            "variants",
+            queryset=ProductVariant.objects.filter(active=True).order_by("position", "pk"),
+            to_attr="variants_on_sale",
+        )
+    )
+    return queryset.filter(**({"pk": pk} if pk is not None else {"slug": slug})).first()
 
 
 def products_by_ids(*, ids: list[int]) -> list[Product]:
@@ -235,6 +253,13 @@ def search_terms_parse(raw: str | None) -> SearchTerms:
     return SearchTerms(text=text, too_long=too_long, terms=terms)
 
 
+def _variant_sku_match(text: str) -> Q:
+    """Whole SKU always; a prefix only from 4 characters (SKU-like text, not a word)."""
+    if len(text) >= 4 and " " not in text:
+        return Q(sku__istartswith=text)
+    return Q(sku__iexact=text)
+
+
 def product_search_page(*, terms: SearchTerms, page: str | None) -> Page:
     """Ranked full-text search over name, SKU and description (prefix matching)."""
     if terms.is_empty:
@@ -246,7 +271,16 @@ def product_search_page(*, terms: SearchTerms, page: str | None) -> Page:
     )
     queryset = (
         product_qs_active()
-        .filter(Q(search_vector=query) | Q(sku__iexact=terms.text))
+        .filter(
+            Q(search_vector=query)
+            | Q(sku__iexact=terms.text)
+            # A variant's SKU ("CANDLE-CED-16") finds its product, whole or by prefix.
+            | Exists(
+                ProductVariant.objects.filter(product=OuterRef("pk"), active=True).filter(
+                    _variant_sku_match(terms.text)
+                )
+            )
+        )
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "name", "pk")
     )

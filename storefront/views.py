@@ -24,10 +24,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from orders.services.holds import stock_holds_release_expired
 
-from .cart import Cart, CartError
+from .cart import Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
-from .models import Product
+from .models import Product, ProductVariant
 from .selectors import (
     LISTING_CACHE_TTL,
     SEARCH_MAX_LENGTH,
@@ -43,6 +43,15 @@ from .selectors import (
     retailer_search,
     search_terms_parse,
     search_text_clean,
+)
+from .variants import (
+    VariantPickError,
+    option_groups,
+    price_range,
+    variant_default,
+    variant_gallery,
+    variant_resolve,
+    variants_json,
 )
 
 
@@ -157,13 +166,26 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _product_page(
-    request: HttpRequest, product: Product, *, error: str = "", quantity: str = "1", status=200
+    request: HttpRequest,
+    product: Product,
+    *,
+    error: str = "",
+    quantity: str = "1",
+    chosen: ProductVariant | None = None,
+    status=200,
 ) -> HttpResponse:
+    variant = chosen or variant_default(product)
     context = {
         "product": product,
+        "variant": variant,
+        "option_groups": option_groups(product, chosen=variant),
+        "variants": product.variants_on_sale,
+        "variants_json": variants_json(product),
+        "price_range": price_range(product),
+        "gallery_images": variant_gallery(product, variant),
         "error": error,
         "quantity": quantity,
-        "max_quantity": min(product.stock, 99),
+        "max_quantity": min(variant.stock if variant else 0, 99) or 99,
     }
     return render(request, "storefront/product.html", context, status=status)
 
@@ -174,7 +196,14 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_get(slug=slug)
     if product is None:
         raise Http404("No such product")
-    return _product_page(request, product)
+    # A shared link or a no-JavaScript "show" may name the variant: ?option1=Cedar&...
+    chosen = None
+    if any(f"option{i}" in request.GET for i in (1, 2, 3)) or "variant_id" in request.GET:
+        try:
+            chosen = variant_resolve(product, request.GET)
+        except VariantPickError:
+            chosen = None
+    return _product_page(request, product, chosen=chosen)
 
 
 @require_safe
@@ -194,7 +223,7 @@ def _cart_page(
     request: HttpRequest,
     *,
     error: str = "",
-    error_product_id: int | None = None,
+    error_variant_id: int | None = None,
     typed: str = "",
     status=200,
 ) -> HttpResponse:
@@ -207,7 +236,7 @@ def _cart_page(
         "subtotal": sum((line.line_total for line in lines), start=0),
         "removed": removed,
         "error": error,
-        "error_product_id": error_product_id,
+        "error_variant_id": error_variant_id,
         "typed": typed,
         "has_stock_problem": any(line.exceeds_stock for line in lines),
     }
@@ -224,46 +253,59 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     form = CartAddForm(request.POST)
     product_id = _parse_id(form.data.get("product_id"))
     stock_holds_release_expired()
-    product = Product.objects.filter(pk=product_id).first() if product_id else None
-    if product is None:
+    if product_id is None:
         raise Http404("No such product")
-    if not product.active:
-        messages.error(request, f"Sorry, {product.name} is no longer available.")
+    product = product_get(pk=product_id)
+    if product is None:
+        withdrawn = Product.objects.filter(pk=product_id).values_list("name", flat=True).first()
+        if withdrawn is None:
+            raise Http404("No such product")
+        messages.error(request, f"Sorry, {withdrawn} is no longer available.")
         return redirect("storefront-cart")
     typed = str(form.data.get("quantity", ""))[:10]
-    if not form.is_valid():
-        return _product_page(request, product, error=first_error(form), quantity=typed, status=400)
     try:
-        quantity = Cart(request).add(product, form.cleaned_data["quantity"])
-    except CartError as error:
+        variant = variant_resolve(product, form.data)
+    except VariantPickError as error:
         return _product_page(request, product, error=str(error), quantity=typed, status=400)
-    messages.success(request, f"Added {product.name} to your cart (now {quantity}).")
+    if not form.is_valid():
+        return _product_page(
+            request, product, error=first_error(form), quantity=typed, chosen=variant, status=400
+        )
+    try:
+        quantity = Cart(request).add(variant, form.cleaned_data["quantity"])
+    except CartError as error:
+        return _product_page(
+            request, product, error=str(error), quantity=typed, chosen=variant, status=400
+        )
+    messages.success(
+        request, f"Added {variant_display_name(variant)} to your cart (now {quantity})."
+    )
     return redirect("storefront-cart")
 
 
 @require_POST
 def cart_update(request: HttpRequest) -> HttpResponse:
     form = CartUpdateForm(request.POST)
-    product_id = _parse_id(form.data.get("product_id"))
+    variant_id = _parse_id(form.data.get("variant_id"))
     typed = str(form.data.get("quantity", ""))[:10]
-    if product_id is None:
+    if variant_id is None:
         messages.error(request, "That item is not in your cart.")
         return redirect("storefront-cart")
     if not form.is_valid():
         return _cart_page(
             request,
             error=first_error(form),
-            error_product_id=product_id,
+            error_variant_id=variant_id,
             typed=typed,
             status=400,
         )
     try:
         quantity = Cart(request).set_quantity(
-            form.cleaned_data["product_id"], form.cleaned_data["quantity"]
+            form.cleaned_data["variant_id"], form.cleaned_data["quantity"]
         )
     except CartError as error:
         return _cart_page(
-            request, error=str(error), error_product_id=product_id, typed=typed, status=400
+            request, error=str(error), error_variant_id=variant_id, typed=typed, status=400
         )
     messages.success(request, "Your cart was updated." if quantity else "Item removed.")
     return redirect("storefront-cart")
@@ -273,6 +315,6 @@ def cart_update(request: HttpRequest) -> HttpResponse:
 def cart_remove(request: HttpRequest) -> HttpResponse:
     form = CartRemoveForm(request.POST)
     if form.is_valid():
-        Cart(request).remove(form.cleaned_data["product_id"])
+        Cart(request).remove(form.cleaned_data["variant_id"])
         messages.success(request, "Item removed from your cart.")
     return redirect("storefront-cart")
