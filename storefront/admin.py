@@ -146,3 +146,29 @@ class ProductAdmin(admin.ModelAdmin):
                     )
         product_summary_refresh(product=form.instance)
         catalog_changed()
+
+
+@admin.register(ProductVariant)
+class ProductVariantAdmin(admin.ModelAdmin):
+    """Every variant in one list, for stock-taking: stock is edited here or on the product."""
+
+    list_display = ["sku", "product", "label", "price", "stock", "active"]
+    list_editable = ["stock"]
+    list_filter = ["active", "product__category"]
+    list_select_related = ["product"]
+    search_fields = ["sku", "product__name"]
+    list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # variants are added on their product's page
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # order lines point at variants: deactivate instead
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return ["product"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        product_summary_refresh(product=obj.product)
+        catalog_changed()

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from retailers.models import Retailer
 from storefront.cart import Cart
 from storefront.models import Category, Product
+from tests.catalog import variant_default_add, variant_of
 from tests.conftest import ALICE_HOST, COMPANY_HOST
 
 OFFLINE_SECRET = "whsec_offline_test_secret"
@@ -37,14 +38,16 @@ def category(db) -> Category:
 @pytest.fixture
 def make_product(category):
     def make(*, sku: str, price: str, stock: int = 10, active: bool = True) -> Product:
-        return Product.objects.create(
-            sku=sku,
-            name=f"Product {sku}",
-            slug=sku.lower(),
-            category=category,
-            price=Decimal(price),
-            stock=stock,
-            active=active,
+        return variant_default_add(
+            Product.objects.create(
+                sku=sku,
+                name=f"Product {sku}",
+                slug=sku.lower(),
+                category=category,
+                price=Decimal(price),
+                stock=stock,
+                active=active,
+            )
         )
 
     return make
@@ -67,7 +70,7 @@ def cart_fill(client, items: dict[Product, int], host: str = ALICE_HOST) -> None
     request.tenant = Retailer.objects.get(domains__domain=host)
     cart = Cart(request)
     for product, quantity in items.items():
-        cart.add(product, quantity)
+        cart.add(variant_of(product), quantity)
     request.session.save()
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from orders.models import Order, OrderLine
 from orders.services import CheckoutError, CustomerDetails, order_place
 from storefront.models import Product
+from tests.catalog import variant_of
 
 SHOPPERS = 20
 UNITS = 5
@@ -28,7 +29,7 @@ def test_twenty_concurrent_checkouts_for_five_units(transactional_db, alice, mak
         try:
             barrier.wait(timeout=30)
             order = order_place(
-                items=[(product.pk, 1)],
+                items=[(variant_of(product).pk, 1)],
                 retailer=alice,
                 customer=CustomerDetails(
                     email=f"shopper{n}@example.com",

@@ -11,7 +11,8 @@ import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
-from storefront.models import Category, Product, ProductImage
+from storefront.models import Category, Product, ProductImage, ProductVariant
+from tests.catalog import variant_default_add
 
 _seq = count(1)
 
@@ -52,6 +53,7 @@ def make_product(category) -> Callable[..., Product]:
             stock=stock,
             active=active,
         )
+        variant_default_add(product)
         if age_days:
             Product.objects.filter(pk=product.pk).update(
                 created_at=timezone.now() - timedelta(days=age_days)
@@ -82,6 +84,9 @@ def products_bulk_create(category: Category, n: int, *, start: int = 0) -> None:
     )
     ProductImage.objects.bulk_create(
         ProductImage(product=p, image=f"products/{p.sku}.jpg", alt_text=p.name) for p in products
+    )
+    ProductVariant.objects.bulk_create(
+        ProductVariant(product=p, sku=p.sku, price=p.price, stock=p.stock) for p in products
     )
 
 
