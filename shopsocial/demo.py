@@ -362,6 +362,8 @@ def _seed_storefront_content(retailer: Retailer, created: list[str]) -> None:
 
 @transaction.atomic
 def demo_seed() -> list[str]:
+    from shopsocial.demo_variants import variant_products_seed
+
     created: list[str] = []
     company_tenant_ensure()
     user_model = get_user_model()
@@ -371,6 +373,7 @@ def demo_seed() -> list[str]:
         )
         created.append("admin user")
     _seed_catalog(created)
+    variant_products_seed(created)  # variants: default ones, and products with options
     for spec in DEMO_RETAILERS:
         if not Retailer.objects.filter(slug=spec["slug"]).exists():
             retailer_provision(**spec)
