@@ -203,8 +203,11 @@ class ProductVariant(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.product_id is not None:
+        # On the product's admin page the product may be new (no pk yet), but it is set.
+        product = self.product if self._meta.get_field("product").is_cached(self) else None
+        if product is None and self.product_id is not None:
             product = self.product
+        if product is not None:
             for i, name in enumerate(
                 (product.option1_name, product.option2_name, product.option3_name), start=1
             ):

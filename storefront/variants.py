@@ -104,7 +104,8 @@ def variant_gallery(product: Product, variant: ProductVariant | None) -> list[Pr
 
     Other variants' pictures stay in the gallery so the script can switch to them.
     """
-    images = list(product.images.all())
+    on_sale = {v.pk for v in variants_on_sale(product)}
+    images = [i for i in product.images.all() if i.variant_id is None or i.variant_id in on_sale]
     chosen = variant.pk if variant is not None else None
     own = [i for i in images if chosen is not None and i.variant_id == chosen]
     shared = [i for i in images if i.variant_id is None]
