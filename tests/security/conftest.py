@@ -19,6 +19,7 @@ from django.test import Client
 from orders.models import Order, OrderLine
 from retailers.models import Retailer
 from storefront.models import Category, Product
+from tests.catalog import variant_default_add
 
 ROLES = ("anonymous", "shopper", "retailer", "other_retailer")
 ALICE_CUSTOMER_EMAIL = "alice-customer-secret@example.com"
@@ -49,13 +50,15 @@ def _attach_owner(retailer: Retailer, username: str, number: str):
 @pytest.fixture
 def world(alice, bob) -> World:
     category = Category.objects.create(name="Walk Candles", slug="walk-candles")
-    product = Product.objects.create(
-        sku="WALK-1",
-        name="Walk Candle",
-        slug="walk-candle",
-        category=category,
-        price=Decimal("10.00"),
-        stock=5,
+    product = variant_default_add(
+        Product.objects.create(
+            sku="WALK-1",
+            name="Walk Candle",
+            slug="walk-candle",
+            category=category,
+            price=Decimal("10.00"),
+            stock=5,
+        )
     )
     _attach_owner(alice, "alice-owner", "RW0000011")
     _attach_owner(bob, "bob-owner", "RW0000029")

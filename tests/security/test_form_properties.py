@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storefront.models import Category, Product
+from tests.catalog import variant_default_add
 from tests.conftest import ALICE_HOST, COMPANY_HOST
 
 pytestmark = pytest.mark.django_db
@@ -123,13 +124,15 @@ def test_contact_form_never_answers_with_a_server_error(alice, host):
 
 def test_checkout_form_never_answers_with_a_server_error(alice):
     category = Category.objects.create(name="Prop", slug="prop")
-    product = Product.objects.create(
-        sku="PROP-1",
-        name="Property Candle",
-        slug="property-candle",
-        category=category,
-        price=Decimal("9.50"),
-        stock=10_000,
+    product = variant_default_add(
+        Product.objects.create(
+            sku="PROP-1",
+            name="Property Candle",
+            slug="property-candle",
+            category=category,
+            price=Decimal("9.50"),
+            stock=10_000,
+        )
     )
     client = Client()
     added = client.post(
