@@ -3,12 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from orders.accounts import urls as account_urls
 from shopsocial import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Uploaded images, with safe headers (MEDIA_URL is /media/).
     path("media/<path:path>", views.media, name="media"),
+    # Staff and retailer password recovery (before the admin's own admin/ URLs).
+    path("", include(account_urls.company)),
     path("admin/", admin.site.urls),
     path("", include("privacy.urls_public")),
     path("", include("privacy.marketing.urls_public")),
