@@ -26,9 +26,9 @@ def uid_encode(user_id: int) -> str:
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
     """Proves the holder received mail at the account's pending address.
 
-    The hash covers the pending and the verified address, so the link dies once it is
-    used (pending is cleared), when another change is asked for, or when the password
-    changes. It expires after ACCOUNT_EMAIL_VERIFY_SECONDS.
+    The hash covers the pending address (and when it was last asked for) and the verified
+    one, so the link dies once it is used (pending is cleared), when a new link or another
+    change is asked for, or when the password changes. It expires after ACCOUNT_EMAIL_VERIFY_SECONDS.
     """
 
     key_salt = "orders.accounts.tokens.EmailVerificationTokenGenerator"
@@ -36,8 +36,11 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
     def _make_hash_value(self, user, timestamp: int) -> str:
         record = AccountEmail.objects.filter(user_id=user.pk).first()
         pending = record.pending_email if record else ""
+        since = record.pending_since.isoformat() if record and record.pending_since else ""
         verified = record.verified_email if record else ""
-        return f"{user.pk}|{user.password}|{user.is_active}|{pending}|{verified}|{timestamp}"
+        return (
+            f"{user.pk}|{user.password}|{user.is_active}|{pending}|{since}|{verified}|{timestamp}"
+        )
 
     def check_token(self, user, token) -> bool:
         if not (user and token):
