@@ -12,6 +12,7 @@ from orders.models import Order, OrderLine
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_render
 from storefront.models import Category, Product
+from tests.orders.conftest import candle, category, make_product  # noqa: F401 - fixtures
 from tests.retailers.conftest import alice_owner  # noqa: F401 - a signed-up retailer (fixture)
 
 PASSWORD = "a-long-unusual-passphrase-42"
