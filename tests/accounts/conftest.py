@@ -32,12 +32,12 @@ def make_shopper(db):
 
 @pytest.fixture
 def product(db) -> Product:
-    category = Category.objects.create(name="Acct Candles", slug="acct-candles")
+    candles = Category.objects.create(name="Acct Candles", slug="acct-candles")
     return Product.objects.create(
         sku="ACCT-1",
         name="Acct Candle",
         slug="acct-candle",
-        category=category,
+        category=candles,
         price=Decimal("12.50"),
         stock=50,
     )
