@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from orders.models import Order
 from shopsocial.mail.addresses import email_normalise
@@ -37,9 +37,9 @@ def emails_verified_for_user(*, user: AbstractBaseUser) -> set[str]:
 
 
 def email_taken(*, email: str, exclude_user_id: int | None = None) -> bool:
-    """Another account signs in with, or has proved, this address."""
+    """Another account uses this address (as its address or its username) or has proved it."""
     email = email_normalise(email)
-    users = get_user_model().objects.filter(email__iexact=email)
+    users = get_user_model().objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
     proved = AccountEmail.objects.filter(verified_email=email)
     if exclude_user_id is not None:
         users = users.exclude(pk=exclude_user_id)

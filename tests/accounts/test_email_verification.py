@@ -219,3 +219,14 @@ def test_the_company_site_verifies_too(client, company):
     row = outbox("account_email_verify")[0]
     link_in(rendered_text(row), "http://www.shop.test/account/email/verify/")
     assert client.post(_verify_path(row), HTTP_HOST=COMPANY_HOST).status_code == 200
+
+
+def test_an_address_that_is_another_accounts_username_is_refused(client, alice, make_shopper):
+    get_user_model().objects.create_user("new@example.com", "someone@example.com", PASSWORD)
+    pat = make_shopper("pat@example.com")
+    client.force_login(pat)
+    response = client.post(
+        "/account/email/", {"email": "NEW@example.com", "password": PASSWORD}, HTTP_HOST=ALICE_HOST
+    )
+    assert response.status_code == 400
+    assert "Another account already uses" in response.text
