@@ -8,7 +8,7 @@ import re
 
 from .conftest import screenshot
 from .flows import place_order, require_checkout
-from .helpers import require_feature
+from .helpers import require_feature, serious_axe_violations
 
 EMAIL = "jo.account@example.com"
 FIRST_PASSWORD = "first-long-passphrase-31"
@@ -36,6 +36,7 @@ def test_sign_up_verify_forget_reset_and_find_the_earlier_guest_order(live_shop,
     stranger.goto(status_url)
     assert stranger.get_by_role("heading", name=f"Order {order.number}").is_visible()
     screenshot(stranger, "account-order-status")
+    assert serious_axe_violations(stranger) == []
 
     # 2. Sign up with the same address: the order is not the account's yet.
     page = new_context().new_page()
@@ -54,6 +55,7 @@ def test_sign_up_verify_forget_reset_and_find_the_earlier_guest_order(live_shop,
     verify = mailbox.wait_for(lambda m: EMAIL in m.to and "Confirm your email" in m.subject)
     assert "Jo O'Connor" in verify.text  # a text part, not HTML-escaped
     page.goto(_link(verify, "/account/email/verify/"))
+    assert serious_axe_violations(page) == []
     page.get_by_role("button", name="Confirm my email address").click()
     page.get_by_role("heading", name="Email address confirmed").wait_for()
     assert page.get_by_text(order.number).is_visible()
@@ -65,6 +67,7 @@ def test_sign_up_verify_forget_reset_and_find_the_earlier_guest_order(live_shop,
     page.get_by_role("button", name="Sign out").first.click()
     page.goto(live_shop.url("demo", "/account/login/"))
     page.get_by_role("link", name="Forgot your password?").click()
+    assert serious_axe_violations(page) == []
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_role("button", name="Email me a link").click()
     page.get_by_role("heading", name="Check your email").wait_for()
@@ -77,6 +80,7 @@ def test_sign_up_verify_forget_reset_and_find_the_earlier_guest_order(live_shop,
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
     screenshot(page, "account-reset")
+    assert serious_axe_violations(page) == []
     page.get_by_role("button", name="Save my new password").click()
     page.get_by_role("heading", name="Your password is changed").wait_for()
 
@@ -96,3 +100,9 @@ def test_sign_up_verify_forget_reset_and_find_the_earlier_guest_order(live_shop,
     for name in ("Orders", "My data", "Password", "Email"):
         assert nav.get_by_role("link", name=name).is_visible()
     screenshot(page, "account-orders")
+    assert serious_axe_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "account-orders-390")
+    page.goto(live_shop.url("demo", "/account/email/"))
+    assert page.get_by_text("confirmed", exact=True).is_visible()
+    assert serious_axe_violations(page) == []
