@@ -236,6 +236,24 @@ def account_email_proved_by_reset(
         return None
 
 
+def account_email_export(user: AbstractBaseUser, emails: set[str]) -> dict:
+    record = AccountEmail.objects.filter(user_id=user.pk).first()
+    if record is None:
+        return {}
+    return {
+        "verified_email": record.verified_email,
+        "verified_at": record.verified_at,
+        "pending_email": record.pending_email,
+        "pending_since": record.pending_since,
+    }
+
+
+def account_email_forget(user: AbstractBaseUser, emails: set[str]) -> int:
+    """Erasure: the proved and pending addresses go with the rest (the address is then free)."""
+    deleted, _ = AccountEmail.objects.filter(user_id=user.pk).delete()
+    return deleted
+
+
 # --- Password reset requests ----------------------------------------------------------
 def _reset_enqueue(*, user, to: str, audience: str, slug: str, request_again_url: str) -> None:
     email_enqueue(

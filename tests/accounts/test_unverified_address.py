@@ -115,3 +115,17 @@ def test_a_stale_verification_does_not_cover_a_new_unproved_address(mallory, vic
     mallory.email = VICTIM  # e.g. an admin edit: not proved
     mallory.save(update_fields=["email"])
     assert personal_data_export(user=mallory)["breach_notices"] == []
+
+
+def test_erasure_forgets_the_proved_address_and_frees_it(make_shopper):
+    from orders.accounts.models import AccountEmail
+
+    victor = make_shopper(VICTIM)
+    email_verified_set(victor)
+    assert personal_data_export(user=victor)["account_email"]["verified_email"] == VICTIM
+    personal_data_erase(user=victor)
+    assert not AccountEmail.objects.filter(user=victor).exists()
+    newcomer = make_shopper("new@example.com")
+    newcomer.email = VICTIM
+    newcomer.save(update_fields=["email"])
+    email_verified_set(newcomer)  # the unique constraint no longer holds the address
