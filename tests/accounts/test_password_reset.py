@@ -280,3 +280,21 @@ def test_the_staff_form_sends_nothing_to_shoppers(client, company, make_shopper)
     )
     assert response["Location"] == "/admin/password_reset/done/"
     assert outbox("account_password_reset") == []
+
+
+def test_the_breach_notice_that_says_choose_a_new_password_links_where_to(company):
+    from django.utils import timezone
+
+    from privacy.models import BreachIncident
+    from privacy.services.breach import _notice_context
+
+    incident = BreachIncident(title="t", discovered_at=timezone.now(), description="d")
+    row = OutboundEmail(
+        kind=OutboundEmail.Kind.LEGAL,
+        to="x@example.com",
+        template="breach_notice",
+        context=_notice_context(incident),
+    )
+    text = rendered_text(row)
+    assert "Choose a new password: http://www.shop.test/account/password/reset/" in text
+    assert "http://www.shop.test/backoffice/password-reset/" in text
