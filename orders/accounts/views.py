@@ -4,6 +4,7 @@ recovery pages of every kind of account: shopper, retailer (back office) and sta
 from __future__ import annotations
 
 from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
@@ -227,6 +228,9 @@ class _ResetConfirmView(PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # The mailbox owner chose a new password: failed sign-ins with the old one no longer
+        # lock them out (django-axes counts per username + address).
+        axes_reset(username=form.user.get_username())
         account_password_changed_notify(user=form.user, to=self.notice_address(form.user))
         return response
 

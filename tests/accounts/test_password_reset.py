@@ -298,3 +298,18 @@ def test_the_breach_notice_that_says_choose_a_new_password_links_where_to(compan
     text = rendered_text(row)
     assert "Choose a new password: http://www.shop.test/account/password/reset/" in text
     assert "http://www.shop.test/backoffice/password-reset/" in text
+
+
+def test_a_locked_out_retailer_who_resets_can_sign_in_again(client, company, alice_owner, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        sign_in(client, alice_owner, password="wrong")
+    assert sign_in(client, alice_owner).status_code == 429
+    client.post(
+        "/backoffice/password-reset/",
+        {"identifier": alice_owner.retailer_number},
+        HTTP_HOST=COMPANY_HOST,
+    )
+    link = link_in(rendered_text(outbox("account_password_reset")[0]), "http://www.shop.test/")
+    _set_new_password(client, link, COMPANY_HOST)
+    assert sign_in(client, alice_owner, password=NEW_PASSWORD).status_code == 302
