@@ -1,13 +1,8 @@
-"""Account writes: sign-up with a verification link, email verification and change,
-password reset requests for shoppers, retailers and staff, order-status link revocation.
-
-Every email is an outbox row (`email_enqueue`) written in the transaction of its
-cause; secret links are made when it is rendered (`links.py`), never stored.
-"""
+"""Verified email: sign-up with a verification link, resend, change, verify (guest orders
+join; the old address is told), a completed reset as proof, and My data's export/erasure."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,49 +10,22 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from orders.models import Order
 from orders.services.accounts import shopper_account_create
-from retailers.models import Retailer
 from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.links import email_links_spec
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_url
 
-from .links import site_url
-from .models import AccountEmail, OrderStatusLink
-from .selectors import email_taken, guest_orders_for_email
+from ..links import site_url
+from ..models import AccountEmail
+from ..selectors import email_taken, guest_orders_for_email
+from .common import ADDRESS_TAKEN, _key, _mask, _record_for_update, _site_name
 
 User = get_user_model()
-
-ADDRESS_TAKEN = "Another account already uses this email address."
-
-
-def _key(prefix: str) -> str:
-    """Dedupe key for an email the person asked for (each request is its own message)."""
-    return f"{prefix}:{uuid.uuid4().hex}"
-
-
-def _site_name(slug: str) -> str:
-    if slug:
-        retailer = Retailer.objects.filter(slug=slug).only("display_name").first()
-        if retailer is not None:
-            return retailer.display_name
-    return settings.COMPANY["name"]
-
-
-def _mask(email: str) -> str:
-    """p***@example.com: enough for the owner to recognise, not to harvest."""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
-
-
-def _record_for_update(user: AbstractBaseUser) -> AccountEmail:
-    AccountEmail.objects.get_or_create(user_id=user.pk)
-    return AccountEmail.objects.select_for_update().get(user_id=user.pk)
 
 
 # --- Verified email ------------------------------------------------------------------
@@ -252,150 +220,3 @@ def account_email_forget(user: AbstractBaseUser, emails: set[str]) -> int:
     """Erasure: the proved and pending addresses go with the rest (the address is then free)."""
     deleted, _ = AccountEmail.objects.filter(user_id=user.pk).delete()
     return deleted
-
-
-# --- Password reset requests ----------------------------------------------------------
-def _reset_enqueue(*, user, to: str, audience: str, slug: str, request_again_url: str) -> None:
-    email_enqueue(
-        kind=OutboundEmail.Kind.TRANSACTIONAL,
-        to=to,
-        template="account_password_reset",
-        context={
-            "privacy_url": company_url("/privacy/"),
-            "full_name": user.get_full_name() or user.get_username(),
-            "username": user.get_username() if audience != "shopper" else "",
-            "audience": audience,
-            "site_name": _site_name(slug),
-            "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
-            "request_again_url": request_again_url,
-            "links": email_links_spec(
-                "accounts.password_reset", user_id=user.pk, audience=audience, slug=slug
-            ),
-        },
-        dedupe_key=_key(f"account:{user.pk}:password-reset"),
-    )
-
-
-def _resettable(users):
-    return [u for u in users if u.is_active and u.has_usable_password()]
-
-
-@transaction.atomic
-def shopper_password_reset_request(*, email: str, slug: str = "") -> int:
-    """Email a reset link to the shopper account with this address. Returns how many
-    were sent, which the caller never shows (the answer is the same either way)."""
-    email = email_normalise(email)
-    users = _resettable(
-        User.objects.filter(email__iexact=email, is_staff=False, retailer__isnull=True)
-    )
-    for user in users:
-        _reset_enqueue(
-            user=user,
-            to=user.email,
-            audience="shopper",
-            slug=slug,
-            request_again_url=site_url(slug, "/account/password/reset/"),
-        )
-    return len(users)
-
-
-@transaction.atomic
-def retailer_password_reset_request(*, identifier: str) -> int:
-    """By Retailer ID or username; the link goes to the email on file for the shop."""
-    identifier = identifier.strip()
-    if not identifier:
-        return 0
-    retailer = (
-        Retailer.objects.filter(kind=Retailer.Kind.RETAILER, user__isnull=False)
-        .filter(Q(retailer_number__iexact=identifier) | Q(user__username__iexact=identifier))
-        .select_related("user")
-        .first()
-    )
-    if retailer is None or not retailer.email or not _resettable([retailer.user]):
-        return 0
-    _reset_enqueue(
-        user=retailer.user,
-        to=retailer.email,
-        audience="retailer",
-        slug="",
-        request_again_url=company_url("/backoffice/password-reset/"),
-    )
-    return 1
-
-
-@transaction.atomic
-def retailer_number_reminder_send(*, email: str) -> int:
-    """ "Forgot my Retailer ID": the IDs of shops with this email on file, sent there."""
-    email = email_normalise(email)
-    retailers = list(
-        Retailer.objects.filter(
-            kind=Retailer.Kind.RETAILER, email__iexact=email, retailer_number__isnull=False
-        ).order_by("retailer_number")
-    )
-    if not retailers:
-        return 0
-    email_enqueue(
-        kind=OutboundEmail.Kind.TRANSACTIONAL,
-        to=retailers[0].email,
-        template="retailer_id_reminder",
-        context={
-            "privacy_url": company_url("/privacy/"),
-            "shops": [
-                {
-                    "retailer_number": r.retailer_number,
-                    "display_name": r.display_name,
-                    "username": r.user.get_username() if r.user_id else "",
-                }
-                for r in retailers
-            ],
-            "signin_url": company_url("/backoffice/signin/"),
-            "reset_url": company_url("/backoffice/password-reset/"),
-        },
-        dedupe_key=_key(f"retailer-id-reminder:{retailers[0].pk}"),
-    )
-    return len(retailers)
-
-
-@transaction.atomic
-def staff_password_reset_request(*, email: str) -> int:
-    email = email_normalise(email)
-    users = _resettable(User.objects.filter(email__iexact=email, is_staff=True))
-    for user in users:
-        _reset_enqueue(
-            user=user,
-            to=user.email,
-            audience="staff",
-            slug="",
-            request_again_url=company_url("/admin/password_reset/"),
-        )
-    return len(users)
-
-
-def account_password_changed_notify(*, user: AbstractBaseUser, to: str | None = None) -> None:
-    """Tell the person their password changed (a reset or a change they did not make shows)."""
-    address = to or user.email
-    if not address:
-        return
-    email_enqueue(
-        kind=OutboundEmail.Kind.TRANSACTIONAL,
-        to=address,
-        template="account_password_changed",
-        context={
-            "privacy_url": company_url("/privacy/"),
-            "full_name": user.get_full_name() or user.get_username(),
-            "contact_url": company_url("/contact/"),
-        },
-        dedupe_key=_key(f"account:{user.pk}:password-changed"),
-    )
-
-
-# --- Order status links ----------------------------------------------------------------
-@transaction.atomic
-def order_status_links_revoke(*, order: Order, actor: str) -> OrderStatusLink:
-    """Every status link made so far for this order stops working; new ones use the next version."""
-    link, _ = OrderStatusLink.objects.get_or_create(order=order)
-    OrderStatusLink.objects.filter(pk=link.pk).update(
-        version=F("version") + 1, revoked_at=timezone.now(), revoked_by=actor[:150]
-    )
-    link.refresh_from_db()
-    return link
