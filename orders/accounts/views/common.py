@@ -16,7 +16,7 @@ def site_slug(request: HttpRequest) -> str:
 
 
 # --- Shared: private pages, rate limits ------------------------------------------------
-def _private(response: HttpResponse) -> HttpResponse:
+def private_response(response: HttpResponse) -> HttpResponse:
     """Pages reached through a secret link or about one person: never cached, no Referer."""
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
@@ -25,11 +25,11 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _reset_minutes() -> int:
+def reset_minutes_setting() -> int:
     return settings.PASSWORD_RESET_TIMEOUT // 60
 
 
-def _limited(request: HttpRequest, *, group: str, value: str = "") -> bool:
+def recovery_limited(request: HttpRequest, *, group: str, value: str = "") -> bool:
     """Count this POST per client address and per typed address/identifier."""
     rate = settings.ACCOUNT_RECOVERY_RATE
     by_ip = is_ratelimited(

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from ..carriers import tracking_url
 from ..selectors import order_for_status_token
-from .common import _private
+from .common import private_response
 
 
 # --- Order status: a signed link, no account needed --------------------------------------
@@ -18,9 +18,9 @@ def order_status(request: HttpRequest, token: str) -> HttpResponse:
     if not request.tenant.is_company:
         order = order_for_status_token(token=token, retailer=request.tenant)
     if order is None:
-        return _private(render(request, "orders/order_status_invalid.html", status=404))
+        return private_response(render(request, "orders/order_status_invalid.html", status=404))
     context = {
         "order": order,
         "tracking_url": tracking_url(carrier=order.carrier, tracking_number=order.tracking_number),
     }
-    return _private(render(request, "orders/order_status.html", context))
+    return private_response(render(request, "orders/order_status.html", context))

@@ -25,7 +25,7 @@ from ..services import (
     account_email_proved_by_reset,
     account_password_changed_notify,
 )
-from .common import _limited, _private, _reset_minutes, site_slug
+from .common import private_response, recovery_limited, reset_minutes_setting, site_slug
 
 
 class _RecoveryRequestView(PasswordResetView):
@@ -33,12 +33,11 @@ class _RecoveryRequestView(PasswordResetView):
     when no account matches, so the answer never says whether one exists. Rate-limited."""
 
     group = ""
-    limited_template = ""
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         value = request.POST.get(getattr(form, "limit_key", ""), "")
-        if _limited(request, group=self.group, value=value):
+        if recovery_limited(request, group=self.group, value=value):
             form.is_valid()
             return self.render_to_response(
                 self.get_context_data(form=form, limited=True), status=429
@@ -49,7 +48,7 @@ class _RecoveryRequestView(PasswordResetView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "reset_minutes": _reset_minutes()}
+        return {**super().get_context_data(**kwargs), "reset_minutes": reset_minutes_setting()}
 
 
 class _ResetConfirmView(PasswordResetConfirmView):
@@ -57,7 +56,6 @@ class _ResetConfirmView(PasswordResetConfirmView):
     or used link gets a page saying so, with the way to ask for a new one."""
 
     form_class = NewPasswordForm
-    audience = ""
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
@@ -80,10 +78,10 @@ class _ResetConfirmView(PasswordResetConfirmView):
         return user.email
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "reset_minutes": _reset_minutes()}
+        return {**super().get_context_data(**kwargs), "reset_minutes": reset_minutes_setting()}
 
     def render_to_response(self, context, **kwargs):
-        return _private(super().render_to_response(context, **kwargs))
+        return private_response(super().render_to_response(context, **kwargs))
 
 
 # --- Shopper: password reset (storefront and company site) ----------------------------
@@ -111,7 +109,9 @@ class ShopperPasswordResetConfirmView(_ResetConfirmView):
 @require_safe
 def password_reset_sent(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "orders/account/password_reset_sent.html", {"reset_minutes": _reset_minutes()}
+        request,
+        "orders/account/password_reset_sent.html",
+        {"reset_minutes": reset_minutes_setting()},
     )
 
 
@@ -150,7 +150,7 @@ class RetailerPasswordResetConfirmView(_ResetConfirmView):
 @require_safe
 def retailer_password_reset_sent(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "backoffice/password_reset_sent.html", {"reset_minutes": _reset_minutes()}
+        request, "backoffice/password_reset_sent.html", {"reset_minutes": reset_minutes_setting()}
     )
 
 

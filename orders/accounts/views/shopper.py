@@ -33,7 +33,7 @@ from ..services import (
     shopper_signup,
 )
 from ..tokens import email_verification_token
-from .common import _limited, _private, site_slug
+from .common import private_response, recovery_limited, site_slug
 
 
 def _storefront_only(request: HttpRequest) -> None:
@@ -156,7 +156,7 @@ class ShopperPasswordChangeView(PasswordChangeView):
         return context
 
     def render_to_response(self, context, **kwargs):
-        return _private(super().render_to_response(context, **kwargs))
+        return private_response(super().render_to_response(context, **kwargs))
 
 
 def _email_page(request, *, form=None, status=200, **extra) -> HttpResponse:
@@ -167,7 +167,7 @@ def _email_page(request, *, form=None, status=200, **extra) -> HttpResponse:
         "pending_email": record.pending_email if record else "",
         **extra,
     }
-    return _private(render(request, "orders/account/email.html", context, status=status))
+    return private_response(render(request, "orders/account/email.html", context, status=status))
 
 
 @login_required
@@ -178,7 +178,7 @@ def account_email(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _email_page(request, sent=request.GET.get("sent", ""))
     form = EmailChangeForm(request.POST, user=request.user)
-    if _limited(request, group="account-email", value=request.user.get_username()):
+    if recovery_limited(request, group="account-email", value=request.user.get_username()):
         form.is_valid()
         return _email_page(request, form=form, status=429, limited=True)
     if not form.is_valid():
@@ -197,7 +197,7 @@ def account_email(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def account_email_resend(request: HttpRequest) -> HttpResponse:
-    if _limited(request, group="account-email", value=request.user.get_username()):
+    if recovery_limited(request, group="account-email", value=request.user.get_username()):
         return _email_page(request, status=429, limited=True)
     account_email_verification_resend(user=request.user, slug=site_slug(request))
     return HttpResponseRedirect("/account/email/?sent=verify", status=303)
@@ -209,12 +209,12 @@ def account_email_verify_view(request: HttpRequest, uidb64: str, token: str) -> 
     user = _user_from_uid(uidb64)
     valid = user is not None and email_verification_token.check_token(user, token)
     if not valid:
-        return _private(
+        return private_response(
             render(request, "orders/account/email_verify.html", {"validlink": False}, status=400)
         )
     if request.method != "POST":
         record = account_email_get(user=user)
-        return _private(
+        return private_response(
             render(
                 request,
                 "orders/account/email_verify.html",
@@ -224,7 +224,7 @@ def account_email_verify_view(request: HttpRequest, uidb64: str, token: str) -> 
     try:
         result = account_email_verify(user=user, slug=site_slug(request))
     except ValidationError as exc:
-        return _private(
+        return private_response(
             render(
                 request,
                 "orders/account/email_verify.html",
@@ -232,7 +232,9 @@ def account_email_verify_view(request: HttpRequest, uidb64: str, token: str) -> 
                 status=409,
             )
         )
-    return _private(render(request, "orders/account/email_verified.html", {"result": result}))
+    return private_response(
+        render(request, "orders/account/email_verified.html", {"result": result})
+    )
 
 
 def _user_from_uid(uidb64: str):
