@@ -51,9 +51,10 @@ def test_shopper_picks_cedar_16_oz_and_buys_it(live_shop, new_context):
 
 def test_without_javascript_the_radio_groups_still_pick_the_variant(live_shop, new_context):
     require_checkout(live_shop, "demo")
-    page = new_context(java_script_enabled=False).new_page()
+    page = new_context(java_script_enabled=False, viewport={"width": 390, "height": 844}).new_page()
     page.goto(live_shop.url("demo", CANDLE_PATH))
     expect(page.get_by_role("table", name="All choices")).to_contain_text("Cedar, 16 oz")
+    screenshot(page, "variant-product-no-js-390")
     pick(page, "Vanilla", "16 oz")
     page.get_by_role("button", name="Add to cart").click()
     page.wait_for_url(re.compile(r"/cart/$"))
