@@ -14,3 +14,11 @@ def to_minor(amount: Decimal) -> int:
 
 def from_minor(amount: int) -> Decimal:
     return (Decimal(amount) / 100).quantize(CENT)
+
+
+def commission_base(order) -> Decimal:
+    """An order's commission base: merchandise after discount, never tax or shipping.
+
+    The stored twin of `orders.totals.Totals.commission_base` (earnings are paid on it).
+    """
+    return max(order.subtotal - order.discount, Decimal("0.00"))

@@ -66,6 +66,10 @@ def order_transition(
         discount_release(order_id=order.pk)
     elif to_status == S.PAID:
         discount_redeem(order_id=order.pk)
+    # Commissions follow the order in the same transaction (the ledger is unique per event).
+    from retailers.earnings.services import commission_on_order_transition
+
+    commission_on_order_transition(order=order, from_status=from_status, to_status=to_status)
     OrderEvent.objects.create(
         order=order,
         from_status=from_status,
