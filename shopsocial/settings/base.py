@@ -42,6 +42,7 @@ SHARED_APPS = [
     "shopsocial.mail",
     "storefront",
     "orders",
+    "orders.accounts",  # accounts: verified email, order-status links
     "orders.tax",  # payments: sales-tax rate table
     "orders.discounts",  # payments: discount codes
     "privacy",
@@ -207,6 +208,16 @@ SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in Retai
 BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
 RETAILER_REGISTRATION_RATE = env.str("RETAILER_REGISTRATION_RATE", default="10/h")
 
+# --- Accounts (orders/accounts/): reset, verification, order-status links ----------
+# Reset links (Django's token generator) expire after this; they die on first use.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# Email verification links: single use, expire after this.
+ACCOUNT_EMAIL_VERIFY_SECONDS = env.int("ACCOUNT_EMAIL_VERIFY_SECONDS", default=3 * 24 * 60 * 60)
+# Reset, "forgot my Retailer ID" and verification-resend requests (django-ratelimit),
+# per client address and per email address / identifier.
+ACCOUNT_RECOVERY_RATE = env.str("ACCOUNT_RECOVERY_RATE", default="5/h")
+# --- end accounts -------------------------------------------------------------------
+
 # --- Security ---------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -226,7 +237,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],  # no inline scripts: cached pages need no nonce
     "style-src": [CSP.SELF, CSP.NONCE],  # the admin's change list uses a nonced <style>
-    "img-src": [CSP.SELF],
+    "img-src": [CSP.SELF],  # plus the media bucket's origin (see Media storage)
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -254,11 +265,47 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_STORAGE_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+# --- Media storage (media engineer's block; README "Storage and images") ----------
+# Two stores: "default" holds public images (catalog, storefront photos); "private"
+# holds every other upload (breach address lists, exports) and is reachable only
+# through the permission-checked, logged view at /admin/private-files/.
+# With MEDIA_S3_BUCKET set, both live in S3-compatible object storage (django-storages;
+# MinIO in docker-compose.yml), the private store in its own bucket; otherwise in local
+# folders, the private one outside MEDIA_ROOT.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / ".local" / "private")
+# Which staff permission downloads which kind of private file (first path segment).
+PRIVATE_FILE_PERMISSIONS = {"breach-lists": "privacy.view_breachincident"}
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+MEDIA_S3_PRIVATE_BUCKET = env.str("MEDIA_S3_PRIVATE_BUCKET", default="")
+# Public base URL of the media bucket (a CDN, or MinIO's http://host:9000/<bucket>).
+MEDIA_S3_PUBLIC_URL = env.str("MEDIA_S3_PUBLIC_URL", default="")
+if MEDIA_S3_BUCKET:
+    from shopsocial.storage_settings import s3_storages
+
+    _media = s3_storages(
+        bucket=MEDIA_S3_BUCKET,
+        private_bucket=MEDIA_S3_PRIVATE_BUCKET,
+        public_url=MEDIA_S3_PUBLIC_URL,
+        endpoint_url=env.str("MEDIA_S3_ENDPOINT_URL", default=""),
+        region=env.str("MEDIA_S3_REGION", default="us-east-1"),
+        access_key=env.str("MEDIA_S3_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("MEDIA_S3_SECRET_ACCESS_KEY", default=""),
+    )
+    MEDIA_URL = _media.media_url
+    MEDIA_STORAGES = _media.storages
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], _media.origin]
+else:
+    MEDIA_STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "shopsocial.storage.PrivateFileSystemStorage"},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    **MEDIA_STORAGES,
+    "staticfiles": {"BACKEND": STATICFILES_STORAGE_BACKEND},
 }
 
 # --- Email ------------------------------------------------------------------

@@ -21,6 +21,7 @@ from shopsocial.mail.models import OutboundEmail
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
 from tests.privacy.backends import FlakyBackend
 from tests.retailers.conftest import sign_in
+from tests.uploads import breach_incident_admin_add
 
 pytestmark = pytest.mark.django_db
 
@@ -286,15 +287,31 @@ def test_a_retailer_sees_the_banner_through_the_shops_contact_email(
     alice.user = owner
     alice.email = "shop@alice.test"
     alice.save(update_fields=["user", "email"])
-    _notify(_incident(emails="shop@alice.test\n"), django_capture_on_commit_callbacks)
+    _notify(_incident(scope=BreachIncident.Scope.ALL_RETAILERS), django_capture_on_commit_callbacks)
     client.force_login(owner)
     assert BANNER in client.get("/", HTTP_HOST=COMPANY_HOST).text
+
+
+def test_a_shops_contact_email_does_not_unlock_a_notice_sent_to_that_address_as_a_person(
+    client, alice, make_user, django_capture_on_commit_callbacks
+):
+    # Anyone can type any address into Contact Information: it is not proof of owning it,
+    # so it shows only notices that went to retailers as retailers.
+    owner = make_user("owner", "personal@example.com")
+    alice.user = owner
+    alice.email = "victim@example.com"
+    alice.save(update_fields=["user", "email"])
+    _notify(_incident(emails="victim@example.com\n"), django_capture_on_commit_callbacks)
+    client.force_login(owner)
+    assert BANNER not in client.get("/", HTTP_HOST=COMPANY_HOST).text
 
 
 def test_a_retailer_sees_the_banner_in_the_back_office(
     client, alice_owner, django_capture_on_commit_callbacks
 ):
-    _notify(_incident(emails=f"{alice_owner.email}\n"), django_capture_on_commit_callbacks)
+    incident = _incident(scope=BreachIncident.Scope.SELECTED_RETAILERS)
+    incident.selected_retailers.add(alice_owner)
+    _notify(incident, django_capture_on_commit_callbacks)
     assert sign_in(client, alice_owner).status_code == 302
     back_office = client.get("/backoffice/", HTTP_HOST=COMPANY_HOST)
     assert back_office.status_code == 200
@@ -402,23 +419,9 @@ def test_admin_notify_action_creates_the_notices(
     assert len(mailoutbox) == 2
 
 
-def _admin_add(admin_client, **fields):
-    data = {
-        "title": "Test incident",
-        "discovered_at_0": "2026-11-23",
-        "discovered_at_1": "09:00:00",
-        "description": "Something happened.",
-        "data_involved": "Email addresses.",
-        "scope": "email_list",
-        "law_enforcement_note": "",
-        **fields,
-    }
-    return admin_client.post("/admin/privacy/breachincident/add/", data, HTTP_HOST=COMPANY_HOST)
-
-
 def test_admin_records_an_incident_with_an_uploaded_list(admin_client):
     upload = SimpleUploadedFile("list.csv", b"email\nann@example.com\nbob@example.com\n")
-    response = _admin_add(admin_client, email_list=upload)
+    response = breach_incident_admin_add(admin_client, email_list=upload)
     assert response.status_code == 302
     incident = BreachIncident.objects.get()
     assert incident.scope == "email_list"
@@ -444,7 +447,7 @@ def test_admin_records_an_incident_with_an_uploaded_list(admin_client):
     ],
 )
 def test_admin_refuses_bad_incident_input(admin_client, fields, error):
-    response = _admin_add(admin_client, **fields)
+    response = breach_incident_admin_add(admin_client, **fields)
     assert response.status_code == 200
     assert error in response.text
     assert BreachIncident.objects.count() == 0
