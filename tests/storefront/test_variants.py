@@ -462,3 +462,17 @@ def test_admin_refuses_a_variant_missing_an_option_value_or_a_duplicate(staff_cl
     )
     assert response.status_code == 200
     assert not Product.objects.filter(sku="MUG-2").exists()
+
+
+def test_fulfilment_staff_take_stock_per_variant(client, company, candle):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user("packer", "p@example.com", "pw-packer-1")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Fulfilment"))
+    client.force_login(user)
+    page = client.get("/admin/storefront/productvariant/", HTTP_HOST=COMPANY_HOST)
+    assert page.status_code == 200
+    assert cedar_16(candle).sku in page.text
