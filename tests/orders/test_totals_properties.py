@@ -23,6 +23,7 @@ from orders.tax.engines import SHIPPING_STATES, Destination, RateTableEngine
 from orders.tax.models import TaxRateOverride
 from orders.totals import PricedItem, totals_calculate
 from storefront.models import Category, Product
+from tests.catalog import variant_default_add, variant_of
 
 from .test_stripe_gateway import FakeStripeHTTP
 
@@ -107,14 +108,16 @@ def _products(lines) -> list[tuple[Product, int]]:
     made = []
     for price, quantity, taxable in lines:
         n = next(_counter)
-        product = Product.objects.create(
-            sku=f"PROP-{n}",
-            name=f"Prop {n}",
-            slug=f"prop-{n}",
-            category=category,
-            price=price,
-            stock=quantity,
-            tax_category="taxable" if taxable else "exempt",
+        product = variant_default_add(
+            Product.objects.create(
+                sku=f"PROP-{n}",
+                name=f"Prop {n}",
+                slug=f"prop-{n}",
+                category=category,
+                price=price,
+                stock=quantity,
+                tax_category="taxable" if taxable else "exempt",
+            )
         )
         made.append((product, quantity))
     return made
@@ -149,7 +152,7 @@ def test_the_offline_gateway_is_asked_for_exactly_the_total(
 
     made = _products(lines)
     order = order_place(
-        items=[(p.pk, q) for p, q in made],
+        items=[(variant_of(p).pk, q) for p, q in made],
         retailer=alice,
         customer=_customer(*destination),
         shipping_method_code=method,
@@ -181,7 +184,7 @@ def test_stripe_is_asked_for_the_same_pre_tax_total_and_the_order_records_its_ta
     ):
         made = _products(lines)
         order = order_place(
-            items=[(p.pk, q) for p, q in made],
+            items=[(variant_of(p).pk, q) for p, q in made],
             retailer=alice,
             customer=_customer(*destination),
             shipping_method_code=method,
@@ -216,7 +219,9 @@ def test_refunds_never_exceed_what_was_paid_and_split_tax_in_proportion(
 ):
     made = _products(lines)
     order = order_place(
-        items=[(p.pk, q) for p, q in made], retailer=alice, customer=_customer(*destination)
+        items=[(variant_of(p).pk, q) for p, q in made],
+        retailer=alice,
+        customer=_customer(*destination),
     )
     Order.objects.filter(pk=order.pk).update(status=Order.Status.PAID, hold_expires_at=None)
     refunded = D("0")
