@@ -78,6 +78,13 @@ def test_another_retailers_scene_is_a_404_in_the_back_office(bo, bob_scene):
     assert Scene.objects.get(pk=bob_scene.pk).status == "open"
 
 
+def test_another_retailers_share_link_qr_is_a_404(bo, bob):
+    from storefront.scenes.services import share_link_create
+
+    link = share_link_create(retailer=bob, target="storefront")
+    assert bo.get(f"/backoffice/share/{link.pk}/qr.png", HTTP_HOST=COMPANY_HOST).status_code == 404
+
+
 def test_the_qr_code_decodes_to_the_scene_link(bo, scene):
     png = bo.get(f"/backoffice/scenes/{scene.pk}/qr.png", HTTP_HOST=COMPANY_HOST)
     assert png["Content-Type"] == "image/png"
