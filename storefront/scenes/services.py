@@ -219,3 +219,38 @@ def order_attribution_record(
         },
     )
     return attribution
+
+
+HOST_ADDRESS = {
+    "ship_line1": "host_line1",
+    "ship_line2": "host_line2",
+    "ship_city": "host_city",
+    "ship_state": "host_state",
+    "ship_postal_code": "host_postal_code",
+}
+
+
+def checkout_data_for_scene(data, *, scene: Scene | None):
+    """Checkout form data with the host's address when the scene ships to the host.
+
+    The guest never sees or types it: the server fills the shipping fields.
+    """
+    if scene is None or scene.delivery != Scene.Delivery.HOST:
+        return data
+    data = data.copy()
+    for field, source in HOST_ADDRESS.items():
+        data[field] = getattr(scene, source)
+    # Billing is the guest's own address, never the host's.
+    data.pop("billing_same_as_shipping", None)
+    return data
+
+
+def order_attribution_from_codes(
+    *, order: Order, codes: dict[str, str], show_first_name: bool
+) -> OrderAttribution | None:
+    """Checkout's call: the cart's codes, checked against the order's storefront."""
+    scene = Scene.objects.filter(code=codes.get("scene", ""), retailer=order.retailer).first()
+    link = ShareLink.objects.filter(code=codes.get("link", ""), retailer=order.retailer).first()
+    return order_attribution_record(
+        order=order, scene=scene, share_link=link, show_first_name=show_first_name
+    )
