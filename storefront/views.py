@@ -171,6 +171,8 @@ def _product_page(
         "error": error,
         "quantity": quantity,
         "max_quantity": min(product.stock, 99),
+        # Shared without the query string (a share link never carries a search or token).
+        "share_url": request.build_absolute_uri(request.path),
         **(extra or {}),
     }
     return render(request, "storefront/product.html", context, status=status)
