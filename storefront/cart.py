@@ -22,7 +22,8 @@ from django.http import HttpRequest
 
 from .models import Product, ProductImage
 
-# A sane ceiling for one line whatever the stock (typos like 1000 instead of 10).
+# The one limit per cart or order line whatever the stock (typos like 1000 instead of 10);
+# order placement, the forms and the quantity inputs all read it from here.
 MAX_LINE_QUANTITY = 99
 
 

@@ -11,13 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from retailers.models import Retailer
+from storefront.cart import MAX_LINE_QUANTITY
 from storefront.models import Product
 
 from ..models import Order, OrderEvent, OrderLine
 from .errors import CheckoutError
 from .money import CENT, shipping_for
 
-MAX_QUANTITY = 99
 # No 0/O, 1/I/L or U: easy to read out on the phone.
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -55,7 +55,7 @@ def _quantities(items: Iterable[tuple[int, int]]) -> Counter[int]:
         quantities[int(product_id)] += quantity
     if not quantities:
         raise CheckoutError(CheckoutError.Code.EMPTY_CART)
-    if any(q > MAX_QUANTITY for q in quantities.values()):
+    if any(q > MAX_LINE_QUANTITY for q in quantities.values()):
         raise CheckoutError(CheckoutError.Code.BAD_QUANTITY)
     return quantities
 

@@ -14,9 +14,9 @@ SHOPPER = {
     "Full name": "Pat Shopper",
     "Street address": "12 Elm Street",
     "City": "Portland",
-    "State": "OR",
     "ZIP code": "97205",
 }
+SHOPPER_STATE = "OR"  # a select, like every US state field
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "shopsocial-demo"
 
@@ -70,6 +70,7 @@ def checkout(live_shop, page, host: str, *, email: str, shots: bool = False) -> 
     page.get_by_label("Email").fill(email)
     for label, value in SHOPPER.items():
         page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("State", exact=True).select_option(SHOPPER_STATE)
     if shots:
         screenshot(page, f"{host}-checkout")
     page.get_by_role("button", name="Continue to payment").click()

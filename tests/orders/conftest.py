@@ -19,7 +19,7 @@ OFFLINE_SECRET = "whsec_offline_test_secret"
 CHECKOUT_FORM = {
     "email": "shopper@example.com",
     "full_name": "Sam Shopper",
-    "phone": "555-010-2030",
+    "phone": "512-555-0102",
     "ship_line1": "1 Main St",
     "ship_city": "Austin",
     "ship_state": "TX",

@@ -153,7 +153,7 @@ def test_contact_edit_is_saved_and_audited_without_values(alice_client, alice_ow
         ({"email": "nope"}, "valid email"),
         ({"legal_name": "<b>Alice</b>"}, "letters, spaces"),
         ({"postal_code": "ABCDE"}, "ZIP code"),
-        ({"state": "XX"}, "valid choice"),
+        ({"state": "XX"}, "Choose a US state from the list"),
         ({"address_line1": "x" * 200}, "at most 120"),
         ({"phone": ""}, "required"),
     ],
