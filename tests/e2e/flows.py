@@ -100,7 +100,8 @@ def admin_sign_in(live_shop, page) -> None:
 
 
 def admin_require(live_shop, page, path: str, what: str) -> None:
-    """Open an admin page as staff; skip honestly when the admin has no such page (404)."""
+    """Open an admin page as staff; fail when the admin has no such page (404)."""
     response = page.goto(live_shop.url("www", path))
-    if response is not None and response.status == 404:
-        pytest.skip(f"{what} not built yet: {path} answers 404 to staff")
+    assert response is not None, f"{what}: no response for {path}"
+    if response.status == 404:
+        pytest.fail(f"{what} is broken: {path} answers 404 to staff")
