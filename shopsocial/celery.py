@@ -13,3 +13,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopsocial.settings.dev")
 app = CeleryApp("shopsocial")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def task_queue(name: str, *args) -> None:
+    """Queue the task registered as `name` (eager when there is no broker).
+
+    Tasks import the services they call; services queue tasks through this, by name,
+    so that no services module imports a tasks module (no import cycle). Raises what
+    the broker raises when it is unreachable: callers keep the work as a pending row.
+    """
+    if name not in app.tasks:
+        app.loader.import_default_modules()  # every installed app's tasks module
+    app.tasks[name].delay(*args)
