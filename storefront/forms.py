@@ -8,14 +8,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps
 
-from .cart import MAX_LINE_QUANTITY
+from .cart import MAX_LINE_QUANTITY, MAX_LINE_QUANTITY_MESSAGE
 from .models import ProductImage
 
 QUANTITY_ERRORS = {
     "required": "Please enter a quantity.",
     "invalid": "Please enter a whole number.",
     "min_value": "Please enter a quantity of at least %(limit_value)s.",
-    "max_value": f"You can order at most {MAX_LINE_QUANTITY} of one item.",
+    "max_value": MAX_LINE_QUANTITY_MESSAGE,
 }
 
 

@@ -95,7 +95,21 @@ def _session_retailer() -> Retailer:
     return Retailer.objects.get(slug="alice")  # created once per test session (tests/conftest)
 
 
-class OrderFactory(DjangoModelFactory):
+class CustomerDetailsFactory(factory.Factory):
+    """What the checkout form hands to order_place (no row of its own)."""
+
+    class Meta:
+        model = CustomerDetails
+
+    email = "shopper@example.com"
+    full_name = "Sam Shopper"
+    ship_line1 = "1 Main St"
+    ship_city = "Austin"
+    ship_state = "TX"
+    ship_postal_code = "78701"
+
+
+class OrderFactory(CustomerDetailsFactory, DjangoModelFactory):
     """A shipped order of $40.00 + $7.95 shipping; `lines=[(product, quantity), ...]`
     adds lines (the amounts are not recomputed), `age_days=N` back-dates it."""
 
@@ -106,12 +120,7 @@ class OrderFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: f"SS-T{n:06d}")
     retailer = factory.LazyFunction(_session_retailer)
     status = Order.Status.SHIPPED
-    email = "shopper@example.com"
-    full_name = "Sam Shopper"
-    ship_line1 = "1 Main St"
-    ship_city = "Austin"
-    ship_state = "TX"
-    ship_postal_code = "78701"
+    # email, name and shipping address: CustomerDetailsFactory's
     subtotal = Decimal("40.00")
     shipping = Decimal("7.95")
     total = factory.LazyAttribute(lambda o: o.subtotal + o.shipping)
@@ -137,17 +146,3 @@ class OrderLineFactory(DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: o.product.name)
     unit_price = factory.LazyAttribute(lambda o: o.product.price)
     quantity = 1
-
-
-class CustomerDetailsFactory(factory.Factory):
-    """What the checkout form hands to order_place (no row of its own)."""
-
-    class Meta:
-        model = CustomerDetails
-
-    email = "shopper@example.com"
-    full_name = "Sam Shopper"
-    ship_line1 = "1 Main St"
-    ship_city = "Austin"
-    ship_state = "TX"
-    ship_postal_code = "78701"
