@@ -6,9 +6,23 @@ storefront request is served runs against that storefront's schema.
 
 import os
 
+from celery.signals import import_modules
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopsocial.settings.dev")
+
+
+# Connected before the app exists, so it runs before Celery's Django fix-up (which checks
+# the models against the database when a worker or beat loads the task modules).
+@import_modules.connect
+def _embedded_database_start(**kwargs) -> None:
+    """A worker or beat started with no DATABASE_URL uses the embedded PostgreSQL."""
+    from django.conf import settings
+
+    from shopsocial.embedded_db import embedded_server_ensure
+
+    embedded_server_ensure(settings.DATABASES["default"])
+
 
 app = CeleryApp("shopsocial")
 app.config_from_object("django.conf:settings", namespace="CELERY")
