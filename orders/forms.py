@@ -12,6 +12,7 @@ from privacy.age import AgeScreenMixin
 from shopsocial.contact import AddressNames, PhoneField, address_form
 
 from .services import CustomerDetails
+from .tax.engines import SHIPPING_STATES
 
 SHIPPING_ADDRESS = AddressNames.prefixed("ship_")
 BILLING_ADDRESS = AddressNames.prefixed("bill_")
@@ -37,6 +38,18 @@ class CheckoutForm(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    shipping_method = forms.ChoiceField(
+        label="Shipping method", widget=forms.RadioSelect, required=False
+    )
+
+    def __init__(self, *args, shipping_methods=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.shipping_methods = list(shipping_methods)
+        self.fields["shipping_method"].choices = [
+            (m.code, f"{m.name} ({m.delivery_estimate})") for m in self.shipping_methods
+        ]
+        if self.shipping_methods and not self.initial.get("shipping_method"):
+            self.initial["shipping_method"] = self.shipping_methods[0].code
 
     field_order = [
         "email",
@@ -46,7 +59,16 @@ class CheckoutForm(
         "billing_same_as_shipping",
         *BILLING_ADDRESS,
         "note",
+        "shipping_method",
     ]
+
+    def clean_ship_state(self) -> str:
+        state = self.cleaned_data["ship_state"]
+        if state and state not in SHIPPING_STATES:
+            raise forms.ValidationError(
+                "We ship only to the 50 US states and the District of Columbia."
+            )
+        return state
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

@@ -15,7 +15,7 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from localflavor.us.forms import USStateField, USZipCodeField
-from localflavor.us.us_states import STATE_CHOICES
+from localflavor.us.us_states import CONTIGUOUS_STATES, NON_CONTIGUOUS_STATES, STATE_CHOICES
 
 # --- Phone -------------------------------------------------------------------
 
@@ -71,6 +71,9 @@ class PhoneField(forms.CharField):
 # Street addresses: letters, digits, spaces and # . , ' - / & only.
 ADDRESS_LINE_RE = re.compile(r"^[\w .,'’#/&-]+$")
 CITY_RE = re.compile(r"^[^\W\d_]+(?:[ .'’-]+[^\W\d_]+)*\.?$")
+# The 50 states and the District of Columbia (the select also offers the territories and
+# military mail codes).
+STATES_AND_DC = frozenset(code for code, _name in CONTIGUOUS_STATES + NON_CONTIGUOUS_STATES)
 ZIP_MESSAGE = "Enter a ZIP code like 78701 or 78701-1234."
 STATE_MESSAGE = "Choose a US state from the list."
 

@@ -6,7 +6,7 @@ The embedded server is started by the test session (tests/conftest.py), not here
 from shopsocial.embedded_db import EMBEDDED_DATABASE_URL
 
 from .base import *  # noqa: F403
-from .base import CACHES, database_config, env
+from .base import CACHES, MEDIA_STORAGES, database_config, env
 
 SECRET_KEY = env.str("SECRET_KEY", default="test-only-key")
 DATABASES = {"default": database_config(env.str("DATABASE_URL", default=EMBEDDED_DATABASE_URL))}
@@ -43,6 +43,12 @@ CACHES = {
     for alias, cfg in CACHES.items()
 }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **MEDIA_STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The offline gateway stands in for Stripe here (production refuses it: orders.checks).
+PAYMENTS_OFFLINE_ALLOWED = True
+# No sales tax unless a test names nexus states (tests of tax override this).
+TAX_NEXUS_STATES: list[str] = []
+# Tests of `serve` must not start the in-process beat thread (a test turns it on).
+SERVE_RUNS_BEAT = False

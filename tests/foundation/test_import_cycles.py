@@ -108,22 +108,12 @@ def test_the_graph_sees_function_level_relative_and_package_imports():
     assert all(graph[module] <= graph.keys() for module in graph)
 
 
-# Payments removes this cycle (issue 12 item 1); strict: its fix makes this mark fail, so
-# whoever merges it deletes the mark.
-ORDERS_CYCLE_BEING_FIXED = pytest.mark.xfail(
-    strict=True, reason="orders.gateways.offline imports orders.webhooks (issue 12 item 1)"
-)
-
-
 def test_every_app_of_the_project_is_checked(settings):
     local = {name.split(".")[0] for name in settings.INSTALLED_APPS}
     assert {name for name in local if (ROOT / name).is_dir()} == set(APPS)
 
 
-@pytest.mark.parametrize(
-    "app",
-    [pytest.param(app, marks=ORDERS_CYCLE_BEING_FIXED) if app == "orders" else app for app in APPS],
-)
+@pytest.mark.parametrize("app", APPS)
 def test_no_import_cycle_between_the_modules_of_an_app(app):
     cycle = find_cycle(import_graph(app))
     assert cycle == [], f"import cycle in {app}/: " + " -> ".join(cycle)

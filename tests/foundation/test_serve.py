@@ -1,7 +1,7 @@
 """`manage.py serve --port N`: absolute links (payment page, email) name that port.
 
-serve changes no setting at run time: it starts the dev server as a new process whose
-settings read SHOP_PORT from the environment.
+serve changes no setting at run time: after migrating and seeding it starts its serving
+half as a new process whose settings read SHOP_PORT=:N from the environment.
 """
 
 import os
@@ -15,7 +15,7 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_serve_prepares_the_database_then_runs_the_dev_server_on_its_port(monkeypatch):
+def test_serve_prepares_the_database_then_serves_in_a_process_told_its_port(monkeypatch):
     commands, processes = [], []
     monkeypatch.setattr(
         "retailers.management.commands.serve.call_command",
@@ -29,8 +29,23 @@ def test_serve_prepares_the_database_then_runs_the_dev_server_on_its_port(monkey
     call_command("serve", "--port", "8123", "--noreload")
     assert commands == [("migrate_schemas",), ("seed_demo",)]
     [(argv, env)] = processes
-    assert argv[1:] == [str(ROOT / "manage.py"), "runserver", "127.0.0.1:8123", "--noreload"]
+    assert argv[1:] == [
+        str(ROOT / "manage.py"),
+        *("serve", "--serving", "--port", "8123", "--noreload"),
+    ]
     assert env["SHOP_PORT"] == ":8123"
+    assert port_before == settings.SHOP_PORT
+
+
+def test_the_serving_process_runs_the_dev_server(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "retailers.management.commands.serve.call_command",
+        lambda *args, **kwargs: calls.append((args, kwargs)),
+    )
+    port_before = settings.SHOP_PORT
+    call_command("serve", "--serving", "--port", "8123", "--noreload")
+    assert calls == [(("runserver", "127.0.0.1:8123"), {"use_reloader": False})]
     assert port_before == settings.SHOP_PORT
 
 
@@ -46,3 +61,31 @@ def test_the_port_from_the_environment_names_absolute_links():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["http://www.shop.test:8123/x/", "http://demo.shop.test:8123/"]
+
+
+def test_serve_runs_the_beat_schedule_in_development(monkeypatch, settings):
+    started = []
+    settings.SERVE_RUNS_BEAT = True
+    monkeypatch.setenv("RUN_MAIN", "true")
+    monkeypatch.setattr("retailers.management.commands.serve.call_command", lambda *a, **k: None)
+    monkeypatch.setattr("shopsocial.dev_beat.dev_beat_start", lambda: started.append(True))
+    call_command("serve", "--serving", "--port", "8124", "--noreload")
+    assert started == [True]
+
+
+def test_dev_beat_runs_each_scheduled_task(monkeypatch, settings):
+    import time
+
+    from shopsocial import dev_beat
+
+    ran: list[str] = []
+    settings.CELERY_BEAT_SCHEDULE = {
+        "holds": {"task": "orders.stock_holds_release_task", "schedule": 3600.0}
+    }
+    monkeypatch.setattr(dev_beat, "_run", ran.append)
+    dev_beat.dev_beat_start(first_delay=0)
+    for _ in range(50):
+        if ran:
+            break
+        time.sleep(0.05)
+    assert ran == ["orders.stock_holds_release_task"]

@@ -1,5 +1,6 @@
 """Everything a new user needs: database, migrations, demo data, then the dev server."""
 
+import argparse
 import contextlib
 import os
 import subprocess
@@ -10,15 +11,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
-def runserver_command(*, port: int, noreload: bool) -> tuple[list[str], dict[str, str]]:
-    """The dev server as its own process, told its port through the environment.
+def serving_command(*, port: int, noreload: bool) -> tuple[list[str], dict[str, str]]:
+    """The serving half of `serve` as its own process, told its port by the environment.
 
     Absolute links (the payment page, email links) must name the port we serve on:
     SHOP_PORT is read by the settings of the new process, so no setting is changed
-    at run time here.
+    at run time.
     """
-    argv = [sys.executable, str(settings.BASE_DIR / "manage.py"), "runserver"]
-    argv += [f"127.0.0.1:{port}", *(["--noreload"] if noreload else [])]
+    argv = [sys.executable, str(settings.BASE_DIR / "manage.py"), "serve", "--serving"]
+    argv += ["--port", str(port), *(["--noreload"] if noreload else [])]
     return argv, {**os.environ, "SHOP_PORT": f":{port}"}
 
 
@@ -28,8 +29,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--noreload", action="store_true")
+        parser.add_argument("--serving", action="store_true", help=argparse.SUPPRESS)
 
-    def handle(self, *args, port: int, noreload: bool, **options):
+    def handle(self, *args, port: int, noreload: bool, serving: bool, **options):
+        if serving:
+            return self._serve(port=port, noreload=noreload)
         call_command("migrate_schemas", interactive=False, verbosity=0)
         call_command("seed_demo")
         domain = settings.SHOP_DOMAIN
@@ -43,7 +47,16 @@ class Command(BaseCommand):
             + f"  Emails are printed here and kept in {settings.BASE_DIR / '.local' / 'mail'}\n"
         )
         self.stdout.flush()
-        argv, env = runserver_command(port=port, noreload=noreload)
+        argv, env = serving_command(port=port, noreload=noreload)
         # This process keeps the embedded database (if any) running meanwhile.
         with contextlib.suppress(KeyboardInterrupt):
             subprocess.run(argv, env=env, check=False)  # noqa: S603 (our own manage.py)
+
+    def _serve(self, *, port: int, noreload: bool) -> None:
+        # The autoreloader re-runs this in a child process (RUN_MAIN): the beat schedule
+        # (stock holds, email re-dispatch, ...) runs once, in the process that serves.
+        if settings.SERVE_RUNS_BEAT and (os.environ.get("RUN_MAIN") or noreload):
+            from shopsocial.dev_beat import dev_beat_start
+
+            dev_beat_start()
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=not noreload)
