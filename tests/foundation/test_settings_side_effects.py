@@ -46,3 +46,11 @@ def test_importing_settings_without_database_url_starts_nothing_and_writes_no_en
         # The settings name the embedded server's socket; manage.py or the test session start it.
         "database_host": str(ROOT / ".local" / "pgdata"),
     }
+
+
+def test_a_process_given_a_database_url_never_starts_the_embedded_server(monkeypatch):
+    from shopsocial.embedded_db import DEFAULT_PGDATA, EMBEDDED_DATABASE_URL, embedded_server_ensure
+
+    monkeypatch.setenv("DATABASE_URL", EMBEDDED_DATABASE_URL)  # what serve gives its child
+    embedded = {"NAME": "shopsocial", "HOST": "", "OPTIONS": {"host": str(DEFAULT_PGDATA)}}
+    assert embedded_server_ensure(embedded) is False

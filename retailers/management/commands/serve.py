@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from shopsocial.embedded_db import EMBEDDED_DATABASE_URL
+
 
 def serving_command(*, port: int, noreload: bool) -> tuple[list[str], dict[str, str]]:
     """The serving half of `serve` as its own process, told its port by the environment.
@@ -20,7 +22,10 @@ def serving_command(*, port: int, noreload: bool) -> tuple[list[str], dict[str, 
     """
     argv = [sys.executable, str(settings.BASE_DIR / "manage.py"), "serve", "--serving"]
     argv += ["--port", str(port), *(["--noreload"] if noreload else [])]
-    return argv, {**os.environ, "SHOP_PORT": f":{port}"}
+    # With no DATABASE_URL this process holds the embedded server; the child is told its
+    # address, so that only this process starts and stops it.
+    database_url = os.environ.get("DATABASE_URL") or EMBEDDED_DATABASE_URL
+    return argv, {**os.environ, "SHOP_PORT": f":{port}", "DATABASE_URL": database_url}
 
 
 class Command(BaseCommand):
@@ -48,9 +53,13 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         argv, env = serving_command(port=port, noreload=noreload)
-        # This process keeps the embedded database (if any) running meanwhile.
-        with contextlib.suppress(KeyboardInterrupt):
-            subprocess.run(argv, env=env, check=False)  # noqa: S603 (our own manage.py)
+        # This process keeps the embedded database (if any) running meanwhile, and
+        # exits last: Ctrl-C reaches the server too, which is left to stop by itself
+        # (killing it could cut the embedded server's bookkeeping short).
+        server = subprocess.Popen(argv, env=env)  # noqa: S603 (our own manage.py)
+        while server.poll() is None:
+            with contextlib.suppress(KeyboardInterrupt):
+                server.wait()
 
     def _serve(self, *, port: int, noreload: bool) -> None:
         # The autoreloader re-runs this in a child process (RUN_MAIN): the beat schedule
