@@ -10,7 +10,9 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from .forms import RefundForm, ShipForm
+from shopsocial.contact import phone_display
+
+from .forms import BILLING_ADDRESS, SHIPPING_ADDRESS, RefundForm, ShipForm
 from .models import Order, OrderEvent, OrderLine, ShippingMethod, WebhookEvent
 from .services import OrderTransitionError, RefundError, order_refund, order_ship
 
@@ -18,18 +20,10 @@ CONTACT_PERMISSION = "orders.view_customer_contact"
 CONTACT_FIELDS = (
     "email",
     "full_name",
-    "phone",
-    "ship_line1",
-    "ship_line2",
-    "ship_city",
-    "ship_state",
-    "ship_postal_code",
+    "phone_national",
+    *SHIPPING_ADDRESS,
     "billing_same_as_shipping",
-    "bill_line1",
-    "bill_line2",
-    "bill_city",
-    "bill_state",
-    "bill_postal_code",
+    *BILLING_ADDRESS,
     "note",
 )
 
@@ -132,6 +126,10 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return self.ORDER_FIELDS + CONTACT_FIELDS
+
+    @admin.display(description="Phone")
+    def phone_national(self, obj: Order) -> str:
+        return phone_display(obj.phone)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

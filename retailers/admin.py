@@ -1,8 +1,11 @@
 """Staff admin for retailers: search, filters, suspend/reactivate, SSN/EIN masked only."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from shopsocial.contact import PhoneField, address_form_fields
 
 from .middleware import retailer_cache_invalidate
 from .models import Domain, Retailer, RetailerAuditEvent
@@ -19,8 +22,23 @@ class DomainInline(admin.TabularInline):
     extra = 0
 
 
+class RetailerAdminForm(forms.ModelForm):
+    """Contact fields with the same rules as registration and the back office."""
+
+    class Meta:
+        model = Retailer
+        fields = list(Retailer.CONTACT_FIELDS)  # the admin adds the rest from its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Optional here: the company row has no address.
+        self.fields.update(address_form_fields(Retailer.ADDRESS, required=False))
+        self.fields["phone"] = PhoneField(required=False)
+
+
 @admin.register(Retailer)
 class RetailerAdmin(admin.ModelAdmin):
+    form = RetailerAdminForm
     list_display = [
         "display_name",
         "slug",
@@ -50,18 +68,7 @@ class RetailerAdmin(admin.ModelAdmin):
         (None, {"fields": ["display_name", "slug", "kind", "status", "retailer_number", "user"]}),
         (
             "Contact information",
-            {
-                "fields": [
-                    "legal_name",
-                    "email",
-                    "phone",
-                    "address_line1",
-                    "address_line2",
-                    "city",
-                    "state",
-                    "postal_code",
-                ]
-            },
+            {"fields": list(Retailer.CONTACT_FIELDS)},
         ),
         ("Tax identification", {"fields": ["tax_id_kind", "tax_id_masked"]}),
         (
@@ -95,17 +102,7 @@ class RetailerAdmin(admin.ModelAdmin):
         contact = {
             name: form.cleaned_data[name]
             for name in form.changed_data
-            if name
-            in (
-                "legal_name",
-                "email",
-                "phone",
-                "address_line1",
-                "address_line2",
-                "city",
-                "state",
-                "postal_code",
-            )
+            if name in Retailer.CONTACT_FIELDS
         }
         others = [n for n in form.changed_data if n not in contact]
         if others:

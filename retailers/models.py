@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
+from shopsocial.contact import AddressNames, phone_display
+
 from .earnings.levels import Level
 
 
@@ -41,6 +43,9 @@ class Retailer(TenantMixin):
         related_name="retailer",
     )
     # Contact information (shown masked or not at all outside the back office).
+    ADDRESS = AddressNames("address_line1", "address_line2", "city", "state", "postal_code")
+    # What the retailer may change in the back office (and staff in the admin).
+    CONTACT_FIELDS = ("legal_name", *ADDRESS, "email", "phone")
     legal_name = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
@@ -77,8 +82,6 @@ class Retailer(TenantMixin):
 
     @property
     def phone_display(self) -> str:
-        from .validators import phone_display
-
         return phone_display(self.phone)
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):

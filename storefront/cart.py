@@ -22,8 +22,10 @@ from django.http import HttpRequest
 
 from .models import Product, ProductImage
 
-# A sane ceiling for one line whatever the stock (typos like 1000 instead of 10).
+# The one limit per cart or order line whatever the stock (typos like 1000 instead of 10);
+# order placement, the forms and the quantity inputs all read it from here.
 MAX_LINE_QUANTITY = 99
+MAX_LINE_QUANTITY_MESSAGE = f"You can order at most {MAX_LINE_QUANTITY} of one item."
 
 
 class CartError(ValueError):
@@ -204,7 +206,7 @@ def _check_quantity(quantity: int, *, minimum: int) -> None:
     if quantity < minimum:
         raise CartError(f"Please enter a quantity of at least {minimum}.")
     if quantity > MAX_LINE_QUANTITY:
-        raise CartError(f"You can order at most {MAX_LINE_QUANTITY} of one item.")
+        raise CartError(MAX_LINE_QUANTITY_MESSAGE)
 
 
 def _check_stock(product: Product, quantity: int, *, in_cart: int | None) -> None:

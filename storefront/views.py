@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from orders.services.holds import stock_holds_release_expired
 
-from .cart import Cart, CartError
+from .cart import MAX_LINE_QUANTITY, Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product
@@ -170,7 +170,7 @@ def _product_page(
         "product": product,
         "error": error,
         "quantity": quantity,
-        "max_quantity": min(product.stock, 99),
+        "max_quantity": min(product.stock, MAX_LINE_QUANTITY),
         # Shared without the query string (a share link never carries a search or token).
         "share_url": request.build_absolute_uri(request.path),
         **(extra or {}),
@@ -220,6 +220,7 @@ def _cart_page(
         "error_product_id": error_product_id,
         "typed": typed,
         "has_stock_problem": any(line.exceeds_stock for line in lines),
+        "max_quantity": MAX_LINE_QUANTITY,
     }
     return render(request, "storefront/cart.html", context, status=status)
 

@@ -201,18 +201,7 @@ def personal_data_export(*, user: AbstractBaseUser) -> dict:
     if retailer is not None:
         data["retailer"] = {
             field: getattr(retailer, field)
-            for field in (
-                "retailer_number",
-                "display_name",
-                "legal_name",
-                "email",
-                "phone",
-                "address_line1",
-                "address_line2",
-                "city",
-                "state",
-                "postal_code",
-            )
+            for field in ("retailer_number", "display_name", *retailer.CONTACT_FIELDS)
         }
     for section in _SECTIONS.values():
         data[section.name] = section.export(user, emails)

@@ -7,7 +7,6 @@ photo, about text and featured products.
 """
 
 from .account import (
-    CONTACT_FIELDS,
     audit_record,
     retailer_contact_update,
     retailer_password_change,
@@ -36,7 +35,6 @@ from .storefront import (
 )
 
 __all__ = [
-    "CONTACT_FIELDS",
     "PHOTO_MAX_BYTES",
     "audit_record",
     "company_tenant_ensure",

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import selectors, services
 from ..charts import sales_chart
 from ..forms import ContactForm, OrderFilterForm, PasswordConfirmForm, StorefrontForm
-from ..services import CONTACT_FIELDS
+from ..models import Retailer
 from .auth import backoffice_view
 
 
@@ -62,8 +62,7 @@ def order_detail_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def _contact_page(request, *, form=None, reveal_form=None, revealed="", status=200):
     retailer = request.retailer
     if form is None:
-        initial = {name: getattr(retailer, name) for name in CONTACT_FIELDS}
-        initial["phone"] = retailer.phone_display
+        initial = {name: getattr(retailer, name) for name in Retailer.CONTACT_FIELDS}
         form = ContactForm(initial=initial)
     context = {
         "form": form,
@@ -85,7 +84,7 @@ def contact_view(request: HttpRequest) -> HttpResponse:
             services.retailer_contact_update(
                 retailer=request.retailer,
                 actor=request.user,
-                **{name: form.cleaned_data[name] for name in CONTACT_FIELDS},
+                **{name: form.cleaned_data[name] for name in Retailer.CONTACT_FIELDS},
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -1,6 +1,10 @@
 """Base settings: production-safe. Every deployment value comes from the environment.
 
-`dev` and `test` only relax what they must; `production` adds the email provider.
+The three secrets-or-places with no safe default (SECRET_KEY, DATABASE_URL,
+FIELD_ENCRYPTION_KEYS) are required by `production`; `dev` and `test` give their own
+defaults and relax what they must. Settings modules only assign: nothing here starts a
+server or writes os.environ (the embedded PostgreSQL is started by manage.py and by the
+test session: shopsocial/embedded_db.py).
 """
 
 from pathlib import Path
@@ -12,8 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
 # --- Core -------------------------------------------------------------------
-# SECRET_KEY has no default: a missing key fails loudly at start-up.
-SECRET_KEY = env.str("SECRET_KEY")
+# SECRET_KEY: see production.py (no default there: a missing key fails loudly).
 DEBUG = env.bool("DEBUG", default=False)
 
 # The company site answers on SHOP_DOMAIN and www.SHOP_DOMAIN; each retailer's
@@ -112,14 +115,22 @@ TEMPLATES = [
 WSGI_APPLICATION = "shopsocial.wsgi.application"
 
 # --- Database ---------------------------------------------------------------
-DATABASES = {"default": env.db_url("DATABASE_URL")}
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
-# Django's built-in psycopg pool; django-tenants re-sets search_path on each use.
-if env.bool("DATABASE_POOL", default=False):
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DATABASES = {"default": database_config(<DATABASE_URL>)}: in production.py, dev.py, test.py.
+
+
+def database_config(url: str) -> dict:
+    """Django's settings for the PostgreSQL at `url`, through django-tenants."""
+    config = env.db_url_config(url)
+    config["ENGINE"] = "django_tenants.postgresql_backend"
+    # Django's built-in psycopg pool; django-tenants re-sets search_path on each use.
+    if env.bool("DATABASE_POOL", default=False):
+        config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
+    else:
+        config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -254,8 +265,8 @@ PERMISSIONS_POLICY = (
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{SHOP_DOMAIN}", f"https://www.{SHOP_DOMAIN}"]
 )
-# Field encryption keys (retailer SSN/EIN): newest first; older keys still decrypt.
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+# Field encryption keys (retailer SSN/EIN), newest first; older keys still decrypt:
+# FIELD_ENCRYPTION_KEYS, in production.py (required), dev.py and test.py.
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-us"

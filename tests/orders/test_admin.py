@@ -11,11 +11,12 @@ from django.contrib.auth.models import Permission
 from orders.gateways import gateway_get
 from orders.gateways.offline import offline_session_settle
 from orders.models import Order, OrderEvent
-from orders.services import CustomerDetails, order_place
+from orders.services import order_place
 from orders.services.checkout import checkout_session_start
 from orders.services.payment import order_payment_confirm
 from shopsocial.mail.models import OutboundEmail
 from tests.conftest import COMPANY_HOST
+from tests.factories import CustomerDetailsFactory
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/orders/order/"
@@ -47,14 +48,11 @@ def paid_order(alice, candle, monkeypatch) -> Order:
     order = order_place(
         items=[(candle.pk, 1)],
         retailer=alice,
-        customer=CustomerDetails(
+        customer=CustomerDetailsFactory(
             email="buyer@example.com",
             full_name="Bea Buyer",
             phone="555-777-8888",
             ship_line1="5 Oak Ave",
-            ship_city="Austin",
-            ship_state="TX",
-            ship_postal_code="78701",
         ),
     )
     checkout_session_start(order=order)
@@ -197,14 +195,7 @@ def test_refund_of_an_unpaid_order_is_refused(client, clerk, alice, candle):
     order = order_place(
         items=[(candle.pk, 1)],
         retailer=alice,
-        customer=CustomerDetails(
-            email="a@example.com",
-            full_name="A",
-            ship_line1="1",
-            ship_city="X",
-            ship_state="TX",
-            ship_postal_code="78701",
-        ),
+        customer=CustomerDetailsFactory(),
     )
     client.force_login(clerk)
     response = client.post(
