@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("privacy.marketing.urls_tenant")),
     path("", include("orders.urls_tenant")),
     path("", include("storefront.urls_tenant")),
+    path("", include("storefront.scenes.urls_tenant")),
 ]

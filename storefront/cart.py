@@ -170,8 +170,34 @@ class Cart:
         return [names.get(pk, "An item") for pk in gone]
 
     def clear(self) -> None:
-        if self._has_session() and self.key in self.request.session:
-            del self.request.session[self.key]
+        if self._has_session():
+            for key in (self.key, self._via_key):
+                self.request.session.pop(key, None)
+
+    # --- where the cart came from (a scene, a share link): order data, never a cookie ---
+    @property
+    def _via_key(self) -> str:
+        return f"{self.key}:via"
+
+    def attribution(self) -> dict[str, str]:
+        """{"scene": code, "link": code} the shopper added items through (codes only)."""
+        if not self._has_session():
+            return {}
+        raw = self.request.session.get(self._via_key)
+        if not isinstance(raw, dict):
+            return {}
+        return {
+            k: v
+            for k, v in raw.items()
+            if k in ("scene", "link") and isinstance(v, str) and v.isalnum() and len(v) <= 8
+        }
+
+    def attribution_set(self, *, scene: str = "", link: str = "") -> None:
+        """Remember the scene / link of the latest add (only when the shopper acts)."""
+        via = {k: v for k, v in (("scene", scene), ("link", link)) if v}
+        if via:
+            self.request.session[self._via_key] = {**self.attribution(), **via}
+            self.request.session.modified = True
 
 
 def _check_quantity(quantity: int, *, minimum: int) -> None:

@@ -51,6 +51,7 @@ SHARED_APPS = [
     "privacy",
     "privacy.marketing",
     "retailers.earnings",
+    "storefront.scenes",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -176,6 +177,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "earnings-release-due": {"task": "earnings.commissions_release_due_task", "schedule": 3600.0},
+    "scenes-close-due": {"task": "scenes.scenes_close_due_task", "schedule": 3600.0},
     "earnings-accrue-missing": {
         "task": "earnings.commissions_accrue_missing_task",
         "schedule": 3600.0,

@@ -96,6 +96,12 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:backoffice/contact/reveal/": per_role(
         anonymous=REDIRECT, shopper=REDIRECT, retailer=NOT_ALLOWED, other_retailer=NOT_ALLOWED
     ),
+    "public:backoffice/scenes/": BACKOFFICE,
+    "public:backoffice/scenes/<int:scene_id>/": same(GONE),  # sample id "x" is no scene
+    "public:backoffice/scenes/<int:scene_id>/close/": same(GONE),
+    "public:backoffice/scenes/<int:scene_id>/qr.<str:fmt>": same(GONE),
+    "public:backoffice/share/": BACKOFFICE,
+    "public:backoffice/share/<int:link_id>/qr.<str:fmt>": same(GONE),
     "public:backoffice/earnings/": BACKOFFICE,
     "public:backoffice/earnings/statements/<int:year>-<int:month>/": BACKOFFICE,
     "public:backoffice/customers/": BACKOFFICE,
@@ -157,6 +163,12 @@ for _key in [k for k in ACCESS if k.startswith("public:")]:
         (".well-known", "privacy/", "contact/", "newsletter/", "unsubscribe/", "survey/")
     ):
         ACCESS[f"tenant:{_route}"] = ACCESS[_key]
+# Scenes and share links on a storefront (sample code "x": no such scene / link).
+ACCESS["tenant:s/<str:code>/"] = same(OK)  # the storefront with a notice
+ACCESS["tenant:s/<str:code>/p/<slug:slug>/"] = same(OK)
+ACCESS["tenant:s/<str:code>/host/<str:token>/"] = same(GONE)
+ACCESS["tenant:l/<str:code>/"] = same(GONE)
+ACCESS["tenant:l/<str:code>/p/<slug:slug>/"] = same(GONE)
 # Shopper account pages: the same on the company site and every storefront.
 for _site in ("public", "tenant"):
     ACCESS.update(
