@@ -199,7 +199,10 @@ BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
 RETAILER_REGISTRATION_RATE = env.str("RETAILER_REGISTRATION_RATE", default="10/h")
 
 # --- Security ---------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS is what the WSGI server says (wsgi.url_scheme), never a raw X-Forwarded-Proto:
+# gunicorn believes that header only from FORWARDED_ALLOW_IPS (docker-compose.yml),
+# whereas Django's SECURE_PROXY_SSL_HEADER would believe it from any client.
+SECURE_PROXY_SSL_HEADER = None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
