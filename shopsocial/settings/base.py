@@ -77,7 +77,9 @@ MIDDLEWARE = [
     # stays cookie-free even on pages with forms. A request it accepts is marked
     # done, so Django's middleware below only issues a cookie where a template
     # still renders {% csrf_token %} (admin); storefront templates do not.
-    "modern_csrf.middleware.ModernCsrfViewMiddleware",
+    # A POST with neither Origin nor Sec-Fetch-Site, and every admin POST, still
+    # goes through Django's token check (shopsocial/csrf.py).
+    "shopsocial.csrf.FetchMetadataCsrfMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
