@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django_otp.admin import OTPAdminAuthenticationForm
 
@@ -24,11 +25,23 @@ def _refuse_if_locked_out(form: forms.Form) -> None:
         raise forms.ValidationError(LOCKED_OUT_MESSAGE, code="locked_out")
 
 
+def _enforce_username_length(form: forms.Form) -> None:
+    # AuthenticationForm sets username.max_length in __init__, after the field built
+    # its validators, so the length was never checked: add the validator it lacks.
+    field = form.fields["username"]
+    if field.max_length and not any(isinstance(v, MaxLengthValidator) for v in field.validators):
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
 class StaffLockoutAuthenticationForm(AdminAuthenticationForm):
     """No password is checked while axes has locked this username + address.
 
     Failures are counted by axes' own `user_login_failed` receiver.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _enforce_username_length(self)
 
     def clean(self):
         _refuse_if_locked_out(self)
@@ -36,6 +49,10 @@ class StaffLockoutAuthenticationForm(AdminAuthenticationForm):
 
 
 class StaffTwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _enforce_username_length(self)
+
     def clean(self):
         _refuse_if_locked_out(self)
         return super().clean()

@@ -64,6 +64,11 @@ TENANT_LIMIT_SET_CALLS = True
 GET_EXECUTOR_FUNCTION = "retailers.provisioning.get_executor"
 
 MIDDLEWARE = [
+    # Outermost: security headers on every response (also those answered by the
+    # middleware below and error pages), then a 400 for NUL / control characters /
+    # bad UTF-8 before anything reads the request (shopsocial/middleware.py).
+    "shopsocial.middleware.SecurityHeadersMiddleware",
+    "shopsocial.middleware.RequestSanityMiddleware",
     "retailers.middleware.RetailerTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Django's CSP header; privacy's middleware (below) widens it per request only
