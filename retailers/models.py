@@ -123,6 +123,9 @@ class RetailerAuditEvent(models.Model):
         TWO_FACTOR_DISABLED = "2fa_disabled", "Two-factor sign-in disabled"
         SUSPENDED = "suspended", "Suspended"
         REACTIVATED = "reactivated", "Reactivated"
+        # Re-authentication gates (retailers/services/reauth.py); detail names the gate.
+        REAUTH_FAILED = "reauth_failed", "Wrong password at a re-authentication gate"
+        REAUTH_LOCKED_OUT = "reauth_locked_out", "Re-authentication refused: locked out"
 
     retailer = models.ForeignKey(Retailer, on_delete=models.PROTECT, related_name="audit_events")
     actor = models.ForeignKey(

@@ -28,6 +28,12 @@ from .provision import (
     retailer_provision,
     retailer_schema_name,
 )
+from .reauth import (
+    ReauthGate,
+    ReauthLockedOut,
+    reauth_failure_record,
+    reauth_gate_check,
+)
 from .registration import retailer_register, retailer_welcome_email_enqueue
 from .storefront import (
     PHOTO_MAX_BYTES,
@@ -36,6 +42,10 @@ from .storefront import (
 )
 
 __all__ = [
+    "ReauthGate",
+    "ReauthLockedOut",
+    "reauth_failure_record",
+    "reauth_gate_check",
     "CONTACT_FIELDS",
     "PHOTO_MAX_BYTES",
     "audit_record",

@@ -200,7 +200,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "retailers.backends.axes_username"
 AXES_VERBOSE = False  # no usernames or IP addresses in the logs
-AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "tax_id"]
+AXES_SENSITIVE_PARAMETERS = [
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "otp_token",
+    "tax_id",
+]
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in RetailerBackend
 BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
 RETAILER_REGISTRATION_RATE = env.str("RETAILER_REGISTRATION_RATE", default="10/h")
