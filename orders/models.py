@@ -68,7 +68,12 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        permissions = [("view_customer_contact", "Can see customer contact data")]
+        permissions = [
+            ("view_customer_contact", "Can see customer contact data"),
+            # Staff roles (retailers migration 0005_staff_roles): Fulfilment ships, Finance refunds.
+            ("view_shipping_address", "Can see the ship-to name and address"),
+            ("refund_order", "Can refund orders"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -60,7 +60,10 @@ class Retailer(TenantMixin):
 
     class Meta:
         ordering = ["display_name"]
-        permissions = [("suspend_retailer", "Can suspend and reactivate retailers")]
+        permissions = [
+            ("suspend_retailer", "Can suspend and reactivate retailers"),
+            ("reveal_tax_id", "Can reveal a retailer's full SSN/EIN (audited)"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.slug})"

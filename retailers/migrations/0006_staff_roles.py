@@ -1,0 +1,144 @@
+"""The staff roles a direct-selling company runs, each with exactly what its job needs.
+
+This migration is the one definition of the roles (the README's "Staff roles" table
+mirrors it): every group's permission set is *set*, not added to, so it replaces
+what retailers.0003 and privacy.0003 granted earlier.
+
+- Support: tickets; orders with the customer's contact data; retailer records (contact
+  changes by phone); reads the catalog.
+- Fulfilment: orders and lines, ship-to name and address only, marks orders shipped;
+  cannot refund, cannot see email, phone or billing.
+- Finance: orders, refunds, gateway webhook log; retailer records read-only.
+- Marketing: campaigns (create, edit, test, start, schedule, pause), subscribers,
+  consent, suppression, survey results; no superuser needed.
+- Catalog: products, images and categories (add and edit; products are retired,
+  never deleted).
+- Compliance: breach incidents and notices, policy versions, the retailer audit trail,
+  SSN/EIN reveal (audited), suspension, erasure records, outbound email and sign-in
+  logs, orders read-only.
+
+Nobody in a group can delete retailers or orders, or manage users and groups.
+"""
+
+from django.db import migrations
+
+ROLES = {
+    "Support": [
+        "privacy.view_ticket",
+        "privacy.change_ticket",
+        "privacy.view_ticketmessage",
+        "privacy.view_policyversion",
+        "orders.view_order",
+        "orders.view_orderline",
+        "orders.view_orderevent",
+        "orders.view_customer_contact",
+        "retailers.view_retailer",
+        "retailers.change_retailer",
+        "retailers.view_domain",
+        "storefront.view_product",
+        "storefront.view_category",
+    ],
+    "Fulfilment": [
+        "orders.view_order",
+        "orders.change_order",
+        "orders.view_orderline",
+        "orders.view_orderevent",
+        "orders.view_shipping_address",
+        "storefront.view_product",
+        "storefront.view_category",
+    ],
+    "Finance": [
+        "orders.view_order",
+        "orders.view_orderline",
+        "orders.view_orderevent",
+        "orders.refund_order",
+        "orders.view_webhookevent",
+        "retailers.view_retailer",
+    ],
+    "Marketing": [
+        "marketing.view_campaign",
+        "marketing.add_campaign",
+        "marketing.change_campaign",
+        "marketing.view_subscriber",
+        "marketing.view_consentrecord",
+        "marketing.view_suppression",
+        "marketing.view_trackingevent",
+        "marketing.view_surveyresponse",
+        "retailers.view_retailer",
+    ],
+    "Catalog": [
+        "storefront.view_product",
+        "storefront.add_product",
+        "storefront.change_product",
+        "storefront.view_productimage",
+        "storefront.add_productimage",
+        "storefront.change_productimage",
+        "storefront.view_category",
+        "storefront.add_category",
+        "storefront.change_category",
+    ],
+    "Compliance": [
+        "privacy.view_breachincident",
+        "privacy.add_breachincident",
+        "privacy.change_breachincident",
+        "privacy.view_breachnotification",
+        "privacy.view_policyversion",
+        "privacy.add_policyversion",
+        "privacy.change_policyversion",
+        "privacy.view_dataerasure",
+        "privacy.view_ticket",
+        "retailers.view_retailer",
+        "retailers.view_domain",
+        "retailers.suspend_retailer",
+        "retailers.reveal_tax_id",
+        "retailers.view_retailerauditevent",
+        "orders.view_order",
+        "mail.view_outboundemail",
+        "axes.view_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
+    ],
+}
+
+
+def roles_define(apps, schema_editor):
+    if getattr(schema_editor.connection, "schema_name", "public") != "public":
+        return
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, perms in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+
+
+def roles_remove(apps, schema_editor):
+    # Back to the groups of retailers.0003 / privacy.0003: drop the roles they did not have.
+    apps.get_model("auth", "Group").objects.filter(
+        name__in=["Finance", "Marketing", "Catalog"]
+    ).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("retailers", "0005_retailer_reveal_tax_id_permission"),
+        ("privacy", "0003_staff_group_permissions"),
+        ("orders", "0004_order_role_permissions"),
+        ("storefront", "0002_search_and_listing_indexes"),
+        ("marketing", "0001_initial"),
+        ("mail", "0001_initial"),
+        ("axes", "0010_accessattemptexpiration"),
+    ]
+
+    operations = [migrations.RunPython(roles_define, roles_remove)]
