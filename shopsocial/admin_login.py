@@ -7,13 +7,17 @@ Enrol a staff member with `manage.py staff_totp_enroll <username>`.
 
 from __future__ import annotations
 
+from functools import partial
+
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
-from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
+from django.urls import reverse
 from django_otp.admin import OTPAdminAuthenticationForm
 
 LOCKED_OUT_MESSAGE = "Too many failed sign-ins. Please wait a while and try again."
@@ -58,6 +62,26 @@ class StaffTwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
         return super().clean()
 
 
+class StaffPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's password change, a re-authentication gate like the back office's:
+    a wrong old password counts toward the staff member's sign-in lockout (and is in
+    axes' sign-in log, which Compliance reads); while locked out nothing is checked."""
+
+    def __init__(self, user, *args, request: HttpRequest, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        credentials = {"username": self.user.get_username()}
+        if not AxesProxyHandler.is_allowed(self.request, credentials):
+            raise forms.ValidationError(LOCKED_OUT_MESSAGE, code="locked_out")
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
+            raise
+
+
 class StaffAdminSite(AdminSite):
     site_header = "Shop Social Scenes administration"
     site_title = "Shop Social Scenes admin"
@@ -77,3 +101,15 @@ class StaffAdminSite(AdminSite):
         if settings.ADMIN_REQUIRE_2FA:
             return allowed and request.user.is_verified()
         return allowed
+
+    def password_change(self, request: HttpRequest, extra_context=None):
+        # AdminSite.password_change, with a form bound to this request (the site object
+        # is shared between threads, so the form class is never stored on it).
+        from django.contrib.auth.views import PasswordChangeView
+
+        request.current_app = self.name
+        return PasswordChangeView.as_view(
+            form_class=partial(StaffPasswordChangeForm, request=request),
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)

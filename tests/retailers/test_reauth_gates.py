@@ -111,3 +111,26 @@ def test_the_right_password_still_works_below_the_limit(alice_client, alice_owne
     response = post(alice_client, path, right)
     assert response.status_code == 200
     assert "123-45-6789" in response.content.decode()
+
+
+def test_staff_password_change_in_the_admin_is_throttled_too(client, company):
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.create_user("gate-staff", "gs@example.com", PASSWORD)
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    new = {"new_password1": "N3w-pass-xyz!", "new_password2": "N3w-pass-xyz!"}
+    for _ in range(5):
+        wrong = client.post(
+            "/admin/password_change/", {"old_password": "wrong", **new}, HTTP_HOST=COMPANY_HOST
+        )
+        assert wrong.status_code == 200
+    assert AccessAttempt.objects.get(username="gate-staff").failures_since_start == 5
+    locked = client.post(
+        "/admin/password_change/", {"old_password": PASSWORD, **new}, HTTP_HOST=COMPANY_HOST
+    )
+    assert locked.status_code == 200
+    assert "Too many failed sign-ins" in locked.content.decode()
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
