@@ -23,3 +23,9 @@ def shipping_for(subtotal: Decimal) -> Decimal:
     if subtotal >= Decimal(settings.SHIPPING_FREE_ABOVE):
         return Decimal("0.00")
     return Decimal(settings.SHIPPING_FLAT_RATE).quantize(CENT)
+
+
+def commission_base(order) -> Decimal:
+    """Merchandise after discounts, never tax or shipping: what commissions are paid on."""
+    discount = getattr(order, "discount", None) or Decimal("0.00")
+    return max(order.subtotal - discount, Decimal("0.00"))

@@ -59,6 +59,10 @@ def order_transition(
     order.save()
     if to_status == S.CANCELED:
         _stock_release(order)
+    # Commissions follow the order in the same transaction (the ledger is unique per event).
+    from retailers.earnings.services import commission_on_order_transition
+
+    commission_on_order_transition(order=order, from_status=from_status, to_status=to_status)
     OrderEvent.objects.create(
         order=order,
         from_status=from_status,

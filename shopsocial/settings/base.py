@@ -44,6 +44,7 @@ SHARED_APPS = [
     "orders",
     "privacy",
     "privacy.marketing",
+    "retailers.earnings",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -166,6 +167,11 @@ CELERY_BEAT_SCHEDULE = {
     "orders-offline-sessions-expire": {
         "task": "orders.offline_sessions_expire_task",
         "schedule": 300.0,
+    },
+    "earnings-release-due": {"task": "earnings.commissions_release_due_task", "schedule": 3600.0},
+    "earnings-accrue-missing": {
+        "task": "earnings.commissions_accrue_missing_task",
+        "schedule": 3600.0,
     },
     "marketing-purge-unconfirmed": {
         "task": "marketing.subscribers_purge_unconfirmed_task",
@@ -315,6 +321,25 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 OFFLINE_GATEWAY_WEBHOOK_SECRET = env.str("OFFLINE_GATEWAY_WEBHOOK_SECRET", default="")
 SHIPPING_FLAT_RATE = env.str("SHIPPING_FLAT_RATE", default="7.95")
 SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
+
+# --- Retailer earnings (retailers/earnings) ----------------------------------
+# Commissions become payable this many days after the order ships.
+EARNINGS_RETURN_WINDOW_DAYS = env.int("EARNINGS_RETURN_WINDOW_DAYS", default=30)
+# A customer stays with the retailer who first served them this long (0 = off).
+CUSTOMER_PROTECTION_DAYS = env.int("CUSTOMER_PROTECTION_DAYS", default=365)
+# "first_retailer": the protecting retailer is credited for a later order taken on
+# another storefront or the company site; "storefront": the storefront that took it.
+CUSTOMER_PROTECTION_POLICY = env.str("CUSTOMER_PROTECTION_POLICY", default="first_retailer")
+# A payout pays a retailer's payable balance only from this amount up (USD).
+PAYOUT_MINIMUM = env.str("PAYOUT_MINIMUM", default="25.00")
+# Form 1099-NEC threshold per calendar year of payment (USD); later years use the latest.
+# $600 through 2025; $2,000 for payments after 31 Dec 2025 (inflation-adjusted from 2027).
+FORM_1099_THRESHOLDS = {
+    2024: "600.00",
+    2025: "600.00",
+    2026: "2000.00",
+    **{int(k): v for k, v in env.dict("FORM_1099_THRESHOLDS", default={}).items()},
+}
 
 # --- Analytics and privacy --------------------------------------------------
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")

@@ -94,6 +94,9 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:backoffice/contact/reveal/": per_role(
         anonymous=REDIRECT, shopper=REDIRECT, retailer=NOT_ALLOWED, other_retailer=NOT_ALLOWED
     ),
+    "public:backoffice/earnings/": BACKOFFICE,
+    "public:backoffice/earnings/statements/<int:year>-<int:month>/": BACKOFFICE,
+    "public:backoffice/customers/": BACKOFFICE,
     "public:backoffice/storefront/": BACKOFFICE,
     "public:backoffice/password/": BACKOFFICE,
     "public:backoffice/security/": BACKOFFICE,
