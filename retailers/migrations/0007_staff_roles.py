@@ -8,16 +8,20 @@ what retailers.0003 and privacy.0003 granted earlier.
   changes by phone); reads the catalog.
 - Fulfilment: orders and lines, ship-to name and address only, marks orders shipped;
   cannot refund, cannot see email, phone or billing.
-- Finance: orders, refunds, gateway webhook log; retailer records read-only.
+- Finance: orders, refunds, gateway webhook log; retailer records read-only;
+  commission plans and rates, the commission ledger (read), customer protection,
+  payouts, the year-end (1099) report.
 - Marketing: campaigns (create, edit, test, start, schedule, pause), subscribers,
   consent, suppression, survey results; no superuser needed.
 - Catalog: products, images and categories (add and edit; products are retired,
   never deleted).
 - Compliance: breach incidents and notices, policy versions, the retailer audit trail,
   SSN/EIN reveal (audited), suspension, erasure records, outbound email and sign-in
-  logs, orders read-only.
+  logs, orders read-only; the ledger, payouts and the year-end report with its audited
+  tax-ID reveal.
 
-Nobody in a group can delete retailers or orders, or manage users and groups.
+Nobody in a group can delete retailers, orders or ledger entries, or manage users and
+groups; Finance may delete a rate row of a commission plan (plan configuration).
 """
 
 from django.db import migrations
@@ -54,6 +58,25 @@ ROLES = {
         "orders.refund_order",
         "orders.view_webhookevent",
         "retailers.view_retailer",
+        "earnings.view_commissionplan",
+        "earnings.add_commissionplan",
+        "earnings.change_commissionplan",
+        "earnings.view_levelrate",
+        "earnings.add_levelrate",
+        "earnings.change_levelrate",
+        "earnings.delete_levelrate",
+        "earnings.view_categoryrate",
+        "earnings.add_categoryrate",
+        "earnings.change_categoryrate",
+        "earnings.delete_categoryrate",
+        "earnings.view_commissionentry",
+        "earnings.view_customerprotection",
+        "earnings.change_customerprotection",
+        "earnings.view_protectionreassignment",
+        "earnings.view_payoutbatch",
+        "earnings.run_payouts",
+        "earnings.year_end_report",
+        "storefront.view_category",
     ],
     "Marketing": [
         "marketing.view_campaign",
@@ -97,6 +120,11 @@ ROLES = {
         "axes.view_accessattempt",
         "axes.view_accessfailurelog",
         "axes.view_accesslog",
+        "earnings.view_commissionentry",
+        "earnings.view_payoutbatch",
+        "earnings.view_protectionreassignment",
+        "earnings.year_end_report",
+        "earnings.year_end_reveal_tax_ids",
     ],
 }
 
@@ -132,7 +160,8 @@ def roles_remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("retailers", "0005_retailer_reveal_tax_id_permission"),
+        ("retailers", "0006_retailer_reveal_tax_id_permission"),
+        ("earnings", "0002_ledger_append_only_and_roles"),
         ("privacy", "0003_staff_group_permissions"),
         ("orders", "0004_order_role_permissions"),
         ("storefront", "0002_search_and_listing_indexes"),

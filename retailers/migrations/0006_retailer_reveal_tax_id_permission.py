@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('retailers', '0004_reauth_audit_actions'),
+        ('retailers', '0005_reauth_audit_actions'),
     ]
 
     operations = [

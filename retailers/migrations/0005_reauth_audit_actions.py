@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('retailers', '0003_staff_groups'),
+        ('retailers', '0004_retailer_level'),
     ]
 
     operations = [
