@@ -5,7 +5,8 @@ hypothesis-chosen hostile values in its path parameters and its query string (NU
 and control characters, bad UTF-8, over-long strings, non-numeric and out-of-range
 ids, markup, traversal), by an anonymous visitor and by a power user (superuser who
 also owns alice's shop and is signed in to the back office), with GET and POST.
-The answer must be below 500.
+Request headers (cookies, Referer, conditional and range headers...) get hostile values
+too. The answer must be below 500.
 """
 
 from __future__ import annotations
@@ -61,7 +62,18 @@ QUERY_KEYS = [
     "retailer", "number", "_changelist_filters", "all", "status__exact",
 ]  # fmt: skip
 
+HEADERS = [
+    "HTTP_USER_AGENT", "HTTP_REFERER", "HTTP_ACCEPT_LANGUAGE", "HTTP_COOKIE", "HTTP_ORIGIN",
+    "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_NONE_MATCH", "HTTP_RANGE", "HTTP_X_FORWARDED_FOR",
+    "HTTP_DNT", "HTTP_SEC_GPC",
+]  # fmt: skip
+
 hostile_text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40))
+hostile_headers = st.dictionaries(
+    st.sampled_from(HEADERS),
+    st.one_of(hostile_text, hostile_text.map(lambda v: f"sessionid={v}; csrftoken={v}")),
+    max_size=2,
+)
 
 
 @st.composite
@@ -107,10 +119,18 @@ def test_hostile_path_and_query_values_never_get_a_server_error(endpoint, client
         query=query_string(),
         role=st.sampled_from(sorted(clients)),
         method=st.sampled_from(["get", "post"]),
+        headers=hostile_headers,
     )
-    def check(values, query, role, method):
+    def check(values, query, role, method, headers):
         path = concrete_path(endpoint, values)
-        response = getattr(clients[role], method)(f"{path}?{query}", HTTP_HOST=host)
-        assert response.status_code < 500, (role, method, path, query, response.status_code)
+        response = getattr(clients[role], method)(f"{path}?{query}", HTTP_HOST=host, **headers)
+        assert response.status_code < 500, (
+            role,
+            method,
+            path,
+            query,
+            headers,
+            response.status_code,
+        )
 
     check()
