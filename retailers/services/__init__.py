@@ -33,6 +33,7 @@ from .reauth import (
     ReauthLockedOut,
     reauth_failure_record,
     reauth_gate_check,
+    staff_password_reconfirm,
 )
 from .registration import retailer_register, retailer_welcome_email_enqueue
 from .storefront import (
@@ -46,6 +47,7 @@ __all__ = [
     "ReauthLockedOut",
     "reauth_failure_record",
     "reauth_gate_check",
+    "staff_password_reconfirm",
     "CONTACT_FIELDS",
     "PHOTO_MAX_BYTES",
     "audit_record",

@@ -56,3 +56,19 @@ def reauth_failure_record(
     user_login_failed.send(
         sender=__name__, credentials={"username": user.get_username()}, request=request
     )
+
+
+def staff_password_reconfirm(*, request: HttpRequest, password: str) -> None:
+    """A staff member types their password again before a bulk reveal (1099 tax IDs).
+
+    Raises ReauthLockedOut while axes has locked them out (nothing is checked), and
+    PermissionDenied for a wrong password, which counts toward that lockout and is in
+    axes' sign-in log (there is no single retailer to file a RetailerAuditEvent under).
+    """
+    user = request.user
+    credentials = {"username": user.get_username()}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        raise ReauthLockedOut(LOCKED_OUT_MESSAGE)
+    if not password or not user.check_password(password):
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        raise PermissionDenied("The password is not correct.")

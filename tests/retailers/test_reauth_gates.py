@@ -134,3 +134,24 @@ def test_staff_password_change_in_the_admin_is_throttled_too(client, company):
     assert "Too many failed sign-ins" in locked.content.decode()
     staff.refresh_from_db()
     assert staff.check_password(PASSWORD)
+
+
+def test_the_1099_tax_id_export_needs_the_password_and_is_throttled(client, alice_owner):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    staff = get_user_model().objects.create_user("gate-compliance", "gc@example.com", PASSWORD)
+    staff.is_staff = True
+    staff.save()
+    staff.groups.add(Group.objects.get(name="Compliance"))
+    client.force_login(staff)
+    url = "/admin/earnings/payoutbatch/year-end/?year=2026"
+    for _ in range(5):
+        wrong = client.post(url, {"format": "csv-tin", "password": "wrong"}, HTTP_HOST=COMPANY_HOST)
+        assert wrong.status_code == 403
+        assert wrong["Content-Type"].startswith("text/html")
+    assert AccessAttempt.objects.get(username="gate-compliance").failures_since_start == 5
+    locked = client.post(url, {"format": "csv-tin", "password": PASSWORD}, HTTP_HOST=COMPANY_HOST)
+    assert locked.status_code == 403
+    assert "Too many wrong passwords" in locked.content.decode()
+    assert audit(alice_owner, RetailerAuditEvent.Action.TAX_ID_REVEALED) == []
