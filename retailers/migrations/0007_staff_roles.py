@@ -8,11 +8,12 @@ what retailers.0003 and privacy.0003 granted earlier.
   changes by phone); reads the catalog.
 - Fulfilment: orders and lines, ship-to name and address only, marks orders shipped;
   cannot refund, cannot see email, phone or billing.
-- Finance: orders, refunds, gateway webhook log; retailer records read-only;
+- Finance: orders, refunds, gateway webhook log, shipping methods and tax rates, discount
+  codes read-only; retailer records read-only;
   commission plans and rates, the commission ledger (read), customer protection,
   payouts, the year-end (1099) report.
-- Marketing: campaigns (create, edit, test, start, schedule, pause), subscribers,
-  consent, suppression, survey results; no superuser needed.
+- Marketing: campaigns (create, edit, test, start, schedule, pause), discount codes,
+  subscribers, consent, suppression, survey results; no superuser needed.
 - Catalog: products, images and categories (add and edit; products are retired,
   never deleted).
 - Compliance: breach incidents and notices, policy versions, the retailer audit trail,
@@ -48,6 +49,7 @@ ROLES = {
         "orders.view_orderline",
         "orders.view_orderevent",
         "orders.view_shipping_address",
+        "orders.view_shippingmethod",
         "storefront.view_product",
         "storefront.view_category",
     ],
@@ -57,6 +59,17 @@ ROLES = {
         "orders.view_orderevent",
         "orders.refund_order",
         "orders.view_webhookevent",
+        "orders.view_shippingmethod",
+        "orders.add_shippingmethod",
+        "orders.change_shippingmethod",
+        "tax.view_taxrate",
+        "tax.add_taxrate",
+        "tax.change_taxrate",
+        "tax.view_taxrateoverride",
+        "tax.add_taxrateoverride",
+        "tax.change_taxrateoverride",
+        "discounts.view_discountcode",
+        "discounts.view_discountredemption",
         "retailers.view_retailer",
         "earnings.view_commissionplan",
         "earnings.add_commissionplan",
@@ -87,6 +100,10 @@ ROLES = {
         "marketing.view_suppression",
         "marketing.view_trackingevent",
         "marketing.view_surveyresponse",
+        "discounts.view_discountcode",
+        "discounts.add_discountcode",
+        "discounts.change_discountcode",
+        "discounts.view_discountredemption",
         "retailers.view_retailer",
     ],
     "Catalog": [
@@ -163,10 +180,12 @@ class Migration(migrations.Migration):
         ("retailers", "0006_retailer_reveal_tax_id_permission"),
         ("earnings", "0002_ledger_append_only_and_roles"),
         ("privacy", "0003_staff_group_permissions"),
-        ("orders", "0004_order_role_permissions"),
-        ("storefront", "0002_search_and_listing_indexes"),
+        ("orders", "0008_order_role_permissions"),
+        ("storefront", "0005_product_image_renditions_and_alt_text"),
         ("marketing", "0001_initial"),
         ("mail", "0001_initial"),
+        ("discounts", "0001_discount_codes"),
+        ("tax", "0002_seed_state_base_rates"),
         ("axes", "0010_accessattemptexpiration"),
     ]
 

@@ -56,6 +56,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:admin/login/": same(OK),
     # Compliance's audited SSN/EIN reveal (staff with retailers.reveal_tax_id only).
     "public:admin/retailers/retailer/<int:pk>/reveal-tax-id/": ADMIN_ONLY,
+    # Private files (breach lists, exports): the admin's sign-in first, then a permission.
+    "public:admin/private-files/<path:path>": ADMIN_ONLY,
     # privacy (identical on every storefront, below)
     "public:.well-known/gpc.json": same(OK),
     "public:privacy/": same(OK),
@@ -119,6 +121,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "tenant:cart/add/": same(NOT_ALLOWED),
     "tenant:cart/update/": same(NOT_ALLOWED),
     "tenant:cart/remove/": same(NOT_ALLOWED),
+    "tenant:cart/discount/": same(NOT_ALLOWED),  # POST only (payments)
+    "tenant:cart/estimate/": same(NOT_ALLOWED),  # POST only (payments)
     "tenant:checkout/": same(OK),
     "tenant:checkout/success/": same(GONE),  # no session id
     "tenant:checkout/canceled/<str:number>/": same(OK),  # says only "not paid"

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0003_order_number_length'),
+        ('orders', '0007_offline_session_tax_and_expiry'),
     ]
 
     operations = [
