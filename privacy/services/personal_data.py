@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from privacy.models import BreachNotification, DataErasure, Ticket, TicketMessage
+from shopsocial.mail.addresses import email_normalise
 
 logger = logging.getLogger(__name__)
 
@@ -257,7 +258,8 @@ def _outbound_keys(user: AbstractBaseUser, emails: set[str], orders, ticket_ids:
     """The dedupe keys of every email we wrote about this account's own records."""
     from privacy.marketing.models import ConsentRecord
 
-    keys = models.Q(pk__in=[])
+    # Account mail (verification, password reset or change, email changed): orders/accounts.
+    keys = models.Q(dedupe_key__startswith=f"account:{user.pk}:")
     for order_id in orders.values_list("pk", flat=True):
         keys |= models.Q(dedupe_key__startswith=f"order:{order_id}:")
     keys |= models.Q(dedupe_key__in=[f"ticket-opened:{pk}" for pk in ticket_ids])
