@@ -14,11 +14,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
-from django.contrib.auth.signals import user_login_failed
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.urls import reverse
 from django_otp.admin import OTPAdminAuthenticationForm
+
+from shopsocial.reauth import LockoutOldPasswordMixin
 
 LOCKED_OUT_MESSAGE = "Too many failed sign-ins. Please wait a while and try again."
 
@@ -62,24 +63,8 @@ class StaffTwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
         return super().clean()
 
 
-class StaffPasswordChangeForm(AdminPasswordChangeForm):
-    """The admin's password change, a re-authentication gate like the back office's:
-    a wrong old password counts toward the staff member's sign-in lockout (and is in
-    axes' sign-in log, which Compliance reads); while locked out nothing is checked."""
-
-    def __init__(self, user, *args, request: HttpRequest, **kwargs):
-        super().__init__(user, *args, **kwargs)
-        self.request = request
-
-    def clean_old_password(self):
-        credentials = {"username": self.user.get_username()}
-        if not AxesProxyHandler.is_allowed(self.request, credentials):
-            raise forms.ValidationError(LOCKED_OUT_MESSAGE, code="locked_out")
-        try:
-            return super().clean_old_password()
-        except forms.ValidationError:
-            user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
-            raise
+class StaffPasswordChangeForm(LockoutOldPasswordMixin, AdminPasswordChangeForm):
+    """The admin's password change, a re-authentication gate (shopsocial/reauth.py)."""
 
 
 class StaffAdminSite(AdminSite):

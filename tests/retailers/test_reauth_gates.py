@@ -131,7 +131,7 @@ def test_staff_password_change_in_the_admin_is_throttled_too(client, company):
         "/admin/password_change/", {"old_password": PASSWORD, **new}, HTTP_HOST=COMPANY_HOST
     )
     assert locked.status_code == 200
-    assert "Too many failed sign-ins" in locked.content.decode()
+    assert "Too many wrong passwords" in locked.content.decode()
     staff.refresh_from_db()
     assert staff.check_password(PASSWORD)
 
@@ -155,3 +155,26 @@ def test_the_1099_tax_id_export_needs_the_password_and_is_throttled(client, alic
     assert locked.status_code == 403
     assert "Too many wrong passwords" in locked.content.decode()
     assert audit(alice_owner, RetailerAuditEvent.Action.TAX_ID_REVEALED) == []
+
+
+def test_shopper_password_change_is_throttled_too(client, alice):
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import ALICE_HOST
+
+    shopper = get_user_model().objects.create_user("pat@example.com", "pat@example.com", PASSWORD)
+    client.force_login(shopper)
+    new = {"new_password1": "N3w-pass-xyz!", "new_password2": "N3w-pass-xyz!"}
+    for _ in range(5):
+        wrong = client.post(
+            "/account/password/", {"old_password": "wrong", **new}, HTTP_HOST=ALICE_HOST
+        )
+        assert wrong.status_code == 400
+    assert AccessAttempt.objects.get(username="pat@example.com").failures_since_start == 5
+    locked = client.post(
+        "/account/password/", {"old_password": PASSWORD, **new}, HTTP_HOST=ALICE_HOST
+    )
+    assert locked.status_code == 400
+    assert "Too many wrong passwords" in locked.content.decode()
+    shopper.refresh_from_db()
+    assert shopper.check_password(PASSWORD)
