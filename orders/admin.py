@@ -164,9 +164,12 @@ class OrderAdmin(admin.ModelAdmin):
             return None
         return queryset.first()
 
+    def has_revoke_status_links_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("orders.revoke_status_links")
+
     @admin.action(
         description="Revoke order-status links (links already sent stop working)",
-        permissions=["change"],
+        permissions=["revoke_status_links"],
     )
     def revoke_status_links(self, request: HttpRequest, queryset):
         from .accounts.services import order_status_links_revoke

@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='order',
-            options={'ordering': ['-created_at'], 'permissions': [('view_customer_contact', 'Can see customer contact data'), ('view_shipping_address', 'Can see the ship-to name and address'), ('refund_order', 'Can refund orders')]},
+            options={'ordering': ['-created_at'], 'permissions': [('view_customer_contact', 'Can see customer contact data'), ('view_shipping_address', 'Can see the ship-to name and address'), ('refund_order', 'Can refund orders'), ('revoke_status_links', 'Can revoke order-status links')]},
         ),
     ]

@@ -4,8 +4,8 @@ This migration is the one definition of the roles (the README's "Staff roles" ta
 mirrors it): every group's permission set is *set*, not added to, so it replaces
 what retailers.0003 and privacy.0003 granted earlier.
 
-- Support: tickets; orders with the customer's contact data; retailer records (contact
-  changes by phone); reads the catalog.
+- Support: tickets; orders with the customer's contact data, revoking a leaked
+  order-status link; retailer records (contact changes by phone); reads the catalog.
 - Fulfilment: orders and lines, ship-to name and address only, marks orders shipped;
   cannot refund, cannot see email, phone or billing.
 - Finance: orders, refunds, gateway webhook log, shipping methods and tax rates, discount
@@ -37,6 +37,7 @@ ROLES = {
         "orders.view_orderline",
         "orders.view_orderevent",
         "orders.view_customer_contact",
+        "orders.revoke_status_links",
         "retailers.view_retailer",
         "retailers.change_retailer",
         "retailers.view_domain",

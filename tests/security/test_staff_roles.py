@@ -47,7 +47,7 @@ PAGES = {
 }
 # Order actions each role is offered on the order list.
 ORDER_ACTIONS = {
-    "Support": set(),
+    "Support": {"revoke_status_links"},
     "Fulfilment": {"mark_shipped"},
     "Finance": {"refund"},
     "Compliance": set(),
