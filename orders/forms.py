@@ -23,7 +23,9 @@ class CheckoutForm(
     address_form(BILLING_ADDRESS, section="billing", label="Billing", required=False),
 ):
     email = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Email",
+        max_length=254,  # Order.email's column
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     full_name = forms.CharField(
         label="Full name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -113,7 +115,9 @@ class ShipForm(forms.Form):
 
 class SignupForm(AgeScreenMixin, forms.Form):
     email = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Email",
+        max_length=150,  # the account's username is the email: User.username's column
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     full_name = forms.CharField(
         label="Full name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -146,10 +150,13 @@ class SignupForm(AgeScreenMixin, forms.Form):
 
 class LoginForm(forms.Form):
     email = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         label="Password",
+        max_length=128,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )

@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -323,3 +324,16 @@ class StorefrontForm(forms.Form):
         if data.get("photo") and not data.get("photo_alt"):
             self.add_error("photo_alt", "Please describe the photo in a few words.")
         return data
+
+
+class GatedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change; while locked out the old password is not even checked."""
+
+    def __init__(self, user, data=None, *, locked_out: str = ""):
+        super().__init__(user, data)
+        self.locked_out = locked_out
+
+    def clean_old_password(self):
+        if self.locked_out:
+            raise ValidationError(self.locked_out, code="locked_out")
+        return super().clean_old_password()

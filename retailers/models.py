@@ -69,7 +69,10 @@ class Retailer(TenantMixin):
 
     class Meta:
         ordering = ["display_name"]
-        permissions = [("suspend_retailer", "Can suspend and reactivate retailers")]
+        permissions = [
+            ("suspend_retailer", "Can suspend and reactivate retailers"),
+            ("reveal_tax_id", "Can reveal a retailer's full SSN/EIN (audited)"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.slug})"
@@ -130,6 +133,9 @@ class RetailerAuditEvent(models.Model):
         TWO_FACTOR_DISABLED = "2fa_disabled", "Two-factor sign-in disabled"
         SUSPENDED = "suspended", "Suspended"
         REACTIVATED = "reactivated", "Reactivated"
+        # Re-authentication gates (retailers/services/reauth.py); detail names the gate.
+        REAUTH_FAILED = "reauth_failed", "Wrong password at a re-authentication gate"
+        REAUTH_LOCKED_OUT = "reauth_locked_out", "Re-authentication refused: locked out"
 
     retailer = models.ForeignKey(Retailer, on_delete=models.PROTECT, related_name="audit_events")
     actor = models.ForeignKey(

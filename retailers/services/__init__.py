@@ -27,6 +27,13 @@ from .provision import (
     retailer_provision,
     retailer_schema_name,
 )
+from .reauth import (
+    ReauthGate,
+    ReauthLockedOut,
+    reauth_failure_record,
+    reauth_gate_check,
+    staff_password_reconfirm,
+)
 from .registration import retailer_register, retailer_welcome_email_enqueue
 from .storefront import (
     PHOTO_MAX_BYTES,
@@ -35,6 +42,11 @@ from .storefront import (
 )
 
 __all__ = [
+    "ReauthGate",
+    "ReauthLockedOut",
+    "reauth_failure_record",
+    "reauth_gate_check",
+    "staff_password_reconfirm",
     "PHOTO_MAX_BYTES",
     "audit_record",
     "company_tenant_ensure",

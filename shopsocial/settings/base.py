@@ -72,6 +72,11 @@ TENANT_LIMIT_SET_CALLS = True
 GET_EXECUTOR_FUNCTION = "retailers.provisioning.get_executor"
 
 MIDDLEWARE = [
+    # Outermost: security headers on every response (also those answered by the
+    # middleware below and error pages), then a 400 for NUL / control characters /
+    # bad UTF-8 before anything reads the request (shopsocial/middleware.py).
+    "shopsocial.middleware.SecurityHeadersMiddleware",
+    "shopsocial.middleware.RequestSanityMiddleware",
     "retailers.middleware.RetailerTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Django's CSP header; privacy's middleware (below) widens it per request only
@@ -85,7 +90,9 @@ MIDDLEWARE = [
     # stays cookie-free even on pages with forms. A request it accepts is marked
     # done, so Django's middleware below only issues a cookie where a template
     # still renders {% csrf_token %} (admin); storefront templates do not.
-    "modern_csrf.middleware.ModernCsrfViewMiddleware",
+    # A POST with neither Origin nor Sec-Fetch-Site, and every admin POST, still
+    # goes through Django's token check (shopsocial/csrf.py).
+    "shopsocial.csrf.FetchMetadataCsrfMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -216,7 +223,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "retailers.backends.axes_username"
 AXES_VERBOSE = False  # no usernames or IP addresses in the logs
-AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "tax_id"]
+AXES_SENSITIVE_PARAMETERS = [
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "otp_token",
+    "tax_id",
+]
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in RetailerBackend
 BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
 RETAILER_REGISTRATION_RATE = env.str("RETAILER_REGISTRATION_RATE", default="10/h")
@@ -232,7 +246,10 @@ ACCOUNT_RECOVERY_RATE = env.str("ACCOUNT_RECOVERY_RATE", default="5/h")
 # --- end accounts -------------------------------------------------------------------
 
 # --- Security ---------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS is what the WSGI server says (wsgi.url_scheme), never a raw X-Forwarded-Proto:
+# gunicorn believes that header only from FORWARDED_ALLOW_IPS (docker-compose.yml),
+# whereas Django's SECURE_PROXY_SSL_HEADER would believe it from any client.
+SECURE_PROXY_SSL_HEADER = None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)

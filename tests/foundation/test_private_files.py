@@ -180,7 +180,8 @@ def test_a_signed_in_shopper_is_sent_to_the_admin_sign_in(client, uploads):
 )
 def test_unknown_kinds_missing_files_and_traversal_are_404(admin_client, uploads, path):
     response = admin_client.get(PRIVATE_FILES_URL + path, HTTP_HOST=COMPANY_HOST)
-    assert response.status_code == 404
+    # A NUL never reaches the view: shopsocial.middleware.RequestSanityMiddleware answers 400.
+    assert response.status_code == (400 if "%00" in path else 404)
 
 
 def test_lists_uploaded_before_are_moved_out_of_the_public_store(settings, _roots):

@@ -36,6 +36,12 @@ def clerk(db):
 
 
 @pytest.fixture
+def cashier(db):
+    # Refunds need orders.refund_order (the Finance role), not change_order.
+    return _staff("view_order", "refund_order")
+
+
+@pytest.fixture
 def manager(db):
     return _staff("view_order", "change_order", "view_customer_contact")
 
@@ -162,9 +168,9 @@ def test_mark_shipped_without_tracking_changes_nothing(client, clerk, paid_order
 
 
 def test_refund_action_partial_then_full(
-    client, clerk, paid_order, django_capture_on_commit_callbacks, mailoutbox
+    client, cashier, paid_order, django_capture_on_commit_callbacks, mailoutbox
 ):
-    client.force_login(clerk)
+    client.force_login(cashier)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             CHANGELIST,
@@ -191,13 +197,13 @@ def test_refund_action_partial_then_full(
     assert OutboundEmail.objects.filter(template="order_refunded").count() == 2
 
 
-def test_refund_of_an_unpaid_order_is_refused(client, clerk, alice, candle):
+def test_refund_of_an_unpaid_order_is_refused(client, cashier, alice, candle):
     order = order_place(
         items=[(candle.pk, 1)],
         retailer=alice,
         customer=CustomerDetailsFactory(),
     )
-    client.force_login(clerk)
+    client.force_login(cashier)
     response = client.post(
         CHANGELIST,
         {"action": "refund", "_selected_action": [order.pk], "apply": "1", "amount": ""},

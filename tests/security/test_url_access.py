@@ -56,6 +56,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:": same(OK),
     "public:find-a-retailer/": same(OK),
     "public:admin/login/": same(OK),
+    # Compliance's audited SSN/EIN reveal (staff with retailers.reveal_tax_id only).
+    "public:admin/retailers/retailer/<int:pk>/reveal-tax-id/": ADMIN_ONLY,
     # Private files (breach lists, exports): the admin's sign-in first, then a permission.
     "public:admin/private-files/<path:path>": ADMIN_ONLY,
     # privacy (identical on every storefront, below)

@@ -171,11 +171,19 @@ def test_search_matches_prefixes_stems_and_skus(client, alice, make_product):
     assert get("kit") == ["Olive Spoon"]
 
 
-@pytest.mark.parametrize("q", ["", "!!!", "&|:*()'", "a' OR 1=1 --", "\x00", "candle\x00x"])
+@pytest.mark.parametrize("q", ["", "!!!", "&|:*()'", "a' OR 1=1 --"])
 def test_search_with_odd_input_answers_cleanly(client, alice, make_product, q):
     make_product("Vanilla Candle")
     response = client.get("/search/", {"q": q}, HTTP_HOST=ALICE_HOST)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("q", ["\x00", "candle\x00x"])
+def test_search_with_a_nul_is_refused_before_the_page(client, alice, make_product, q):
+    # shopsocial.middleware.RequestSanityMiddleware: no NUL reaches a view.
+    make_product("Vanilla Candle")
+    response = client.get("/search/", {"q": q}, HTTP_HOST=ALICE_HOST)
+    assert response.status_code == 400
 
 
 def test_oversized_search_is_cut_with_message(client, alice, make_product):
