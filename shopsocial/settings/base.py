@@ -44,6 +44,8 @@ SHARED_APPS = [
     "orders",
     "privacy",
     "privacy.marketing",
+    "privacy.chat",
+    "channels",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -105,6 +107,7 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "shopsocial.wsgi.application"
+ASGI_APPLICATION = "shopsocial.asgi.application"
 
 # --- Database ---------------------------------------------------------------
 DATABASES = {"default": env.db_url("DATABASE_URL")}
@@ -305,6 +308,29 @@ GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
 PRIVACY_COMPLIANCE_EMAILS = env.list("PRIVACY_COMPLIANCE_EMAILS", default=[])
 # Form rate limits (django-ratelimit) count per client across every host.
 RATELIMIT_USE_CACHE = "shared"
+
+# --- Live chat (privacy/chat) ----------------------------------------------------
+# Channels' layer: Redis (CHAT_REDIS_URL, else REDIS_URL) shared by every ASGI
+# process; with neither, the in-memory layer (one process: development only).
+CHAT_REDIS_URL = env.str("CHAT_REDIS_URL", default=REDIS_URL)
+if CHAT_REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CHAT_REDIS_URL], "capacity": 500, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# When agents answer, in the company time zone: "mon-fri 08:00-17:00", "always" or "never".
+CHAT_OFFICE_HOURS = env.str("CHAT_OFFICE_HOURS", default="mon-fri 08:00-17:00")
+CHAT_MESSAGE_MAX_CHARS = env.int("CHAT_MESSAGE_MAX_CHARS", default=2000)
+# Messages per connection (burst, then one per CHAT_RATE_SECONDS) and per client address
+# per minute, across all its sockets.
+CHAT_RATE_BURST = env.int("CHAT_RATE_BURST", default=5)
+CHAT_RATE_SECONDS = env.float("CHAT_RATE_SECONDS", default=1.0)
+CHAT_RATE_PER_ADDRESS_PER_MINUTE = env.int("CHAT_RATE_PER_ADDRESS_PER_MINUTE", default=60)
+CHAT_START_RATE = env.str("CHAT_START_RATE", default="10/h")  # new chats per client address
 
 # --- Logging: no personal data, no card data --------------------------------
 LOGGING = {

@@ -35,3 +35,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Live chat: consumer tests use the in-memory layer (one process); the browser test
+# and the benchmark run a real ASGI server with the layer they configure.
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHAT_OFFICE_HOURS = "always"

@@ -13,8 +13,14 @@ def test_serve_makes_absolute_links_use_the_port_it_serves_on(monkeypatch):
         "retailers.management.commands.serve.call_command",
         lambda *args, **kwargs: calls.append((args, kwargs)),
     )
+    monkeypatch.setattr(
+        "retailers.management.commands.serve.serve_asgi",
+        lambda **kwargs: calls.append((("serve_asgi",), kwargs)),
+    )
     monkeypatch.setattr(settings, "SHOP_PORT", settings.SHOP_PORT)  # restored afterwards
+    monkeypatch.setenv("SHOP_PORT", settings.SHOP_PORT)
     call_command("serve", "--port", "8123", "--noreload")
     assert company_url("/x/").endswith("://www.shop.test:8123/x/")
     assert storefront_url("demo", "/").endswith("://demo.shop.test:8123/")
-    assert calls == [(("runserver", "127.0.0.1:8123"), {"use_reloader": False})]
+    # uvicorn (HTTP + the chat's WebSockets) instead of runserver.
+    assert calls == [(("serve_asgi",), {"port": 8123, "reload": False})]

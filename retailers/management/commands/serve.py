@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from shopsocial.asgi_server import serve_asgi
+
 
 class Command(BaseCommand):
     help = "Migrate, seed the demo data on first run, and serve the site on localhost."
@@ -30,6 +32,9 @@ class Command(BaseCommand):
                 + f"  Admin            http://{domain}:{port}/admin/"
                 + "  (user: admin, password: shopsocial-demo)\n"
                 + f"  Back office      http://{domain}:{port}/backoffice/\n"
+                + f"  Support chat     http://{domain}:{port}/support/chat/  (as admin)\n"
                 + f"  Emails are printed here and kept in {settings.BASE_DIR / '.local' / 'mail'}\n"
             )
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=not noreload)
+        # uvicorn serves HTTP and the chat's WebSockets (in-memory channel layer
+        # unless REDIS_URL/CHAT_REDIS_URL is set).
+        serve_asgi(port=port, reload=not noreload)
