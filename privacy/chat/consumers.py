@@ -145,7 +145,7 @@ class ChatSocket(AsyncWebsocketConsumer):
             await self.error(str(exc), chat=chat_id)
             return
         payload = await database_sync_to_async(message_payload)(message, chat_id=chat_id)
-        if not await self.broadcast(f"chat.{chat_id}", {"type": "chat.message", **payload}):
+        if not await self.broadcast(f"chat.{chat_id}", {**payload, "type": "chat.message"}):
             await self.send_json({**payload, "delayed": True})
 
     # Group events -> this socket

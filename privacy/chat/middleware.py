@@ -16,6 +16,7 @@ from channels.db import database_sync_to_async
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
+from django_tenants.utils import remove_www
 
 
 def _header(scope, name: bytes) -> str | None:
@@ -77,7 +78,8 @@ class TenantWebsocketMiddleware:
         if scope["type"] != "websocket":
             return await self.application(scope, receive, send)
         domain, _port = scope_host(scope)
-        tenant = await _retailer_for(domain) if domain else None
+        # As django-tenants' HTTP middleware: "www." names the bare domain's tenant.
+        tenant = await _retailer_for(remove_www(domain)) if domain else None
         if tenant is None or not (tenant.is_company or tenant.is_active):
             return await WebsocketDenier()(scope, receive, send)
         return await self.application({**scope, "tenant": tenant}, receive, send)

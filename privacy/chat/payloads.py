@@ -30,7 +30,7 @@ def message_payload(message: TicketMessage, *, chat_id: int) -> dict:
         "type": "message",
         "chat": chat_id,
         "id": message.pk,
-        "author": message.author,
+        "author": str(message.author),
         "name": _staff_name(message.staff_user) if staff else "",
         "body": message.body,
         "at": message.created_at.isoformat(),
