@@ -12,6 +12,7 @@ from django.test import Client
 from privacy.chat import services
 from privacy.models import Ticket
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
+from tests.retailers.conftest import alice_client, alice_owner  # noqa: F401 - fixtures
 
 __all__ = ["ALICE_HOST", "BOB_HOST", "COMPANY_HOST"]
 

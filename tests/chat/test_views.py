@@ -14,7 +14,6 @@ from privacy.chat import payloads, selectors, services
 from privacy.chat.models import Chat
 from privacy.models import Ticket
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
-from tests.retailers.conftest import alice_client, alice_owner  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
