@@ -20,6 +20,7 @@ import json
 import logging
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -32,6 +33,19 @@ from .payloads import chat_detail, chat_summary, message_payload, state_payload
 logger = logging.getLogger(__name__)
 
 QUEUE_GROUP = "support.queue"
+
+
+def db(func):
+    """Run ORM work in the thread pool, with Django's connection clean-up around it.
+
+    Not Channels' default thread-sensitive executor: that is one thread per process,
+    so every socket's database work (and, in `dispatch`, a connection check before
+    every event) would queue behind every other's. Consumers hold no thread-bound
+    state, so any pool thread (each with its own persistent connection) will do.
+    """
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
 TYPING_EVERY_SECONDS = 2.0
 
 
@@ -113,18 +127,24 @@ class ChatSocket(AsyncWebsocketConsumer):
     async def handle(self, content: dict) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    async def rate_check(self) -> bool:
+    async def post_message(self, *, chat_id: int, body, staff_user=None) -> None:
         if not self.bucket.take():
             await self.error(
                 "You are sending messages too quickly; wait a moment.", code="rate_limited"
             )
-            return False
-        if not await database_sync_to_async(address_allows)(self.address):
+            return
+        try:
+            payload = await _post(chat_id, body, staff_user, self.address)
+        except RateLimited:
             await self.error(
                 "Too many messages from your network; wait a minute.", code="rate_limited"
             )
-            return False
-        return True
+            return
+        except services.ChatError as exc:
+            await self.error(str(exc), chat=chat_id)
+            return
+        if not await self.broadcast(f"chat.{chat_id}", {**payload, "type": "chat.message"}):
+            await self.send_json({**payload, "delayed": True})
 
     async def broadcast(self, group: str, event: dict) -> bool:
         try:
@@ -134,19 +154,13 @@ class ChatSocket(AsyncWebsocketConsumer):
             return False
         return True
 
-    async def post_message(self, *, chat_id: int, body, staff_user=None) -> None:
-        if not await self.rate_check():
-            return
-        try:
-            message = await database_sync_to_async(services.chat_message_post)(
-                chat_id=chat_id, body=body, staff_user=staff_user
-            )
-        except services.ChatError as exc:
-            await self.error(str(exc), chat=chat_id)
-            return
-        payload = await database_sync_to_async(message_payload)(message, chat_id=chat_id)
-        if not await self.broadcast(f"chat.{chat_id}", {**payload, "type": "chat.message"}):
-            await self.send_json({**payload, "delayed": True})
+    async def dispatch(self, message):
+        """Channels' dispatch minus its per-event `close_old_connections` hop to the
+        thread-sensitive thread: our ORM calls (`db`) clean up their own connections."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # Group events -> this socket
     async def chat_message(self, event):
@@ -160,8 +174,17 @@ class ChatSocket(AsyncWebsocketConsumer):
         await self.send_json({k: v for k, v in event.items() if k != "type"} | {"type": "state"})
 
 
+@db
+def _post(chat_id: int, body, staff_user, address: str) -> dict:
+    """One trip to the pool per message: the address limit, the committed row, the payload."""
+    if not address_allows(address):
+        raise RateLimited
+    message = services.chat_message_post(chat_id=chat_id, body=body, staff_user=staff_user)
+    return message_payload(message, chat_id=chat_id)
+
+
 # --- The person (shopper or retailer) -------------------------------------------------
-@database_sync_to_async
+@db
 def _chat_for_socket(token, tenant_id: int) -> dict | None:
     chat = selectors.chat_get_by_token(token=token)
     # A token only works on the host its chat was started on.
@@ -208,13 +231,13 @@ class PersonChatConsumer(ChatSocket):
             await self.typing()
         elif kind == "transcript":
             try:
-                await database_sync_to_async(services.chat_transcript_send)(chat_id=self.chat_id)
+                await db(services.chat_transcript_send)(chat_id=self.chat_id)
             except services.ChatError as exc:
                 await self.error(str(exc))
             else:
                 await self.send_json({"type": "transcript", "sent": True})
         elif kind == "end":
-            chat = await database_sync_to_async(services.chat_close)(
+            chat = await db(services.chat_close)(
                 chat_id=self.chat_id, outcome=Chat.Outcome.FOLLOW_UP
             )
             await self.broadcast(f"chat.{self.chat_id}", await _state_event(chat.pk))
@@ -238,19 +261,19 @@ class PersonChatConsumer(ChatSocket):
         )
 
 
-@database_sync_to_async
+@db
 def _state_event(chat_id: int) -> dict:
     chat = Chat.objects.select_related("agent").get(pk=chat_id)
     return {"type": "chat.state", **state_payload(chat)}
 
 
 # --- Staff console ------------------------------------------------------------------
-@database_sync_to_async
+@db
 def _staff_allowed(user, session) -> bool:
     return selectors.staff_may_answer_chat(user=user, session=session)
 
 
-@database_sync_to_async
+@db
 def _snapshot(user) -> dict:
     return {
         "type": "snapshot",
@@ -268,12 +291,12 @@ def _snapshot(user) -> dict:
     }
 
 
-@database_sync_to_async
+@db
 def _queue(user) -> dict:
     return {"type": "queue", "queue": [chat_summary(c) for c in selectors.chat_queue()]}
 
 
-@database_sync_to_async
+@db
 def _claim(chat_id, user) -> dict:
     chat = services.chat_claim(chat_id=chat_id, agent=user)
     chat = Chat.objects.select_related("ticket", "storefront", "retailer", "agent").get(pk=chat.pk)
@@ -293,9 +316,7 @@ class StaffConsoleConsumer(ChatSocket):
         self.user = user
         self.chats: set[int] = set()
         await self.accept()
-        await database_sync_to_async(services.agent_presence_add)(
-            user=user, channel_name=self.channel_name
-        )
+        await db(services.agent_presence_add)(user=user, channel_name=self.channel_name)
         await self.channel_layer.group_add(QUEUE_GROUP, self.channel_name)
         snapshot = await _snapshot(user)
         for chat in snapshot["mine"]:
@@ -306,7 +327,7 @@ class StaffConsoleConsumer(ChatSocket):
     async def disconnect(self, code):
         if not hasattr(self, "user"):
             return
-        await database_sync_to_async(services.agent_presence_remove)(channel_name=self.channel_name)
+        await db(services.agent_presence_remove)(channel_name=self.channel_name)
         await self.channel_layer.group_discard(QUEUE_GROUP, self.channel_name)
         for chat_id in self.chats:
             await self.channel_layer.group_discard(f"chat.{chat_id}", self.channel_name)
@@ -319,9 +340,7 @@ class StaffConsoleConsumer(ChatSocket):
         kind = content["type"]
         chat_id = self._chat_id(content)
         if kind == "ping":
-            await database_sync_to_async(services.agent_presence_touch)(
-                channel_name=self.channel_name
-            )
+            await db(services.agent_presence_touch)(channel_name=self.channel_name)
             await self.send_json({"type": "pong"})
             return
         if chat_id is None:
@@ -360,7 +379,7 @@ class StaffConsoleConsumer(ChatSocket):
                 )
         elif kind == "close":
             try:
-                await database_sync_to_async(services.chat_close)(
+                await db(services.chat_close)(
                     chat_id=chat_id, outcome=content.get("outcome"), agent=self.user
                 )
             except services.ChatError as exc:

@@ -63,11 +63,13 @@ class SameOriginWebsocketValidator:
         return await self.application(scope, receive, send)
 
 
-@database_sync_to_async
-def _retailer_for(domain: str):
+def _retailer_for_sync(domain: str):
     from retailers.middleware import retailer_for_hostname
 
     return retailer_for_hostname(domain)
+
+
+_retailer_for = database_sync_to_async(_retailer_for_sync, thread_sensitive=False)
 
 
 class TenantWebsocketMiddleware:
