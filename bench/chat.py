@@ -12,8 +12,9 @@ What it does, bounded in time:
    channel layer (`--redis`, default redis://127.0.0.1:6379/15) so sockets of one chat on
    different worker processes reach each other through Redis;
 3. connects N sockets, two per chat (the person's two tabs: the second stands for the
-   other party), ramping up in batches, and reads the workers' resident memory before and
-   after: memory per connection = (after - before) / N;
+   other party), ramping up in batches; the first batch warms the workers, then the
+   workers' resident memory is read before and after the rest connect:
+   memory per connection = (after - before) / (N - first batch);
 4. for `--duration` seconds every socket sends a message every `--interval` seconds
    (randomised +-50 %). Each message is written to PostgreSQL as a ticket message and
    then broadcast; delivery latency is measured from the send on one socket to its arrival
@@ -150,7 +151,9 @@ class Stats:
         self.connect_failures = 0
 
 
-async def run_clients(args, port: int, tokens: list[str], stats: Stats, on_connected) -> None:
+async def run_clients(
+    args, port: int, tokens: list[str], stats: Stats, on_warm, on_connected
+) -> None:
     import websockets
 
     url = f"ws://{HOST}.{DOMAIN}:{port}/ws/chat/"
@@ -182,6 +185,8 @@ async def run_clients(args, port: int, tokens: list[str], stats: Stats, on_conne
     for start in range(0, len(pairs), args.ramp_batch):
         batch = pairs[start : start + args.ramp_batch]
         sockets.extend(await asyncio.gather(*(open_one(t) for t in batch)))
+        if start == 0:  # the first batch warms the workers (code paths, DB threads)
+            await on_warm(len(batch))
     live = [(i, ws) for i, ws in enumerate(sockets) if ws is not None]
     await on_connected(len(live))
 
@@ -306,7 +311,12 @@ def main() -> None:
         for _ in range(args.workers * 4):  # warm every worker (imports, DB connection)
             healthy(port)
         time.sleep(1)
-        memory["before"] = workers_rss_kib(server.pid)
+        memory["idle"] = workers_rss_kib(server.pid)
+
+        async def on_warm(count: int) -> None:
+            await asyncio.sleep(2)
+            memory["before"] = workers_rss_kib(server.pid)
+            memory["warm"] = count
 
         async def on_connected(count: int) -> None:
             await asyncio.sleep(2)
@@ -315,7 +325,7 @@ def main() -> None:
             print(f"{count} sockets connected; sending for {args.duration:.0f} s...", flush=True)
 
         started = time.monotonic()
-        asyncio.run(run_clients(args, port, tokens, stats, on_connected))
+        asyncio.run(run_clients(args, port, tokens, stats, on_warm, on_connected))
         elapsed = time.monotonic() - started
         memory["end"] = workers_rss_kib(server.pid)
     finally:
@@ -328,7 +338,8 @@ def main() -> None:
 
     lat = stats.latencies_ms
     connected = memory.get("connected", 0)
-    per_conn = (memory["after"] - memory["before"]) / connected if connected else float("nan")
+    added = connected - memory.get("warm", 0)
+    per_conn = (memory["after"] - memory["before"]) / added if added > 0 else float("nan")
     lost = stats.sent - stats.received
     print()
     print(
@@ -345,9 +356,10 @@ def main() -> None:
         f"mean {statistics.fmean(lat) if lat else float('nan'):.1f}"
     )
     print(
-        f"memory        workers {memory['before'] / 1024:.1f} MiB before, "
-        f"{memory['after'] / 1024:.1f} MiB with the sockets, {memory['end'] / 1024:.1f} MiB "
-        f"at the end: {per_conn:.1f} KiB per connection"
+        f"memory        workers {memory['idle'] / 1024:.1f} MiB idle, "
+        f"{memory['before'] / 1024:.1f} MiB with {memory.get('warm', 0)} warm-up sockets, "
+        f"{memory['after'] / 1024:.1f} MiB with all, {memory['end'] / 1024:.1f} MiB at the end: "
+        f"{per_conn:.1f} KiB per added connection"
     )
     print(f"run           {elapsed:.0f} s including ramp-up; load average {os.getloadavg()[0]:.1f}")
     if stats.errors:

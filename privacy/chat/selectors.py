@@ -116,8 +116,9 @@ def channel_layer_available() -> bool:
     import redis
 
     host = layer["CONFIG"]["hosts"][0]
+    url = host["address"] if isinstance(host, dict) else host
     try:
-        client = redis.Redis.from_url(host, socket_connect_timeout=0.5, socket_timeout=0.5)
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
         ok = bool(client.ping())
         client.close()
     except (redis.RedisError, OSError):

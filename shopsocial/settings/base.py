@@ -317,7 +317,15 @@ if CHAT_REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [CHAT_REDIS_URL], "capacity": 500, "expiry": 30},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout by default, the same as the
+                # layer's blocking BZPOPMIN: give the read more time than the wait.
+                "hosts": [
+                    {"address": CHAT_REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2}
+                ],
+                "capacity": 500,
+                "expiry": 30,
+            },
         }
     }
 else:
