@@ -120,6 +120,15 @@ def worker_pids(master: int) -> list[int]:
     return []
 
 
+def workers_cpu_seconds(master: int) -> float:
+    total = 0
+    for pid in worker_pids(master):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def workers_rss_kib(master: int) -> int:
     return sum(rss_kib(pid) for pid in worker_pids(master))
 
@@ -235,6 +244,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of sending")
     parser.add_argument("--interval", type=float, default=3.0, help="seconds between messages")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument(
+        "--layer", choices=["pubsub", "core"], default="pubsub", help="channels-redis layer"
+    )
     parser.add_argument("--ramp-batch", type=int, default=50, help="sockets opened at once")
     parser.add_argument(
         "--redis",
@@ -269,6 +281,7 @@ def main() -> None:
         SHOP_PORT=f":{port}",
         DATABASE_URL=db_url,
         CHAT_REDIS_URL=args.redis,
+        CHAT_CHANNEL_LAYER=args.layer,
         CHAT_RATE_PER_ADDRESS_PER_MINUTE="0",
         STATIC_ROOT=tempfile.mkdtemp(prefix="shopsocial-chatbench-static-"),
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
@@ -302,6 +315,7 @@ def main() -> None:
     )
     stats = Stats()
     memory: dict[str, int] = {}
+    cpu: dict[str, float] = {}
     try:
         deadline = time.monotonic() + 60
         while not healthy(port):
@@ -322,12 +336,14 @@ def main() -> None:
             await asyncio.sleep(2)
             memory["after"] = workers_rss_kib(server.pid)
             memory["connected"] = count
+            cpu["start"] = workers_cpu_seconds(server.pid)
             print(f"{count} sockets connected; sending for {args.duration:.0f} s...", flush=True)
 
         started = time.monotonic()
         asyncio.run(run_clients(args, port, tokens, stats, on_warm, on_connected))
         elapsed = time.monotonic() - started
         memory["end"] = workers_rss_kib(server.pid)
+        cpu["end"] = workers_cpu_seconds(server.pid)
     finally:
         server.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -344,7 +360,7 @@ def main() -> None:
     print()
     print(
         f"sockets       {connected} connected of {2 * chats} ({stats.connect_failures} failed), "
-        f"{args.workers} uvicorn workers, Redis layer"
+        f"{args.workers} uvicorn workers, Redis {args.layer} layer"
     )
     print(
         f"messages      {stats.sent} sent, {stats.received} delivered to the other party, "
@@ -360,6 +376,11 @@ def main() -> None:
         f"{memory['before'] / 1024:.1f} MiB with {memory.get('warm', 0)} warm-up sockets, "
         f"{memory['after'] / 1024:.1f} MiB with all, {memory['end'] / 1024:.1f} MiB at the end: "
         f"{per_conn:.1f} KiB per added connection"
+    )
+    used = cpu.get("end", 0) - cpu.get("start", 0)
+    print(
+        f"server CPU    {used:.1f} s over the sending phase: "
+        f"{1000 * used / max(stats.sent, 1):.2f} ms per message (store + fan-out to 2 sockets)"
     )
     print(f"run           {elapsed:.0f} s including ramp-up; load average {os.getloadavg()[0]:.1f}")
     if stats.errors:

@@ -313,19 +313,29 @@ RATELIMIT_USE_CACHE = "shared"
 # Channels' layer: Redis (CHAT_REDIS_URL, else REDIS_URL) shared by every ASGI
 # process; with neither, the in-memory layer (one process: development only).
 CHAT_REDIS_URL = env.str("CHAT_REDIS_URL", default=REDIS_URL)
-if CHAT_REDIS_URL:
+# "pubsub": channels-redis' pub/sub layer (one PUBLISH per group message; measured the
+# faster of the two in bench/chat.py); "core": its list-based layer (per-channel capacity).
+CHAT_CHANNEL_LAYER = env.str("CHAT_CHANNEL_LAYER", default="pubsub")
+# redis-py 8 reads with a 5 s socket timeout by default, the same as the core layer's
+# blocking BZPOPMIN: give the read more time than the wait; allow many pooled sockets.
+_chat_redis_host = {
+    "address": CHAT_REDIS_URL,
+    "socket_timeout": 15,
+    "socket_connect_timeout": 2,
+    "max_connections": 1000,
+}
+if CHAT_REDIS_URL and CHAT_CHANNEL_LAYER == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [_chat_redis_host]},
+        }
+    }
+elif CHAT_REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, the same as the
-                # layer's blocking BZPOPMIN: give the read more time than the wait.
-                "hosts": [
-                    {"address": CHAT_REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2}
-                ],
-                "capacity": 500,
-                "expiry": 30,
-            },
+            "CONFIG": {"hosts": [_chat_redis_host], "capacity": 500, "expiry": 30},
         }
     }
 else:
