@@ -210,3 +210,17 @@ def test_a_stale_console_does_not_count_as_an_agent_online(make_agent):
 
     AgentPresence.objects.update(last_seen=timezone.now() - dt.timedelta(minutes=5))
     assert selectors.agents_online_count() == 0
+
+
+def test_redis_down_means_chat_unavailable(settings, monkeypatch):
+    """A layer whose Redis does not answer (a closed loopback port) reads as unavailable."""
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": "redis://127.0.0.1:1/0"}]},
+        }
+    }
+    monkeypatch.setitem(selectors._layer_check, "at", 0.0)
+    assert selectors.channel_layer_available() is False
+    assert selectors.chat_availability().state == selectors.Availability.UNAVAILABLE
+    monkeypatch.setitem(selectors._layer_check, "at", 0.0)
