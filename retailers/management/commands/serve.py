@@ -35,6 +35,13 @@ class Command(BaseCommand):
                 + f"  Support chat     http://{domain}:{port}/support/chat/  (as admin)\n"
                 + f"  Emails are printed here and kept in {settings.BASE_DIR / '.local' / 'mail'}\n"
             )
+        if settings.SERVE_RUNS_BEAT:
+            # The beat schedule (stock holds, email re-dispatch, ...) runs here too, once,
+            # in this process (payments: issue 13). uvicorn's reloader keeps this process
+            # and restarts only the server child, so it starts once either way.
+            from shopsocial.dev_beat import dev_beat_start
+
+            dev_beat_start()
         # uvicorn serves HTTP and the chat's WebSockets (in-memory channel layer
         # unless REDIS_URL/CHAT_REDIS_URL is set).
         serve_asgi(port=port, reload=not noreload)
