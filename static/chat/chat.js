@@ -34,7 +34,7 @@
   function addMessage(m) {
     if (seen[m.id]) return;
     seen[m.id] = true;
-    var li = document.createElement("li");
+    var li = document.createElement("div");
     li.className = "chat-msg chat-" + (m.author === "staff" ? "staff" : "customer");
     var who = document.createElement("span");
     who.className = "chat-who";

@@ -39,7 +39,7 @@
   function addMessage(panel, m) {
     if (panel.seen[m.id]) return;
     panel.seen[m.id] = true;
-    var li = document.createElement("li");
+    var li = document.createElement("div");
     li.className = "chat-msg chat-" + (m.author === "staff" ? "staff" : "customer");
     li.appendChild(text("span", m.author === "staff" ? (m.name || "Support") : panel.name, "chat-who"));
     li.appendChild(text("p", m.body, "chat-body"));

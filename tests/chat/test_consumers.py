@@ -443,3 +443,41 @@ def test_two_agents_cannot_claim_the_same_chat(transactional_db, alice, make_age
 
     run(scenario)
     assert Chat.objects.get(pk=chat.pk).agent_id == first.pk
+
+
+def test_an_agent_handles_several_chats_at_once_and_gets_them_back_after_a_reload(
+    transactional_db, alice, bob, make_agent, start_chat
+):
+    agent = make_agent()
+    cookie = session_cookie(agent)
+    chat_a, token_a = start_chat(alice, name="Ann", email="ann@example.com")
+    chat_b, token_b = start_chat(bob, name="Ben", email="ben@example.com")
+
+    async def scenario():
+        staff, snapshot = await staff_connect(cookie)
+        assert [c["id"] for c in snapshot["queue"]] == [chat_a.pk, chat_b.pk]
+        for chat in (chat_a, chat_b):
+            await staff.send_json_to({"type": "claim", "chat": chat.pk})
+            assert (await next_of(staff, "chat"))["id"] == chat.pk
+        ann, ben = socket("/ws/chat/", host=ALICE_HOST), socket("/ws/chat/", host=BOB_HOST)
+        await hello(ann, token_a)
+        await hello(ben, token_b)
+        await ben.send_json_to({"type": "message", "body": "Ben here"})
+        got = await next_of(staff, "message")
+        assert (got["chat"], got["body"]) == (chat_b.pk, "Ben here")
+        await ann.send_json_to({"type": "typing"})
+        typing = await next_of(staff, "typing")
+        assert (typing["chat"], typing["who"]) == (chat_a.pk, "customer")
+        await staff.disconnect()
+
+        again, snapshot = await staff_connect(cookie)  # the console reloads
+        assert snapshot["queue"] == []
+        mine = {c["id"]: c for c in snapshot["mine"]}
+        assert set(mine) == {chat_a.pk, chat_b.pk}
+        assert [m["body"] for m in mine[chat_b.pk]["messages"]] == ["Ben here"]
+        await again.send_json_to({"type": "message", "chat": chat_a.pk, "body": "Still here"})
+        assert (await next_of(ann, "message"))["body"] == "Still here"
+        for comm in (again, ann, ben):
+            await comm.disconnect()
+
+    run(scenario)

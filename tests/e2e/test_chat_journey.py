@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS, ROOT, SERVER_START_TIMEOUT, LiveShop, free_port, screenshot
 from .flows import admin_sign_in
+from .helpers import serious_axe_violations
 
 
 @dataclass
@@ -126,6 +127,8 @@ def test_shopper_and_agent_chat_and_the_chat_becomes_a_closed_ticket(chat_shop, 
     assert shopper.locator("#chat-log b").count() == 0
     screenshot(shopper, "chat-shopper")
     screenshot(agent, "chat-console")
+    assert serious_axe_violations(shopper) == []
+    assert serious_axe_violations(agent) == []
 
     # The transcript by email, then the agent closes the chat as resolved.
     shopper.get_by_role("button", name="Email me the transcript").click()
@@ -154,3 +157,20 @@ def test_shopper_and_agent_chat_and_the_chat_becomes_a_closed_ticket(chat_shop, 
     ]
     agent.goto(chat_shop.url("www", "/admin/privacy/ticket/?q=" + reference))
     expect(agent.locator("#result_list")).to_contain_text(reference)
+
+
+def test_chat_page_on_a_phone_and_the_leave_a_message_form(chat_shop, new_context):
+    """No agent online: the chat page is the leave-a-message form (a ticket), at 390 px."""
+    page = new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(chat_shop.url("demo", "/contact/chat/"))
+    expect(page.get_by_role("heading", name="Nobody is free to chat right now")).to_be_visible()
+    screenshot(page, "chat-leave-message-390")
+    assert serious_axe_violations(page) == []
+    page.get_by_label("What can we help with?").select_option("other")
+    page.get_by_label("Your name").fill("Lee Later")
+    page.get_by_label("Your email address").fill("lee.later@example.com")
+    page.get_by_label("Your message").fill("Please call me tomorrow.")
+    page.get_by_role("button", name="Leave a message").click()
+    page.wait_for_url("**/contact/sent/**")
+    mail = chat_shop.mailbox.wait_for(lambda m: "lee.later@example.com" in m.to)
+    assert "T-" in mail.subject
