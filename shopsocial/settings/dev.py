@@ -17,6 +17,8 @@ os.environ.setdefault("ADMIN_REQUIRE_2FA", "false")
 os.environ.setdefault("SHOP_PORT", os.environ.get("SHOP_DEV_PORT", ":8000"))
 # A fixed development key (Fernet format); production sets its own.
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc=")
+# Live chat is offered at any hour in development (production: Mon-Fri 8-17 Pacific).
+os.environ.setdefault("CHAT_OFFICE_HOURS", "always")
 os.environ.setdefault("OFFLINE_GATEWAY_WEBHOOK_SECRET", "whsec_offline_dev_secret")
 if not os.environ.get("DATABASE_URL"):
     from shopsocial.embedded_db import embedded_database_url
