@@ -4,7 +4,8 @@ This migration is the one definition of the roles (the README's "Staff roles" ta
 mirrors it): every group's permission set is *set*, not added to, so it replaces
 what retailers.0003 and privacy.0003 granted earlier.
 
-- Support: tickets; orders with the customer's contact data, revoking a leaked
+- Support: tickets and live chat (the console, canned replies); orders with the
+  customer's contact data, revoking a leaked
   order-status link; retailer records (contact changes by phone); reads the catalog.
 - Fulfilment: orders and lines, ship-to name and address only, marks orders shipped;
   cannot refund, cannot see email, phone or billing.
@@ -39,6 +40,11 @@ ROLES = {
         "orders.view_orderevent",
         "orders.view_customer_contact",
         "orders.revoke_status_links",
+        "chat.answer_chat",
+        "chat.view_chat",
+        "chat.view_cannedreply",
+        "chat.add_cannedreply",
+        "chat.change_cannedreply",
         "retailers.view_retailer",
         "retailers.change_retailer",
         "retailers.view_domain",
@@ -190,6 +196,7 @@ class Migration(migrations.Migration):
         ("privacy", "0003_staff_group_permissions"),
         ("orders", "0008_order_role_permissions"),
         ("scenes", "0002_seed_reward_tiers"),
+        ("chat", "0002_support_group_answers_chat"),
         ("storefront", "0005_product_image_renditions_and_alt_text"),
         ("marketing", "0001_initial"),
         ("mail", "0001_initial"),

@@ -50,6 +50,8 @@ SHARED_APPS = [
     "orders.discounts",  # payments: discount codes
     "privacy",
     "privacy.marketing",
+    "privacy.chat",
+    "channels",
     "retailers.earnings",
     "storefront.scenes",
     "axes",
@@ -120,6 +122,7 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "shopsocial.wsgi.application"
+ASGI_APPLICATION = "shopsocial.asgi.application"
 
 # --- Database ---------------------------------------------------------------
 # DATABASES = {"default": database_config(<DATABASE_URL>)}: in production.py, dev.py, test.py.
@@ -425,6 +428,47 @@ GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
 PRIVACY_COMPLIANCE_EMAILS = env.list("PRIVACY_COMPLIANCE_EMAILS", default=[])
 # Form rate limits (django-ratelimit) count per client across every host.
 RATELIMIT_USE_CACHE = "shared"
+
+# --- Live chat (privacy/chat) ----------------------------------------------------
+# Channels' layer: Redis (CHAT_REDIS_URL, else REDIS_URL) shared by every ASGI
+# process; with neither, the in-memory layer (one process: development only).
+CHAT_REDIS_URL = env.str("CHAT_REDIS_URL", default=REDIS_URL)
+# "pubsub": channels-redis' pub/sub layer (one PUBLISH per group message; measured the
+# faster of the two in bench/chat.py); "core": its list-based layer (per-channel capacity).
+CHAT_CHANNEL_LAYER = env.str("CHAT_CHANNEL_LAYER", default="pubsub")
+# redis-py 8 reads with a 5 s socket timeout by default, the same as the core layer's
+# blocking BZPOPMIN: give the read more time than the wait; allow many pooled sockets.
+_chat_redis_host = {
+    "address": CHAT_REDIS_URL,
+    "socket_timeout": 15,
+    "socket_connect_timeout": 2,
+    "max_connections": 1000,
+}
+if CHAT_REDIS_URL and CHAT_CHANNEL_LAYER == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [_chat_redis_host]},
+        }
+    }
+elif CHAT_REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [_chat_redis_host], "capacity": 500, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# When agents answer, in the company time zone: "mon-fri 08:00-17:00", "always" or "never".
+CHAT_OFFICE_HOURS = env.str("CHAT_OFFICE_HOURS", default="mon-fri 08:00-17:00")
+CHAT_MESSAGE_MAX_CHARS = env.int("CHAT_MESSAGE_MAX_CHARS", default=2000)
+# Messages per connection (burst, then one per CHAT_RATE_SECONDS) and per client address
+# per minute, across all its sockets.
+CHAT_RATE_BURST = env.int("CHAT_RATE_BURST", default=5)
+CHAT_RATE_SECONDS = env.float("CHAT_RATE_SECONDS", default=1.0)
+CHAT_RATE_PER_ADDRESS_PER_MINUTE = env.int("CHAT_RATE_PER_ADDRESS_PER_MINUTE", default=60)
+CHAT_START_RATE = env.str("CHAT_START_RATE", default="10/h")  # new chats per client address
 
 # --- Logging: no personal data, no card data --------------------------------
 LOGGING = {

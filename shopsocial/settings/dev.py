@@ -44,3 +44,5 @@ STORAGES = {
 DEV_MAIL_DIR = env.path("DEV_MAIL_DIR", default=BASE_DIR / ".local" / "mail")
 # The offline gateway stands in for Stripe here (production refuses it: orders.checks).
 PAYMENTS_OFFLINE_ALLOWED = True
+# Live chat is offered at any hour in development (production: Mon-Fri 8-17 Pacific).
+CHAT_OFFICE_HOURS = env.str("CHAT_OFFICE_HOURS", default="always")

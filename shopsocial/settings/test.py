@@ -52,3 +52,7 @@ PAYMENTS_OFFLINE_ALLOWED = True
 TAX_NEXUS_STATES: list[str] = []
 # Tests of `serve` must not start the in-process beat thread (a test turns it on).
 SERVE_RUNS_BEAT = False
+# Live chat: consumer tests use the in-memory layer (one process); the browser test
+# and the benchmark run a real ASGI server with the layer they configure.
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHAT_OFFICE_HOURS = "always"

@@ -43,15 +43,16 @@ def test_serve_prepares_the_database_then_serves_in_a_process_told_its_port(monk
     assert port_before == settings.SHOP_PORT
 
 
-def test_the_serving_process_runs_the_dev_server(monkeypatch):
+def test_the_serving_process_runs_uvicorn_for_http_and_chat_websockets(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        "retailers.management.commands.serve.call_command",
-        lambda *args, **kwargs: calls.append((args, kwargs)),
+        "retailers.management.commands.serve.serve_asgi",
+        lambda **kwargs: calls.append(kwargs),
     )
+    monkeypatch.setattr("shopsocial.dev_beat.dev_beat_start", lambda: None)
     port_before = settings.SHOP_PORT
     call_command("serve", "--serving", "--port", "8123", "--noreload")
-    assert calls == [(("runserver", "127.0.0.1:8123"), {"use_reloader": False})]
+    assert calls == [{"port": 8123, "reload": False}]
     assert port_before == settings.SHOP_PORT
 
 
@@ -73,7 +74,7 @@ def test_serve_runs_the_beat_schedule_in_development(monkeypatch, settings):
     started = []
     settings.SERVE_RUNS_BEAT = True
     monkeypatch.setenv("RUN_MAIN", "true")
-    monkeypatch.setattr("retailers.management.commands.serve.call_command", lambda *a, **k: None)
+    monkeypatch.setattr("retailers.management.commands.serve.serve_asgi", lambda **k: None)
     monkeypatch.setattr("shopsocial.dev_beat.dev_beat_start", lambda: started.append(True))
     call_command("serve", "--serving", "--port", "8124", "--noreload")
     assert started == [True]

@@ -72,6 +72,9 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:privacy/notices/<int:notification_id>/acknowledge/": SIGNED_IN_POST_ONLY,
     "public:contact/": same(OK),
     "public:contact/sent/": same(OK),
+    # live chat: the page for everyone; starting one is a POST (JSON)
+    "public:contact/chat/": same(OK),
+    "public:contact/chat/start/": same(NOT_ALLOWED),
     # Bearer links: a forged secret is refused for everyone.
     "public:contact/tickets/<str:reference>/<str:token>/": same(GONE),
     "public:newsletter/": same(OK),
@@ -110,6 +113,12 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:backoffice/storefront/": BACKOFFICE,
     "public:backoffice/password/": BACKOFFICE,
     "public:backoffice/security/": BACKOFFICE,
+    "public:backoffice/chat/": BACKOFFICE,
+    "public:backoffice/chat/start/": per_role(
+        anonymous=REDIRECT, shopper=REDIRECT, retailer=NOT_ALLOWED, other_retailer=NOT_ALLOWED
+    ),
+    # the Support chat console: staff with chat.answer_chat only (sent to the admin sign-in)
+    "public:support/chat/": ADMIN_ONLY,
     # shopper accounts also on the company host (for its privacy pages)
     "public:account/signup/": same(OK),
     "public:account/login/": same(OK),

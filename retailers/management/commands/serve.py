@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from shopsocial.asgi_server import serve_asgi
 from shopsocial.embedded_db import EMBEDDED_DATABASE_URL
 
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             + f"  Admin            http://{domain}:{port}/admin/"
             + "  (user: admin, password: shopsocial-demo)\n"
             + f"  Back office      http://{domain}:{port}/backoffice/\n"
+            + f"  Support chat     http://{domain}:{port}/support/chat/  (as admin)\n"
             + f"  Emails are printed here and kept in {settings.BASE_DIR / '.local' / 'mail'}\n"
         )
         self.stdout.flush()
@@ -62,10 +64,12 @@ class Command(BaseCommand):
                 server.wait()
 
     def _serve(self, *, port: int, noreload: bool) -> None:
-        # The autoreloader re-runs this in a child process (RUN_MAIN): the beat schedule
-        # (stock holds, email re-dispatch, ...) runs once, in the process that serves.
-        if settings.SERVE_RUNS_BEAT and (os.environ.get("RUN_MAIN") or noreload):
+        if settings.SERVE_RUNS_BEAT:
+            # The beat schedule (stock holds, email re-dispatch, ...) runs here, once:
+            # uvicorn's reloader keeps this process and restarts only the server child.
             from shopsocial.dev_beat import dev_beat_start
 
             dev_beat_start()
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=not noreload)
+        # uvicorn serves HTTP and the chat's WebSockets (in-memory channel layer
+        # unless REDIS_URL/CHAT_REDIS_URL is set).
+        serve_asgi(port=port, reload=not noreload)
