@@ -24,10 +24,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from orders.services.holds import stock_holds_release_expired
 
-from .cart import Cart, CartError, variant_display_name
+from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product, ProductVariant
+from .scenes.selectors import attribution_parse
 from .selectors import (
     LISTING_CACHE_TTL,
     SEARCH_MAX_LENGTH,
@@ -173,6 +174,7 @@ def _product_page(
     quantity: str = "1",
     chosen: ProductVariant | None = None,
     status=200,
+    extra: dict | None = None,
 ) -> HttpResponse:
     variant = chosen or variant_default(product)
     context = {
@@ -185,7 +187,11 @@ def _product_page(
         "gallery_images": variant_gallery(product, variant),
         "error": error,
         "quantity": quantity,
-        "max_quantity": min(variant.stock if variant else 0, 99) or 99,
+        "max_quantity": min(variant.stock if variant else 0, MAX_LINE_QUANTITY)
+        or MAX_LINE_QUANTITY,
+        # Shared without the query string (a share link never carries a search or token).
+        "share_url": request.build_absolute_uri(request.path),
+        **(extra or {}),
     }
     return render(request, "storefront/product.html", context, status=status)
 
@@ -239,6 +245,7 @@ def _cart_page(
         "error_variant_id": error_variant_id,
         "typed": typed,
         "has_stock_problem": any(line.exceeds_stock for line in lines),
+        "max_quantity": MAX_LINE_QUANTITY,
     }
     return render(request, "storefront/cart.html", context, status=status)
 
@@ -263,20 +270,38 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"Sorry, {withdrawn} is no longer available.")
         return redirect("storefront-cart")
     typed = str(form.data.get("quantity", ""))[:10]
+    via = attribution_parse(retailer=request.tenant, value=form.data.get("via"))
+    extra = {"attribution": via.value, "link_prefix": via.prefix, **via.context}
     try:
         variant = variant_resolve(product, form.data)
     except VariantPickError as error:
-        return _product_page(request, product, error=str(error), quantity=typed, status=400)
+        return _product_page(
+            request, product, error=str(error), quantity=typed, status=400, extra=extra
+        )
     if not form.is_valid():
         return _product_page(
-            request, product, error=first_error(form), quantity=typed, chosen=variant, status=400
+            request,
+            product,
+            error=first_error(form),
+            quantity=typed,
+            chosen=variant,
+            status=400,
+            extra=extra,
         )
+    cart = Cart(request)
     try:
-        quantity = Cart(request).add(variant, form.cleaned_data["quantity"])
+        quantity = cart.add(variant, form.cleaned_data["quantity"])
     except CartError as error:
         return _product_page(
-            request, product, error=str(error), quantity=typed, chosen=variant, status=400
+            request,
+            product,
+            error=str(error),
+            quantity=typed,
+            chosen=variant,
+            status=400,
+            extra=extra,
         )
+    cart.attribution_set(scene=via.scene_code, link=via.link_code)
     messages.success(
         request, f"Added {variant_display_name(variant)} to your cart (now {quantity})."
     )

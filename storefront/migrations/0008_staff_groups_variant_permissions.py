@@ -1,15 +1,19 @@
-"""Stock now lives on variants: staff groups that could see or edit products get the same
-rights on variants (Support views; Fulfilment views and changes, e.g. stock-taking)."""
+"""Stock and prices now live on variants: the roles of retailers.0007 that see or edit
+products get the same rights on variants (Support and Fulfilment view them; Catalog adds
+and edits them, stock-taking included). Never deleted: order lines point at them."""
 
 from django.db import migrations
 
 VARIANT_PERMISSIONS = {
     "Support": ["view_productvariant"],
-    "Fulfilment": ["view_productvariant", "change_productvariant"],
+    "Fulfilment": ["view_productvariant"],
+    "Catalog": ["view_productvariant", "add_productvariant", "change_productvariant"],
 }
 
 
 def grant(apps, schema_editor):
+    if getattr(schema_editor.connection, "schema_name", "public") != "public":
+        return
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config("storefront")
@@ -42,7 +46,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("storefront", "0007_default_variant_per_product"),
-        ("retailers", "0003_staff_groups"),
+        ("retailers", "0007_staff_roles"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]

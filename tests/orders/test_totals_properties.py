@@ -23,7 +23,8 @@ from orders.tax.engines import SHIPPING_STATES, Destination, RateTableEngine
 from orders.tax.models import TaxRateOverride
 from orders.totals import PricedItem, totals_calculate
 from storefront.models import Category, Product
-from tests.catalog import variant_default_add, variant_of
+from tests.catalog import variant_of
+from tests.factories import CustomerDetailsFactory, ProductFactory
 
 from .test_stripe_gateway import FakeStripeHTTP
 
@@ -108,26 +109,23 @@ def _products(lines) -> list[tuple[Product, int]]:
     made = []
     for price, quantity, taxable in lines:
         n = next(_counter)
-        product = variant_default_add(
-            Product.objects.create(
-                sku=f"PROP-{n}",
-                name=f"Prop {n}",
-                slug=f"prop-{n}",
-                category=category,
-                price=price,
-                stock=quantity,
-                tax_category="taxable" if taxable else "exempt",
-            )
+        product = ProductFactory(
+            sku=f"PROP-{n}",
+            name=f"Prop {n}",
+            slug=f"prop-{n}",
+            category=category,
+            price=price,
+            stock=quantity,
+            tax_category="taxable" if taxable else "exempt",
         )
         made.append((product, quantity))
     return made
 
 
 def _customer(state: str, zip_code: str) -> CustomerDetails:
-    return CustomerDetails(
+    return CustomerDetailsFactory(
         email="prop@example.com",
         full_name="Prop Shopper",
-        ship_line1="1 Main St",
         ship_city="Somewhere",
         ship_state=state,
         ship_postal_code=zip_code or "00000",

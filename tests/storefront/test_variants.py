@@ -121,7 +121,7 @@ def test_existing_products_become_one_default_variant_with_nothing_lost(category
 
 
 def test_existing_order_lines_point_at_the_default_variant(alice, category):
-    migration = importlib.import_module("orders.migrations.0009_orderline_default_variant")
+    migration = importlib.import_module("orders.migrations.0010_orderline_default_variant")
     lamp = Product.objects.create(
         sku="LAMP-2", name="Lamp", slug="lamp-2", category=category, price="5.00", stock=3
     )
@@ -464,15 +464,16 @@ def test_admin_refuses_a_variant_missing_an_option_value_or_a_duplicate(staff_cl
     assert not Product.objects.filter(sku="MUG-2").exists()
 
 
-def test_fulfilment_staff_take_stock_per_variant(client, company, candle):
+def test_catalog_staff_take_stock_per_variant(client, company, candle):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    user = get_user_model().objects.create_user("packer", "p@example.com", "pw-packer-1")
+    user = get_user_model().objects.create_user("stock", "p@example.com", "pw-packer-1")
     user.is_staff = True
     user.save()
-    user.groups.add(Group.objects.get(name="Fulfilment"))
+    user.groups.add(Group.objects.get(name="Catalog"))
     client.force_login(user)
     page = client.get("/admin/storefront/productvariant/", HTTP_HOST=COMPANY_HOST)
     assert page.status_code == 200
     assert cedar_16(candle).sku in page.text
+    assert 'name="form-0-stock"' in page.text  # Catalog edits stock

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0007_offline_session_tax_and_expiry'),
+        ('orders', '0008_order_role_permissions'),
         ('storefront', '0007_default_variant_per_product'),
     ]
 

@@ -17,7 +17,7 @@ def lines_link_default_variant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0008_orderline_variant"),
+        ("orders", "0009_orderline_variant"),
         ("storefront", "0007_default_variant_per_product"),
     ]
 
