@@ -373,7 +373,8 @@ def demo_seed() -> list[str]:
         )
         created.append("admin user")
     _seed_catalog(created)
-    variant_products_seed(created)  # variants: default ones, and products with options
+    # Variants: default ones for the plain catalog, and products with options.
+    variant_products_seed(created, image_file=_ensure_image_file, slug=product_slug)
     for spec in DEMO_RETAILERS:
         if not Retailer.objects.filter(slug=spec["slug"]).exists():
             retailer_provision(**spec)

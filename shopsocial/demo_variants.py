@@ -7,6 +7,7 @@ made with their variants and a picture per variant. Idempotent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from storefront.models import Category, Product, ProductImage, ProductVariant
@@ -52,9 +53,13 @@ def default_variants_ensure(created: list[str]) -> None:
         created.append(f"default variant {product.sku}")
 
 
-def variant_products_seed(created: list[str]) -> None:
-    from shopsocial.demo import _ensure_image_file, product_slug
-
+def variant_products_seed(
+    created: list[str],
+    *,
+    image_file: Callable[[str, str, str], str],
+    slug: Callable[[str], str],
+) -> None:
+    """`image_file(name, text, colour)` and `slug(name)` are the demo seed's own helpers."""
     default_variants_ensure(created)
     for category_slug, sku, name, description, option_names, variants in DEMO_VARIANT_PRODUCTS:
         category = Category.objects.filter(slug=category_slug).first()
@@ -66,7 +71,7 @@ def variant_products_seed(created: list[str]) -> None:
         product = Product.objects.create(
             sku=sku,
             name=name,
-            slug=product_slug(name),
+            slug=slug(name),
             category=category,
             description=description,
             **names,
@@ -84,9 +89,7 @@ def variant_products_seed(created: list[str]) -> None:
             variant.full_clean()
             variant.save()
             label = ", ".join(values)
-            path = _ensure_image_file(
-                f"products/demo-{variant_sku.lower()}.jpg", f"{name} {label}", colour
-            )
+            path = image_file(f"products/demo-{variant_sku.lower()}.jpg", f"{name} {label}", colour)
             ProductImage.objects.create(
                 product=product,
                 variant=variant,

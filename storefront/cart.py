@@ -1,7 +1,8 @@
 """The shopping cart: kept in the session, one cart per storefront.
 
-The session holds only `{variant_id: quantity}` under a key per storefront schema
-(`cartv:` since variants: a cart of product ids from before is simply not read);
+The session holds only `{variant_id: quantity}` under `cart:<schema>:variants`, one per
+storefront (beside `cart:<schema>:via`, `:discount`...; a cart of product ids from before
+variants, under `cart:<schema>`, is simply not read);
 prices are always re-read from the catalog. Reading never creates a session: an
 anonymous visitor gets a cookie only once they add something.
 
@@ -79,7 +80,8 @@ class Cart:
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
         tenant = getattr(request, "tenant", None)
-        self.key = f"cartv:{getattr(tenant, 'schema_name', 'public')}"
+        self.key = f"cart:{getattr(tenant, 'schema_name', 'public')}"  # prefix of cart data
+        self.items_key = f"{self.key}:variants"
 
     # --- session plumbing ---------------------------------------------------
     def _has_session(self) -> bool:
@@ -94,7 +96,7 @@ class Cart:
     def _items(self) -> dict[str, int]:
         if not self._has_session():
             return {}
-        raw = self.request.session.get(self.key)
+        raw = self.request.session.get(self.items_key)
         if not isinstance(raw, dict):
             return {}
         items: dict[str, int] = {}
@@ -104,7 +106,7 @@ class Cart:
         return items
 
     def _save(self, items: dict[str, int]) -> None:
-        self.request.session[self.key] = items
+        self.request.session[self.items_key] = items
         self.request.session.modified = True
 
     # --- reads ----------------------------------------------------------------
@@ -209,7 +211,7 @@ class Cart:
 
     def clear(self) -> None:
         if self._has_session():
-            for key in (self.key, self._via_key):
+            for key in (self.items_key, self.key, self._via_key):
                 self.request.session.pop(key, None)
 
     # --- where the cart came from (a scene, a share link): order data, never a cookie ---

@@ -19,7 +19,7 @@ def add(client, product, quantity, host=ALICE_HOST):
 
 def cart_items(client, host_schema="r_alice"):
     """The session's cart as {product id: quantity} (it stores variant ids)."""
-    items = client.session.get(f"cartv:{host_schema}", {})
+    items = client.session.get(f"cart:{host_schema}:variants", {})
     products = dict(
         ProductVariant.objects.filter(pk__in=[int(pk) for pk in items]).values_list(
             "pk", "product_id"

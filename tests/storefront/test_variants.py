@@ -88,7 +88,7 @@ def add(client, product, **data):
 
 
 def cart(client) -> dict[str, int]:
-    return client.session.get("cartv:r_alice", {})
+    return client.session.get("cart:r_alice:variants", {})
 
 
 # --- Model and migration -----------------------------------------------------------
