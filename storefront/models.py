@@ -68,6 +68,8 @@ class Product(models.Model):
         ordering = ["name"]
         indexes = [
             GinIndex(fields=["search_vector"], name="product_search_gin"),
+            # Typo-tolerant matching of names (pg_trgm, see storefront/search.py).
+            GinIndex(fields=["name"], name="product_name_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["category", "active", "price"], name="product_cat_price_idx"),
             models.Index(
                 fields=["category", "active", "-created_at"], name="product_cat_newest_idx"

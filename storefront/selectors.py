@@ -12,10 +12,9 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from .models import Category, Product, ProductImage
 
@@ -207,52 +206,13 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
 
 
 # --- Search -------------------------------------------------------------------
-@dataclass(frozen=True)
-class SearchTerms:
-    text: str  # what the shopper typed, cut to SEARCH_MAX_LENGTH
-    too_long: bool
-    terms: tuple[str, ...]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.terms
-
-
+# Product search itself lives in storefront/search.py (full-text + pg_trgm).
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def search_text_clean(raw: str | None) -> str:
     """Typed search text without control characters (PostgreSQL refuses NUL)."""
     return _CONTROL_RE.sub(" ", raw or "").strip()
-
-
-def search_terms_parse(raw: str | None) -> SearchTerms:
-    text = search_text_clean(raw)
-    too_long = len(text) > SEARCH_MAX_LENGTH
-    text = text[:SEARCH_MAX_LENGTH]
-    # Letters and digits only: the tsquery syntax never sees user punctuation.
-    terms = tuple(re.findall(r"[^\W_]+", text.lower()))[:SEARCH_MAX_TERMS]
-    return SearchTerms(text=text, too_long=too_long, terms=terms)
-
-
-def product_search_page(*, terms: SearchTerms, page: str | None) -> Page:
-    """Ranked full-text search over name, SKU and description (prefix matching)."""
-    if terms.is_empty:
-        return _paginate(Product.objects.none(), 1)
-    query = SearchQuery(
-        " & ".join(f"{term}:*" for term in terms.terms), search_type="raw", config="english"
-    ) | SearchQuery(
-        " & ".join(f"{term}:*" for term in terms.terms), search_type="raw", config="simple"
-    )
-    queryset = (
-        product_qs_active()
-        .filter(Q(search_vector=query) | Q(sku__iexact=terms.text))
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "name", "pk")
-    )
-    result = _paginate(_with_images(queryset), page)
-    result.object_list = list(result.object_list)
-    return result
 
 
 # --- Company site: find a retailer ---------------------------------------------

@@ -26,6 +26,7 @@ from .cart import Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product
+from .search import product_search, search_terms_parse
 from .selectors import (
     LISTING_CACHE_TTL,
     SEARCH_MAX_LENGTH,
@@ -36,10 +37,8 @@ from .selectors import (
     category_products_page,
     category_tree,
     product_get,
-    product_search_page,
     products_by_ids,
     retailer_search,
-    search_terms_parse,
     search_text_clean,
 )
 
@@ -177,9 +176,12 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms_parse(request.GET.get("q"))
+    result = product_search(terms=terms, page=_page_param(request))
     context = {
         "terms": terms,
-        "page_obj": product_search_page(terms=terms, page=_page_param(request)),
+        "page_obj": result.page,
+        "suggestion": result.suggestion,
+        "corrected": result.corrected,
         "max_length": SEARCH_MAX_LENGTH,
         "query_prefix": urlencode({"q": terms.text}) + "&",
     }
