@@ -220,7 +220,7 @@ FINDER_MAX_RESULTS = 50
 
 
 def retailer_search(*, text: str) -> list:
-    """Active retailers matching every word by name, city, state or ZIP."""
+    """Active retailers matching every word by name, city, state, ZIP or shop address name."""
     from retailers.models import Retailer
 
     words = re.findall(r"[^\s,]+", search_text_clean(text)[:SEARCH_MAX_LENGTH])
@@ -234,6 +234,7 @@ def retailer_search(*, text: str) -> list:
             | Q(city__icontains=word)
             | Q(state__iexact=word)
             | Q(postal_code__startswith=word)
+            | Q(slug__iexact=word)
         )
     return list(
         queryset.only(

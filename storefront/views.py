@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .cart import Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
+from .finder import retailer_find
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product
 from .search import product_search, search_terms_parse
@@ -38,7 +39,6 @@ from .selectors import (
     category_tree,
     product_get,
     products_by_ids,
-    retailer_search,
     search_text_clean,
 )
 
@@ -82,6 +82,7 @@ def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 
 
 _ID_RE = re.compile(r"[0-9]{1,18}")
+_SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,140}")
 
 
 def _parse_id(value: object) -> int | None:
@@ -105,11 +106,16 @@ def company_home(request: HttpRequest) -> HttpResponse:
 def retailer_finder(request: HttpRequest) -> HttpResponse:
     raw = search_text_clean(request.GET.get("q"))
     text = raw[:SEARCH_MAX_LENGTH]
+    # Arriving from a product tile on the company site: results link to that product.
+    product_slug = request.GET.get("product", "")[:140]
+    product = product_get(slug=product_slug) if _SLUG_RE.fullmatch(product_slug) else None
     context = {
         "query": text,
         "too_long": len(raw) > SEARCH_MAX_LENGTH,
         "searched": bool(text),
-        "retailers": retailer_search(text=text) if text else [],
+        "result": retailer_find(text=text),
+        "product": product,
+        "product_path": product.get_absolute_url() if product else "/",
     }
     return render(request, "company/find_retailer.html", context)
 
