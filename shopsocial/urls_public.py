@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("privacy.marketing.urls_public")),
     path("", include("retailers.urls_public")),
     path("", include("orders.urls_public")),
+    path("", include("storefront.pages.urls")),
     path("", include("storefront.urls_public")),
 ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("privacy.urls_tenant")),
     path("", include("privacy.marketing.urls_tenant")),
     path("", include("orders.urls_tenant")),
+    path("", include("storefront.pages.urls")),
     path("", include("storefront.urls_tenant")),
 ]

@@ -41,6 +41,9 @@ SHARED_APPS = [
     "anymail",
     "shopsocial.mail",
     "storefront",
+    # --- look: shop information pages (Shipping, Returns, Terms), edited in the admin
+    "storefront.pages",
+    # --- end look
     "orders",
     "privacy",
     "privacy.marketing",
