@@ -106,6 +106,9 @@ TEMPLATES = [
         },
     },
 ]
+# --- look: every form field group laid out alike (templates/forms/field.html)
+FORM_RENDERER = "shopsocial.forms_renderer.ShopFormRenderer"
+# --- end look
 
 WSGI_APPLICATION = "shopsocial.wsgi.application"
 

@@ -11,6 +11,4 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = shop_page_get(slug=slug)
     if page is None:
         raise Http404("No such page")
-    return render(
-        request, "pages/detail.html", {"page": page, "blocks": body_blocks(page.body)}
-    )
+    return render(request, "pages/detail.html", {"page": page, "blocks": body_blocks(page.body)})
