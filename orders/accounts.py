@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,7 +25,7 @@ def _storefront_only(request: HttpRequest) -> None:
 
 def _next_url(request: HttpRequest) -> str:
     # Order history lives on the storefronts; the company host has the privacy pages.
-    default = "/privacy/my-data/" if request.tenant.is_company else "/account/orders/"
+    default = reverse("privacy:my-data" if request.tenant.is_company else "orders:account-orders")
     target = request.POST.get("next") or request.GET.get("next") or default
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -96,7 +97,8 @@ def account_login(request: HttpRequest) -> HttpResponse:
 @require_POST
 def account_logout(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return HttpResponseRedirect("/", status=303)
+    home = "company:home" if request.tenant.is_company else "storefront:home"
+    return HttpResponseRedirect(reverse(home), status=303)
 
 
 @login_required

@@ -11,7 +11,7 @@ from decimal import Decimal
 from privacy.marketing.selectors import survey_url_for_order
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse, storefront_reverse
 
 from .models import Order
 
@@ -26,11 +26,13 @@ def order_email_context(order: Order) -> dict:
         "number": order.number,
         "full_name": order.full_name,
         "retailer_name": retailer.display_name,
-        "storefront_url": retailer.storefront_url("/"),
-        "account_orders_url": retailer.storefront_url(f"/account/orders/{order.number}/")
+        "storefront_url": storefront_reverse(retailer.slug, "storefront:home"),
+        "account_orders_url": storefront_reverse(
+            retailer.slug, "orders:account-order-detail", order.number
+        )
         if order.customer_id
         else "",
-        "privacy_url": company_url("/privacy/"),
+        "privacy_url": company_reverse("privacy:policy"),
         "currency": order.currency,
         "lines": [
             {

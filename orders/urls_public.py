@@ -5,6 +5,8 @@ from django.urls import path
 from . import accounts, views
 from .gateways import offline_views
 
+app_name = "orders"
+
 urlpatterns = [
     # One shopper account for every host; sign-in also serves the company host's
     # privacy pages (/privacy/my-data/).

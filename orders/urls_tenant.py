@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import accounts, views
 
+app_name = "orders"
+
 urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/success/", views.checkout_success, name="checkout-success"),

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from shopsocial.urls_util import storefront_path
+
 
 class Category(models.Model):
     name = models.CharField(max_length=80)
@@ -25,7 +27,7 @@ class Category(models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
     def get_absolute_url(self) -> str:
-        return f"/c/{self.slug}/"
+        return storefront_path("storefront:category", slug=self.slug)
 
     def clean(self) -> None:
         # One level of nesting: a sub-category's parent is a top-level category.
@@ -81,7 +83,8 @@ class Product(models.Model):
         return f"{self.name} ({self.sku})"
 
     def get_absolute_url(self) -> str:
-        return f"/p/{self.slug}/"
+        # A storefront path, also when built on the company host (finder links).
+        return storefront_path("storefront:product", slug=self.slug)
 
     @property
     def in_stock(self) -> bool:

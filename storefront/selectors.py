@@ -16,6 +16,8 @@ from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
+from shopsocial.urls_util import storefront_path
+
 from .models import Category, Product, ProductImage
 
 PAGE_SIZE = 24
@@ -80,7 +82,7 @@ class CategoryNode:
     children: tuple[CategoryNode, ...] = field(default=())
 
     def get_absolute_url(self) -> str:
-        return f"/c/{self.slug}/"
+        return storefront_path("storefront:category", slug=self.slug)
 
     @property
     def ids(self) -> list[int]:

@@ -115,7 +115,6 @@ def retailer_finder(request: HttpRequest) -> HttpResponse:
         "searched": bool(text),
         "result": retailer_find(text=text),
         "product": product,
-        "product_path": product.get_absolute_url() if product else "/",
     }
     return render(request, "company/find_retailer.html", context)
 
@@ -232,7 +231,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         raise Http404("No such product")
     if not product.active:
         messages.error(request, f"Sorry, {product.name} is no longer available.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     typed = str(form.data.get("quantity", ""))[:10]
     if not form.is_valid():
         return _product_page(request, product, error=first_error(form), quantity=typed, status=400)
@@ -241,7 +240,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     except CartError as error:
         return _product_page(request, product, error=str(error), quantity=typed, status=400)
     messages.success(request, f"Added {product.name} to your cart (now {quantity}).")
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")
 
 
 @require_POST
@@ -251,7 +250,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     typed = str(form.data.get("quantity", ""))[:10]
     if product_id is None:
         messages.error(request, "That item is not in your cart.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     if not form.is_valid():
         return _cart_page(
             request,
@@ -269,7 +268,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
             request, error=str(error), error_product_id=product_id, typed=typed, status=400
         )
     messages.success(request, "Your cart was updated." if quantity else "Item removed.")
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")
 
 
 @require_POST
@@ -278,4 +277,4 @@ def cart_remove(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         Cart(request).remove(form.cleaned_data["product_id"])
         messages.success(request, "Item removed from your cart.")
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")

@@ -17,7 +17,7 @@ import time
 from django.conf import settings
 from django.db import transaction
 
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse
 
 from ..models import OfflineCheckoutSession
 from .base import (
@@ -53,7 +53,7 @@ def offline_session_object(session: OfflineCheckoutSession) -> dict:
         "metadata": session.metadata,
         "success_url": session.success_url,
         "cancel_url": session.cancel_url,
-        "url": company_url(f"/offline-gateway/pay/{session.session_id}/")
+        "url": company_reverse("orders:offline-gateway-pay", session.session_id)
         if session.status == OfflineCheckoutSession.Status.OPEN
         else None,
         "livemode": False,

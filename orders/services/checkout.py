@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from retailers.models import Retailer
+from shopsocial.urls_util import storefront_reverse
 
 from ..gateways import CheckoutRequest, GatewayError, LineItem, gateway_get
 from ..models import Order
@@ -32,8 +33,9 @@ def _checkout_request(order: Order) -> CheckoutRequest:
         ],
         shipping_amount=to_minor(order.shipping),
         customer_email=order.email,
-        success_url=retailer.storefront_url("/checkout/success/?session_id={CHECKOUT_SESSION_ID}"),
-        cancel_url=retailer.storefront_url(f"/checkout/canceled/{order.number}/"),
+        success_url=storefront_reverse(retailer.slug, "orders:checkout-success")
+        + "?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url=storefront_reverse(retailer.slug, "orders:checkout-canceled", order.number),
         idempotency_key=f"order-{order.pk}-checkout",
     )
 

@@ -29,7 +29,7 @@ from retailers.models import Retailer
 from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue, email_send
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse
 
 logger = logging.getLogger(__name__)
 
@@ -184,8 +184,8 @@ def _notice_context(incident: BreachIncident) -> dict:
         "description": incident.description,
         "data_involved": incident.data_involved,
         "discovered_on": timezone.localdate(incident.discovered_at).isoformat(),
-        "contact_url": company_url("/contact/"),
-        "policy_url": company_url("/privacy/"),
+        "contact_url": company_reverse("privacy:contact"),
+        "policy_url": company_reverse("privacy:policy"),
     }
 
 
@@ -315,7 +315,7 @@ def breach_deadline_alerts_send(*, today: date | None = None) -> int:
             "unnotified": unnotified,
             "not_started": incident.notify_started_at is None,
             "on_hold": incident.law_enforcement_hold,
-            "admin_url": company_url(f"/admin/privacy/breachincident/{incident.pk}/change/"),
+            "admin_url": company_reverse("admin:privacy_breachincident_change", incident.pk),
         }
         for to in recipients:
             with transaction.atomic():

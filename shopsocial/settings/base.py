@@ -184,7 +184,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-LOGIN_URL = "/account/login/"
+LOGIN_URL = "orders:account-login"  # a URL name (both hosts route it)
 # Retailer back office: sign-in lockout (django-axes, checked by the back-office
 # backend only, so other logins and the test client are unaffected), idle timeout.
 AUTHENTICATION_BACKENDS = [
