@@ -110,3 +110,13 @@ def test_product_tile_leads_to_the_product_in_each_found_shop(client, alice, mak
     assert f'href="http://alice.shop.test/p/{product.slug}/">Buy Vanilla Candle' in response.text
     bad = client.get("/find-a-retailer/", {"product": "../x"}, HTTP_HOST=COMPANY_HOST)
     assert bad.status_code == 200
+
+
+@pytest.mark.parametrize("q", ["", "austin", "1000123", "bob.shop.test", "78704", "10001"])
+def test_finder_costs_a_few_queries_whatever_the_search(
+    client, company, alice, bob, django_assert_max_num_queries, q
+):
+    client.get("/privacy/", HTTP_HOST=COMPANY_HOST)  # warm the host map
+    # One query per radius at most (25, 100, 250 miles), or one for the other searches.
+    with django_assert_max_num_queries(4):
+        assert client.get("/find-a-retailer/", {"q": q}, HTTP_HOST=COMPANY_HOST).status_code == 200
