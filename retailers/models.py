@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
+from .earnings.levels import Level
+
 
 class Retailer(TenantMixin):
     class Kind(models.TextChoices):
@@ -27,6 +29,8 @@ class Retailer(TenantMixin):
     slug = models.SlugField(max_length=30, unique=True)
     display_name = models.CharField(max_length=80)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # Compensation-plan level: picks the commission rate (retailers.earnings).
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.RETAILER)
     # Human-friendly Retailer ID with a check digit; never reused.
     retailer_number = models.CharField(max_length=16, unique=True, null=True, blank=True)
     user = models.OneToOneField(

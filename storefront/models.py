@@ -44,6 +44,10 @@ class Category(models.Model):
 class Product(models.Model):
     """Never hard-deleted once it may have been ordered: deactivate instead."""
 
+    class TaxCategory(models.TextChoices):
+        TAXABLE = "taxable", "Taxable"
+        EXEMPT = "exempt", "Exempt from sales tax"
+
     sku = models.CharField("SKU", max_length=32, unique=True)
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -53,6 +57,9 @@ class Product(models.Model):
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
     )
     currency = models.CharField(max_length=3, default="USD")
+    tax_category = models.CharField(
+        max_length=10, choices=TaxCategory.choices, default=TaxCategory.TAXABLE
+    )
     active = models.BooleanField(default=True)
     stock = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -77,6 +84,23 @@ class Product(models.Model):
                 fields=["category", "active", "-created_at"], name="product_cat_newest_idx"
             ),
             models.Index(fields=["active", "-created_at"], name="product_newest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0),
+                name="product_price_non_negative",
+                violation_error_message="A price cannot be negative.",
+            ),
+            # Checkout, tax and the gateway speak USD only: a product in another
+            # currency is refused here (the admin shows this message) rather than
+            # breaking checkout later.
+            models.CheckConstraint(
+                condition=models.Q(currency="USD"),
+                name="product_currency_usd",
+                violation_error_message=(
+                    "This shop sells in US dollars only: set the currency to USD."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
+from orders.services.holds import stock_holds_release_expired
+
 from .cart import Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .finder import retailer_find
@@ -172,6 +174,7 @@ def _product_page(
 
 @require_safe
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    stock_holds_release_expired()  # expired checkout holds give their stock back first
     product = product_get(slug=slug)
     if product is None:
         raise Http404("No such product")
@@ -202,6 +205,7 @@ def _cart_page(
     typed: str = "",
     status=200,
 ) -> HttpResponse:
+    stock_holds_release_expired()  # expired checkout holds give their stock back first
     cart = Cart(request)
     removed = cart.remove_unavailable() if not cart.is_empty() else []
     lines = cart.lines()
@@ -226,6 +230,7 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 def cart_add(request: HttpRequest) -> HttpResponse:
     form = CartAddForm(request.POST)
     product_id = _parse_id(form.data.get("product_id"))
+    stock_holds_release_expired()
     product = Product.objects.filter(pk=product_id).first() if product_id else None
     if product is None:
         raise Http404("No such product")

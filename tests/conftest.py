@@ -31,8 +31,10 @@ TEST_RETAILERS = {
 
 
 def tenants_ensure() -> dict[str, Retailer]:
+    from orders.demo import shipping_methods_ensure
     from retailers.services import company_tenant_ensure, retailer_provision
 
+    shipping_methods_ensure()  # seeded by a migration; re-made after a flush
     tenants = {"company": company_tenant_ensure()}
     for slug, fields in TEST_RETAILERS.items():
         retailer = Retailer.objects.filter(slug=slug).first()

@@ -45,8 +45,11 @@ SHARED_APPS = [
     "storefront.pages",
     # --- end look
     "orders",
+    "orders.tax",  # payments: sales-tax rate table
+    "orders.discounts",  # payments: discount codes
     "privacy",
     "privacy.marketing",
+    "retailers.earnings",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -166,6 +169,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.offline_sessions_expire_task",
         "schedule": 300.0,
     },
+    "earnings-release-due": {"task": "earnings.commissions_release_due_task", "schedule": 3600.0},
+    "earnings-accrue-missing": {
+        "task": "earnings.commissions_accrue_missing_task",
+        "schedule": 3600.0,
+    },
+    "orders-stock-holds-release": {"task": "orders.stock_holds_release_task", "schedule": 60.0},
     "marketing-purge-unconfirmed": {
         "task": "marketing.subscribers_purge_unconfirmed_task",
         "schedule": 86400.0,
@@ -302,8 +311,42 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # The offline gateway signs its webhook events with this secret (Stripe's scheme).
 OFFLINE_GATEWAY_WEBHOOK_SECRET = env.str("OFFLINE_GATEWAY_WEBHOOK_SECRET", default="")
-SHIPPING_FLAT_RATE = env.str("SHIPPING_FLAT_RATE", default="7.95")
-SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
+# Production refuses to start without Stripe keys (system check orders.E001) unless
+# this loudly named demo switch is on: then every page shows an "offline demo" banner.
+PAYMENTS_OFFLINE_DEMO = env.bool("PAYMENTS_OFFLINE_DEMO", default=False)
+# Only the dev and test settings allow the offline gateway without the demo switch.
+PAYMENTS_OFFLINE_ALLOWED = False
+# Checkout money (issue 13; README "Checkout money"). Shipping methods, tax rates and
+# discount codes are rows edited in the admin; these are the knobs around them.
+# Sales tax is charged only in the company's nexus states (two-letter codes).
+TAX_NEXUS_STATES = env.list("TAX_NEXUS_STATES", default=["CA", "TX", "NY", "FL", "WA"])
+# A checkout holds its stock this long; the gateway session expires at the same time.
+STOCK_HOLD_MINUTES = env.int("STOCK_HOLD_MINUTES", default=30)
+# A hold is released this long after it expires (a payment may be in flight).
+STOCK_HOLD_GRACE_SECONDS = env.int("STOCK_HOLD_GRACE_SECONDS", default=120)
+# `manage.py serve` (development) runs the beat schedule in process (shopsocial/dev_beat.py).
+SERVE_RUNS_BEAT = True
+# Discount codes tried per client IP (guessing is rate-limited).
+DISCOUNT_CODE_TRY_RATE = env.str("DISCOUNT_CODE_TRY_RATE", default="10/10m")
+
+# --- Retailer earnings (retailers/earnings) ----------------------------------
+# Commissions become payable this many days after the order ships.
+EARNINGS_RETURN_WINDOW_DAYS = env.int("EARNINGS_RETURN_WINDOW_DAYS", default=30)
+# A customer stays with the retailer who first served them this long (0 = off).
+CUSTOMER_PROTECTION_DAYS = env.int("CUSTOMER_PROTECTION_DAYS", default=365)
+# "first_retailer": the protecting retailer is credited for a later order taken on
+# another storefront or the company site; "storefront": the storefront that took it.
+CUSTOMER_PROTECTION_POLICY = env.str("CUSTOMER_PROTECTION_POLICY", default="first_retailer")
+# A payout pays a retailer's payable balance only from this amount up (USD).
+PAYOUT_MINIMUM = env.str("PAYOUT_MINIMUM", default="25.00")
+# Form 1099-NEC threshold per calendar year of payment (USD); later years use the latest.
+# $600 through 2025; $2,000 for payments after 31 Dec 2025 (inflation-adjusted from 2027).
+FORM_1099_THRESHOLDS = {
+    2024: "600.00",
+    2025: "600.00",
+    2026: "2000.00",
+    **{int(k): v for k, v in env.dict("FORM_1099_THRESHOLDS", default={}).items()},
+}
 
 # --- Analytics and privacy --------------------------------------------------
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")

@@ -35,3 +35,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The offline gateway stands in for Stripe here (production refuses it: orders.checks).
+PAYMENTS_OFFLINE_ALLOWED = True
+# No sales tax unless a test names nexus states (tests of tax override this).
+TAX_NEXUS_STATES: list[str] = []
+# Tests of `serve` must not start the in-process beat thread (a test turns it on).
+SERVE_RUNS_BEAT = False

@@ -17,6 +17,7 @@ TENANT = [
     ("storefront:cart", (), "/cart/"),
     ("storefront:cart-add", (), "/cart/add/"),
     ("orders:checkout", (), "/checkout/"),
+    ("orders:cart-discount", (), "/cart/discount/"),
     ("orders:checkout-success", (), "/checkout/success/"),
     ("orders:checkout-canceled", ("SS-1",), "/checkout/canceled/SS-1/"),
     ("orders:account-login", (), "/account/login/"),
@@ -36,6 +37,8 @@ PUBLIC = [
     ("privacy:my-data", (), "/privacy/my-data/"),
     ("marketing:newsletter-preferences", ("tok",), "/newsletter/preferences/tok/"),
     ("pages:detail", ("terms",), "/help/terms/"),
+    # Months keep their leading zero (strings go through the int converter as written).
+    ("retailers:backoffice-statement", ("2026", "01"), "/backoffice/earnings/statements/2026-01/"),
 ]
 
 

@@ -79,6 +79,7 @@ def test_admin_inline_upload_stores_the_reencoded_file(
         "category": candle.category_id,
         "price": "10.00",
         "currency": "USD",
+        "tax_category": "taxable",
         "active": "on",
         "stock": "5",
         "images-TOTAL_FORMS": "1",

@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("storefront", "0002_search_and_listing_indexes"),
+        ("storefront", "0004_product_tax_category"),
     ]
 
     operations = [
