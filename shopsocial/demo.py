@@ -18,6 +18,7 @@ from retailers.services import company_tenant_ensure, retailer_provision
 from storefront.content.models import FeaturedProduct, StorefrontProfile
 from storefront.models import Category, Product, ProductImage
 from storefront.selectors import catalog_cache_bump
+from storefront.services import product_image_store
 
 from . import demo_art
 
@@ -298,15 +299,19 @@ def _legacy_placeholder(sku: str) -> str:
 
 
 def _seed_product_pictures(product: Product, created: list[str]) -> None:
-    """The drawn pictures of one demo product (one to three), in order."""
+    """The drawn pictures of one demo product (one to three), in order.
+
+    Stored through the one image path every upload takes (`product_image_store`:
+    cleaned, re-encoded, WebP and JPEG renditions for srcset).
+    """
     for position, view in enumerate(demo_art.product_views(product.sku)):
-        path = _ensure_image_file(
-            f"products/demo/{product.sku.lower()}-{view}.jpg",
-            lambda view=view: demo_art.product_picture(product.sku, product.name, view),
+        picture = ContentFile(
+            demo_art.product_picture(product.sku, product.name, view),
+            name=f"demo-{product.sku.lower()}-{view}.jpg",
         )
-        ProductImage.objects.create(
+        product_image_store(
             product=product,
-            image=path,
+            upload=picture,
             alt_text=demo_art.VIEW_ALT[view].format(name=product.name),
             position=position,
         )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from shopsocial.images import rendition_name
 from shopsocial.urls_util import storefront_path
 
 
@@ -116,13 +117,66 @@ class Product(models.Model):
 
 
 class ProductImage(models.Model):
+    """One picture of a product's gallery, shown in `position` order (then upload order).
+
+    Uploads go through the one image helper (`shopsocial/images.py`) via
+    `storefront.services.product_image_store`, which also writes the renditions once:
+    WebP and JPEG copies at `renditions` widths (`products/<uuid>-<w>w.webp|jpg`, beside the
+    image), used for `srcset` and the cart thumbnail. Rows made without them (older rows,
+    fixtures) simply show the main image.
+
+    Per-variant images (planned): a nullable `variant` foreign key here; an image without a
+    variant belongs to every variant of the product, and a variant's gallery is its own
+    images first, then the product's (pass them to `partials/gallery.html` as
+    `gallery_images`). Nothing else in this model needs to change.
+    """
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to="products/")
-    alt_text = models.CharField(max_length=200)
+    alt_text = models.CharField(
+        max_length=200, help_text="What the picture shows, for shoppers who cannot see it."
+    )
     position = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(alt_text=""), name="productimage_alt_text_required"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.alt_text
+
+    # --- URLs of the renditions (computed from the storage; no query, no network) ---------
+    def rendition_url(self, *, width: int, extension: str) -> str:
+        name = rendition_name(self.image.name, width=width, extension=extension)
+        return self.image.storage.url(name)
+
+    def srcset(self, extension: str) -> str:
+        return ", ".join(
+            f"{self.rendition_url(width=w, extension=extension)} {w}w" for w in self.renditions
+        )
+
+    @property
+    def srcset_webp(self) -> str:
+        return self.srcset("webp")
+
+    @property
+    def srcset_jpeg(self) -> str:
+        return self.srcset("jpg")
+
+    @property
+    def thumbnail_url(self) -> str:
+        """The smallest JPEG rendition (160 px wide), or the image itself."""
+        if self.renditions:
+            return self.rendition_url(width=min(self.renditions), extension="jpg")
+        return self.image.url
+
+    @property
+    def thumbnail_webp_url(self) -> str:
+        return self.rendition_url(width=min(self.renditions), extension="webp")

@@ -49,6 +49,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path_factory):
+    """Private files written by tests go to a temporary folder, never under .local/."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.getbasetemp() / "private-media"
+
+
+@pytest.fixture(autouse=True)
 def _isolate_tenancy():
     for alias in ("default", "shared"):
         caches[alias].clear()

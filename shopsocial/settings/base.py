@@ -232,7 +232,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],  # no inline scripts: cached pages need no nonce
     "style-src": [CSP.SELF, CSP.NONCE],  # the admin's change list uses a nonced <style>
-    "img-src": [CSP.SELF],
+    "img-src": [CSP.SELF],  # plus the media bucket's origin (see Media storage)
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -260,11 +260,47 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_STORAGE_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+# --- Media storage (media engineer's block; README "Storage and images") ----------
+# Two stores: "default" holds public images (catalog, storefront photos); "private"
+# holds every other upload (breach address lists, exports) and is reachable only
+# through the permission-checked, logged view at /admin/private-files/.
+# With MEDIA_S3_BUCKET set, both live in S3-compatible object storage (django-storages;
+# MinIO in docker-compose.yml), the private store in its own bucket; otherwise in local
+# folders, the private one outside MEDIA_ROOT.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / ".local" / "private")
+# Which staff permission downloads which kind of private file (first path segment).
+PRIVATE_FILE_PERMISSIONS = {"breach-lists": "privacy.view_breachincident"}
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+MEDIA_S3_PRIVATE_BUCKET = env.str("MEDIA_S3_PRIVATE_BUCKET", default="")
+# Public base URL of the media bucket (a CDN, or MinIO's http://host:9000/<bucket>).
+MEDIA_S3_PUBLIC_URL = env.str("MEDIA_S3_PUBLIC_URL", default="")
+if MEDIA_S3_BUCKET:
+    from shopsocial.storage_settings import s3_storages
+
+    _media = s3_storages(
+        bucket=MEDIA_S3_BUCKET,
+        private_bucket=MEDIA_S3_PRIVATE_BUCKET,
+        public_url=MEDIA_S3_PUBLIC_URL,
+        endpoint_url=env.str("MEDIA_S3_ENDPOINT_URL", default=""),
+        region=env.str("MEDIA_S3_REGION", default="us-east-1"),
+        access_key=env.str("MEDIA_S3_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("MEDIA_S3_SECRET_ACCESS_KEY", default=""),
+    )
+    MEDIA_URL = _media.media_url
+    MEDIA_STORAGES = _media.storages
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], _media.origin]
+else:
+    MEDIA_STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "shopsocial.storage.PrivateFileSystemStorage"},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    **MEDIA_STORAGES,
+    "staticfiles": {"BACKEND": STATICFILES_STORAGE_BACKEND},
 }
 
 # --- Email ------------------------------------------------------------------

@@ -26,6 +26,9 @@ def _production_env(**overrides: str) -> dict[str, str]:
         # Production refuses the offline gateway (orders.E001): real Stripe keys.
         STRIPE_SECRET_KEY="sk_live_test_only",
         STRIPE_WEBHOOK_SECRET="whsec_test_only",
+        # Uploads in object storage (no connection is made by the checks).
+        MEDIA_S3_BUCKET="shopsocial-media",
+        MEDIA_S3_PRIVATE_BUCKET="shopsocial-private",
     )
     for key in (
         "SECURE_SSL_REDIRECT",

@@ -57,6 +57,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     # Shipping, Returns, Terms of sale (staff edit them in the admin): public on every host.
     "public:help/<slug:slug>/": same(OK),
     "public:admin/login/": same(OK),
+    # Private files (breach lists, exports): the admin's sign-in first, then a permission.
+    "public:admin/private-files/<path:path>": ADMIN_ONLY,
     # privacy (identical on every storefront, below)
     "public:.well-known/gpc.json": same(OK),
     "public:privacy/": same(OK),

@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("storefront", "0004_product_tax_category"),
+        ("storefront", "0005_product_image_renditions_and_alt_text"),
     ]
 
     operations = [
