@@ -186,6 +186,9 @@ def _notice_context(incident: BreachIncident) -> dict:
         "discovered_on": timezone.localdate(incident.discovered_at).isoformat(),
         "contact_url": company_reverse("privacy:contact"),
         "policy_url": company_reverse("privacy:policy"),
+        # Where to choose a new password (accounts: shoppers; retailers' back office).
+        "password_reset_url": company_reverse("orders:account-password-reset"),
+        "backoffice_reset_url": company_reverse("backoffice-password-reset"),
     }
 
 
