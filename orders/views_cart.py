@@ -67,8 +67,7 @@ def cart_discount(request: HttpRequest) -> HttpResponse:
     except DiscountError as exc:
         messages.error(request, f"Code {code} not applied: {exc}")
         return redirect("storefront:cart")
-    cart_discount_code_set(request, found.code)
-    messages.success(request, f"Code {found.code} applied: {found.label} merchandise.")
+    cart_discount_code_set(request, found.code)  # the cart's totals panel confirms it
     return redirect("storefront:cart")
 
 
