@@ -2,9 +2,7 @@
 
 import os
 
-os.environ["DEBUG"] = "false"
-
-from shopsocial.settings.dev import *  # noqa: E402, F403
+from shopsocial.settings.dev import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "bench.storefront_urls"
