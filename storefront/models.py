@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from shopsocial.images import rendition_name
+from shopsocial.urls_util import storefront_path
 
 
 class Category(models.Model):
@@ -27,7 +28,7 @@ class Category(models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
     def get_absolute_url(self) -> str:
-        return f"/c/{self.slug}/"
+        return storefront_path("storefront:category", slug=self.slug)
 
     def clean(self) -> None:
         # One level of nesting: a sub-category's parent is a top-level category.
@@ -77,6 +78,8 @@ class Product(models.Model):
         ordering = ["name"]
         indexes = [
             GinIndex(fields=["search_vector"], name="product_search_gin"),
+            # Typo-tolerant matching of names (pg_trgm, see storefront/search.py).
+            GinIndex(fields=["name"], name="product_name_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["category", "active", "price"], name="product_cat_price_idx"),
             models.Index(
                 fields=["category", "active", "-created_at"], name="product_cat_newest_idx"
@@ -105,7 +108,8 @@ class Product(models.Model):
         return f"{self.name} ({self.sku})"
 
     def get_absolute_url(self) -> str:
-        return f"/p/{self.slug}/"
+        # A storefront path, also when built on the company host (finder links).
+        return storefront_path("storefront:product", slug=self.slug)
 
     @property
     def in_stock(self) -> bool:

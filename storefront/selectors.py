@@ -12,10 +12,11 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
+
+from shopsocial.urls_util import storefront_path
 
 from .models import Category, Product, ProductImage
 
@@ -81,7 +82,7 @@ class CategoryNode:
     children: tuple[CategoryNode, ...] = field(default=())
 
     def get_absolute_url(self) -> str:
-        return f"/c/{self.slug}/"
+        return storefront_path("storefront:category", slug=self.slug)
 
     @property
     def ids(self) -> list[int]:
@@ -207,17 +208,7 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
 
 
 # --- Search -------------------------------------------------------------------
-@dataclass(frozen=True)
-class SearchTerms:
-    text: str  # what the shopper typed, cut to SEARCH_MAX_LENGTH
-    too_long: bool
-    terms: tuple[str, ...]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.terms
-
-
+# Product search itself lives in storefront/search.py (full-text + pg_trgm).
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -226,41 +217,12 @@ def search_text_clean(raw: str | None) -> str:
     return _CONTROL_RE.sub(" ", raw or "").strip()
 
 
-def search_terms_parse(raw: str | None) -> SearchTerms:
-    text = search_text_clean(raw)
-    too_long = len(text) > SEARCH_MAX_LENGTH
-    text = text[:SEARCH_MAX_LENGTH]
-    # Letters and digits only: the tsquery syntax never sees user punctuation.
-    terms = tuple(re.findall(r"[^\W_]+", text.lower()))[:SEARCH_MAX_TERMS]
-    return SearchTerms(text=text, too_long=too_long, terms=terms)
-
-
-def product_search_page(*, terms: SearchTerms, page: str | None) -> Page:
-    """Ranked full-text search over name, SKU and description (prefix matching)."""
-    if terms.is_empty:
-        return _paginate(Product.objects.none(), 1)
-    query = SearchQuery(
-        " & ".join(f"{term}:*" for term in terms.terms), search_type="raw", config="english"
-    ) | SearchQuery(
-        " & ".join(f"{term}:*" for term in terms.terms), search_type="raw", config="simple"
-    )
-    queryset = (
-        product_qs_active()
-        .filter(Q(search_vector=query) | Q(sku__iexact=terms.text))
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "name", "pk")
-    )
-    result = _paginate(_with_images(queryset), page)
-    result.object_list = list(result.object_list)
-    return result
-
-
 # --- Company site: find a retailer ---------------------------------------------
 FINDER_MAX_RESULTS = 50
 
 
 def retailer_search(*, text: str) -> list:
-    """Active retailers matching every word by name, city, state or ZIP."""
+    """Active retailers matching every word by name, city, state, ZIP or shop address name."""
     from retailers.models import Retailer
 
     words = re.findall(r"[^\s,]+", search_text_clean(text)[:SEARCH_MAX_LENGTH])
@@ -274,6 +236,7 @@ def retailer_search(*, text: str) -> list:
             | Q(city__icontains=word)
             | Q(state__iexact=word)
             | Q(postal_code__startswith=word)
+            | Q(slug__iexact=word)
         )
     return list(
         queryset.only(

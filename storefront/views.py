@@ -26,9 +26,11 @@ from orders.services.holds import stock_holds_release_expired
 
 from .cart import MAX_LINE_QUANTITY, Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
+from .finder import retailer_find
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product
 from .scenes.selectors import attribution_parse
+from .search import product_search, search_terms_parse
 from .selectors import (
     LISTING_CACHE_TTL,
     SEARCH_MAX_LENGTH,
@@ -39,10 +41,7 @@ from .selectors import (
     category_products_page,
     category_tree,
     product_get,
-    product_search_page,
     products_by_ids,
-    retailer_search,
-    search_terms_parse,
     search_text_clean,
 )
 
@@ -86,6 +85,7 @@ def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 
 
 _ID_RE = re.compile(r"[0-9]{1,18}")
+_SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,140}")
 
 
 def _parse_id(value: object) -> int | None:
@@ -109,11 +109,15 @@ def company_home(request: HttpRequest) -> HttpResponse:
 def retailer_finder(request: HttpRequest) -> HttpResponse:
     raw = search_text_clean(request.GET.get("q"))
     text = raw[:SEARCH_MAX_LENGTH]
+    # Arriving from a product tile on the company site: results link to that product.
+    product_slug = request.GET.get("product", "")[:140]
+    product = product_get(slug=product_slug) if _SLUG_RE.fullmatch(product_slug) else None
     context = {
         "query": text,
         "too_long": len(raw) > SEARCH_MAX_LENGTH,
         "searched": bool(text),
-        "retailers": retailer_search(text=text) if text else [],
+        "result": retailer_find(text=text),
+        "product": product,
     }
     return render(request, "company/find_retailer.html", context)
 
@@ -190,9 +194,12 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms_parse(request.GET.get("q"))
+    result = product_search(terms=terms, page=_page_param(request))
     context = {
         "terms": terms,
-        "page_obj": product_search_page(terms=terms, page=_page_param(request)),
+        "page_obj": result.page,
+        "suggestion": result.suggestion,
+        "corrected": result.corrected,
         "max_length": SEARCH_MAX_LENGTH,
         "query_prefix": urlencode({"q": terms.text}) + "&",
     }
@@ -240,7 +247,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         raise Http404("No such product")
     if not product.active:
         messages.error(request, f"Sorry, {product.name} is no longer available.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     typed = str(form.data.get("quantity", ""))[:10]
     via = attribution_parse(retailer=request.tenant, value=form.data.get("via"))
     extra = {"attribution": via.value, "link_prefix": via.prefix, **via.context}
@@ -257,7 +264,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         )
     cart.attribution_set(scene=via.scene_code, link=via.link_code)
     messages.success(request, f"Added {product.name} to your cart (now {quantity}).")
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")
 
 
 @require_POST
@@ -267,7 +274,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     typed = str(form.data.get("quantity", ""))[:10]
     if product_id is None:
         messages.error(request, "That item is not in your cart.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     if not form.is_valid():
         return _cart_page(
             request,
@@ -285,7 +292,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
             request, error=str(error), error_product_id=product_id, typed=typed, status=400
         )
     messages.success(request, "Your cart was updated." if quantity else "Item removed.")
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")
 
 
 @require_POST
@@ -294,4 +301,4 @@ def cart_remove(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         Cart(request).remove(form.cleaned_data["product_id"])
         messages.success(request, "Item removed from your cart.")
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")

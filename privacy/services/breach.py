@@ -30,7 +30,7 @@ from shopsocial.celery import task_queue
 from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue, email_send
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse
 
 logger = logging.getLogger(__name__)
 
@@ -183,11 +183,11 @@ def _notice_context(incident: BreachIncident) -> dict:
         "description": incident.description,
         "data_involved": incident.data_involved,
         "discovered_on": timezone.localdate(incident.discovered_at).isoformat(),
-        "contact_url": company_url("/contact/"),
-        "policy_url": company_url("/privacy/"),
+        "contact_url": company_reverse("privacy:contact"),
+        "policy_url": company_reverse("privacy:policy"),
         # Where to choose a new password (accounts: shoppers; retailers' back office).
-        "password_reset_url": company_url("/account/password/reset/"),
-        "backoffice_reset_url": company_url("/backoffice/password-reset/"),
+        "password_reset_url": company_reverse("orders:account-password-reset"),
+        "backoffice_reset_url": company_reverse("backoffice-password-reset"),
     }
 
 
@@ -317,7 +317,7 @@ def breach_deadline_alerts_send(*, today: date | None = None) -> int:
             "unnotified": unnotified,
             "not_started": incident.notify_started_at is None,
             "on_hold": incident.law_enforcement_hold,
-            "admin_url": company_url(f"/admin/privacy/breachincident/{incident.pk}/change/"),
+            "admin_url": company_reverse("admin:privacy_breachincident_change", incident.pk),
         }
         for to in recipients:
             with transaction.atomic():

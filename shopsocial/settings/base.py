@@ -44,6 +44,9 @@ SHARED_APPS = [
     "anymail",
     "shopsocial.mail",
     "storefront",
+    # --- look: shop information pages (Shipping, Returns, Terms), edited in the admin
+    "storefront.pages",
+    # --- end look
     "orders",
     "orders.accounts",  # accounts: verified email, order-status links
     "orders.tax",  # payments: sales-tax rate table
@@ -120,6 +123,9 @@ TEMPLATES = [
         },
     },
 ]
+# --- look: every form field group laid out alike (templates/forms/field.html)
+FORM_RENDERER = "shopsocial.forms_renderer.ShopFormRenderer"
+# --- end look
 
 WSGI_APPLICATION = "shopsocial.wsgi.application"
 ASGI_APPLICATION = "shopsocial.asgi.application"
@@ -211,7 +217,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-LOGIN_URL = "/account/login/"
+LOGIN_URL = "orders:account-login"  # a URL name (both hosts route it)
 # Retailer back office: sign-in lockout (django-axes, checked by the back-office
 # backend only, so other logins and the test client are unaffected), idle timeout.
 AUTHENTICATION_BACKENDS = [
