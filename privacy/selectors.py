@@ -6,18 +6,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from shopsocial.mail.addresses import email_normalise
+from shopsocial.versions import memoized
 
 from .business_days import add_business_days, business_days_between
 from .models import BreachIncident, BreachNotification, PolicyVersion, Ticket
 
 CHANGE_NOTICE_DAYS = 30
-_POLICY_CACHE_KEY = "privacy:policy-current"
 
 
 # --- Policy ---------------------------------------------------------------------
@@ -30,10 +29,6 @@ def policy_version_current(*, today: date | None = None) -> PolicyVersion | None
     return policy_versions_published(today=today).first()
 
 
-def policy_cache_clear() -> None:
-    caches["shared"].delete(_POLICY_CACHE_KEY)
-
-
 @dataclass(frozen=True)
 class PolicyChangeNotice:
     version: str
@@ -43,15 +38,14 @@ class PolicyChangeNotice:
 def policy_change_notice(*, today: date | None = None) -> PolicyChangeNotice | None:
     """The notice shown on every page for 30 days after a new version takes effect."""
     today = today or timezone.localdate()
-    cache = caches["shared"]
-    cached = cache.get(_POLICY_CACHE_KEY)
-    if cached is None or cached[0] != today:
-        versions = list(
+    versions = memoized(
+        ("policy-latest-two", today),
+        lambda: list(
             policy_versions_published(today=today).values_list("version", "effective_date")[:2]
-        )
-        cached = (today, versions)
-        cache.set(_POLICY_CACHE_KEY, cached, 300)
-    versions = cached[1]
+        ),
+        depends=("policy",),
+        ttl=300,
+    )
     if len(versions) < 2:  # the first version is not a change
         return None
     label, effective = versions[0]

@@ -4,11 +4,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .middleware import retailer_cache_invalidate
 from .models import Domain, Retailer, RetailerAuditEvent
 from .services import (
     retailer_contact_update,
-    retailer_hostnames,
     retailer_reactivate,
     retailer_suspend,
 )
@@ -110,7 +108,6 @@ class RetailerAdmin(admin.ModelAdmin):
         others = [n for n in form.changed_data if n not in contact]
         if others:
             obj.save(update_fields=[*others, "updated_at"])
-            retailer_cache_invalidate(hostnames=retailer_hostnames(obj))
         if contact:
             fresh = Retailer.objects.get(pk=obj.pk)
             retailer_contact_update(retailer=fresh, actor=request.user, **contact)

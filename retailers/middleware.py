@@ -1,42 +1,16 @@
 """Host routing: the company site on the bare domain and www, a storefront per subdomain.
 
-The host -> retailer map is cached (the "shared" cache alias) so that a request
-costs no Domain query once warm; `retailer_cache_invalidate` drops an entry when
-a retailer or its domain changes.
+The host -> retailer lookup is `retailers.hostmap` (process memory, no query once warm).
 """
 
 from __future__ import annotations
 
-from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
-from .models import Domain, Retailer
-
-CACHE_TTL = 300
-
-
-def _cache_key(hostname: str) -> str:
-    return f"tenant-host:{hostname}"
-
-
-def retailer_cache_invalidate(*, hostnames: list[str]) -> None:
-    caches["shared"].delete_many([_cache_key(h) for h in hostnames])
-
-
-def retailer_for_hostname(hostname: str) -> Retailer | None:
-    cache = caches["shared"]
-    key = _cache_key(hostname)
-    retailer = cache.get(key)
-    if retailer is None:
-        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-        if domain is None:
-            return None
-        retailer = domain.tenant
-        cache.set(key, retailer, CACHE_TTL)
-    return retailer
+from .hostmap import retailer_for_hostname
 
 
 class RetailerTenantMiddleware(TenantMainMiddleware):

@@ -9,7 +9,40 @@ from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
 
-class Retailer(TenantMixin):
+class HostmapQuerySet(models.QuerySet):
+    """Writes through the ORM refresh every process's host map (retailers/hostmap.py)."""
+
+    def update(self, **kwargs):
+        from .hostmap import hostmap_invalidate
+
+        hostmap_invalidate()
+        return super().update(**kwargs)
+
+    def delete(self):
+        from .hostmap import hostmap_invalidate
+
+        hostmap_invalidate()
+        return super().delete()
+
+
+class HostmapInvalidatingModel:
+    """Saves and deletes refresh every process's host map (retailers/hostmap.py)."""
+
+    def save(self, *args, **kwargs):
+        from .hostmap import hostmap_invalidate
+
+        super().save(*args, **kwargs)
+        hostmap_invalidate()
+
+    def delete(self, *args, **kwargs):
+        from .hostmap import hostmap_invalidate
+
+        result = super().delete(*args, **kwargs)
+        hostmap_invalidate()
+        return result
+
+
+class Retailer(HostmapInvalidatingModel, TenantMixin):
     class Kind(models.TextChoices):
         COMPANY = "company", "Company site"
         RETAILER = "retailer", "Retailer"
@@ -58,6 +91,8 @@ class Retailer(TenantMixin):
     auto_create_schema = True
     auto_drop_schema = True
 
+    objects = HostmapQuerySet.as_manager()
+
     class Meta:
         ordering = ["display_name"]
         permissions = [("suspend_retailer", "Can suspend and reactivate retailers")]
@@ -103,7 +138,9 @@ class Retailer(TenantMixin):
         return storefront_url(self.slug, path)
 
 
-class Domain(DomainMixin):
+class Domain(HostmapInvalidatingModel, DomainMixin):
+    objects = HostmapQuerySet.as_manager()
+
     class Meta:
         ordering = ["domain"]
 

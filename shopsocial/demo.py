@@ -14,9 +14,9 @@ from django_tenants.utils import tenant_context
 
 from retailers.models import Retailer
 from retailers.services import company_tenant_ensure, retailer_provision
+from storefront.caching import catalog_cache_bump, storefront_content_changed
 from storefront.content.models import FeaturedProduct, StorefrontProfile
 from storefront.models import Category, Product, ProductImage
-from storefront.selectors import catalog_cache_bump
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "shopsocial-demo"
@@ -378,4 +378,5 @@ def demo_seed() -> list[str]:
         _seed_storefront_content(retailer, created)
     if created:
         transaction.on_commit(catalog_cache_bump)
+        storefront_content_changed()
     return created

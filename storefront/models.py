@@ -39,6 +39,16 @@ class Category(models.Model):
             raise ValidationError({"parent": "This category has sub-categories of its own."})
 
 
+class ProductQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Stock moves by queryset updates (order placement, cancellation): pages
+        # showing stock are keyed by the "stock" version, so they refresh at once.
+        from .caching import stock_changed
+
+        stock_changed()
+        return super().update(**kwargs)
+
+
 class Product(models.Model):
     """Never hard-deleted once it may have been ordered: deactivate instead."""
 
@@ -64,6 +74,8 @@ class Product(models.Model):
         db_persist=True,
     )
 
+    objects = ProductQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         indexes = [
@@ -77,6 +89,12 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"
+
+    def save(self, *args, **kwargs) -> None:
+        from .caching import stock_changed
+
+        super().save(*args, **kwargs)
+        stock_changed()
 
     def get_absolute_url(self) -> str:
         return f"/p/{self.slug}/"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from .caching import catalog_cache_bump
 from .models import Product
-from .selectors import catalog_cache_bump
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from privacy.models import PolicyVersion
-from privacy.selectors import policy_cache_clear
+from shopsocial.versions import version_bump
 
 
 @transaction.atomic
@@ -19,6 +19,8 @@ def policy_version_publish(*, version: PolicyVersion) -> PolicyVersion:
     version.published = True
     version.published_at = timezone.now()
     version.save(update_fields=["published", "published_at"])
-    policy_cache_clear()
-    transaction.on_commit(policy_cache_clear)  # again, in case a reader re-cached meanwhile
+    # Cached notices and pages refresh at once, and again after commit in case
+    # another process re-cached meanwhile.
+    version_bump("policy")
+    transaction.on_commit(lambda: version_bump("policy"))
     return version

@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
-from ..middleware import retailer_cache_invalidate
+from storefront.caching import storefront_content_changed
+
 from ..models import Retailer, RetailerAuditEvent
 from .account import audit_record
-from .provision import retailer_hostnames
 
 User = get_user_model()
 
@@ -121,9 +121,7 @@ def storefront_update(
             action=RetailerAuditEvent.Action.STOREFRONT_UPDATED,
             detail=", ".join(changed),
         )
-    hostnames = retailer_hostnames(retailer)
-    retailer_cache_invalidate(hostnames=hostnames)
-    transaction.on_commit(lambda: retailer_cache_invalidate(hostnames=hostnames))
+    storefront_content_changed()
     if old_photo and "photo" in changed:
         storage = StorefrontProfile._meta.get_field("photo").storage
         transaction.on_commit(lambda: storage.delete(old_photo))
