@@ -96,6 +96,22 @@ def breach_notices_for_user(*, user: AbstractBaseUser) -> QuerySet[BreachNotific
     )
 
 
+def breach_notices_for_user_cached(*, user: AbstractBaseUser) -> list[BreachNotification]:
+    """`breach_notices_for_user`, kept in process memory (shown on every page).
+
+    Refreshed at once when notices are created or acknowledged and when incidents
+    or retailers change (their versions); at most 30 s old otherwise.
+    """
+    if not user.is_authenticated:
+        return []
+    return memoized(
+        ("breach-notices", user.pk, user.email),
+        lambda: list(breach_notices_for_user(user=user)),
+        depends=("breach", "hostmap"),
+        ttl=30,
+    )
+
+
 @dataclass(frozen=True)
 class BreachDeadline:
     discovered_on: date

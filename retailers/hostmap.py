@@ -2,9 +2,9 @@
 
 Every request needs the retailer behind its Host header. The map is a dict per
 process, valid while the shared "hostmap" version is unchanged (shopsocial.versions:
-no round trip per request); `hostmap_invalidate()` bumps that version after a
-retailer or one of its domains changes, so every process drops its whole map and
-the change shows at the next request. Unknown hosts are not remembered: a new
+no round trip per request). Every save, delete or queryset update of a Retailer or
+Domain bumps that version (retailers/models.py), so every process drops its whole
+map and the change shows at the next request. Unknown hosts are not remembered: a new
 storefront answers as soon as its domain row is committed.
 
 Each request gets its own copy of the retailer (django-tenants sets attributes on it).
@@ -15,9 +15,7 @@ from __future__ import annotations
 import copy
 import threading
 
-from django.db import transaction
-
-from shopsocial.versions import version, version_bump
+from shopsocial.versions import version
 
 from .models import Domain, Retailer
 
@@ -47,13 +45,3 @@ def retailer_for_hostname(hostname: str) -> Retailer | None:
                     _map.clear()
                 _map[hostname] = retailer
     return copy.copy(retailer)
-
-
-def hostmap_invalidate() -> None:
-    """A retailer or domain changed: every process rebuilds its map.
-
-    Bumps at once (this process and its transaction see the change) and again after
-    commit, so that no process can keep what it read before the commit.
-    """
-    version_bump("hostmap")
-    transaction.on_commit(lambda: version_bump("hostmap"))

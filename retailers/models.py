@@ -8,41 +8,16 @@ from django.conf import settings
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
+from shopsocial.versions import VersionedModel, VersionedQuerySet
 
-class HostmapQuerySet(models.QuerySet):
+
+class HostmapQuerySet(VersionedQuerySet):
     """Writes through the ORM refresh every process's host map (retailers/hostmap.py)."""
 
-    def update(self, **kwargs):
-        from .hostmap import hostmap_invalidate
-
-        hostmap_invalidate()
-        return super().update(**kwargs)
-
-    def delete(self):
-        from .hostmap import hostmap_invalidate
-
-        hostmap_invalidate()
-        return super().delete()
+    version_name = "hostmap"
 
 
-class HostmapInvalidatingModel:
-    """Saves and deletes refresh every process's host map (retailers/hostmap.py)."""
-
-    def save(self, *args, **kwargs):
-        from .hostmap import hostmap_invalidate
-
-        super().save(*args, **kwargs)
-        hostmap_invalidate()
-
-    def delete(self, *args, **kwargs):
-        from .hostmap import hostmap_invalidate
-
-        result = super().delete(*args, **kwargs)
-        hostmap_invalidate()
-        return result
-
-
-class Retailer(HostmapInvalidatingModel, TenantMixin):
+class Retailer(VersionedModel, TenantMixin):
     class Kind(models.TextChoices):
         COMPANY = "company", "Company site"
         RETAILER = "retailer", "Retailer"
@@ -91,6 +66,8 @@ class Retailer(HostmapInvalidatingModel, TenantMixin):
     auto_create_schema = True
     auto_drop_schema = True
 
+    # Saves, deletes and updates refresh every process's host map (retailers/hostmap.py).
+    version_name = "hostmap"
     objects = HostmapQuerySet.as_manager()
 
     class Meta:
@@ -138,7 +115,9 @@ class Retailer(HostmapInvalidatingModel, TenantMixin):
         return storefront_url(self.slug, path)
 
 
-class Domain(HostmapInvalidatingModel, DomainMixin):
+class Domain(VersionedModel, DomainMixin):
+    # Saves, deletes and updates refresh every process's host map (retailers/hostmap.py).
+    version_name = "hostmap"
     objects = HostmapQuerySet.as_manager()
 
     class Meta:

@@ -32,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import QuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -241,3 +242,46 @@ def versions_reset_for_tests() -> None:
     """Forget the backend (tests that change CACHES)."""
     global _counters
     _counters = None
+
+
+# --- Writes through the ORM bump a version -------------------------------------------
+def version_bump_now_and_on_commit(name: str) -> None:
+    """Bump at once (this transaction's later reads see it) and again after commit
+    (no process keeps what it read before the commit)."""
+    from django.db import transaction
+
+    version_bump(name)
+    transaction.on_commit(lambda: version_bump(name))
+
+
+class VersionedQuerySet(QuerySet):
+    """A queryset whose writes bump `version_name` (set it on a subclass)."""
+
+    version_name = ""
+
+    def update(self, **kwargs):
+        version_bump_now_and_on_commit(self.version_name)
+        return super().update(**kwargs)
+
+    def delete(self):
+        version_bump_now_and_on_commit(self.version_name)
+        return super().delete()
+
+    def bulk_create(self, *args, **kwargs):
+        version_bump_now_and_on_commit(self.version_name)
+        return super().bulk_create(*args, **kwargs)
+
+
+class VersionedModel:
+    """Mixin for a model whose saves and deletes bump `version_name`."""
+
+    version_name = ""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        version_bump_now_and_on_commit(self.version_name)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        version_bump_now_and_on_commit(self.version_name)
+        return result

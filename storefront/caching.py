@@ -29,14 +29,19 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template import Template
 from django.template.context import RequestContext
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from shopsocial.versions import ProcessLRU, version, version_bump, versions
+from shopsocial.versions import (
+    ProcessLRU,
+    version,
+    version_bump,
+    version_bump_now_and_on_commit,
+    versions,
+)
 
 
 # --- Versions ---------------------------------------------------------------------
@@ -55,20 +60,9 @@ def catalog_cache_bump() -> None:
     version_bump("catalog")
 
 
-def stock_changed() -> None:
-    """Stock or availability changed: pages showing it refresh (now, and after commit).
-
-    Bumped at once too, so this transaction's own later reads (and tests) see it;
-    the bump after commit stops another process keeping what it read before.
-    """
-    version_bump("stock")
-    transaction.on_commit(lambda: version_bump("stock"))
-
-
 def storefront_content_changed() -> None:
     """A retailer's storefront content changed (now, and again after commit)."""
-    version_bump("storefront")
-    transaction.on_commit(lambda: version_bump("storefront"))
+    version_bump_now_and_on_commit("storefront")
 
 
 # --- Shopper page cache -----------------------------------------------------------------

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from shopsocial.versions import VersionedModel, VersionedQuerySet
+
 
 class Category(models.Model):
     name = models.CharField(max_length=80)
@@ -39,17 +41,13 @@ class Category(models.Model):
             raise ValidationError({"parent": "This category has sub-categories of its own."})
 
 
-class ProductQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        # Stock moves by queryset updates (order placement, cancellation): pages
-        # showing stock are keyed by the "stock" version, so they refresh at once.
-        from .caching import stock_changed
-
-        stock_changed()
-        return super().update(**kwargs)
+class ProductQuerySet(VersionedQuerySet):
+    # Stock moves by queryset updates (order placement, cancellation): pages
+    # showing stock are keyed by the "stock" version, so they refresh at once.
+    version_name = "stock"
 
 
-class Product(models.Model):
+class Product(VersionedModel, models.Model):
     """Never hard-deleted once it may have been ordered: deactivate instead."""
 
     sku = models.CharField("SKU", max_length=32, unique=True)
@@ -74,6 +72,7 @@ class Product(models.Model):
         db_persist=True,
     )
 
+    version_name = "stock"  # saves too (storefront/caching.py)
     objects = ProductQuerySet.as_manager()
 
     class Meta:
@@ -89,12 +88,6 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"
-
-    def save(self, *args, **kwargs) -> None:
-        from .caching import stock_changed
-
-        super().save(*args, **kwargs)
-        stock_changed()
 
     def get_absolute_url(self) -> str:
         return f"/p/{self.slug}/"

@@ -30,6 +30,7 @@ from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue, email_send
 from shopsocial.urls_util import company_url
+from shopsocial.versions import version_bump_now_and_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,7 @@ def breach_incident_notify(*, incident: BreachIncident) -> int:
         incident.notify_started_at = timezone.now()
         incident.save(update_fields=["notify_started_at"])
     created = incident.notifications.count() - before
+    version_bump_now_and_on_commit("breach")  # cached in-site notices (privacy/selectors.py)
     incident_id = incident.pk
     transaction.on_commit(lambda: breach_notifications_dispatch(incident_id=incident_id))
     return created
@@ -273,6 +275,7 @@ def breach_notice_acknowledge(
     ).update(acknowledged_at=timezone.now(), acknowledged_by=user)
     notification.refresh_from_db()
     if updated:
+        version_bump_now_and_on_commit("breach")  # cached in-site notices
         logger.info("breach notice %s acknowledged", notification.pk)
     return notification
 

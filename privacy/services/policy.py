@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from privacy.models import PolicyVersion
-from shopsocial.versions import version_bump
 
 
 @transaction.atomic
@@ -18,9 +17,6 @@ def policy_version_publish(*, version: PolicyVersion) -> PolicyVersion:
     version.full_clean()
     version.published = True
     version.published_at = timezone.now()
+    # Saving bumps the "policy" version: cached notices and pages refresh at once.
     version.save(update_fields=["published", "published_at"])
-    # Cached notices and pages refresh at once, and again after commit in case
-    # another process re-cached meanwhile.
-    version_bump("policy")
-    transaction.on_commit(lambda: version_bump("policy"))
     return version

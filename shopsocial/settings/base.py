@@ -108,7 +108,8 @@ WSGI_APPLICATION = "shopsocial.wsgi.application"
 
 # --- Database ---------------------------------------------------------------
 DATABASES = {"default": env.db_url("DATABASE_URL")}
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, skipping a `SET search_path` the connection already has.
+DATABASES["default"]["ENGINE"] = "shopsocial.postgresql_backend"
 # Django's built-in psycopg pool; django-tenants re-sets search_path on each use.
 if env.bool("DATABASE_POOL", default=False):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
@@ -124,7 +125,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     _cache_backend = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, reusing its client (shopsocial/cache.py).
+        "BACKEND": "shopsocial.cache.RedisCache",
         "LOCATION": REDIS_URL,
     }
 else:
@@ -133,6 +135,16 @@ CACHES = {
     "default": {**_cache_backend, "KEY_FUNCTION": "django_tenants.cache.make_key"},
     "shared": {**_cache_backend, "KEY_PREFIX": "shared"},
 }
+
+# --- Speed (bench/README.md) --------------------------------------------------
+# Sessions are read from the cache (written through to the database), so a
+# shopper with a cart costs no query per page. Browsing pages are served from
+# process memory (storefront/caching.py) under shared versions
+# (shopsocial/versions.py); STOREFRONT_PAGE_CACHE_SECONDS bounds an entry's life.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "shared"
+STOREFRONT_PAGE_CACHE_SECONDS = env.int("STOREFRONT_PAGE_CACHE_SECONDS", default=300)
+# --- end of Speed -------------------------------------------------------------
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
