@@ -6,7 +6,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -112,6 +127,119 @@ def breach_notices_for_user_cached(*, user: AbstractBaseUser) -> list[BreachNoti
     )
 
 
+# The characters Python's str.strip() removes from an address (email_normalise).
+_WHITESPACE = " \t\n\r\x0b\x0c"
+
+
+def _norm(field: str) -> Func:
+    """email_normalise in SQL: lower(btrim(field))."""
+    return Lower(Func(F(field), Value(_WHITESPACE), function="BTRIM"))
+
+
+class _DayStartAt(Func):
+    """The first instant of a date in a time zone: (date::timestamp AT TIME ZONE tz)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = "::timestamp AT TIME ZONE "
+    output_field = DateTimeField()
+
+
+class _NextDay(Func):
+    template = "(%(expressions)s + 1)"
+    output_field = DateField()
+
+
+def _count_distinct(queryset: QuerySet, field: str) -> Coalesce:
+    """A scalar subquery: distinct normalised addresses in `field` over `queryset`."""
+    counted = (
+        queryset.exclude(**{field: ""})
+        .order_by()
+        .annotate(_one=Value(1))
+        .values("_one")
+        .annotate(n=Count(_norm(field), distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def breach_incidents_with_affected_count(
+    queryset: QuerySet[BreachIncident],
+) -> QuerySet[BreachIncident]:
+    """Annotate `affected_count`: the distinct addresses an incident's scope covers.
+
+    Computed by PostgreSQL in the list's one query: after Notify, the incident's
+    notification rows; before, the addresses its scope selects (the all-shoppers
+    and all-retailers counts do not depend on the row, so PostgreSQL computes them
+    once). An uploaded list is a file, not a table: None (`breach_list_affected_count`).
+    """
+    from django.contrib.auth import get_user_model
+
+    from orders.models import Order
+    from retailers.models import Retailer
+
+    scope = BreachIncident.Scope
+    tz = timezone.get_current_timezone_name()
+    orders = Order.objects.all()
+    shoppers = get_user_model().objects.filter(is_staff=False, retailer__isnull=True)
+    order_addresses = orders.exclude(email="").order_by().annotate(e=_norm("email")).values("e")
+    through = BreachIncident.selected_retailers.through.objects.filter(
+        breachincident_id=OuterRef("pk")
+    )
+    in_range = orders.filter(
+        created_at__gte=_DayStartAt(OuterRef("orders_from"), Value(tz)),
+        created_at__lt=_DayStartAt(_NextDay(OuterRef("orders_to")), Value(tz)),
+    )
+    notified = (
+        BreachNotification.objects.filter(incident=OuterRef("pk"))
+        .order_by()
+        .values("incident")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    all_shoppers = _count_distinct(orders, "email") + _count_distinct(
+        shoppers.exclude(email="").annotate(e=_norm("email")).exclude(e__in=order_addresses),
+        "email",
+    )
+    return queryset.annotate(
+        affected_count=Case(
+            When(
+                notify_started_at__isnull=False,
+                then=Coalesce(Subquery(notified, output_field=IntegerField()), 0),
+            ),
+            When(scope=scope.ALL_SHOPPERS, then=all_shoppers),
+            When(
+                scope=scope.ALL_RETAILERS,
+                then=_count_distinct(Retailer.objects.filter(kind=Retailer.Kind.RETAILER), "email"),
+            ),
+            When(
+                scope=scope.SELECTED_RETAILERS,
+                then=_count_distinct(through, "retailer__email"),
+            ),
+            When(scope=scope.ORDER_DATE_RANGE, then=_count_distinct(in_range, "email")),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def breach_list_affected_count(*, incident: BreachIncident) -> int:
+    """Distinct valid addresses in an uploaded list (read once per uploaded file)."""
+    if not incident.email_list:
+        return 0
+
+    def count() -> int:
+        from .services.breach import breach_affected_emails
+
+        return len(set(breach_affected_emails(incident=incident)))
+
+    return memoized(
+        ("breach-list-count", incident.pk, incident.email_list.name),
+        count,
+        depends=("breach",),
+        ttl=3600,
+    )
+
+
 @dataclass(frozen=True)
 class BreachDeadline:
     discovered_on: date
@@ -142,19 +270,51 @@ class BreachProgress:
         return self.notices - self.notified
 
 
-def breach_progress(*, incident: BreachIncident) -> BreachProgress:
+def _progress_filters() -> dict[str, Q]:
     from shopsocial.mail.models import OutboundEmail
 
-    counts = BreachNotification.objects.filter(incident=incident).aggregate(
-        notices=Count("pk"),
-        notified=Count("pk", filter=Q(email_message__status=OutboundEmail.Status.SENT)),
-        failed=Count(
-            "pk",
-            filter=(
-                Q(email_message__status=OutboundEmail.Status.FAILED)
-                | Q(failed_attempts__gt=0, email_message__status=OutboundEmail.Status.PENDING)
-            ),
+    return {
+        "notices": Q(),
+        "notified": Q(email_message__status=OutboundEmail.Status.SENT),
+        "failed": (
+            Q(email_message__status=OutboundEmail.Status.FAILED)
+            | Q(failed_attempts__gt=0, email_message__status=OutboundEmail.Status.PENDING)
         ),
-        acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        "acknowledged": Q(acknowledged_at__isnull=False),
+    }
+
+
+def breach_progress(*, incident: BreachIncident) -> BreachProgress:
+    counts = BreachNotification.objects.filter(incident=incident).aggregate(
+        **{name: Count("pk", filter=q) for name, q in _progress_filters().items()}
     )
     return BreachProgress(**counts)
+
+
+def breach_incidents_for_admin(queryset: QuerySet[BreachIncident]) -> QuerySet[BreachIncident]:
+    """The admin list in one query: `affected_count` and `progress` (a BreachProgress)
+    for every row, computed by PostgreSQL."""
+    subqueries = {
+        f"progress_{name}": Coalesce(
+            Subquery(
+                BreachNotification.objects.filter(q, incident=OuterRef("pk"))
+                .order_by()
+                .values("incident")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+        for name, q in _progress_filters().items()
+    }
+    return breach_incidents_with_affected_count(queryset).annotate(**subqueries)
+
+
+def breach_progress_of_row(incident: BreachIncident) -> BreachProgress:
+    """The progress of a row from `breach_incidents_for_admin` (or a query)."""
+    if not hasattr(incident, "progress_notices"):
+        return breach_progress(incident=incident)
+    return BreachProgress(
+        **{name: getattr(incident, f"progress_{name}") for name in _progress_filters()}
+    )

@@ -109,17 +109,6 @@ def breach_affected_emails(*, incident: BreachIncident) -> Iterator[str]:
             yield email_normalise(value)
 
 
-def breach_affected_count(*, incident: BreachIncident) -> int:
-    """How many distinct people the scope covers (before Notify: computed, after: rows)."""
-    if incident.notify_started_at:
-        return incident.notifications.count()
-    if incident.scope == BreachIncident.Scope.EMAIL_LIST:
-        if not incident.email_list:
-            return 0
-        return len(set(breach_affected_emails(incident=incident)))
-    return len(set(breach_affected_emails(incident=incident)))
-
-
 # --- Notify ---------------------------------------------------------------------
 @transaction.atomic
 def breach_incident_notify(*, incident: BreachIncident) -> int:
