@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,7 +61,12 @@ class Page:
 class Result:
     rates: list[float] = field(default_factory=list)
     p99_ms: list[float] = field(default_factory=list)
+    shares: list[float] = field(default_factory=list)  # of its baseline, measured next to it
     errors: int = 0
+
+    @property
+    def share(self) -> float:
+        return statistics.median(self.shares) if self.shares else 0.0
 
     @property
     def rate(self) -> float:
@@ -300,20 +306,29 @@ def main() -> int:
                 status = get(port, page, cookies[page.shopper])
                 if status != 200:
                     sys.exit(f"{page.label} answered {status}")
+        # Each page is measured right next to its baseline (the hello next to the
+        # bare view), in alternating order, so that the load others put on the
+        # machine weighs on both sides of each ratio alike.
+        pairs = [((bare_port, bare), (shop_port, hello))]
+        pairs += [((shop_port, hello), (shop_port, page)) for page in pages]
         for round_no in range(args.rounds):
             loads.append(os.getloadavg()[0])
-            order = plan if round_no % 2 == 0 else list(reversed(plan))
-            for port, page in order:
-                rate, p99, errors = run_wrk(
-                    port, page, cookies[page.shopper], args.seconds, args.connections
-                )
-                drain(port, hello if port == shop_port else bare)
-                result = results.setdefault(page.label, Result())
-                result.rates.append(rate)
-                result.p99_ms.append(p99)
-                result.errors += errors
-                print(f"round {round_no + 1} {page.label:<28} {rate:8.0f} req/s  p99 {p99:7.1f} ms",
-                      flush=True)  # fmt: skip
+            for pair in pairs:
+                rates = {}
+                for port, page in pair if round_no % 2 == 0 else reversed(pair):
+                    rate, p99, errors = run_wrk(
+                        port, page, cookies[page.shopper], args.seconds, args.connections
+                    )
+                    drain(port, hello if port == shop_port else bare)
+                    result = results.setdefault(page.label, Result())
+                    result.rates.append(rate)
+                    result.p99_ms.append(p99)
+                    result.errors += errors
+                    rates[page.label] = rate
+                    print(f"round {round_no + 1} {page.label:<28} {rate:8.0f} req/s  p99 {p99:7.1f} ms",
+                          flush=True)  # fmt: skip
+                base, measured = pair[0][1].label, pair[1][1].label
+                results[measured].shares.append(rates[measured] / rates[base] if rates[base] else 0)
         loads.append(os.getloadavg()[0])
     finally:
         for server in servers:
@@ -322,8 +337,6 @@ def main() -> int:
             server.wait(timeout=20)
         shutil.rmtree(static_root, ignore_errors=True)
 
-    hello_rate = results[hello.label].rate
-    bare_rate = results[bare.label].rate
     rows = []
     failed = False
     print(
@@ -338,9 +351,9 @@ def main() -> int:
         if page is bare:
             share, goal = 1.0, None
         elif page is hello:
-            share, goal = hello_rate / bare_rate, HELLO_GOAL
+            share, goal = result.share, HELLO_GOAL
         else:
-            share = result.rate / hello_rate
+            share = result.share
             goal = ANON_GOAL if page.shopper == "anonymous" else SESSION_GOAL
         met = goal is None or share >= goal
         failed |= not met or result.errors > 0
@@ -357,7 +370,7 @@ def main() -> int:
         rows.append(
             {
                 "page": page.name, "shopper": page.shopper, "rps": result.rate,
-                "rates": result.rates, "share": share, "goal": goal,
+                "rates": result.rates, "shares": result.shares, "share": share, "goal": goal,
                 "p99_ms": max(result.p99_ms), "queries": queries, "errors": result.errors,
             }
         )  # fmt: skip

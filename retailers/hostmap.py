@@ -15,6 +15,8 @@ from __future__ import annotations
 import copy
 import threading
 
+from django.db import connection
+
 from shopsocial.versions import version
 
 from .models import Domain, Retailer
@@ -35,6 +37,7 @@ def retailer_for_hostname(hostname: str) -> Retailer | None:
             _map_version = current
     retailer = _map.get(hostname)
     if retailer is None:
+        connection.set_schema_to_public()
         domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
         if domain is None:
             return None
@@ -44,4 +47,12 @@ def retailer_for_hostname(hostname: str) -> Retailer | None:
                 if len(_map) >= _MAX_HOSTS:
                     _map.clear()
                 _map[hostname] = retailer
-    return copy.copy(retailer)
+    return _clone(retailer)
+
+
+def _clone(retailer: Retailer) -> Retailer:
+    """A shallow copy for one request (cheaper than copy.copy of a model)."""
+    clone = Retailer.__new__(Retailer)
+    clone.__dict__.update(retailer.__dict__)
+    clone._state = copy.copy(retailer._state)
+    return clone

@@ -82,17 +82,26 @@ def slot_recording() -> bool:
     return getattr(_local, "recording", False)
 
 
-def _render_slots(request: HttpRequest, names: list[str]) -> dict[str, str]:
-    """The shopper's own rendering of each slot, with the full request context."""
+def _render_slots(
+    request: HttpRequest, names: list[str], context: dict | None = None
+) -> dict[str, str]:
+    """This shopper's rendering of each slot, with the request's full template context."""
     global _blank
     if _blank is None:
         _blank = Template("")
-    context = RequestContext(request)
-    with context.bind_template(_blank):
-        return {name: _slot_nodes[name].nodelist.render(context) for name in names}
+    full = RequestContext(request)
+    if context:
+        full.push(context)  # above the context processors, as render() does
+    with full.bind_template(_blank):
+        return {name: _slot_nodes[name].nodelist.render(full) for name in names}
 
 
 def _has_messages(request: HttpRequest) -> bool:
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    cookies = request.COOKIES
+    if CookieStorage.cookie_name not in cookies and settings.SESSION_COOKIE_NAME not in cookies:
+        return False  # nowhere to keep a message: no need to load the storage
     storage = getattr(request, "_messages", None)
     if storage is None:
         return False
@@ -111,10 +120,11 @@ def _variant(request: HttpRequest) -> tuple:
     return (decision.dnt, decision.gpc, decision.opted_out)
 
 
-def _page_key(request: HttpRequest) -> tuple:
+def _page_key(request: HttpRequest, *extra: object) -> tuple:
     tenant = getattr(request, "tenant", None)
     current = versions()
     return (
+        *extra,
         getattr(tenant, "schema_name", ""),
         request.get_host(),
         request.get_full_path(),
@@ -124,42 +134,77 @@ def _page_key(request: HttpRequest) -> tuple:
     )
 
 
+def _ttl() -> int:
+    return getattr(settings, "STOREFRONT_PAGE_CACHE_SECONDS", 300)
+
+
+def _serve(
+    request: HttpRequest,
+    key: tuple,
+    render_page: Callable[[], HttpResponse],
+    context: dict | None = None,
+) -> HttpResponse:
+    """The page for `key` from memory (rendered by `render_page` when missing),
+    with its slots rendered for this request (`context` added to theirs)."""
+    entry = _pages.get(key)
+    if entry is None:
+        _local.recording = True
+        try:
+            response = render_page()
+        finally:
+            _local.recording = False
+        entry = _page_entry(request, response, shared=context is None)
+        if entry is None:  # not kept: this shopper's slots go in, and it is sent
+            if not response.streaming and SLOT_MARK.encode() in response.content:
+                parts = response.content.decode(response.charset).split(SLOT_MARK)
+                response.content = _fill(request, parts, context)
+            return response
+        _pages.set(key, entry, _ttl())
+    content_type, headers, parts, anonymous = entry
+    if anonymous is not None and _is_anonymous(request):
+        content = anonymous
+    else:
+        content = _fill(request, parts, context)
+    response = HttpResponse(content, content_type=content_type)
+    for name, value in headers:
+        response[name] = value
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
 def page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve a storefront GET page from process memory, for every shopper (see above).
 
+    The view's output must depend only on the request's path, host, storefront and
+    the versions in the key; what differs per shopper goes in `{% shopper_slot %}`s.
     STOREFRONT_PAGE_CACHE_SECONDS (default 300; 0 turns it off) bounds an entry's
     life; versions make edits show at once.
     """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        ttl = getattr(settings, "STOREFRONT_PAGE_CACHE_SECONDS", 300)
-        if not ttl or request.method != "GET" or _has_messages(request):
+        if not _ttl() or request.method != "GET" or _has_messages(request):
             return view(request, *args, **kwargs)
-        key = _page_key(request)
-        entry = _pages.get(key)
-        if entry is None:
-            _local.recording = True
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                _local.recording = False
-            entry = _page_entry(request, response)
-            if entry is None:  # not stored: this shopper's slots go in, and it is sent
-                if not response.streaming and SLOT_MARK.encode() in response.content:
-                    parts = response.content.decode(response.charset).split(SLOT_MARK)
-                    response.content = _fill(request, parts)
-                return response
-            _pages.set(key, entry, ttl)
-        content_type, headers, parts, anonymous = entry
-        content = anonymous if _is_anonymous(request) else _fill(request, parts)
-        response = HttpResponse(content, content_type=content_type)
-        for name, value in headers:
-            response[name] = value
-        patch_vary_headers(response, ("Cookie",))
-        return response
+        return _serve(request, _page_key(request), lambda: view(request, *args, **kwargs))
 
     return wrapped
+
+
+def render_shopper_page(
+    request: HttpRequest, template_name: str, context: dict, *, status: int = 200
+) -> HttpResponse:
+    """`render()` for a page whose own content is the shopper's (the cart page).
+
+    The page around it (header, menu, notices, footer) is kept in memory like any
+    cached page; the template marks the shopper's content as a `{% shopper_slot %}`,
+    rendered for each request with `context`.
+    """
+    from django.shortcuts import render
+
+    if not _ttl() or request.method != "GET" or status != 200 or _has_messages(request):
+        return render(request, template_name, context, status=status)
+    key = _page_key(request, "shell", template_name)
+    return _serve(request, key, lambda: render(request, template_name, context), context)
 
 
 def _is_anonymous(request: HttpRequest) -> bool:
@@ -167,13 +212,19 @@ def _is_anonymous(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def _fill(request: HttpRequest, parts: list[str], *, anonymous: bool = False) -> str:
+def _fill(
+    request: HttpRequest,
+    parts: list[str],
+    context: dict | None = None,
+    *,
+    anonymous: bool = False,
+) -> str:
     """The page with each slot (odd parts are slot names) rendered for this shopper."""
     if len(parts) == 1:
         return parts[0]
     if anonymous or _is_anonymous(request):
         request = _new_visitor(request)
-    rendered = _render_slots(request, sorted(set(parts[1::2])))
+    rendered = _render_slots(request, sorted(set(parts[1::2])), context)
     return "".join(rendered[part] if i % 2 else part for i, part in enumerate(parts))
 
 
@@ -190,8 +241,11 @@ def _new_visitor(request: HttpRequest) -> HttpRequest:
     return visitor
 
 
-def _page_entry(request: HttpRequest, response: HttpResponse) -> tuple | None:
-    """What to keep of a freshly rendered page, or None when it must not be kept."""
+def _page_entry(request: HttpRequest, response: HttpResponse, *, shared: bool) -> tuple | None:
+    """What to keep of a freshly rendered page, or None when it must not be kept.
+
+    `shared`: the slots depend on the request only, so the new visitor's page is
+    kept ready too."""
     uses_nonce = bool(getattr(request, "_csp_nonce", None))
     if (
         response.status_code != 200
@@ -207,7 +261,8 @@ def _page_entry(request: HttpRequest, response: HttpResponse) -> tuple | None:
         for name, value in response.items()
         if name.lower() not in ("content-type", "content-length", "vary")
     ]
-    return (response["Content-Type"], headers, parts, _fill(request, parts, anonymous=True))
+    anonymous = _fill(request, parts, anonymous=True) if shared else None
+    return (response["Content-Type"], headers, parts, anonymous)
 
 
 def page_cache_clear() -> None:

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
-from .caching import listing_version, page_cache
+from .caching import listing_version, page_cache, render_shopper_page
 from .cart import Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
@@ -168,7 +168,7 @@ def _cart_page(
         "typed": typed,
         "has_stock_problem": any(line.exceeds_stock for line in lines),
     }
-    return render(request, "storefront/cart.html", context, status=status)
+    return render_shopper_page(request, "storefront/cart.html", context, status=status)
 
 
 @require_safe

@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Django's CSP header; privacy's middleware (below) widens it per request only
     # when analytics may run, and sets Vary: DNT, Sec-GPC, Cookie.
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "shopsocial.middleware.CachedContentSecurityPolicyMiddleware",  # Django's, header built once
     "privacy.middleware.TrackingDecisionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "shopsocial.middleware.LazyMessageMiddleware",  # Django's, storage made on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

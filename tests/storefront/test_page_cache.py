@@ -300,3 +300,25 @@ def test_cached_pages_carry_a_fresh_csp_header_without_a_nonce(client, alice, ca
 def test_head_requests_are_answered(client, alice, candle):
     for path in ("/", "/c/candles/", f"/p/{candle.slug}/", "/search/?q=x", "/cart/"):
         assert client.head(path, HTTP_HOST=ALICE_HOST).status_code == 200
+
+
+def test_cart_page_keeps_its_frame_in_memory_and_shows_each_shopper_their_own_cart(
+    client, alice, candle, make_product
+):
+    from django.test import Client
+
+    soap = make_product("Lemon Soap", price="4.00")
+    cart_add(client, candle, "2")
+    other = Client()
+    cart_add(other, soap, "1")
+    mine = client.get("/cart/", HTTP_HOST=ALICE_HOST)
+    theirs = other.get("/cart/", HTTP_HOST=ALICE_HOST)
+    assert "Vanilla Candle" in mine.text and "Lemon Soap" not in mine.text
+    assert "Lemon Soap" in theirs.text and "Vanilla Candle" not in theirs.text
+    assert '<span class="cart-count">2</span>' in mine.text
+    assert '<span class="cart-count">1</span>' in theirs.text
+    assert "$20.00" in mine.text  # the subtotal
+    Product.objects.filter(pk=candle.pk).update(price="11.00")
+    catalog_cache_bump()
+    assert "$22.00" in client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    assert "Your cart is empty" in Client().get("/cart/", HTTP_HOST=ALICE_HOST).text
