@@ -33,7 +33,9 @@ sys.path.insert(0, str(ROOT))
 MEDIA = Path(tempfile.mkdtemp(prefix="breach-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopsocial.settings.dev")
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
-os.environ["MEDIA_ROOT"] = str(MEDIA)
+os.environ["MEDIA_ROOT"] = str(MEDIA / "public")
+# Breach lists live in the private store (outside MEDIA_ROOT).
+os.environ["PRIVATE_MEDIA_ROOT"] = str(MEDIA / "private")
 os.environ["LOG_LEVEL"] = "WARNING"
 os.environ["DEBUG"] = "false"  # no query log: it would grow without bound
 
@@ -116,7 +118,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    list_path = MEDIA / "breach-lists" / "bench.csv"
+    list_path = MEDIA / "private" / "breach-lists" / "bench.csv"
     list_path.parent.mkdir(parents=True)
     write_list(list_path, args.count)
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from .forms import RefundForm, ShipForm
-from .models import Order, OrderEvent, OrderLine, WebhookEvent
+from .models import Order, OrderEvent, OrderLine, ShippingMethod, WebhookEvent
 from .services import OrderTransitionError, RefundError, order_refund, order_ship
 
 CONTACT_PERMISSION = "orders.view_customer_contact"
@@ -51,7 +51,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["sku", "name", "unit_price", "quantity", "line_total"]
+    fields = ["sku", "name", "unit_price", "quantity", "line_total", "discount", "taxable", "tax"]
     readonly_fields = fields
 
 
@@ -67,7 +67,18 @@ def _actor(request: HttpRequest) -> str:
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "retailer", "status", "total", "refunded_amount", "created_at"]
+    list_display = [
+        "number",
+        "retailer",
+        "status",
+        "subtotal",
+        "discount",
+        "shipping",
+        "tax",
+        "total",
+        "refunded_amount",
+        "created_at",
+    ]
     list_filter = ["status", "retailer", "created_at"]
     date_hierarchy = "created_at"
     list_select_related = ["retailer"]
@@ -80,9 +91,17 @@ class OrderAdmin(admin.ModelAdmin):
         "status",
         "currency",
         "subtotal",
+        "discount_code",
+        "discount",
+        "shipping_method_name",
         "shipping",
+        "tax_engine",
+        "tax",
         "total",
+        "commission_base",
         "refunded_amount",
+        "refunded_tax",
+        "hold_expires_at",
         "gateway",
         "checkout_session_id",
         "payment_intent_id",
@@ -93,6 +112,10 @@ class OrderAdmin(admin.ModelAdmin):
         "paid_at",
         "shipped_at",
     )
+
+    @admin.display(description="Commission base (merchandise after discount)")
+    def commission_base(self, obj: Order):
+        return obj.commission_base
 
     def _sees_contact(self, request: HttpRequest) -> bool:
         return request.user.has_perm(CONTACT_PERMISSION)
@@ -208,3 +231,21 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "price",
+        "free_above",
+        "delivery_estimate",
+        "active",
+        "position",
+    ]
+    list_editable = ["price", "free_above", "active", "position"]
+    prepopulated_fields = {"code": ["name"]}
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # orders reference methods: deactivate instead

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = "Orders and fulfilment"
+
+    def ready(self) -> None:
+        # The offline gateway reports its events through a callback: the adapter
+        # never imports the order domain; the domain hands it the webhook entry.
+        from . import checks  # noqa: F401  (registers the payment system checks)
+        from .gateways import offline
+        from .webhooks import offline_event_sink
+
+        offline.event_sink_set(offline_event_sink)

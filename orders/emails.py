@@ -43,7 +43,11 @@ def order_email_context(order: Order) -> dict:
             for line in order.lines.all()
         ],
         "subtotal": _money(order.subtotal),
+        "discount": _money(order.discount),
+        "discount_code": order.discount_code,
         "shipping": _money(order.shipping),
+        "shipping_method": order.shipping_method_name,
+        "tax": _money(order.tax),
         "total": _money(order.total),
     }
 
@@ -83,6 +87,7 @@ def order_refund_enqueue(*, order: Order, amount: Decimal) -> OutboundEmail:
             **order_email_context(order),
             "refund_amount": _money(amount),
             "refunded_total": _money(order.refunded_amount),
+            "refunded_tax": _money(order.refunded_tax),
             "fully_refunded": order.status == Order.Status.REFUNDED,
         },
         dedupe_key=f"order:{order.pk}:refund:{_money(order.refunded_amount)}",

@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from privacy.age import AgeScreenMixin
 
 from .services import CustomerDetails
+from .tax.engines import SHIPPING_STATES
 
 US_STATES = [
     "AL",
@@ -165,12 +166,29 @@ class CheckoutForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    shipping_method = forms.ChoiceField(
+        label="Shipping method", widget=forms.RadioSelect, required=False
+    )
+
+    def __init__(self, *args, shipping_methods=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.shipping_methods = list(shipping_methods)
+        self.fields["shipping_method"].choices = [
+            (m.code, f"{m.name} ({m.delivery_estimate})") for m in self.shipping_methods
+        ]
+        if self.shipping_methods and not self.initial.get("shipping_method"):
+            self.initial["shipping_method"] = self.shipping_methods[0].code
 
     SHIPPING_FIELDS = ["ship_line1", "ship_line2", "ship_city", "ship_state", "ship_postal_code"]
     BILLING_FIELDS = ["bill_line1", "bill_line2", "bill_city", "bill_state", "bill_postal_code"]
 
     def clean_ship_state(self) -> str:
-        return _state_clean(self.cleaned_data["ship_state"])
+        state = _state_clean(self.cleaned_data["ship_state"])
+        if state and state not in SHIPPING_STATES:
+            raise forms.ValidationError(
+                "We ship only to the 50 US states and the District of Columbia."
+            )
+        return state
 
     def clean_bill_state(self) -> str:
         return _state_clean(self.cleaned_data["bill_state"])

@@ -3,8 +3,53 @@
 Card data never reaches these tables: only the gateway's ids are kept.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+
+
+class ShippingMethod(models.Model):
+    """A way to ship, managed in the admin (Standard and Express are seeded)."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=60)
+    price = models.DecimalField(
+        max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    free_above = models.DecimalField(
+        "free from (merchandise after discount)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text="Empty: never free.",
+    )
+    delivery_estimate = models.CharField(max_length=60, help_text="e.g. 5–7 business days")
+    delivery_days_min = models.PositiveSmallIntegerField(default=5)
+    delivery_days_max = models.PositiveSmallIntegerField(default=7)
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "price", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0)
+                & (models.Q(free_above__isnull=True) | models.Q(free_above__gte=0)),
+                name="shippingmethod_amounts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delivery_days_max__gte=models.F("delivery_days_min")),
+                name="shippingmethod_delivery_days_ordered",
+                violation_error_message="The longest delivery time must not be shorter.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Order(models.Model):
@@ -50,10 +95,23 @@ class Order(models.Model):
     note = models.TextField(blank=True)
     # Money
     currency = models.CharField(max_length=3, default="USD")
+    # total = subtotal (merchandise) - discount + shipping + tax  (orders/totals.py)
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    discount_code = models.CharField(max_length=40, blank=True)
     shipping = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_method = models.ForeignKey(
+        ShippingMethod, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    shipping_method_name = models.CharField(max_length=60, blank=True)
+    tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    tax_engine = models.CharField(max_length=20, blank=True)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # The tax part of refunded_amount (refunds split tax in proportion: orders/totals.py).
+    refunded_tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    # Stock reserved for this order is held until then (pending orders only).
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
     # Gateway references (never card data)
     gateway = models.CharField(max_length=20, blank=True)
     checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -69,9 +127,61 @@ class Order(models.Model):
     class Meta:
         ordering = ["-created_at"]
         permissions = [("view_customer_contact", "Can see customer contact data")]
+        indexes = [
+            models.Index(
+                fields=["hold_expires_at"],
+                name="order_pending_hold_idx",
+                condition=models.Q(status="pending_payment"),
+            )
+        ]
+        # Money invariants: the services keep them, the database makes them certain.
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(subtotal__gte=0)
+                & models.Q(shipping__gte=0)
+                & models.Q(total__gte=0)
+                & models.Q(refunded_amount__gte=0),
+                name="order_amounts_non_negative",
+                violation_error_message="Order amounts cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0)
+                & models.Q(discount__lte=models.F("subtotal"))
+                & models.Q(tax__gte=0)
+                & models.Q(refunded_tax__gte=0)
+                & models.Q(refunded_tax__lte=models.F("tax")),
+                name="order_discount_and_tax_in_range",
+                violation_error_message="Discount must be within the merchandise, tax at least 0.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    total=models.F("subtotal")
+                    - models.F("discount")
+                    + models.F("shipping")
+                    + models.F("tax")
+                ),
+                name="order_total_adds_up",
+                violation_error_message="Total must be merchandise - discount + shipping + tax.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__lte=models.F("total")),
+                name="order_refunded_at_most_total",
+                violation_error_message="An order cannot be refunded more than its total.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency="USD"),
+                name="order_currency_usd",
+                violation_error_message="The shop sells in USD only.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def commission_base(self) -> Decimal:
+        """Merchandise after discount: no tax, no shipping. What commissions are paid on."""
+        return self.subtotal - self.discount
 
 
 class OrderLine(models.Model):
@@ -82,9 +192,29 @@ class OrderLine(models.Model):
     name = models.CharField(max_length=120)
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     quantity = models.PositiveIntegerField()
+    # The order's discount and tax allocated to this line (orders/totals.py).
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    taxable = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1),
+                name="orderline_quantity_at_least_one",
+                violation_error_message="A line orders at least one item.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0),
+                name="orderline_unit_price_non_negative",
+                violation_error_message="A unit price cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount__gte=0) & models.Q(tax__gte=0),
+                name="orderline_discount_tax_non_negative",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.name}"
@@ -157,6 +287,7 @@ class OfflineCheckoutSession(models.Model):
         max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
     )
     amount_total = models.PositiveBigIntegerField()
+    amount_tax = models.PositiveBigIntegerField(default=0)
     amount_refunded = models.PositiveBigIntegerField(default=0)
     currency = models.CharField(max_length=3)
     payment_intent_id = models.CharField(max_length=80, blank=True)
@@ -168,6 +299,8 @@ class OfflineCheckoutSession(models.Model):
     # Refunds made through this gateway: [{"id", "amount", "idempotency_key"}].
     refunds = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Like Stripe's expires_at: the session cannot be paid after it (the stock hold ends).
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

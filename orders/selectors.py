@@ -12,53 +12,89 @@ from django.db.models import QuerySet
 from retailers.models import Retailer
 from storefront.models import Product
 
-from .models import Order
-from .services.money import shipping_for
+from .discounts.models import DiscountCode
+from .discounts.services import DiscountError, discount_amount_for, discount_code_check
+from .models import Order, ShippingMethod
+from .tax.engines import Destination
+from .totals import PricedItem, Totals, totals_calculate
 
 
-@dataclass(frozen=True)
-class SummaryLine:
-    product: Product
-    quantity: int
-    unit_price: Decimal
-    line_total: Decimal
+def shipping_methods_active() -> list[ShippingMethod]:
+    return list(ShippingMethod.objects.filter(active=True))
 
 
-@dataclass(frozen=True)
-class CheckoutSummary:
-    lines: list[SummaryLine]
-    subtotal: Decimal
-    shipping: Decimal
-    total: Decimal
-    currency: str
+def shipping_method_get(*, code: str = "") -> ShippingMethod | None:
+    """The active method with this code; with no code, the first (cheapest) active one."""
+    methods = ShippingMethod.objects.filter(active=True)
+    return methods.filter(code=code).first() if code else methods.first()
 
 
-def checkout_summary(*, items: Iterable[tuple[int, int]]) -> CheckoutSummary:
-    """What the order would cost now, from the catalog (display only; placement recomputes)."""
+def priced_items(*, items: Iterable[tuple[int, int]]) -> list[PricedItem]:
+    """Cart lines priced from the catalog now (active products, by name)."""
     quantities: Counter[int] = Counter()
     for product_id, quantity in items:
         if quantity > 0:
             quantities[product_id] += quantity
     products = Product.objects.filter(pk__in=quantities.keys(), active=True).order_by("name")
-    lines = [
-        SummaryLine(
-            product=p,
-            quantity=quantities[p.pk],
+    return [
+        PricedItem(
+            product_id=p.pk,
+            sku=p.sku,
+            name=p.name,
             unit_price=p.price,
-            line_total=p.price * quantities[p.pk],
+            quantity=quantities[p.pk],
+            taxable=p.tax_category == Product.TaxCategory.TAXABLE,
         )
         for p in products
     ]
-    subtotal = sum((line.line_total for line in lines), start=Decimal("0.00"))
-    shipping = shipping_for(subtotal) if lines else Decimal("0.00")
-    currency = lines[0].product.currency if lines else "USD"
-    return CheckoutSummary(
-        lines=lines,
-        subtotal=subtotal,
-        shipping=shipping,
-        total=subtotal + shipping,
-        currency=currency,
+
+
+def discount_code_valid(*, code: str, merchandise: Decimal, email: str = "") -> DiscountCode:
+    """The code if the shopper may use it on this merchandise now (DiscountError if not)."""
+    return discount_code_check(code=code, merchandise=merchandise, email=email)
+
+
+@dataclass(frozen=True)
+class CheckoutQuote:
+    """What the order would cost now (display; placement recomputes the same way)."""
+
+    totals: Totals
+    discount_error: str = ""
+
+
+def checkout_quote(
+    *,
+    items: Iterable[tuple[int, int]],
+    shipping_method_code: str = "",
+    discount_code: str = "",
+    email: str = "",
+    destination: Destination | None = None,
+) -> CheckoutQuote:
+    """The one totals calculation applied to a cart (cart page, checkout page).
+
+    An unusable code is left out of the totals and explained in `discount_error`.
+    """
+    priced = priced_items(items=items)
+    merchandise = sum((i.merchandise for i in priced), start=Decimal("0.00"))
+    discount_amount, applied, error = Decimal("0.00"), "", ""
+    if discount_code and priced:
+        try:
+            code = discount_code_valid(code=discount_code, merchandise=merchandise, email=email)
+        except DiscountError as exc:
+            error = str(exc)
+        else:
+            discount_amount = discount_amount_for(code=code, merchandise=merchandise)
+            applied = code.code
+    if destination is not None and not destination.ships:
+        destination = None
+    totals = totals_calculate(
+        items=priced,
+        shipping_method=shipping_method_get(code=shipping_method_code),
+        discount_amount=discount_amount,
+        discount_code=applied,
+        destination=destination,
     )
+    return CheckoutQuote(totals=totals, discount_error=error)
 
 
 def order_for_checkout_session(*, retailer: Retailer, session_id: str) -> Order | None:

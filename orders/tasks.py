@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from .gateways.offline import offline_sessions_expire
+from .services.holds import stock_holds_release_expired
 
 # Stripe's shortest session lifetime is 30 minutes; the offline gateway mirrors an hour.
 OFFLINE_SESSION_LIFETIME_SECONDS = 60 * 60
@@ -14,3 +15,9 @@ OFFLINE_SESSION_LIFETIME_SECONDS = 60 * 60
 def offline_sessions_expire_task() -> int:
     """Unpaid offline sessions expire, so their orders are canceled and stock released."""
     return offline_sessions_expire(older_than_seconds=OFFLINE_SESSION_LIFETIME_SECONDS)
+
+
+@shared_task(name="orders.stock_holds_release_task", time_limit=120, soft_time_limit=110)
+def stock_holds_release_task() -> int:
+    """Expired stock holds are released (also done lazily whenever stock is read)."""
+    return stock_holds_release_expired()

@@ -1,9 +1,30 @@
 """Company host: shopper sign-in, the gateway webhook and the offline gateway's hosted page."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from . import accounts, views
-from .gateways import offline_views
+from .gateways import offline_gateway_in_use
+
+
+def offline_gateway_urlpatterns() -> list[URLPattern]:
+    """The offline gateway's hosted page: mounted only while that gateway is in use."""
+    if not offline_gateway_in_use():
+        return []
+    from .gateways import offline_views
+
+    return [
+        path(
+            "offline-gateway/pay/<str:session_id>/",
+            offline_views.offline_pay_page,
+            name="offline-gateway-pay",
+        ),
+        path(
+            "offline-gateway/pay/<str:session_id>/submit/",
+            offline_views.offline_pay_submit,
+            name="offline-gateway-submit",
+        ),
+    ]
+
 
 urlpatterns = [
     # One shopper account for every host; sign-in also serves the company host's
@@ -12,14 +33,5 @@ urlpatterns = [
     path("account/login/", accounts.account_login, name="account-login"),
     path("account/logout/", accounts.account_logout, name="account-logout"),
     path("webhooks/stripe/", views.gateway_webhook, name="gateway-webhook"),
-    path(
-        "offline-gateway/pay/<str:session_id>/",
-        offline_views.offline_pay_page,
-        name="offline-gateway-pay",
-    ),
-    path(
-        "offline-gateway/pay/<str:session_id>/submit/",
-        offline_views.offline_pay_submit,
-        name="offline-gateway-submit",
-    ),
+    *offline_gateway_urlpatterns(),
 ]

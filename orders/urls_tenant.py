@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from . import accounts, views
+from . import accounts, views, views_cart
 
 urlpatterns = [
+    path("cart/discount/", views_cart.cart_discount, name="cart-discount"),
+    path("cart/estimate/", views_cart.cart_estimate, name="cart-estimate"),
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/success/", views.checkout_success, name="checkout-success"),
     path("checkout/canceled/<str:number>/", views.checkout_canceled, name="checkout-canceled"),

@@ -9,16 +9,27 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .cart_source import cart_clear, cart_items
+from .cart_source import (
+    cart_clear,
+    cart_destination,
+    cart_destination_set,
+    cart_discount_code,
+    cart_items,
+    cart_pending_order_id,
+    cart_pending_order_set,
+)
 from .forms import CheckoutForm
-from .gateways import GatewayError, SignatureError
+from .gateways import GatewayError, MalformedEventError, SignatureError
 from .models import Order
 from .selectors import (
-    checkout_summary,
+    checkout_quote,
     order_for_checkout_session,
     order_last_for_customer,
+    shipping_methods_active,
 )
 from .services import CheckoutError, checkout_begin, order_payment_sync
+from .services.holds import stock_holds_release_expired
+from .tax.engines import Destination
 from .webhooks import webhook_receive
 
 logger = logging.getLogger(__name__)
@@ -37,44 +48,92 @@ def _checkout_initial(request: HttpRequest) -> dict:
     last = order_last_for_customer(user=user)
     if last is not None:
         initial.update(
-            {name: getattr(last, name) for name in CheckoutForm.base_fields if hasattr(last, name)}
+            {
+                name: getattr(last, name)
+                for name in CheckoutForm.base_fields
+                if hasattr(last, name) and name != "shipping_method"
+            }
         )
         initial["email"] = user.email or last.email
     initial.setdefault("billing_same_as_shipping", True)
     return initial
 
 
+def _destination_of(form: CheckoutForm) -> Destination | None:
+    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+    state = data.get("ship_state")
+    if state and "ship_state" not in form.errors:
+        return Destination(state=state, postal_code=data.get("ship_postal_code") or "")
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
-    """GET: the order summary and the details form. POST: place it, go to the payment page."""
+    """GET: the order summary and the details form. POST: place it, go to the payment page.
+
+    POST with `action=update` only recomputes the totals for the address and shipping
+    method typed (exact tax before the payment page); any other POST places the order.
+    """
     _storefront_only(request)
+    stock_holds_release_expired()
     items = cart_items(request)
-    summary = checkout_summary(items=items)
+    methods = shipping_methods_active()
+    code = cart_discount_code(request)
     error = ""
     status = 200
+    destination = cart_destination(request)
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
-        if form.is_valid():
+        form = CheckoutForm(request.POST, shipping_methods=methods)
+        valid = form.is_valid()
+        destination = _destination_of(form) or destination
+        method_code = form.cleaned_data.get("shipping_method", "") if valid else ""
+        if valid and request.POST.get("action") != "update":
             try:
-                _order, url = checkout_begin(
+                order, url = checkout_begin(
                     items=items,
                     retailer=request.tenant,
                     customer=form.customer_details(),
                     user=request.user,
+                    shipping_method_code=method_code,
+                    discount_code=code,
+                    previous_order_id=cart_pending_order_id(request),
                 )
             except CheckoutError as exc:
                 error = exc.message
                 status = 503 if exc.code == CheckoutError.Code.GATEWAY else 409
             else:
+                cart_pending_order_set(request, order.pk)
                 return HttpResponseRedirect(url, status=303)
-        else:
+        elif not valid:
             status = 400
+        if destination is not None:
+            cart_destination_set(request, destination)
+        method_code = request.POST.get("shipping_method", "")[:30]
     else:
-        form = CheckoutForm(initial=_checkout_initial(request))
+        initial = _checkout_initial(request)
+        if destination is not None:
+            initial.setdefault("ship_state", destination.state)
+            initial.setdefault("ship_postal_code", destination.postal_code)
+        form = CheckoutForm(initial=initial, shipping_methods=methods)
+        method_code = form.initial.get("shipping_method", "")
+    email = form.data.get("email", "") if form.is_bound else ""
+    quote = checkout_quote(
+        items=items,
+        shipping_method_code=method_code if isinstance(method_code, str) else "",
+        discount_code=code,
+        email=email if isinstance(email, str) else "",
+        destination=destination,
+    )
     return render(
         request,
         "orders/checkout.html",
-        {"form": form, "summary": summary, "error": error},
+        {
+            "form": form,
+            "totals": quote.totals,
+            "discount_error": quote.discount_error,
+            "shipping_methods": methods,
+            "error": error,
+        },
         status=status,
     )
 
@@ -108,11 +167,11 @@ def checkout_canceled(request: HttpRequest, number: str) -> HttpResponse:
 def gateway_webhook(request: HttpRequest) -> HttpResponse:
     """POST /webhooks/stripe/ (company host): signed events from Stripe or the offline gateway."""
     try:
-        outcome = webhook_receive(
-            payload=request.body, signature=request.headers.get("Stripe-Signature")
-        )
+        outcome = webhook_receive(payload=request.body, headers=request.headers)
     except SignatureError:
         return JsonResponse({"error": "invalid signature"}, status=400)
+    except MalformedEventError:
+        return JsonResponse({"error": "malformed event"}, status=400)
     except GatewayError:
         # The gateway could not be re-read: answer 503 so the event is delivered again.
         return JsonResponse({"error": "gateway unavailable"}, status=503)

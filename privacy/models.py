@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
+from shopsocial.storage import private_storage_get
 from shopsocial.versions import VersionedModel, VersionedQuerySet
 
 
@@ -135,7 +138,9 @@ class DataErasure(models.Model):
 
 
 def breach_list_upload_to(instance: BreachIncident, filename: str) -> str:
-    return f"breach-lists/{filename}"
+    """A random name in the private store: the uploader's file name may carry personal data."""
+    suffix = ".csv" if filename.lower().endswith(".csv") else ".txt"
+    return f"breach-lists/{uuid.uuid4().hex}{suffix}"
 
 
 class BreachIncident(VersionedModel, models.Model):
@@ -158,6 +163,7 @@ class BreachIncident(VersionedModel, models.Model):
     orders_to = models.DateField(null=True, blank=True)
     email_list = models.FileField(
         upload_to=breach_list_upload_to,
+        storage=private_storage_get,  # never under MEDIA_ROOT or /media/
         blank=True,
         help_text="A text or CSV file: one email address per line (first column).",
     )

@@ -10,6 +10,8 @@ from django_tenants.models import DomainMixin, TenantMixin
 
 from shopsocial.versions import VersionedModel, VersionedQuerySet
 
+from .earnings.levels import Level
+
 
 class HostmapQuerySet(VersionedQuerySet):
     """Writes through the ORM refresh every process's host map (retailers/hostmap.py)."""
@@ -35,6 +37,8 @@ class Retailer(VersionedModel, TenantMixin):
     slug = models.SlugField(max_length=30, unique=True)
     display_name = models.CharField(max_length=80)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # Compensation-plan level: picks the commission rate (retailers.earnings).
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.RETAILER)
     # Human-friendly Retailer ID with a check digit; never reused.
     retailer_number = models.CharField(max_length=16, unique=True, null=True, blank=True)
     user = models.OneToOneField(

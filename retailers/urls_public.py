@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .earnings import views as earnings
 from .views import auth, backoffice, registration
 
 app_name = "retailers"
@@ -30,6 +31,13 @@ urlpatterns = [
         backoffice.tax_id_reveal_view,
         name="backoffice-tax-id-reveal",
     ),
+    path("backoffice/earnings/", earnings.earnings_view, name="backoffice-earnings"),
+    path(
+        "backoffice/earnings/statements/<int:year>-<int:month>/",
+        earnings.statement_view,
+        name="backoffice-statement",
+    ),
+    path("backoffice/customers/", earnings.customers_view, name="backoffice-customers"),
     path("backoffice/storefront/", backoffice.storefront_view, name="backoffice-storefront"),
     path("backoffice/password/", backoffice.password_view, name="backoffice-password"),
     path("backoffice/security/", backoffice.security_view, name="backoffice-security"),

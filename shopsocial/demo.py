@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django_tenants.utils import tenant_context
 
+from orders.demo import checkout_money_demo_seed
 from retailers.models import Retailer
 from retailers.services import company_tenant_ensure, retailer_provision
 from storefront.caching import catalog_cache_bump, storefront_content_changed
@@ -376,6 +377,7 @@ def demo_seed() -> list[str]:
             created.append(f"retailer {spec['slug']}")
     for retailer in Retailer.objects.filter(slug__in=[spec["slug"] for spec in DEMO_RETAILERS]):
         _seed_storefront_content(retailer, created)
+    created += checkout_money_demo_seed()  # payments: demo discount code, tax override
     if created:
         transaction.on_commit(catalog_cache_bump)
         storefront_content_changed()

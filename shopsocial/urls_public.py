@@ -3,12 +3,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from shopsocial import views
+from shopsocial import private_files, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Uploaded images, with safe headers (MEDIA_URL is /media/).
     path("media/<path:path>", views.media, name="media"),
+    # Private files (breach lists, exports): staff with the kind's permission, logged.
+    path(
+        "admin/private-files/<path:path>",
+        private_files.private_file_download,
+        name="private_file",
+    ),
     path("admin/", admin.site.urls),
     path("", include("privacy.urls_public")),
     path("", include("privacy.marketing.urls_public")),

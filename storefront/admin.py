@@ -7,17 +7,27 @@ Every save bumps the catalog cache version so storefronts show the change at onc
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 from .forms import ProductImageForm
 from .models import Category, Product, ProductImage
-from .services import catalog_changed, product_bulk_set_active
+from .services import catalog_changed, product_bulk_set_active, product_image_files_delete
 
 
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
     form = ProductImageForm  # uploads are checked and re-encoded (metadata dropped)
     extra = 1
-    fields = ["image", "alt_text", "position"]
+    fields = ["preview", "image", "alt_text", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="Picture")
+    def preview(self, obj: ProductImage) -> str:
+        if not obj.pk or not obj.image:
+            return ""
+        return format_html(
+            '<img src="{}" alt="" width="80" height="80" loading="lazy">', obj.thumbnail_url
+        )
 
 
 class InStockFilter(admin.SimpleListFilter):
@@ -88,4 +98,10 @@ class ProductAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            for removed in getattr(formset, "deleted_objects", []):
+                if isinstance(removed, ProductImage):
+                    product_image_files_delete(
+                        name=removed.image.name, renditions=list(removed.renditions)
+                    )
         catalog_changed()

@@ -268,3 +268,10 @@ def _page_entry(request: HttpRequest, response: HttpResponse, *, shared: bool) -
 def page_cache_clear() -> None:
     """Forget every cached page in this process (tests)."""
     _pages.clear()
+
+
+def caches_clear_on_setting_change(**kwargs) -> None:
+    from shopsocial.versions import memos_clear
+
+    page_cache_clear()
+    memos_clear()

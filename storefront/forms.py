@@ -1,15 +1,17 @@
 """Cart input: product ids and quantities arrive as text and are checked here."""
 
-import io
-import uuid
-
 from django import forms
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageOps
+
+from shopsocial.images import CleanImage
 
 from .cart import MAX_LINE_QUANTITY
 from .models import ProductImage
+from .services import (
+    product_image_clean,
+    product_image_files_delete,
+    product_image_renditions_store,
+)
 
 QUANTITY_ERRORS = {
     "required": "Please enter a quantity.",
@@ -43,41 +45,7 @@ def first_error(form: forms.Form) -> str:
     return "Please check your input."
 
 
-# --- Admin: product images are checked and re-encoded -----------------------------
-IMAGE_MAX_BYTES = 8 * 1024 * 1024
-IMAGE_MAX_PIXELS = 40_000_000
-IMAGE_MAX_SIDE = 1600
-IMAGE_INVALID = "Upload a JPEG, PNG, GIF or WebP image."
-
-
-def image_reencode(upload) -> ContentFile:
-    """A clean JPEG from an uploaded image: no metadata (EXIF, GPS), at most 1600 px a side."""
-    if upload.size > IMAGE_MAX_BYTES:
-        raise forms.ValidationError("Images may be at most 8 MB.")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in {"JPEG", "PNG", "GIF", "WEBP"}:
-                raise forms.ValidationError(IMAGE_INVALID)
-            if probe.width * probe.height > IMAGE_MAX_PIXELS:
-                raise forms.ValidationError("Images may be at most 40 megapixels.")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as original:
-            image = ImageOps.exif_transpose(original)
-            if image.mode in ("RGBA", "LA", "P"):
-                image = image.convert("RGBA")
-                background = Image.new("RGB", image.size, "#ffffff")
-                background.paste(image, mask=image.getchannel("A"))
-                image = background
-            else:
-                image = image.convert("RGB")
-            image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
-            buffer = io.BytesIO()
-            image.save(buffer, format="JPEG", quality=85, optimize=True)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise forms.ValidationError(IMAGE_INVALID) from error
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+# --- Admin: product images go through the one image helper -------------------------
 
 
 class ProductImageForm(forms.ModelForm):
@@ -85,8 +53,37 @@ class ProductImageForm(forms.ModelForm):
         model = ProductImage
         fields = ["image", "alt_text", "position"]
 
+    clean_upload: CleanImage | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What a new upload replaces: its files are deleted once the change is committed.
+        self._replaced = (self.instance.image.name, list(self.instance.renditions))
+
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if isinstance(image, UploadedFile):
-            return image_reencode(image)
+            self.clean_upload = product_image_clean(image)
+            return self.clean_upload.content
+        return image
+
+    def save(self, commit: bool = True) -> ProductImage:
+        """Renditions are written once the image itself is stored (made at upload, once)."""
+        image = super().save(commit=commit)
+        clean = self.clean_upload
+        if clean is None:
+            return image
+        old_name, old_renditions = self._replaced
+        if old_name:
+            product_image_files_delete(name=old_name, renditions=old_renditions)
+        if commit:
+            product_image_renditions_store(image=image, clean=clean)
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_renditions() -> None:
+                save_m2m()
+                product_image_renditions_store(image=image, clean=clean)
+
+            self.save_m2m = save_m2m_and_renditions
         return image

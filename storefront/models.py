@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from shopsocial.images import rendition_name
 from shopsocial.versions import VersionedModel, VersionedQuerySet
 
 
@@ -50,6 +51,10 @@ class ProductQuerySet(VersionedQuerySet):
 class Product(VersionedModel, models.Model):
     """Never hard-deleted once it may have been ordered: deactivate instead."""
 
+    class TaxCategory(models.TextChoices):
+        TAXABLE = "taxable", "Taxable"
+        EXEMPT = "exempt", "Exempt from sales tax"
+
     sku = models.CharField("SKU", max_length=32, unique=True)
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -59,6 +64,9 @@ class Product(VersionedModel, models.Model):
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
     )
     currency = models.CharField(max_length=3, default="USD")
+    tax_category = models.CharField(
+        max_length=10, choices=TaxCategory.choices, default=TaxCategory.TAXABLE
+    )
     active = models.BooleanField(default=True)
     stock = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,6 +93,23 @@ class Product(VersionedModel, models.Model):
             ),
             models.Index(fields=["active", "-created_at"], name="product_newest_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0),
+                name="product_price_non_negative",
+                violation_error_message="A price cannot be negative.",
+            ),
+            # Checkout, tax and the gateway speak USD only: a product in another
+            # currency is refused here (the admin shows this message) rather than
+            # breaking checkout later.
+            models.CheckConstraint(
+                condition=models.Q(currency="USD"),
+                name="product_currency_usd",
+                violation_error_message=(
+                    "This shop sells in US dollars only: set the currency to USD."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"
@@ -98,13 +123,66 @@ class Product(VersionedModel, models.Model):
 
 
 class ProductImage(models.Model):
+    """One picture of a product's gallery, shown in `position` order (then upload order).
+
+    Uploads go through the one image helper (`shopsocial/images.py`) via
+    `storefront.services.product_image_store`, which also writes the renditions once:
+    WebP and JPEG copies at `renditions` widths (`products/<uuid>-<w>w.webp|jpg`, beside the
+    image), used for `srcset` and the cart thumbnail. Rows made without them (older rows,
+    fixtures) simply show the main image.
+
+    Per-variant images (planned): a nullable `variant` foreign key here; an image without a
+    variant belongs to every variant of the product, and a variant's gallery is its own
+    images first, then the product's (pass them to `partials/gallery.html` as
+    `gallery_images`). Nothing else in this model needs to change.
+    """
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to="products/")
-    alt_text = models.CharField(max_length=200)
+    alt_text = models.CharField(
+        max_length=200, help_text="What the picture shows, for shoppers who cannot see it."
+    )
     position = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(alt_text=""), name="productimage_alt_text_required"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.alt_text
+
+    # --- URLs of the renditions (computed from the storage; no query, no network) ---------
+    def rendition_url(self, *, width: int, extension: str) -> str:
+        name = rendition_name(self.image.name, width=width, extension=extension)
+        return self.image.storage.url(name)
+
+    def srcset(self, extension: str) -> str:
+        return ", ".join(
+            f"{self.rendition_url(width=w, extension=extension)} {w}w" for w in self.renditions
+        )
+
+    @property
+    def srcset_webp(self) -> str:
+        return self.srcset("webp")
+
+    @property
+    def srcset_jpeg(self) -> str:
+        return self.srcset("jpg")
+
+    @property
+    def thumbnail_url(self) -> str:
+        """The smallest JPEG rendition (160 px wide), or the image itself."""
+        if self.renditions:
+            return self.rendition_url(width=min(self.renditions), extension="jpg")
+        return self.image.url
+
+    @property
+    def thumbnail_webp_url(self) -> str:
+        return self.rendition_url(width=min(self.renditions), extension="webp")

@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
+from orders.services.holds import stock_holds_release_expired
+
 from .caching import listing_version, page_cache, render_shopper_page
 from .cart import Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
@@ -125,9 +127,44 @@ def _product_page(
     return render(request, "storefront/product.html", context, status=status)
 
 
+def _release_expired_holds() -> None:
+    """Expired checkout holds give their stock back before stock is shown.
+
+    `stock_holds_release_expired()` costs a query; it runs only once the earliest
+    hold can have expired. That moment is kept in memory under the "stock"
+    version, which every hold moves (placing or cancelling an order changes stock).
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from django.conf import settings
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from orders.models import Order
+    from shopsocial.versions import memoized
+
+    never = datetime.max.replace(tzinfo=UTC)
+
+    def earliest() -> datetime:
+        found = Order.objects.filter(
+            status=Order.Status.PENDING_PAYMENT, hold_expires_at__isnull=False
+        ).aggregate(first=Min("hold_expires_at"))["first"]
+        return found or never
+
+    first = memoized("next-hold-expiry", earliest, depends=("stock",), ttl=60)
+    grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
+    if first != never and timezone.now() >= first + grace:
+        stock_holds_release_expired()
+
+
 @require_safe
-@page_cache
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    _release_expired_holds()  # expired checkout holds give their stock back first
+    return _product_detail_page(request, slug)
+
+
+@page_cache
+def _product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_get(slug=slug)
     if product is None:
         raise Http404("No such product")
@@ -156,6 +193,7 @@ def _cart_page(
     typed: str = "",
     status=200,
 ) -> HttpResponse:
+    _release_expired_holds()  # expired checkout holds give their stock back first
     cart = Cart(request)
     removed = cart.remove_unavailable() if not cart.is_empty() else []
     lines = cart.lines()
@@ -180,6 +218,7 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 def cart_add(request: HttpRequest) -> HttpResponse:
     form = CartAddForm(request.POST)
     product_id = _parse_id(form.data.get("product_id"))
+    stock_holds_release_expired()
     product = Product.objects.filter(pk=product_id).first() if product_id else None
     if product is None:
         raise Http404("No such product")

@@ -31,8 +31,10 @@ TEST_RETAILERS = {
 
 
 def tenants_ensure() -> dict[str, Retailer]:
+    from orders.demo import shipping_methods_ensure
     from retailers.services import company_tenant_ensure, retailer_provision
 
+    shipping_methods_ensure()  # seeded by a migration; re-made after a flush
     tenants = {"company": company_tenant_ensure()}
     for slug, fields in TEST_RETAILERS.items():
         retailer = Retailer.objects.filter(slug=slug).first()
@@ -54,6 +56,12 @@ def _caches_clear() -> None:
         caches[alias].clear()
     memos_clear()
     page_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path_factory):
+    """Private files written by tests go to a temporary folder, never under .local/."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.getbasetemp() / "private-media"
 
 
 @pytest.fixture(autouse=True)

@@ -6,29 +6,49 @@ from django.conf import settings
 
 from .base import (
     CheckoutRequest,
+    EventKind,
     GatewayError,
+    GatewayEvent,
+    GatewayNotFoundError,
+    GatewayPayment,
     GatewayRefund,
     GatewaySession,
     LineItem,
+    MalformedEventError,
     PaymentGateway,
+    PostalAddress,
+    ShippingOption,
     SignatureError,
 )
 
 __all__ = [
     "CheckoutRequest",
+    "EventKind",
     "GatewayError",
+    "GatewayEvent",
+    "GatewayNotFoundError",
+    "GatewayPayment",
     "GatewayRefund",
     "GatewaySession",
     "LineItem",
+    "MalformedEventError",
     "PaymentGateway",
+    "PostalAddress",
+    "ShippingOption",
     "SignatureError",
     "gateway_get",
+    "offline_gateway_in_use",
 ]
+
+
+def offline_gateway_in_use() -> bool:
+    """The offline gateway stands in for Stripe whenever no Stripe key is configured."""
+    return not settings.STRIPE_SECRET_KEY
 
 
 def gateway_get() -> PaymentGateway:
     """Stripe when STRIPE_SECRET_KEY is set, else the offline gateway."""
-    if settings.STRIPE_SECRET_KEY:
+    if not offline_gateway_in_use():
         from .stripe import StripeGateway
 
         return StripeGateway.from_settings()

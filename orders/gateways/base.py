@@ -7,15 +7,52 @@ ISO currency, exactly as Stripe speaks them. No card data ever crosses it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 class GatewayError(Exception):
     """The gateway refused or could not be reached. The message is safe to log."""
 
 
+class GatewayNotFoundError(GatewayError):
+    """The gateway answered, and it has no such object (not worth retrying)."""
+
+
 class SignatureError(Exception):
     """A webhook body whose signature is missing, wrong or stale."""
+
+
+class MalformedEventError(Exception):
+    """A correctly signed webhook body that is not an event we can read."""
+
+
+class EventKind(StrEnum):
+    """What a gateway event means to the shop, whatever the gateway calls it."""
+
+    SESSION_COMPLETED = "session_completed"
+    SESSION_ASYNC_SUCCEEDED = "session_async_succeeded"
+    SESSION_ASYNC_FAILED = "session_async_failed"
+    SESSION_EXPIRED = "session_expired"
+    PAYMENT_REFUNDED = "payment_refunded"
+    PAYMENT_DISPUTED = "payment_disputed"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class GatewayEvent:
+    """One verified webhook event, parsed by the gateway that sent it.
+
+    It names the object only (`object_id`: a checkout session id for session
+    events, a payment id for payment events). Handlers never trust the body's
+    amounts or states: they read the object back from the gateway.
+    """
+
+    id: str
+    kind: EventKind
+    type: str  # the gateway's own name for it, e.g. "checkout.session.completed"
+    object_id: str
 
 
 @dataclass(frozen=True)
@@ -24,24 +61,67 @@ class LineItem:
     sku: str
     unit_amount: int  # minor units
     quantity: int
+    taxable: bool = True
+
+
+@dataclass(frozen=True)
+class ShippingOption:
+    name: str
+    amount: int  # minor units
+    days_min: int = 0
+    days_max: int = 0
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    name: str
+    line1: str
+    city: str
+    state: str
+    postal_code: str
+    line2: str = ""
+    country: str = "US"
 
 
 @dataclass(frozen=True)
 class CheckoutRequest:
+    """What the shopper is asked to pay: the order's totals, in minor units.
+
+    amount_total = Σ line items − discount + shipping + tax. With `automatic_tax`
+    the gateway computes the tax itself (Stripe Tax) and `tax_amount` is only our
+    estimate; otherwise `tax_amount` is charged as it is.
+    """
+
     order_id: int
     order_number: str
     retailer_slug: str
     currency: str  # lower case, e.g. "usd"
     line_items: list[LineItem]
-    shipping_amount: int  # minor units
+    shipping: ShippingOption
     customer_email: str
     success_url: str  # may contain {CHECKOUT_SESSION_ID}
     cancel_url: str
     idempotency_key: str
+    discount_amount: int = 0  # merchandise only
+    discount_label: str = ""
+    tax_amount: int = 0
+    automatic_tax: bool = False
+    ship_to: PostalAddress | None = None
+    expires_at: int = 0  # unix time; 0: the gateway's default
+
+    @property
+    def shipping_amount(self) -> int:
+        return self.shipping.amount
+
+    @property
+    def amount_before_tax(self) -> int:
+        merchandise = sum(i.unit_amount * i.quantity for i in self.line_items)
+        return merchandise - self.discount_amount + self.shipping.amount
 
     @property
     def amount_total(self) -> int:
-        return sum(i.unit_amount * i.quantity for i in self.line_items) + self.shipping_amount
+        """What a gateway that does not compute tax charges (and Stripe's pre-tax part)."""
+        return self.amount_before_tax + (0 if self.automatic_tax else self.tax_amount)
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -62,6 +142,19 @@ class GatewaySession:
     currency: str
     payment_intent_id: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
+    amount_tax: int | None = None  # tax in amount_total, when the gateway reports it
+    line_taxes: tuple[int, ...] = ()  # per line item, in request order, when reported
+
+
+@dataclass(frozen=True)
+class GatewayPayment:
+    """A payment as the gateway reports it now (minor units)."""
+
+    id: str
+    amount: int
+    amount_refunded: int
+    currency: str
+    disputed: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,15 +167,27 @@ class GatewayRefund:
 class PaymentGateway(ABC):
     name: str
 
-    @property
     @abstractmethod
-    def webhook_secret(self) -> str: ...
+    def webhook_event_parse(self, *, payload: bytes, headers: Mapping[str, str]) -> GatewayEvent:
+        """Verify a webhook delivery on its raw body and parse it.
+
+        SignatureError if it is not from this gateway (missing, wrong or stale
+        signature); MalformedEventError if it is signed but unreadable.
+        """
+
+    @abstractmethod
+    def payment_retrieve(self, payment_id: str) -> GatewayPayment:
+        """Read a payment back (refunds and disputes are confirmed with it)."""
 
     @abstractmethod
     def checkout_session_create(self, request: CheckoutRequest) -> GatewaySession: ...
 
     @abstractmethod
     def checkout_session_retrieve(self, session_id: str) -> GatewaySession: ...
+
+    @abstractmethod
+    def checkout_session_expire(self, session_id: str) -> GatewaySession:
+        """Close an open session so it can no longer be paid (a cart checked out again)."""
 
     @abstractmethod
     def refund_create(

@@ -2,9 +2,12 @@
 
 It keeps its sessions in `OfflineCheckoutSession`, serves a hosted payment page on
 the company host (`/offline-gateway/pay/<session_id>/`, see `offline_views.py`),
-and delivers events to our webhook exactly as Stripe would: the same payload shape,
-signed with the same `Stripe-Signature` scheme (OFFLINE_GATEWAY_WEBHOOK_SECRET).
-Delivery is in-process, through the same entry point the webhook view calls.
+and delivers events exactly as Stripe would: the same payload shape, signed with
+the same `Stripe-Signature` scheme (OFFLINE_GATEWAY_WEBHOOK_SECRET, `signing.py`).
+
+Delivery is in-process, to a callback the shop injects (`event_sink_set`, wired in
+`orders.apps`): the raw body and its headers, exactly what the webhook view would
+receive. This adapter never imports the order domain.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ import json
 import logging
 import secrets
 import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from shopsocial.urls_util import company_url
 
@@ -23,11 +30,15 @@ from ..models import OfflineCheckoutSession
 from .base import (
     CheckoutRequest,
     GatewayError,
+    GatewayEvent,
+    GatewayNotFoundError,
+    GatewayPayment,
     GatewayRefund,
     GatewaySession,
     PaymentGateway,
 )
-from .stripe import webhook_signature_header
+from .event_shape import event_from_json
+from .signing import signature_header, signature_verify
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +60,8 @@ def offline_session_object(session: OfflineCheckoutSession) -> dict:
         "amount_total": session.amount_total,
         "currency": session.currency,
         "payment_intent": session.payment_intent_id or None,
+        "total_details": {"amount_tax": session.amount_tax},
+        "expires_at": int(session.expires_at.timestamp()) if session.expires_at else None,
         "client_reference_id": session.metadata.get("order_number"),
         "metadata": session.metadata,
         "success_url": session.success_url,
@@ -87,16 +100,26 @@ def offline_event_build(*, event_type: str, data_object: dict) -> dict:
     }
 
 
-def offline_event_deliver(*, event: dict) -> None:
-    """Sign the event with Stripe's scheme and hand it to our webhook entry point."""
-    from ..webhooks import webhook_receive
+# Where signed events go: (raw body, headers) -> anything. Set by the shop at start-up.
+EventSink = Callable[[bytes, Mapping[str, str]], object]
+_event_sink: EventSink | None = None
 
-    payload = json.dumps(event)
-    header = webhook_signature_header(
-        payload=payload, secret=settings.OFFLINE_GATEWAY_WEBHOOK_SECRET
-    )
+
+def event_sink_set(sink: EventSink | None) -> None:
+    """Inject the receiver of this gateway's webhook deliveries (the shop's webhook entry)."""
+    global _event_sink
+    _event_sink = sink
+
+
+def offline_event_deliver(*, event: dict) -> None:
+    """Sign the event with Stripe's scheme and hand it to the injected sink."""
+    payload = json.dumps(event).encode()
+    header = signature_header(payload=payload, secret=settings.OFFLINE_GATEWAY_WEBHOOK_SECRET)
+    if _event_sink is None:
+        logger.warning("offline gateway: no event sink; %s not delivered", event["type"])
+        return
     try:
-        webhook_receive(payload=payload.encode(), signature=header)
+        _event_sink(payload, {"Stripe-Signature": header})
     except Exception:
         # Stripe would retry; the success page and the shopper's return reconcile too.
         logger.exception("offline gateway: delivery of %s failed", event["type"])
@@ -113,53 +136,108 @@ def _session(session: OfflineCheckoutSession) -> GatewaySession:
         currency=session.currency,
         payment_intent_id=session.payment_intent_id,
         metadata=dict(session.metadata),
+        amount_tax=session.amount_tax,
+        line_taxes=(),
     )
 
 
 class OfflineGateway(PaymentGateway):
     name = "offline"
 
-    @property
-    def webhook_secret(self) -> str:
-        return settings.OFFLINE_GATEWAY_WEBHOOK_SECRET
+    def webhook_event_parse(self, *, payload: bytes, headers: Mapping[str, str]) -> GatewayEvent:
+        signature_verify(
+            payload=payload,
+            header=headers.get("Stripe-Signature"),
+            secret=settings.OFFLINE_GATEWAY_WEBHOOK_SECRET,
+        )
+        return event_from_json(payload)
+
+    def payment_retrieve(self, payment_id: str) -> GatewayPayment:
+        session = (
+            OfflineCheckoutSession.objects.filter(payment_intent_id=payment_id).first()
+            if payment_id
+            else None
+        )
+        if session is None:
+            raise GatewayNotFoundError("offline: no such payment")
+        return GatewayPayment(
+            id=payment_id,
+            amount=session.amount_total,
+            amount_refunded=session.amount_refunded,
+            currency=session.currency,
+        )
 
     def checkout_session_create(self, request: CheckoutRequest) -> GatewaySession:
         session_id = _new_id("cs")
+        # The hosted page lists every part of the total, as Stripe's does.
+        parts = [
+            {
+                "kind": "item",
+                "name": i.name,
+                "sku": i.sku,
+                "unit_amount": i.unit_amount,
+                "quantity": i.quantity,
+            }
+            for i in request.line_items
+        ]
+        if request.discount_amount:
+            parts.append(
+                {
+                    "kind": "discount",
+                    "name": f"Discount {request.discount_label}".strip(),
+                    "sku": "",
+                    "unit_amount": -request.discount_amount,
+                    "quantity": 1,
+                }
+            )
+        parts.append(
+            {
+                "kind": "shipping",
+                "name": f"Shipping ({request.shipping.name})",
+                "sku": "",
+                "unit_amount": request.shipping.amount,
+                "quantity": 1,
+            }
+        )
+        parts.append(
+            {
+                "kind": "tax",
+                "name": "Sales tax",
+                "sku": "",
+                "unit_amount": request.tax_amount,
+                "quantity": 1,
+            }
+        )
+        expires_at = (
+            datetime.fromtimestamp(request.expires_at, tz=UTC) if request.expires_at else None
+        )
         # Same idempotency key, same session (as Stripe answers a retried request).
         session, _ = OfflineCheckoutSession.objects.get_or_create(
             idempotency_key=request.idempotency_key,
             defaults={
                 "session_id": session_id,
-                "amount_total": request.amount_total,
+                "amount_total": request.amount_before_tax + request.tax_amount,
+                "amount_tax": request.tax_amount,
                 "currency": request.currency,
-                "line_items": [
-                    {
-                        "name": i.name,
-                        "sku": i.sku,
-                        "unit_amount": i.unit_amount,
-                        "quantity": i.quantity,
-                    }
-                    for i in request.line_items
-                ]
-                + [
-                    {
-                        "name": "Shipping",
-                        "sku": "",
-                        "unit_amount": request.shipping_amount,
-                        "quantity": 1,
-                    }
-                ],
+                "line_items": parts,
                 "metadata": request.metadata,
                 "success_url": request.success_url.replace("{CHECKOUT_SESSION_ID}", session_id),
                 "cancel_url": request.cancel_url,
+                "expires_at": expires_at,
             },
         )
+        return _session(session)
+
+    def checkout_session_expire(self, session_id: str) -> GatewaySession:
+        session = offline_session_settle(session_id=session_id, pay=False)
+        if session is None:
+            raise GatewayNotFoundError("offline: no such session")
         return _session(session)
 
     def checkout_session_retrieve(self, session_id: str) -> GatewaySession:
         session = OfflineCheckoutSession.objects.filter(session_id=session_id).first()
         if session is None:
-            raise GatewayError("offline: no such session")
+            raise GatewayNotFoundError("offline: no such session")
         return _session(session)
 
     def refund_create(
@@ -208,6 +286,8 @@ def offline_session_settle(*, session_id: str, pay: bool) -> OfflineCheckoutSess
         )
         if session is None or session.status != OfflineCheckoutSession.Status.OPEN:
             return session
+        if pay and session.expires_at and session.expires_at <= timezone.now():
+            pay = False  # too late: like Stripe, an expired session cannot be paid
         if pay:
             session.status = OfflineCheckoutSession.Status.COMPLETE
             session.payment_status = OfflineCheckoutSession.PaymentStatus.PAID
@@ -225,16 +305,14 @@ def offline_session_settle(*, session_id: str, pay: bool) -> OfflineCheckoutSess
 
 
 def offline_sessions_expire(*, older_than_seconds: int) -> int:
-    """Expire open sessions past their lifetime, as Stripe does (sends `...expired`)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    """Expire open sessions past their `expires_at` (or, without one, their lifetime),
+    as Stripe does (sends `...expired`)."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
     ids = list(
-        OfflineCheckoutSession.objects.filter(
-            status=OfflineCheckoutSession.Status.OPEN, created_at__lte=cutoff
-        ).values_list("session_id", flat=True)[:500]
+        OfflineCheckoutSession.objects.filter(status=OfflineCheckoutSession.Status.OPEN)
+        .filter(Q(expires_at__lte=now) | Q(expires_at__isnull=True, created_at__lte=cutoff))
+        .values_list("session_id", flat=True)[:500]
     )
     for session_id in ids:
         offline_session_settle(session_id=session_id, pay=False)

@@ -11,7 +11,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from ..models import OfflineCheckoutSession
+from . import offline_gateway_in_use
 from .offline import offline_session_for_page, offline_session_settle
+
+
+def _offline_only() -> None:
+    # Not mounted at all under Stripe (urls_public); refuse too if settings changed since.
+    if not offline_gateway_in_use():
+        raise Http404("No such page.")
 
 
 def _money(minor: int) -> str:
@@ -19,6 +26,7 @@ def _money(minor: int) -> str:
 
 
 def offline_pay_page(request: HttpRequest, session_id: str) -> HttpResponse:
+    _offline_only()
     session = offline_session_for_page(session_id=session_id)
     if session is None:
         raise Http404("No such payment session.")
@@ -40,6 +48,7 @@ def offline_pay_page(request: HttpRequest, session_id: str) -> HttpResponse:
 
 @require_POST
 def offline_pay_submit(request: HttpRequest, session_id: str) -> HttpResponse:
+    _offline_only()
     decision = request.POST.get("decision")
     if decision not in ("pay", "decline"):
         raise Http404("Unknown decision.")

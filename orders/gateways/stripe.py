@@ -1,13 +1,9 @@
-"""Stripe Checkout: the only module in the project that imports `stripe`.
-
-Also home of the webhook signature helpers (Stripe's `t=...,v1=...` scheme) that
-the offline gateway uses to sign its events exactly as Stripe would.
-"""
+"""Stripe Checkout: the only module in the project that imports `stripe`."""
 
 from __future__ import annotations
 
-import json
 import time
+from collections.abc import Mapping
 
 import stripe
 from django.conf import settings
@@ -15,43 +11,39 @@ from django.conf import settings
 from .base import (
     CheckoutRequest,
     GatewayError,
+    GatewayEvent,
+    GatewayNotFoundError,
+    GatewayPayment,
     GatewayRefund,
     GatewaySession,
     PaymentGateway,
     SignatureError,
 )
+from .event_shape import event_from_json
+from .signing import SIGNATURE_TOLERANCE_SECONDS
 
-# Stripe's own default: events older than five minutes are refused (replays).
-SIGNATURE_TOLERANCE_SECONDS = 300
 HTTP_TIMEOUT_SECONDS = 20
 # Unpaid sessions expire after an hour (Stripe allows 30 min to 24 h); the
 # `checkout.session.expired` event then cancels the order and releases its stock.
 SESSION_LIFETIME_SECONDS = 60 * 60
+MIN_SESSION_SECONDS = 30 * 60 + 30
+# Stripe Tax product tax codes: general tangible goods, and non-taxable.
+TAX_CODE_GOODS = "txcd_99999999"
+TAX_CODE_EXEMPT = "txcd_00000000"
 
 
-def webhook_signature_header(*, payload: str, secret: str, timestamp: int | None = None) -> str:
-    """The `Stripe-Signature` header value for a body (used by the offline gateway)."""
-    return stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=timestamp)
-
-
-def webhook_payload_verify(*, payload: bytes, header: str | None, secret: str) -> dict:
-    """Verify the signature on the raw body, then parse it. Raises SignatureError."""
-    try:
-        stripe.WebhookSignature.verify_header(
-            payload, header, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
-        )
-        event = json.loads(payload)
-    except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as exc:
-        raise SignatureError(type(exc).__name__) from exc
-    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
-        raise SignatureError("not an event")
-    return event
+def _gateway_error(exc: stripe.StripeError) -> GatewayError:
+    if isinstance(exc, stripe.InvalidRequestError) and exc.http_status == 404:
+        return GatewayNotFoundError(f"stripe: {type(exc).__name__}")
+    return GatewayError(f"stripe: {type(exc).__name__}")
 
 
 def _session_from_stripe(data: dict) -> GatewaySession:
     payment_intent = data.get("payment_intent") or ""
     if isinstance(payment_intent, dict):
         payment_intent = payment_intent.get("id", "")
+    amount_tax = (data.get("total_details") or {}).get("amount_tax")
+    line_items = (data.get("line_items") or {}).get("data") or []
     return GatewaySession(
         id=data["id"],
         url=data.get("url") or "",
@@ -61,6 +53,8 @@ def _session_from_stripe(data: dict) -> GatewaySession:
         currency=(data.get("currency") or "").lower(),
         payment_intent_id=payment_intent,
         metadata=dict(data.get("metadata") or {}),
+        amount_tax=amount_tax if isinstance(amount_tax, int) else None,
+        line_taxes=tuple(int(item.get("amount_tax") or 0) for item in line_items),
     )
 
 
@@ -94,45 +88,130 @@ class StripeGateway(PaymentGateway):
             http_client=http_client,
         )
 
-    @property
-    def webhook_secret(self) -> str:
-        return self._webhook_secret
+    def webhook_event_parse(self, *, payload: bytes, headers: Mapping[str, str]) -> GatewayEvent:
+        if not self._webhook_secret:
+            raise SignatureError("no webhook secret configured")
+        try:
+            stripe.WebhookSignature.verify_header(
+                payload.decode("utf-8"),
+                headers.get("Stripe-Signature"),
+                self._webhook_secret,
+                tolerance=SIGNATURE_TOLERANCE_SECONDS,
+            )
+        except (stripe.SignatureVerificationError, UnicodeDecodeError, AttributeError) as exc:
+            raise SignatureError(type(exc).__name__) from exc
+        return event_from_json(payload)
 
-    def checkout_session_create(self, request: CheckoutRequest) -> GatewaySession:
-        params = {
+    def payment_retrieve(self, payment_id: str) -> GatewayPayment:
+        try:
+            intent = self.client.v1.payment_intents.retrieve(
+                payment_id, {"expand": ["latest_charge"]}
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        data = intent.to_dict()
+        charge = data.get("latest_charge") or {}
+        if not isinstance(charge, dict):
+            charge = {}
+        return GatewayPayment(
+            id=data["id"],
+            amount=int(charge.get("amount") or data.get("amount_received") or 0),
+            amount_refunded=int(charge.get("amount_refunded") or 0),
+            currency=(data.get("currency") or "").lower(),
+            disputed=bool(charge.get("disputed")),
+        )
+
+    def _customer_create(self, request: CheckoutRequest) -> str:
+        """A customer carrying the shipping address: Stripe Tax computes tax on it."""
+        address = request.ship_to
+        assert address is not None
+        stripe_address = {
+            "line1": address.line1,
+            "line2": address.line2 or None,
+            "city": address.city,
+            "state": address.state,
+            "postal_code": address.postal_code,
+            "country": address.country,
+        }
+        customer = self.client.v1.customers.create(
+            {
+                "email": request.customer_email,
+                "name": address.name,
+                "address": stripe_address,
+                "shipping": {"name": address.name, "address": stripe_address},
+                "metadata": request.metadata,
+            },
+            {"idempotency_key": f"{request.idempotency_key}-customer"},
+        )
+        return customer.id
+
+    def _coupon_create(self, request: CheckoutRequest) -> str:
+        """A one-off coupon for the order's discount (merchandise only, as ours)."""
+        coupon = self.client.v1.coupons.create(
+            {
+                "amount_off": request.discount_amount,
+                "currency": request.currency,
+                "duration": "once",
+                "max_redemptions": 1,
+                "name": (request.discount_label or "Discount")[:40],
+                "metadata": request.metadata,
+            },
+            {"idempotency_key": f"{request.idempotency_key}-coupon"},
+        )
+        return coupon.id
+
+    def checkout_session_params(self, request: CheckoutRequest) -> dict:
+        shipping_rate = {
+            "type": "fixed_amount",
+            "display_name": request.shipping.name,
+            "fixed_amount": {"amount": request.shipping.amount, "currency": request.currency},
+            "tax_behavior": "exclusive",
+        }
+        if request.shipping.days_max:
+            shipping_rate["delivery_estimate"] = {
+                "minimum": {"unit": "business_day", "value": request.shipping.days_min or 1},
+                "maximum": {"unit": "business_day", "value": request.shipping.days_max},
+            }
+        expires_at = request.expires_at or int(time.time()) + SESSION_LIFETIME_SECONDS
+        return {
             "mode": "payment",
             "client_reference_id": request.order_number,
-            "customer_email": request.customer_email,
             "line_items": [
                 {
                     "price_data": {
                         "currency": request.currency,
                         "unit_amount": item.unit_amount,
-                        "product_data": {"name": item.name, "metadata": {"sku": item.sku}},
+                        "tax_behavior": "exclusive",
+                        "product_data": {
+                            "name": item.name,
+                            "metadata": {"sku": item.sku},
+                            "tax_code": TAX_CODE_GOODS if item.taxable else TAX_CODE_EXEMPT,
+                        },
                     },
                     "quantity": item.quantity,
                 }
                 for item in request.line_items
             ],
-            "shipping_options": [
-                {
-                    "shipping_rate_data": {
-                        "type": "fixed_amount",
-                        "display_name": "Shipping",
-                        "fixed_amount": {
-                            "amount": request.shipping_amount,
-                            "currency": request.currency,
-                        },
-                    }
-                }
-            ],
+            # The method the shopper chose on our checkout (same amount as our totals).
+            "shipping_options": [{"shipping_rate_data": shipping_rate}],
+            "automatic_tax": {"enabled": request.automatic_tax},
             "metadata": request.metadata,
             "payment_intent_data": {"metadata": request.metadata},
             "success_url": request.success_url,
             "cancel_url": request.cancel_url,
-            "expires_at": int(time.time()) + SESSION_LIFETIME_SECONDS,
+            # Stripe accepts 30 minutes to 24 hours; the stock hold ends then too.
+            "expires_at": max(expires_at, int(time.time()) + MIN_SESSION_SECONDS),
         }
+
+    def checkout_session_create(self, request: CheckoutRequest) -> GatewaySession:
         try:
+            params = self.checkout_session_params(request)
+            if request.ship_to is not None:
+                params["customer"] = self._customer_create(request)
+            else:
+                params["customer_email"] = request.customer_email
+            if request.discount_amount:
+                params["discounts"] = [{"coupon": self._coupon_create(request)}]
             session = self.client.v1.checkout.sessions.create(
                 params, {"idempotency_key": request.idempotency_key}
             )
@@ -142,9 +221,18 @@ class StripeGateway(PaymentGateway):
 
     def checkout_session_retrieve(self, session_id: str) -> GatewaySession:
         try:
-            session = self.client.v1.checkout.sessions.retrieve(session_id)
+            session = self.client.v1.checkout.sessions.retrieve(
+                session_id, {"expand": ["line_items"]}
+            )
         except stripe.StripeError as exc:
-            raise GatewayError(f"stripe: {type(exc).__name__}") from exc
+            raise _gateway_error(exc) from exc
+        return _session_from_stripe(session.to_dict())
+
+    def checkout_session_expire(self, session_id: str) -> GatewaySession:
+        try:
+            session = self.client.v1.checkout.sessions.expire(session_id)
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
         return _session_from_stripe(session.to_dict())
 
     def refund_create(

@@ -1,4 +1,9 @@
-"""Checkout: place the order, then open the gateway's hosted payment page."""
+"""Checkout: place the order, then open the gateway's hosted payment page.
+
+One pending order per cart: checking the same cart out again first closes the
+previous order's payment session and cancels that order (releasing its stock and
+its discount code), so abandoned attempts never pile up holds.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,25 @@ from collections.abc import Iterable
 
 from retailers.models import Retailer
 
-from ..gateways import CheckoutRequest, GatewayError, LineItem, gateway_get
+from ..gateways import (
+    CheckoutRequest,
+    GatewayError,
+    LineItem,
+    PostalAddress,
+    ShippingOption,
+    gateway_get,
+)
 from ..models import Order
 from .errors import CheckoutError
 from .money import to_minor
-from .payment import order_payment_cancel
+from .payment import order_payment_cancel, order_payment_confirm
 from .placement import CustomerDetails, order_place
 
 
-def _checkout_request(order: Order) -> CheckoutRequest:
+def checkout_request_build(order: Order) -> CheckoutRequest:
+    """The order's stored totals, as the gateway is asked to charge them."""
     retailer = order.retailer
+    method = order.shipping_method
     return CheckoutRequest(
         order_id=order.pk,
         order_number=order.number,
@@ -27,14 +41,33 @@ def _checkout_request(order: Order) -> CheckoutRequest:
                 sku=line.sku,
                 unit_amount=to_minor(line.unit_price),
                 quantity=line.quantity,
+                taxable=line.taxable,
             )
             for line in order.lines.all()
         ],
-        shipping_amount=to_minor(order.shipping),
+        shipping=ShippingOption(
+            name=order.shipping_method_name or "Shipping",
+            amount=to_minor(order.shipping),
+            days_min=method.delivery_days_min if method else 0,
+            days_max=method.delivery_days_max if method else 0,
+        ),
+        discount_amount=to_minor(order.discount),
+        discount_label=order.discount_code,
+        tax_amount=to_minor(order.tax),
+        automatic_tax=order.tax_engine == "stripe_tax",
+        ship_to=PostalAddress(
+            name=order.full_name,
+            line1=order.ship_line1,
+            line2=order.ship_line2,
+            city=order.ship_city,
+            state=order.ship_state,
+            postal_code=order.ship_postal_code,
+        ),
         customer_email=order.email,
         success_url=retailer.storefront_url("/checkout/success/?session_id={CHECKOUT_SESSION_ID}"),
         cancel_url=retailer.storefront_url(f"/checkout/canceled/{order.number}/"),
         idempotency_key=f"order-{order.pk}-checkout",
+        expires_at=int(order.hold_expires_at.timestamp()) if order.hold_expires_at else 0,
     )
 
 
@@ -46,7 +79,7 @@ def checkout_session_start(*, order: Order) -> str:
     """
     gateway = gateway_get()
     try:
-        session = gateway.checkout_session_create(_checkout_request(order))
+        session = gateway.checkout_session_create(checkout_request_build(order))
     except GatewayError as exc:
         order_payment_cancel(order_id=order.pk, actor="system", reason="Payment page unavailable")
         raise CheckoutError(CheckoutError.Code.GATEWAY) from exc
@@ -57,15 +90,57 @@ def checkout_session_start(*, order: Order) -> str:
     return session.url
 
 
+def checkout_abandon(*, order_id: int, retailer: Retailer) -> Order | None:
+    """The cart is checked out again: close the previous order's session, cancel the order.
+
+    A session that was paid meanwhile is applied instead (the order becomes paid). If
+    the gateway cannot close an open session, CheckoutError: nothing is replaced.
+    """
+    order = Order.objects.filter(
+        pk=order_id, retailer=retailer, status=Order.Status.PENDING_PAYMENT
+    ).first()
+    if order is None:
+        return None
+    if order.checkout_session_id:
+        gateway = gateway_get()
+        try:
+            gateway.checkout_session_expire(order.checkout_session_id)
+        except GatewayError as exc:
+            try:
+                session = gateway.checkout_session_retrieve(order.checkout_session_id)
+            except GatewayError:
+                raise CheckoutError(CheckoutError.Code.GATEWAY) from exc
+            if session.status == "open":
+                raise CheckoutError(CheckoutError.Code.GATEWAY) from exc
+            if session.payment_status == "paid":
+                return order_payment_confirm(
+                    order_id=order.pk, session=session, actor="checkout again"
+                )
+    return order_payment_cancel(
+        order_id=order.pk, actor="shopper", reason="Replaced by a new checkout of the same cart"
+    )
+
+
 def checkout_begin(
     *,
     items: Iterable[tuple[int, int]],
     retailer: Retailer,
     customer: CustomerDetails,
     user=None,
+    shipping_method_code: str = "",
+    discount_code: str = "",
+    previous_order_id: int | None = None,
 ) -> tuple[Order, str]:
-    """The whole checkout: reserve stock in one transaction, then the payment page URL."""
+    """The whole checkout: replace the cart's previous pending order, hold stock, pay page."""
+    if previous_order_id is not None:
+        checkout_abandon(order_id=previous_order_id, retailer=retailer)
     order = order_place(
-        items=items, retailer=retailer, customer=customer, user=user, gateway=gateway_get().name
+        items=items,
+        retailer=retailer,
+        customer=customer,
+        user=user,
+        gateway=gateway_get().name,
+        shipping_method_code=shipping_method_code,
+        discount_code=discount_code,
     )
     return order, checkout_session_start(order=order)

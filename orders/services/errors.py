@@ -12,18 +12,27 @@ class CheckoutError(Exception):
         OUT_OF_STOCK = "out_of_stock", "Some items are out of stock."
         BAD_QUANTITY = "bad_quantity", "A quantity in your cart is not valid."
         NOT_A_STOREFRONT = "not_a_storefront", "Checkout happens on a retailer's storefront."
+        DESTINATION = (
+            "destination",
+            "We ship only to the 50 US states and the District of Columbia.",
+        )
+        SHIPPING_METHOD = "shipping_method", "Please choose a shipping method."
+        DISCOUNT = "discount", "That discount code cannot be used."
         GATEWAY = (
             "gateway",
             "The payment page is unavailable right now. Nothing was charged; please try again.",
         )
 
-    def __init__(self, code: Code, products: list[str] | None = None) -> None:
+    def __init__(self, code: Code, products: list[str] | None = None, detail: str = "") -> None:
         self.code = code
         self.products = products or []
-        super().__init__(code.label)
+        self.detail = detail
+        super().__init__(detail or code.label)
 
     @property
     def message(self) -> str:
+        if self.detail:
+            return self.detail
         if self.products:
             return f"{str(self.code.label).rstrip('.')}: {', '.join(self.products)}."
         return str(self.code.label)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ..emails import order_refund_enqueue, order_shipped_enqueue
 from ..gateways import GatewayError, gateway_get
 from ..models import Order
+from ..totals import refund_tax_part
 from .errors import RefundError
 from .money import from_minor, to_minor
 from .transitions import order_lock, order_transition
@@ -58,7 +59,13 @@ def order_refund_record(*, order_id: int, refunded_total: Decimal, actor: str) -
         to_status=to_status,
         actor=actor,
         message=f"Refunded {amount:.2f} {order.currency} (total refunded {refunded_total:.2f})",
-        changes={"refunded_amount": min(refunded_total, order.total)},
+        changes={
+            "refunded_amount": min(refunded_total, order.total),
+            # Refunds split tax in proportion (rounding rule in orders/totals.py).
+            "refunded_tax": refund_tax_part(
+                tax=order.tax, total=order.total, refunded_total=min(refunded_total, order.total)
+            ),
+        },
     )
     order_refund_enqueue(order=order, amount=amount)
     return order

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-
 CENT = Decimal("0.01")
 
 
@@ -18,8 +16,9 @@ def from_minor(amount: int) -> Decimal:
     return (Decimal(amount) / 100).quantize(CENT)
 
 
-def shipping_for(subtotal: Decimal) -> Decimal:
-    """Flat rate, free from SHIPPING_FREE_ABOVE upwards."""
-    if subtotal >= Decimal(settings.SHIPPING_FREE_ABOVE):
-        return Decimal("0.00")
-    return Decimal(settings.SHIPPING_FLAT_RATE).quantize(CENT)
+def commission_base(order) -> Decimal:
+    """An order's commission base: merchandise after discount, never tax or shipping.
+
+    The stored twin of `orders.totals.Totals.commission_base` (earnings are paid on it).
+    """
+    return max(order.subtotal - order.discount, Decimal("0.00"))

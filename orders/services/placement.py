@@ -6,20 +6,25 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from retailers.models import Retailer
-from storefront.models import Product
 
-from ..models import Order, OrderEvent, OrderLine
+from ..discounts.services import DiscountError, discount_amount_for, discount_reserve
+from ..models import Order, OrderEvent, OrderLine, ShippingMethod
+from ..selectors import discount_code_valid, shipping_method_get
+from ..tax.engines import Destination
+from ..totals import PricedItem, Totals, totals_calculate
 from .errors import CheckoutError
-from .money import CENT, shipping_for
+from .holds import stock_hold_expiry, stock_holds_release_expired
+from .stock import stock_reserve
 
 MAX_QUANTITY = 99
 # No 0/O, 1/I/L or U: easy to read out on the phone.
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,13 @@ def _order_save_with_unique_number(order: Order) -> None:
     raise RuntimeError("could not allocate an order number")
 
 
+def _discount_checked(*, code: str, merchandise, email: str):
+    try:
+        return discount_code_valid(code=code, merchandise=merchandise, email=email)
+    except DiscountError as exc:
+        raise CheckoutError(CheckoutError.Code.DISCOUNT, detail=str(exc)) from exc
+
+
 @transaction.atomic
 def order_place(
     *,
@@ -82,38 +94,67 @@ def order_place(
     customer: CustomerDetails,
     user=None,
     gateway: str = "",
+    shipping_method_code: str = "",
+    discount_code: str = "",
 ) -> Order:
-    """Create a pending order and reserve its stock, all or nothing.
+    """Create a pending order, hold its stock and reserve its discount code, all or nothing.
 
-    `items` are (product_id, quantity) pairs; prices come from the catalog only.
-    Products are locked in primary-key order (no deadlocks between checkouts).
+    `items` are (product_id, quantity) pairs; prices come from the catalog only, and
+    every amount from the one totals calculation (`orders/totals.py`). Products are
+    locked in primary-key order (no deadlocks between checkouts); the hold expires
+    after STOCK_HOLD_MINUTES.
     """
     if retailer.is_company:
         raise CheckoutError(CheckoutError.Code.NOT_A_STOREFRONT)
     quantities = _quantities(items)
-    products = list(
-        Product.objects.select_for_update().filter(pk__in=quantities.keys()).order_by("pk")
+    destination = Destination(state=customer.ship_state, postal_code=customer.ship_postal_code)
+    if not destination.ships:
+        raise CheckoutError(CheckoutError.Code.DESTINATION)
+    method: ShippingMethod | None = shipping_method_get(code=shipping_method_code)
+    if method is None:
+        raise CheckoutError(CheckoutError.Code.SHIPPING_METHOD)
+    stock_holds_release_expired()
+    products = stock_reserve(quantities=quantities)
+    priced = [
+        PricedItem(
+            product_id=p.pk,
+            sku=p.sku,
+            name=p.name,
+            unit_price=p.price,
+            quantity=quantities[p.pk],
+            taxable=p.tax_category == p.TaxCategory.TAXABLE,
+        )
+        for p in products
+    ]
+    merchandise = sum((i.merchandise for i in priced), start=CENT * 0)
+    code = (
+        _discount_checked(code=discount_code, merchandise=merchandise, email=customer.email)
+        if discount_code
+        else None
     )
-    found = {p.pk: p for p in products}
-    unavailable = [p.name for p in products if not p.active]
-    if len(found) != len(quantities) or unavailable:
-        raise CheckoutError(CheckoutError.Code.UNAVAILABLE, unavailable)
-    short = [p.name for p in products if p.stock < quantities[p.pk]]
-    if short:
-        raise CheckoutError(CheckoutError.Code.OUT_OF_STOCK, short)
-    currencies = {p.currency for p in products}
-    if len(currencies) != 1:
-        raise CheckoutError(CheckoutError.Code.UNAVAILABLE)
-
-    subtotal = sum((p.price * quantities[p.pk] for p in products), start=CENT * 0)
-    shipping = shipping_for(subtotal)
+    totals: Totals = totals_calculate(
+        items=priced,
+        shipping_method=method,
+        discount_amount=discount_amount_for(code=code, merchandise=merchandise)
+        if code
+        else CENT * 0,
+        discount_code=code.code if code else "",
+        destination=destination,
+    )
     order = Order(
         retailer=retailer,
         customer=user if user is not None and user.is_authenticated else None,
-        currency=currencies.pop(),
-        subtotal=subtotal,
-        shipping=shipping,
-        total=subtotal + shipping,
+        currency=totals.currency,
+        subtotal=totals.merchandise,
+        discount=totals.discount,
+        discount_code=totals.discount_code,
+        shipping=totals.shipping,
+        shipping_method=method,
+        shipping_method_name=method.name,
+        tax=totals.tax,
+        tax_engine=totals.tax_engine,
+        total=totals.total,
+        hold_expires_at=stock_hold_expiry(),
         gateway=gateway,
         number="pending",
         **asdict(customer),
@@ -124,22 +165,30 @@ def order_place(
         [
             OrderLine(
                 order=order,
-                product=p,
-                sku=p.sku,
-                name=p.name,
-                unit_price=p.price,
-                quantity=quantities[p.pk],
+                product_id=line.item.product_id,
+                sku=line.item.sku,
+                name=line.item.name,
+                unit_price=line.item.unit_price,
+                quantity=line.item.quantity,
+                discount=line.discount,
+                tax=line.tax,
+                taxable=line.item.taxable,
             )
-            for p in products
+            for line in totals.lines
         ]
     )
-    for p in products:
-        Product.objects.filter(pk=p.pk).update(stock=F("stock") - quantities[p.pk])
+    if code is not None:
+        try:
+            discount_reserve(
+                code=code.code, order=order, merchandise=merchandise, email=customer.email
+            )
+        except DiscountError as exc:
+            raise CheckoutError(CheckoutError.Code.DISCOUNT, detail=str(exc)) from exc
     OrderEvent.objects.create(
         order=order,
         from_status="",
         to_status=Order.Status.PENDING_PAYMENT,
-        message=f"Placed on {retailer.slug}; stock reserved",
+        message=f"Placed on {retailer.slug}; stock held until {order.hold_expires_at:%H:%M} UTC",
         actor=f"user:{user.pk}" if order.customer_id else "shopper",
     )
     return order

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 
-from storefront.models import Product
-
+from ..discounts.services import discount_redeem, discount_release
 from ..models import Order, OrderEvent
 from .errors import OrderTransitionError
+from .stock import stock_release
 
 S = Order.Status
 
@@ -28,8 +27,10 @@ def order_lock(*, order_id: int) -> Order:
 
 
 def _stock_release(order: Order) -> None:
-    for line in order.lines.order_by("product_id"):
-        Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+    quantities: dict[int, int] = {}
+    for product_id, quantity in order.lines.values_list("product_id", "quantity"):
+        quantities[product_id] = quantities.get(product_id, 0) + quantity
+    stock_release(quantities=quantities)
 
 
 @transaction.atomic
@@ -44,7 +45,8 @@ def order_transition(
     """Move an order to `to_status` (row-locked). Refused -> OrderTransitionError, nothing changes.
 
     `changes` are further fields written with the status (gateway ids, tracking...).
-    Entering `canceled` releases the reserved stock.
+    Entering `canceled` releases the held stock and the discount code's use; entering
+    `paid` redeems the code (a code is used only when payment succeeds).
     """
     order = order_lock(order_id=order_id)
     from_status = order.status
@@ -53,12 +55,21 @@ def order_transition(
             number=order.number, from_status=from_status, to_status=to_status
         )
     order.status = to_status
+    if to_status != S.PENDING_PAYMENT:
+        order.hold_expires_at = None  # paid: the stock is sold; canceled: released
     for field, value in (changes or {}).items():
         setattr(order, field, value)
     order.full_clean()
     order.save()
     if to_status == S.CANCELED:
         _stock_release(order)
+        discount_release(order_id=order.pk)
+    elif to_status == S.PAID:
+        discount_redeem(order_id=order.pk)
+    # Commissions follow the order in the same transaction (the ledger is unique per event).
+    from retailers.earnings.services import commission_on_order_transition
+
+    commission_on_order_transition(order=order, from_status=from_status, to_status=to_status)
     OrderEvent.objects.create(
         order=order,
         from_status=from_status,

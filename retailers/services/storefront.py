@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import uuid
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -14,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from shopsocial.images import image_clean
 from storefront.caching import storefront_content_changed
 
 from ..models import Retailer, RetailerAuditEvent
@@ -25,41 +24,14 @@ User = get_user_model()
 # --- Storefront content (tenant schema) ---------------------------------------------
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_MAX_SIDE = 1200
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
 def photo_reencode(upload: UploadedFile) -> ContentFile:
-    """Check type and size, then re-encode as a fresh JPEG (drops metadata and payloads)."""
-    from PIL import Image, UnidentifiedImageError
-
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError("The photo is larger than 5 MB. Please choose a smaller one.")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            fmt = probe.format
-            width, height = probe.size
-            probe.verify()
-        if fmt not in PHOTO_FORMATS:
-            raise ValidationError("Upload a JPEG, PNG, WebP or GIF photo.")
-        if width * height > PHOTO_MAX_PIXELS:
-            raise ValidationError("The photo has too many pixels. Please choose a smaller one.")
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            image = image.convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85, optimize=True)
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError(
-            "This file is not a photo we can read. Upload a JPEG or PNG."
-        ) from exc
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+    """The storefront photo through the one image helper (checked, upright, no metadata)."""
+    return image_clean(
+        upload, noun="photo", max_bytes=PHOTO_MAX_BYTES, max_side=PHOTO_MAX_SIDE
+    ).content
 
 
 @transaction.atomic

@@ -42,8 +42,11 @@ SHARED_APPS = [
     "shopsocial.mail",
     "storefront",
     "orders",
+    "orders.tax",  # payments: sales-tax rate table
+    "orders.discounts",  # payments: discount codes
     "privacy",
     "privacy.marketing",
+    "retailers.earnings",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -172,6 +175,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.offline_sessions_expire_task",
         "schedule": 300.0,
     },
+    "earnings-release-due": {"task": "earnings.commissions_release_due_task", "schedule": 3600.0},
+    "earnings-accrue-missing": {
+        "task": "earnings.commissions_accrue_missing_task",
+        "schedule": 3600.0,
+    },
+    "orders-stock-holds-release": {"task": "orders.stock_holds_release_task", "schedule": 60.0},
     "marketing-purge-unconfirmed": {
         "task": "marketing.subscribers_purge_unconfirmed_task",
         "schedule": 86400.0,
@@ -229,7 +238,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],  # no inline scripts: cached pages need no nonce
     "style-src": [CSP.SELF, CSP.NONCE],  # the admin's change list uses a nonced <style>
-    "img-src": [CSP.SELF],
+    "img-src": [CSP.SELF],  # plus the media bucket's origin (see Media storage)
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -257,11 +266,47 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_STORAGE_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+# --- Media storage (media engineer's block; README "Storage and images") ----------
+# Two stores: "default" holds public images (catalog, storefront photos); "private"
+# holds every other upload (breach address lists, exports) and is reachable only
+# through the permission-checked, logged view at /admin/private-files/.
+# With MEDIA_S3_BUCKET set, both live in S3-compatible object storage (django-storages;
+# MinIO in docker-compose.yml), the private store in its own bucket; otherwise in local
+# folders, the private one outside MEDIA_ROOT.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".local" / "media")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / ".local" / "private")
+# Which staff permission downloads which kind of private file (first path segment).
+PRIVATE_FILE_PERMISSIONS = {"breach-lists": "privacy.view_breachincident"}
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+MEDIA_S3_PRIVATE_BUCKET = env.str("MEDIA_S3_PRIVATE_BUCKET", default="")
+# Public base URL of the media bucket (a CDN, or MinIO's http://host:9000/<bucket>).
+MEDIA_S3_PUBLIC_URL = env.str("MEDIA_S3_PUBLIC_URL", default="")
+if MEDIA_S3_BUCKET:
+    from shopsocial.storage_settings import s3_storages
+
+    _media = s3_storages(
+        bucket=MEDIA_S3_BUCKET,
+        private_bucket=MEDIA_S3_PRIVATE_BUCKET,
+        public_url=MEDIA_S3_PUBLIC_URL,
+        endpoint_url=env.str("MEDIA_S3_ENDPOINT_URL", default=""),
+        region=env.str("MEDIA_S3_REGION", default="us-east-1"),
+        access_key=env.str("MEDIA_S3_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("MEDIA_S3_SECRET_ACCESS_KEY", default=""),
+    )
+    MEDIA_URL = _media.media_url
+    MEDIA_STORAGES = _media.storages
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], _media.origin]
+else:
+    MEDIA_STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "shopsocial.storage.PrivateFileSystemStorage"},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    **MEDIA_STORAGES,
+    "staticfiles": {"BACKEND": STATICFILES_STORAGE_BACKEND},
 }
 
 # --- Email ------------------------------------------------------------------
@@ -308,8 +353,42 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # The offline gateway signs its webhook events with this secret (Stripe's scheme).
 OFFLINE_GATEWAY_WEBHOOK_SECRET = env.str("OFFLINE_GATEWAY_WEBHOOK_SECRET", default="")
-SHIPPING_FLAT_RATE = env.str("SHIPPING_FLAT_RATE", default="7.95")
-SHIPPING_FREE_ABOVE = env.str("SHIPPING_FREE_ABOVE", default="75.00")
+# Production refuses to start without Stripe keys (system check orders.E001) unless
+# this loudly named demo switch is on: then every page shows an "offline demo" banner.
+PAYMENTS_OFFLINE_DEMO = env.bool("PAYMENTS_OFFLINE_DEMO", default=False)
+# Only the dev and test settings allow the offline gateway without the demo switch.
+PAYMENTS_OFFLINE_ALLOWED = False
+# Checkout money (issue 13; README "Checkout money"). Shipping methods, tax rates and
+# discount codes are rows edited in the admin; these are the knobs around them.
+# Sales tax is charged only in the company's nexus states (two-letter codes).
+TAX_NEXUS_STATES = env.list("TAX_NEXUS_STATES", default=["CA", "TX", "NY", "FL", "WA"])
+# A checkout holds its stock this long; the gateway session expires at the same time.
+STOCK_HOLD_MINUTES = env.int("STOCK_HOLD_MINUTES", default=30)
+# A hold is released this long after it expires (a payment may be in flight).
+STOCK_HOLD_GRACE_SECONDS = env.int("STOCK_HOLD_GRACE_SECONDS", default=120)
+# `manage.py serve` (development) runs the beat schedule in process (shopsocial/dev_beat.py).
+SERVE_RUNS_BEAT = True
+# Discount codes tried per client IP (guessing is rate-limited).
+DISCOUNT_CODE_TRY_RATE = env.str("DISCOUNT_CODE_TRY_RATE", default="10/10m")
+
+# --- Retailer earnings (retailers/earnings) ----------------------------------
+# Commissions become payable this many days after the order ships.
+EARNINGS_RETURN_WINDOW_DAYS = env.int("EARNINGS_RETURN_WINDOW_DAYS", default=30)
+# A customer stays with the retailer who first served them this long (0 = off).
+CUSTOMER_PROTECTION_DAYS = env.int("CUSTOMER_PROTECTION_DAYS", default=365)
+# "first_retailer": the protecting retailer is credited for a later order taken on
+# another storefront or the company site; "storefront": the storefront that took it.
+CUSTOMER_PROTECTION_POLICY = env.str("CUSTOMER_PROTECTION_POLICY", default="first_retailer")
+# A payout pays a retailer's payable balance only from this amount up (USD).
+PAYOUT_MINIMUM = env.str("PAYOUT_MINIMUM", default="25.00")
+# Form 1099-NEC threshold per calendar year of payment (USD); later years use the latest.
+# $600 through 2025; $2,000 for payments after 31 Dec 2025 (inflation-adjusted from 2027).
+FORM_1099_THRESHOLDS = {
+    2024: "600.00",
+    2025: "600.00",
+    2026: "2000.00",
+    **{int(k): v for k, v in env.dict("FORM_1099_THRESHOLDS", default={}).items()},
+}
 
 # --- Analytics and privacy --------------------------------------------------
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")

@@ -16,7 +16,7 @@ if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = embedded_database_url()
 
 from .base import *  # noqa: E402, F403
-from .base import CACHES  # noqa: E402
+from .base import CACHES, MEDIA_STORAGES  # noqa: E402
 
 # Tests always run tasks inline, whatever broker the environment names; tests of
 # the broker-down path patch the dispatch explicitly.
@@ -32,6 +32,12 @@ CACHES = {
 for _cfg in CACHES.values():
     _cfg.pop("LOCATION", None)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **MEDIA_STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The offline gateway stands in for Stripe here (production refuses it: orders.checks).
+PAYMENTS_OFFLINE_ALLOWED = True
+# No sales tax unless a test names nexus states (tests of tax override this).
+TAX_NEXUS_STATES: list[str] = []
+# Tests of `serve` must not start the in-process beat thread (a test turns it on).
+SERVE_RUNS_BEAT = False

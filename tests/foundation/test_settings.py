@@ -23,8 +23,20 @@ def _production_env(**overrides: str) -> dict[str, str]:
         .geturl(),
         FIELD_ENCRYPTION_KEYS="cHJvZHVjdGlvbi1rZXktZm9yLXRlc3RzLTMyLWJ5dGU=",
         SHOP_DOMAIN="shopsocialscenes.com",
+        # Production refuses the offline gateway (orders.E001): real Stripe keys.
+        STRIPE_SECRET_KEY="sk_live_test_only",
+        STRIPE_WEBHOOK_SECRET="whsec_test_only",
+        # Uploads in object storage (no connection is made by the checks).
+        MEDIA_S3_BUCKET="shopsocial-media",
+        MEDIA_S3_PRIVATE_BUCKET="shopsocial-private",
     )
-    for key in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "DEBUG"):
+    for key in (
+        "SECURE_SSL_REDIRECT",
+        "SECURE_COOKIES",
+        "SECURE_HSTS_SECONDS",
+        "DEBUG",
+        "PAYMENTS_OFFLINE_DEMO",
+    ):
         env.pop(key, None)
     env.update(overrides)
     return env
@@ -58,3 +70,35 @@ def test_missing_secret_key_in_production_fails_with_clear_message():
     )
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", [["check", "--deploy"], ["migrate_schemas", "--plan"]])
+def test_production_without_stripe_keys_refuses_to_run(command):
+    env = _production_env(STRIPE_SECRET_KEY="", STRIPE_WEBHOOK_SECRET="")
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "orders.E001" in result.stderr
+
+
+@pytest.mark.django_db
+def test_production_offline_demo_switch_runs_with_a_warning():
+    env = _production_env(STRIPE_SECRET_KEY="", STRIPE_WEBHOOK_SECRET="")
+    env.update(PAYMENTS_OFFLINE_DEMO="true", OFFLINE_GATEWAY_WEBHOOK_SECRET="whsec_demo_secret")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "orders.W001" in result.stdout + result.stderr

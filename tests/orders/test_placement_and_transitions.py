@@ -6,7 +6,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import override_settings
 
 from orders.models import Order, OrderEvent, OrderLine
 from orders.services import (
@@ -51,10 +50,15 @@ def test_shipping_is_free_from_the_threshold(alice, candle, vase):
     assert order.total == Decimal("84.98")
 
 
-@override_settings(SHIPPING_FLAT_RATE="5.00", SHIPPING_FREE_ABOVE="1000.00")
-def test_shipping_rates_come_from_settings(alice, candle, vase):
+def test_shipping_rates_come_from_the_methods_staff_edit(alice, candle, vase):
+    from orders.models import ShippingMethod
+
+    ShippingMethod.objects.filter(code="standard").update(
+        price=Decimal("5.00"), free_above=Decimal("1000.00")
+    )
     order = order_place(items=[(candle.pk, 2), (vase.pk, 1)], retailer=alice, customer=CUSTOMER)
     assert order.shipping == Decimal("5.00")
+    assert (order.shipping_method.code, order.shipping_method_name) == ("standard", "Standard")
     assert order.total == Decimal("89.98")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import parse_qsl, urlparse
 
 import pytest
@@ -32,7 +32,12 @@ class FakeStripeHTTP(stripe.HTTPClient):
         super().__init__()
         self.requests: list[dict] = []
         self.sessions: dict[str, dict] = {}
+        self.intents: dict[str, dict] = {}  # payment intents, their latest charge expanded
+        self.coupons: dict[str, dict] = {}
+        self.customers: dict[str, dict] = {}
         self.fail_next: int = 0
+        # Stripe Tax, as this fake computes it: a flat rate on merchandise after discount.
+        self.tax_rate = Decimal("8.25")
 
     def request(self, method, url, headers, post_data=None, **kwargs):
         params = dict(parse_qsl(post_data or "", keep_blank_values=True))
@@ -45,12 +50,37 @@ class FakeStripeHTTP(stripe.HTTPClient):
             return json.dumps({"error": {"type": "api_error", "message": "boom"}}), 500, {}
         if method == "post" and path == "/v1/checkout/sessions":
             return self._json(self._session_create(params))
+        if method == "post" and path == "/v1/customers":
+            customer = {"id": f"cus_{len(self.customers) + 1}", "object": "customer"}
+            self.customers[customer["id"]] = params
+            return self._json(customer)
+        if method == "post" and path == "/v1/coupons":
+            coupon = {
+                "id": f"co_{len(self.coupons) + 1}",
+                "object": "coupon",
+                "amount_off": int(params["amount_off"]),
+            }
+            self.coupons[coupon["id"]] = coupon
+            return self._json(coupon)
+        if method == "post" and path.endswith("/expire"):
+            session = self.sessions.get(path.split("/")[-2])
+            if session is None or session["status"] != "open":
+                return json.dumps({"error": {"type": "invalid_request_error"}}), 400, {}
+            session["status"] = "expired"
+            return self._json(session)
         if method == "get" and path.startswith("/v1/checkout/sessions/"):
             session = self.sessions.get(path.rsplit("/", 1)[1])
             if session is None:
                 return json.dumps({"error": {"type": "invalid_request_error"}}), 404, {}
             return self._json(session)
+        if method == "get" and path.startswith("/v1/payment_intents/"):
+            intent = self.intents.get(path.rsplit("/", 1)[1])
+            if intent is None:
+                return json.dumps({"error": {"type": "invalid_request_error"}}), 404, {}
+            return self._json(intent)
         if method == "post" and path == "/v1/refunds":
+            intent = self.intents[params["payment_intent"]]
+            intent["latest_charge"]["amount_refunded"] += int(params["amount"])
             return self._json(
                 {
                     "id": f"re_{len(self.requests)}",
@@ -70,14 +100,26 @@ class FakeStripeHTTP(stripe.HTTPClient):
         return json.dumps(body), 200, {"request-id": "req_fake"}
 
     def _session_create(self, params: dict) -> dict:
+        """Charge what Stripe would: items − coupon + shipping (+ Stripe Tax when enabled)."""
         n = 0
-        amount = 0
+        merchandise = 0
         while f"line_items[{n}][quantity]" in params:
-            amount += int(params[f"line_items[{n}][price_data][unit_amount]"]) * int(
+            merchandise += int(params[f"line_items[{n}][price_data][unit_amount]"]) * int(
                 params[f"line_items[{n}][quantity]"]
             )
             n += 1
-        amount += int(params["shipping_options[0][shipping_rate_data][fixed_amount][amount]"])
+        discount = 0
+        if "discounts[0][coupon]" in params:
+            discount = min(merchandise, self.coupons[params["discounts[0][coupon]"]]["amount_off"])
+        shipping = int(params["shipping_options[0][shipping_rate_data][fixed_amount][amount]"])
+        tax = 0
+        if params.get("automatic_tax[enabled]") == "true":
+            tax = int(
+                (Decimal(merchandise - discount) * self.tax_rate / 100).quantize(
+                    Decimal(1), rounding=ROUND_HALF_UP
+                )
+            )
+        amount = merchandise - discount + shipping + tax
         session_id = f"cs_test_{len(self.sessions) + 1}"
         session = {
             "id": session_id,
@@ -88,6 +130,11 @@ class FakeStripeHTTP(stripe.HTTPClient):
             "amount_total": amount,
             "currency": params["line_items[0][price_data][currency]"],
             "payment_intent": None,
+            "total_details": {
+                "amount_discount": discount,
+                "amount_shipping": shipping,
+                "amount_tax": tax,
+            },
             "metadata": {
                 k.removeprefix("metadata[").removesuffix("]"): v
                 for k, v in params.items()
@@ -97,10 +144,28 @@ class FakeStripeHTTP(stripe.HTTPClient):
         self.sessions[session_id] = session
         return session
 
-    def pay(self, session_id: str) -> None:
-        self.sessions[session_id].update(
-            status="complete", payment_status="paid", payment_intent="pi_test_1"
-        )
+    def pay(self, session_id: str, payment_intent: str = "pi_test_1") -> None:
+        session = self.sessions[session_id]
+        session.update(status="complete", payment_status="paid", payment_intent=payment_intent)
+        amount = session["amount_total"]
+        self.intents[payment_intent] = {
+            "id": payment_intent,
+            "object": "payment_intent",
+            "amount": amount,
+            "amount_received": amount,
+            "currency": session["currency"],
+            "status": "succeeded",
+            "latest_charge": {
+                "id": "ch_" + payment_intent,
+                "object": "charge",
+                "amount": amount,
+                "amount_refunded": 0,
+                "disputed": False,
+            },
+        }
+
+    def refund_in_dashboard(self, payment_intent: str, amount: int) -> None:
+        self.intents[payment_intent]["latest_charge"]["amount_refunded"] += amount
 
 
 @pytest.fixture
@@ -122,7 +187,12 @@ def test_checkout_creates_a_stripe_session_in_minor_units(client, alice, candle,
     assert order.gateway == "stripe"
     assert order.checkout_session_id == "cs_test_1"
 
-    (call,) = fake_stripe.requests
+    customer_call, call = fake_stripe.requests
+    assert customer_call["path"] == "/v1/customers"
+    assert customer_call["params"]["shipping[address][state]"] == "TX"
+    assert customer_call["params"]["shipping[address][postal_code]"] == "78701"
+    assert customer_call["params"]["email"] == "shopper@example.com"
+    assert call["path"] == "/v1/checkout/sessions"
     params = call["params"]
     assert call["headers"]["Idempotency-Key"] == f"order-{order.pk}-checkout"
     assert call["headers"]["Authorization"] == "Bearer sk_test_fake"
@@ -138,13 +208,18 @@ def test_checkout_creates_a_stripe_session_in_minor_units(client, alice, candle,
     assert params["metadata[retailer]"] == "alice"
     assert params["metadata[order_number]"] == order.number
     assert params["payment_intent_data[metadata][order_id]"] == str(order.pk)
-    assert params["customer_email"] == "shopper@example.com"
+    assert params["customer"] == "cus_1"
+    assert params["automatic_tax[enabled]"] == "true"
+    assert params["shipping_options[0][shipping_rate_data][display_name]"] == "Standard"
     assert params["success_url"] == (
         f"http://{ALICE_HOST}/checkout/success/?session_id={{CHECKOUT_SESSION_ID}}"
     )
     assert params["cancel_url"] == f"http://{ALICE_HOST}/checkout/canceled/{order.number}/"
-    assert 3500 < int(params["expires_at"]) - time.time() <= 3600
-    assert fake_stripe.sessions["cs_test_1"]["amount_total"] == 8498
+    # The session expires with the stock hold (STOCK_HOLD_MINUTES, 30 by default).
+    assert 1790 < int(params["expires_at"]) - time.time() <= 1830
+    assert order.hold_expires_at.timestamp() == pytest.approx(int(params["expires_at"]), abs=31)
+    # Stripe Tax (8.25 % in this fake) comes on top of our pre-tax total of 84.98.
+    assert fake_stripe.sessions["cs_test_1"]["amount_total"] == 8498 + 701
 
 
 def test_gateway_failure_at_checkout_cancels_the_order_and_releases_stock(
@@ -161,9 +236,12 @@ def test_gateway_failure_at_checkout_cancels_the_order_and_releases_stock(
     assert order.status == Order.Status.CANCELED
     candle.refresh_from_db()
     assert candle.stock == 10
-    assert len(fake_stripe.requests) == 3  # retried with the same idempotency key
+    # The first call (the customer carrying the address for Stripe Tax) was retried
+    # with the same idempotency key, then the checkout gave up.
+    assert len(fake_stripe.requests) == 3
+    assert {r["path"] for r in fake_stripe.requests} == {"/v1/customers"}
     assert {r["headers"]["Idempotency-Key"] for r in fake_stripe.requests} == {
-        f"order-{order.pk}-checkout"
+        f"order-{order.pk}-checkout-customer"
     }
 
 
@@ -227,7 +305,8 @@ def test_success_page_reads_the_session_from_stripe(
     assert len(mailoutbox) == 1
 
 
-def _paid_stripe_order(client, fake_stripe, candle) -> Order:
+def _paid_stripe_order(client, fake_stripe, candle, tax_rate: str = "0") -> Order:
+    fake_stripe.tax_rate = Decimal(tax_rate)
     cart_fill(client, {candle: 1})
     checkout_post(client)
     fake_stripe.pay("cs_test_1")
@@ -298,6 +377,7 @@ def test_refund_made_in_the_stripe_dashboard_is_recorded_from_the_webhook(
     client, alice, candle, fake_stripe, django_capture_on_commit_callbacks, mailoutbox
 ):
     order = _paid_stripe_order(client, fake_stripe, candle)
+    fake_stripe.refund_in_dashboard("pi_test_1", 500)
     charge = {
         "id": "evt_dash",
         "type": "charge.refunded",

@@ -261,7 +261,7 @@ def test_unpaid_offline_sessions_expire_and_their_orders_are_canceled(
     order = Order.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         assert offline_sessions_expire_task() == 0  # still young
-    OfflineCheckoutSession.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    OfflineCheckoutSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert offline_sessions_expire_task() == 1
     _unchanged(order, status=Order.Status.CANCELED, stock=10, candle=candle)

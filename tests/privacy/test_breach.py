@@ -21,6 +21,7 @@ from shopsocial.mail.models import OutboundEmail
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
 from tests.privacy.backends import FlakyBackend
 from tests.retailers.conftest import sign_in
+from tests.uploads import breach_incident_admin_add
 
 pytestmark = pytest.mark.django_db
 
@@ -402,23 +403,9 @@ def test_admin_notify_action_creates_the_notices(
     assert len(mailoutbox) == 2
 
 
-def _admin_add(admin_client, **fields):
-    data = {
-        "title": "Test incident",
-        "discovered_at_0": "2026-11-23",
-        "discovered_at_1": "09:00:00",
-        "description": "Something happened.",
-        "data_involved": "Email addresses.",
-        "scope": "email_list",
-        "law_enforcement_note": "",
-        **fields,
-    }
-    return admin_client.post("/admin/privacy/breachincident/add/", data, HTTP_HOST=COMPANY_HOST)
-
-
 def test_admin_records_an_incident_with_an_uploaded_list(admin_client):
     upload = SimpleUploadedFile("list.csv", b"email\nann@example.com\nbob@example.com\n")
-    response = _admin_add(admin_client, email_list=upload)
+    response = breach_incident_admin_add(admin_client, email_list=upload)
     assert response.status_code == 302
     incident = BreachIncident.objects.get()
     assert incident.scope == "email_list"
@@ -444,7 +431,7 @@ def test_admin_records_an_incident_with_an_uploaded_list(admin_client):
     ],
 )
 def test_admin_refuses_bad_incident_input(admin_client, fields, error):
-    response = _admin_add(admin_client, **fields)
+    response = breach_incident_admin_add(admin_client, **fields)
     assert response.status_code == 200
     assert error in response.text
     assert BreachIncident.objects.count() == 0

@@ -248,6 +248,25 @@ def test_storefront_update_writes_tenant_content_and_shows_at_once(
     assert "I love &lt;b&gt;lamps&lt;/b&gt;." in page.text
 
 
+def test_storefront_photo_is_stored_upright_without_gps(
+    alice_client, alice_owner, settings, tmp_path
+):
+    from tests.imagefiles import assert_no_metadata, jpeg_with_gps_and_orientation
+
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("me.jpg", jpeg_with_gps_and_orientation(6), "image/jpeg")
+    response = post(
+        alice_client,
+        "/backoffice/storefront/",
+        {"display_name": "Alice's Attic", "about": "", "photo": photo, "photo_alt": "Alice"},
+    )
+    assert response.status_code == 302, response.content
+    with tenant_context(alice_owner):
+        stored = (tmp_path / StorefrontProfile.objects.get().photo.name).read_bytes()
+    assert_no_metadata(stored)
+    assert Image.open(io.BytesIO(stored)).size == (20, 40)
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [

@@ -92,6 +92,8 @@ def world(alice, bob) -> World:
         "category_slug": category.slug,
         "sku": product.sku,
         "app_label": "auth",
+        "year": "2026",
+        "month": "11",
         "content_type_id": "1",
         # privacy and marketing: bearer links; the walk uses forged ones (never valid)
         "version": "1.0",

@@ -54,6 +54,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:": same(OK),
     "public:find-a-retailer/": same(OK),
     "public:admin/login/": same(OK),
+    # Private files (breach lists, exports): the admin's sign-in first, then a permission.
+    "public:admin/private-files/<path:path>": ADMIN_ONLY,
     # privacy (identical on every storefront, below)
     "public:.well-known/gpc.json": same(OK),
     "public:privacy/": same(OK),
@@ -92,6 +94,9 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:backoffice/contact/reveal/": per_role(
         anonymous=REDIRECT, shopper=REDIRECT, retailer=NOT_ALLOWED, other_retailer=NOT_ALLOWED
     ),
+    "public:backoffice/earnings/": BACKOFFICE,
+    "public:backoffice/earnings/statements/<int:year>-<int:month>/": BACKOFFICE,
+    "public:backoffice/customers/": BACKOFFICE,
     "public:backoffice/storefront/": BACKOFFICE,
     "public:backoffice/password/": BACKOFFICE,
     "public:backoffice/security/": BACKOFFICE,
@@ -114,6 +119,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "tenant:cart/add/": same(NOT_ALLOWED),
     "tenant:cart/update/": same(NOT_ALLOWED),
     "tenant:cart/remove/": same(NOT_ALLOWED),
+    "tenant:cart/discount/": same(NOT_ALLOWED),  # POST only (payments)
+    "tenant:cart/estimate/": same(NOT_ALLOWED),  # POST only (payments)
     "tenant:checkout/": same(OK),
     "tenant:checkout/success/": same(GONE),  # no session id
     "tenant:checkout/canceled/<str:number>/": same(OK),  # says only "not paid"

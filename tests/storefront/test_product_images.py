@@ -8,7 +8,7 @@ from PIL import Image
 
 from storefront.forms import ProductImageForm
 from storefront.models import ProductImage
-from tests.conftest import COMPANY_HOST
+from tests.uploads import product_admin_change
 
 pytestmark = pytest.mark.django_db
 
@@ -71,30 +71,34 @@ def test_admin_inline_upload_stores_the_reencoded_file(
     candle = make_product("Upload Candle", image=False)
     user = get_user_model().objects.create_superuser("imgstaff", "i@example.com", "pw-img-123")
     client.force_login(user)
-    data = {
-        "sku": candle.sku,
-        "name": candle.name,
-        "slug": candle.slug,
-        "description": "",
-        "category": candle.category_id,
-        "price": "10.00",
-        "currency": "USD",
-        "active": "on",
-        "stock": "5",
-        "images-TOTAL_FORMS": "1",
-        "images-INITIAL_FORMS": "0",
-        "images-MIN_NUM_FORMS": "0",
-        "images-MAX_NUM_FORMS": "1000",
-        "images-0-image": upload("PNG"),
-        "images-0-alt_text": "Upload Candle on a table",
-        "images-0-position": "0",
-        "_save": "Save",
-    }
-    response = client.post(
-        f"/admin/storefront/product/{candle.pk}/change/", data, HTTP_HOST=COMPANY_HOST
+    response = product_admin_change(
+        client,
+        candle,
+        [{"image": upload("PNG"), "alt_text": "Upload Candle on a table", "position": "0"}],
     )
     assert response.status_code == 302, response.content[:2000]
     stored = ProductImage.objects.get(product=candle)
     assert stored.alt_text == "Upload Candle on a table"
     assert stored.image.name.startswith("products/") and stored.image.name.endswith(".jpg")
     assert (tmp_path / stored.image.name).read_bytes()[:2] == b"\xff\xd8"
+
+
+def test_admin_upload_of_a_phone_photo_stores_it_upright_without_gps(
+    client, company, make_product, settings, tmp_path
+):
+    from django.contrib.auth import get_user_model
+
+    from tests.imagefiles import assert_no_metadata, jpeg_with_gps_and_orientation
+
+    settings.MEDIA_ROOT = tmp_path
+    candle = make_product("Phone Candle", image=False)
+    staff = get_user_model().objects.create_superuser("gpsstaff", "g@example.com", "pw-gps-123")
+    client.force_login(staff)
+    phone = SimpleUploadedFile("phone.jpg", jpeg_with_gps_and_orientation(6))
+    response = product_admin_change(
+        client, candle, [{"image": phone, "alt_text": "Phone Candle", "position": "0"}]
+    )
+    assert response.status_code == 302
+    stored = (tmp_path / ProductImage.objects.get(product=candle).image.name).read_bytes()
+    assert_no_metadata(stored)
+    assert Image.open(io.BytesIO(stored)).size == (20, 40)

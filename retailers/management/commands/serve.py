@@ -32,4 +32,10 @@ class Command(BaseCommand):
                 + f"  Back office      http://{domain}:{port}/backoffice/\n"
                 + f"  Emails are printed here and kept in {settings.BASE_DIR / '.local' / 'mail'}\n"
             )
+        if settings.SERVE_RUNS_BEAT and (os.environ.get("RUN_MAIN") or noreload):
+            # The beat schedule (stock holds, email re-dispatch, ...) runs here too, once,
+            # in the process that serves (payments: issue 13).
+            from shopsocial.dev_beat import dev_beat_start
+
+            dev_beat_start()
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=not noreload)

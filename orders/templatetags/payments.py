@@ -1,0 +1,58 @@
+"""Checkout money on storefront pages, from the one totals calculation.
+
+- `{% offline_demo_banner %}`: the loud banner every page shows when production runs
+  the offline gateway on purpose (PAYMENTS_OFFLINE_DEMO=true);
+- `{% cart_totals %}`: the cart's totals (discount, shipping, tax estimate once a
+  state is known), the discount-code and tax-estimate forms;
+- `{% free_shipping_hint %}`: "$X away from free shipping" for the cart as it is.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+
+from orders.cart_source import cart_destination, cart_discount_code, cart_items
+from orders.gateways import offline_gateway_in_use
+from orders.selectors import checkout_quote, shipping_method_get
+from orders.tax.engines import SHIPPING_STATES
+
+register = template.Library()
+
+
+@register.inclusion_tag("orders/partials/offline_demo_banner.html")
+def offline_demo_banner() -> dict:
+    return {"show": bool(settings.PAYMENTS_OFFLINE_DEMO) and offline_gateway_in_use()}
+
+
+@register.inclusion_tag("orders/partials/cart_totals.html", takes_context=True)
+def cart_totals(context) -> dict:
+    request = context["request"]
+    code = cart_discount_code(request)
+    destination = cart_destination(request)
+    quote = checkout_quote(items=cart_items(request), discount_code=code, destination=destination)
+    return {
+        "totals": quote.totals,
+        "discount_entered": code,
+        "discount_error": quote.discount_error,
+        "destination": destination,
+        "states": sorted(SHIPPING_STATES),
+        "discount_message": context.get("discount_message", ""),
+        "estimate_message": context.get("estimate_message", ""),
+    }
+
+
+@register.inclusion_tag("orders/partials/free_shipping_hint.html", takes_context=True)
+def free_shipping_hint(context) -> dict:
+    request = context["request"]
+    items = cart_items(request)
+    if not items:
+        method = shipping_method_get()
+        return {"remaining": None, "method": method, "empty": True}
+    quote = checkout_quote(items=items, discount_code=cart_discount_code(request))
+    return {
+        "remaining": quote.totals.free_shipping_remaining,
+        "method": quote.totals.shipping_method,
+        "free": quote.totals.shipping == 0 and quote.totals.shipping_method is not None,
+        "empty": False,
+    }

@@ -1,0 +1,284 @@
+"""Staff screens for earnings: plan (Finance), ledger (read-only), payouts, year-end.
+
+The ledger cannot be edited or deleted here (nor in the database: a trigger refuses
+it); reassignments ask for a reason and are audited.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from . import reports, selectors, services
+from .forms import PayoutPrepareForm, ReassignForm, YearForm
+from .models import (
+    CategoryRate,
+    CommissionEntry,
+    CommissionPlan,
+    CustomerProtection,
+    LevelRate,
+    PayoutBatch,
+    PayoutLine,
+    ProtectionReassignment,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class LevelRateInline(admin.TabularInline):
+    model = LevelRate
+    extra = 0
+
+
+class CategoryRateInline(admin.TabularInline):
+    model = CategoryRate
+    extra = 0
+    autocomplete_fields = ["category"]
+
+
+@admin.register(CommissionPlan)
+class CommissionPlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "effective_from", "effective_to"]
+    inlines = [LevelRateInline, CategoryRateInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+def _reassign_form(admin_obj, request, queryset, *, title, action, apply):
+    if queryset.count() != 1:
+        admin_obj.message_user(request, "Select exactly one row.", messages.ERROR)
+        return None
+    obj = queryset.first()
+    form = ReassignForm(
+        request.POST if "apply" in request.POST else None,
+        initial={"_selected_action": [obj.pk]},
+    )
+    if form.is_valid():
+        try:
+            apply(obj, form.cleaned_data["to_retailer"], form.cleaned_data["reason"])
+        except ValidationError as exc:
+            admin_obj.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            admin_obj.message_user(request, "Reassigned; the reason is in the audit trail.")
+        return None
+    return TemplateResponse(
+        request,
+        "earnings/admin/action_form.html",
+        {
+            **admin_obj.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "action": action,
+            "opts": admin_obj.model._meta,
+            "submit_label": "Reassign",
+        },
+    )
+
+
+@admin.register(CommissionEntry)
+class CommissionEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "retailer", "order", "kind", "base", "amount", "status"]
+    list_filter = ["status", "kind", "created_at"]
+    search_fields = ["order__number", "retailer__retailer_number", "retailer__display_name"]
+    list_select_related = ["retailer", "order"]
+    actions = ["reassign_order"]
+
+    def has_reassign_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("earnings.run_payouts")
+
+    @admin.action(description="Reassign this order's commission…", permissions=["reassign"])
+    def reassign_order(self, request: HttpRequest, queryset):
+        return _reassign_form(
+            self,
+            request,
+            queryset,
+            title="Reassign an order's commission",
+            action="reassign_order",
+            apply=lambda entry, to, reason: services.commission_reassign(
+                order=entry.order, to_retailer=to, reason=reason, actor=request.user
+            ),
+        )
+
+
+@admin.register(CustomerProtection)
+class CustomerProtectionAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "retailer", "started_at", "last_order_at", "expires_at"]
+    list_filter = ["expires_at"]
+    search_fields = ["retailer__retailer_number", "retailer__display_name"]
+    list_select_related = ["retailer"]
+    fields = ["retailer", "first_order", "started_at", "last_order_at", "expires_at"]
+    actions = ["reassign_customer"]
+
+    def has_reassign_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("earnings.change_customerprotection")
+
+    @admin.action(
+        description="Reassign this customer to another retailer…", permissions=["reassign"]
+    )
+    def reassign_customer(self, request: HttpRequest, queryset):
+        return _reassign_form(
+            self,
+            request,
+            queryset,
+            title="Reassign a protected customer",
+            action="reassign_customer",
+            apply=lambda protection, to, reason: services.protection_reassign(
+                protection=protection, to_retailer=to, reason=reason, actor=request.user
+            ),
+        )
+
+
+@admin.register(ProtectionReassignment)
+class ProtectionReassignmentAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "from_retailer", "to_retailer", "order", "reason", "actor"]
+
+
+class PayoutLineInline(admin.TabularInline):
+    model = PayoutLine
+    extra = 0
+    can_delete = False
+    fields = ["retailer", "amount", "held", "hold_reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PayoutBatch)
+class PayoutBatchAdmin(admin.ModelAdmin):
+    list_display = ["pk", "period_end", "status", "created_at", "paid_at"]
+    readonly_fields = ["period_end", "minimum", "status", "created_by", "created_at", "paid_at"]
+    inlines = [PayoutLineInline]
+    actions = ["download_csv", "mark_paid"]
+    change_list_template = "earnings/admin/payout_changelist.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_run_payouts_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("earnings.run_payouts")
+
+    def get_urls(self):
+        return [
+            path(
+                "prepare/",
+                self.admin_site.admin_view(self.prepare_view),
+                name="earnings_payoutbatch_prepare",
+            ),
+            path(
+                "year-end/",
+                self.admin_site.admin_view(self.year_end_view),
+                name="earnings_payoutbatch_year_end",
+            ),
+            *super().get_urls(),
+        ]
+
+    def prepare_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_run_payouts_permission(request):
+            raise PermissionDenied
+        form = PayoutPrepareForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                batch = services.payout_batch_create(
+                    period_end=form.cleaned_data["period_end"],
+                    minimum=form.cleaned_data["minimum"],
+                    actor=request.user,
+                )
+            except services.EarningsError as exc:
+                form.add_error(None, str(exc))
+            else:
+                held = batch.lines.filter(held=True).count()
+                self.message_user(
+                    request,
+                    f"Payout #{batch.pk} prepared: {batch.lines.filter(held=False).count()} "
+                    f"to pay, {held} held. Download the bank file, then mark it paid.",
+                )
+                return redirect(reverse("admin:earnings_payoutbatch_change", args=[batch.pk]))
+        return TemplateResponse(
+            request,
+            "earnings/admin/simple_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Prepare a payout",
+                "form": form,
+                "opts": self.model._meta,
+                "submit_label": "Prepare payout",
+            },
+        )
+
+    @admin.action(description="Download the bank file (CSV)", permissions=["run_payouts"])
+    def download_csv(self, request: HttpRequest, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one payout.", messages.ERROR)
+            return None
+        batch = queryset.first()
+        response = HttpResponse(services.payout_csv(batch=batch), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="payout-{batch.pk}.csv"'
+        return response
+
+    @admin.action(description="Mark paid (emails each retailer)", permissions=["run_payouts"])
+    def mark_paid(self, request: HttpRequest, queryset):
+        for batch in queryset:
+            try:
+                services.payout_batch_mark_paid(batch=batch, actor=request.user)
+            except services.EarningsError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"Payout #{batch.pk} marked paid; statements sent.")
+
+    def year_end_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("earnings.year_end_report"):
+            raise PermissionDenied
+        form = YearForm(request.GET or {"year": timezone.localdate().year - 1})
+        year = form.cleaned_data["year"] if form.is_valid() else date.today().year - 1
+        rows = selectors.form_1099_recipients(year=year)
+        fmt = request.POST.get("format") if request.method == "POST" else request.GET.get("format")
+        if fmt in ("csv", "csv-tin"):
+            reveal = fmt == "csv-tin"
+            if reveal and (
+                request.method != "POST"
+                or not request.user.has_perm("earnings.year_end_reveal_tax_ids")
+            ):
+                raise PermissionDenied
+            body = reports.form_1099_csv(
+                rows=rows, year=year, reveal_by=request.user if reveal else None
+            )
+            response = HttpResponse(body, content_type="text/csv")
+            name = f"1099-nec-{year}{'-tin' if reveal else ''}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "no-store"
+            return response
+        return TemplateResponse(
+            request,
+            "earnings/admin/year_end.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Form 1099-NEC recipients, {year}",
+                "form": form,
+                "year": year,
+                "threshold": selectors.form_1099_threshold(year),
+                "rows": rows,
+                "can_reveal": request.user.has_perm("earnings.year_end_reveal_tax_ids"),
+                "opts": self.model._meta,
+            },
+        )

@@ -1,0 +1,273 @@
+"""Commissions (public schema): an append-only ledger; balances are sums of entries.
+
+A commission entry's amounts never change once written (a database trigger refuses
+it); corrections are new entries. Only its settlement state moves: pending (inside the
+return window) -> payable -> paid (in a payout line).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Func, Q, Value
+
+from .levels import Level
+
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class CommissionPlan(models.Model):
+    """Rates in force from `effective_from` to the day before `effective_to` (open = no end).
+
+    Plans never overlap (database exclusion constraint). An entry records the rate it
+    was earned at, so a plan change never rewrites what was already earned.
+    """
+
+    name = models.CharField(max_length=80)
+    effective_from = models.DateField()
+    effective_to = models.DateField(
+        null=True, blank=True, help_text="First day no longer covered; empty = open-ended."
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gt=F("effective_from")),
+                name="earnings_plan_dates_ordered",
+            ),
+            ExclusionConstraint(
+                name="earnings_plan_no_overlap",
+                expressions=[
+                    (
+                        Func(
+                            F("effective_from"),
+                            F("effective_to"),
+                            Value("[)"),
+                            function="daterange",
+                            output_field=models.DateField(),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    )
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = self.effective_to.isoformat() if self.effective_to else "open"
+        return f"{self.name} ({self.effective_from.isoformat()} – {end})"
+
+    def clean(self) -> None:
+        if self.effective_to and self.effective_to <= self.effective_from:
+            raise ValidationError({"effective_to": "The end must come after the start."})
+        overlapping = CommissionPlan.objects.exclude(pk=self.pk).filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gt=self.effective_from)
+        )
+        if self.effective_to:
+            overlapping = overlapping.filter(effective_from__lt=self.effective_to)
+        clash = overlapping.first()
+        if clash:
+            raise ValidationError(f"These dates overlap the plan “{clash}”.")
+
+
+class LevelRate(models.Model):
+    plan = models.ForeignKey(CommissionPlan, on_delete=models.CASCADE, related_name="level_rates")
+    level = models.CharField(max_length=20, choices=Level.choices)
+    rate = models.DecimalField("rate (%)", max_digits=5, decimal_places=2, validators=PERCENT)
+
+    class Meta:
+        ordering = ["plan", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "level"], name="earnings_level_rate_once"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=100), name="earnings_level_rate_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.rate} %"
+
+
+class CategoryRate(models.Model):
+    """Overrides the level rate for products of one category (and its sub-categories)."""
+
+    plan = models.ForeignKey(
+        CommissionPlan, on_delete=models.CASCADE, related_name="category_rates"
+    )
+    category = models.ForeignKey("storefront.Category", on_delete=models.PROTECT, related_name="+")
+    rate = models.DecimalField("rate (%)", max_digits=5, decimal_places=2, validators=PERCENT)
+
+    class Meta:
+        ordering = ["plan", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "category"], name="earnings_category_once"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=100),
+                name="earnings_category_rate_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.rate} %"
+
+
+class PayoutBatch(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Prepared (not paid yet)"
+        PAID = "paid", "Paid"
+
+    period_end = models.DateField(help_text="Pays entries that became payable up to this day.")
+    minimum = models.DecimalField(max_digits=10, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "payout batches"
+        permissions = [
+            ("run_payouts", "Can prepare, export and mark payouts paid"),
+            ("year_end_report", "Can run the 1099-NEC year-end report"),
+            ("year_end_reveal_tax_ids", "Can export the 1099-NEC report with tax IDs"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Payout #{self.pk} to {self.period_end.isoformat()} ({self.get_status_display()})"
+
+
+class PayoutLine(models.Model):
+    """One retailer in a batch: paid, or held with the reason shown to the retailer."""
+
+    batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="lines")
+    retailer = models.ForeignKey(
+        "retailers.Retailer", on_delete=models.PROTECT, related_name="payout_lines"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    held = models.BooleanField(default=False)
+    hold_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["batch", "retailer"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "retailer"], name="earnings_payout_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="earnings_payout_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.retailer_id}: {self.amount}{' (held)' if self.held else ''}"
+
+
+class CommissionEntry(models.Model):
+    """One line of the ledger. Amount, base, rate, retailer, order, kind and key are final."""
+
+    class Kind(models.TextChoices):
+        ACCRUAL = "accrual", "Commission earned"
+        REFUND = "refund", "Refund clawback"
+        REASSIGN_OUT = "reassign_out", "Reassigned to another retailer"
+        REASSIGN_IN = "reassign_in", "Reassigned from another retailer"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending (return window)"
+        PAYABLE = "payable", "Payable"
+        PAID = "paid", "Paid"
+
+    retailer = models.ForeignKey(
+        "retailers.Retailer", on_delete=models.PROTECT, related_name="commission_entries"
+    )
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What makes this entry unique for its order: "paid", "refund:<cumulative refunded>",
+    # "reassign:<n>". The database refuses a second entry with the same key.
+    key = models.CharField(max_length=60)
+    base = models.DecimalField(max_digits=12, decimal_places=2)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Settlement (the only columns that change).
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    available_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    payable_at = models.DateTimeField(null=True, blank=True)
+    payout_line = models.ForeignKey(
+        PayoutLine, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "commission entries"
+        constraints = [
+            models.UniqueConstraint(fields=["order", "key"], name="earnings_entry_once"),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(payout_line__isnull=False),
+                name="earnings_paid_has_payout",
+            ),
+        ]
+        indexes = [models.Index(fields=["retailer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} ({self.retailer_id})"
+
+
+class CustomerProtection(models.Model):
+    """A customer belongs to the retailer who first served them, until `expires_at`.
+
+    The customer is a key made from order data only (a verified account's id, or the
+    normalised email of their orders): never a cookie.
+    """
+
+    customer_key = models.CharField(max_length=300, unique=True)
+    retailer = models.ForeignKey(
+        "retailers.Retailer", on_delete=models.PROTECT, related_name="protected_customers"
+    )
+    # The first order that served them (for the retailer's list: first name, city).
+    first_order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    last_order_at = models.DateTimeField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_order_at"]
+
+    def __str__(self) -> str:
+        return f"customer #{self.pk} → {self.retailer_id}"
+
+
+class ProtectionReassignment(models.Model):
+    """Staff moved a protected customer (or an order's commission): who, why, when."""
+
+    protection = models.ForeignKey(
+        CustomerProtection, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_retailer = models.ForeignKey(
+        "retailers.Retailer", on_delete=models.PROTECT, related_name="+"
+    )
+    to_retailer = models.ForeignKey(
+        "retailers.Retailer", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="earnings_reassign_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_retailer_id} → {self.to_retailer_id}: {self.reason}"

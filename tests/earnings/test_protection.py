@@ -1,0 +1,110 @@
+"""Customer protection: order data only (no cookie), by policy setting."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from retailers.earnings import services
+from retailers.earnings.models import CommissionEntry, CustomerProtection, ProtectionReassignment
+from tests.conftest import COMPANY_HOST
+
+from .conftest import PASSWORD, paid_order, product, with_login
+
+pytestmark = pytest.mark.django_db
+Entry = CommissionEntry
+
+
+def test_first_retailer_keeps_a_returning_customer_on_another_storefront(plan, alice, bob, candles):
+    paid_order(alice, [(product(candles, "10.00"), 1)], email="Pat@Example.com")
+    later = paid_order(bob, [(product(candles, "100.00"), 1)], email="PAT@example.com")
+
+    entry = Entry.objects.get(order=later)
+    assert entry.retailer == alice
+    assert entry.note == "Protected customer (another storefront)"
+    assert later.retailer == bob  # the order still shows where it was taken
+
+
+def test_first_retailer_keeps_a_customer_who_buys_on_the_company_site(
+    plan, alice, company, candles
+):
+    paid_order(alice, [(product(candles, "10.00"), 1)])
+    later = paid_order(company, [(product(candles, "100.00"), 1)])
+    assert Entry.objects.get(order=later).retailer == alice
+
+
+def test_storefront_policy_credits_the_storefront_that_took_the_order(
+    plan, alice, bob, candles, settings
+):
+    settings.CUSTOMER_PROTECTION_POLICY = "storefront"
+    paid_order(alice, [(product(candles, "10.00"), 1)])
+    later = paid_order(bob, [(product(candles, "100.00"), 1)])
+    assert Entry.objects.get(order=later).retailer == bob
+
+
+def test_zero_days_turns_protection_off(plan, alice, bob, candles, settings):
+    settings.CUSTOMER_PROTECTION_DAYS = 0
+    paid_order(alice, [(product(candles, "10.00"), 1)])
+    later = paid_order(bob, [(product(candles, "100.00"), 1)])
+    assert Entry.objects.get(order=later).retailer == bob
+    assert not CustomerProtection.objects.exists()
+
+
+def test_protection_lapses_after_the_period(plan, alice, bob, candles):
+    paid_order(alice, [(product(candles, "10.00"), 1)])
+    CustomerProtection.objects.update(expires_at="2000-01-01T00:00Z")
+    later = paid_order(bob, [(product(candles, "100.00"), 1)])
+    assert Entry.objects.get(order=later).retailer == bob
+    assert set(CustomerProtection.objects.values_list("retailer__slug", flat=True)) == {"bob"}
+
+
+def test_dnt_and_gpc_shoppers_are_served_the_same_no_cookie_involved(client, plan, alice, candles):
+    paid_order(alice, [(product(candles, "10.00"), 1)])
+    for headers in ({}, {"HTTP_DNT": "1"}, {"HTTP_SEC_GPC": "1"}):
+        response = client.get("/", HTTP_HOST="bob.shop.test", **headers)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+
+
+def test_reassigning_a_customer_needs_a_reason_and_is_audited(plan, alice, bob, candles):
+    staff = get_user_model().objects.create_user("fin2", "fin2@example.com", "x")
+    paid_order(alice, [(product(candles, "10.00"), 1)])
+    protection = CustomerProtection.objects.get(customer_key="email:pat@example.com")
+
+    with pytest.raises(ValidationError):
+        services.protection_reassign(protection=protection, to_retailer=bob, reason="", actor=staff)
+    assert ProtectionReassignment.objects.count() == 0
+
+    services.protection_reassign(
+        protection=protection, to_retailer=bob, reason="Moved", actor=staff
+    )
+    later = paid_order(alice, [(product(candles, "100.00"), 1)])
+    assert Entry.objects.get(order=later).retailer == bob
+    (audit,) = ProtectionReassignment.objects.all()
+    assert (audit.from_retailer, audit.to_retailer, audit.reason, audit.actor) == (
+        alice,
+        bob,
+        "Moved",
+        staff,
+    )
+
+
+def test_a_retailer_sees_first_name_city_and_last_order_only(client, plan, alice, bob, candles):
+    with_login(alice, "alice_earn")
+    with_login(bob, "bob_earn")
+    paid_order(alice, [(product(candles, "10.00"), 1)], full_name="Pat Quinn-Buyer")
+    from tests.retailers.conftest import sign_in
+
+    assert sign_in(client, alice, PASSWORD).status_code == 302
+    page = client.get("/backoffice/customers/", HTTP_HOST=COMPANY_HOST).content.decode()
+    assert "<td>Pat</td>" in page and "Dallas" in page
+    assert "Quinn" not in page and "pat@example.com" not in page and "2 Elm St" not in page
+
+    client.post("/backoffice/signout/", HTTP_HOST=COMPANY_HOST)
+    assert sign_in(client, bob, PASSWORD).status_code == 302
+    page = client.get("/backoffice/customers/", HTTP_HOST=COMPANY_HOST).content.decode()
+    assert "Pat" not in page and "No protected customers yet." in page
+    assert Decimal("2.00") == Entry.objects.get(retailer=alice).amount
