@@ -322,3 +322,24 @@ def test_cart_page_keeps_its_frame_in_memory_and_shows_each_shopper_their_own_ca
     catalog_cache_bump()
     assert "$22.00" in client.get("/cart/", HTTP_HOST=ALICE_HOST).text
     assert "Your cart is empty" in Client().get("/cart/", HTTP_HOST=ALICE_HOST).text
+
+
+def test_cached_product_page_gives_expired_checkout_holds_back(
+    client, alice, candle, monkeypatch, settings
+):
+    from orders.models import Order
+    from tests.orders.conftest import CHECKOUT_FORM
+
+    url = f"/p/{candle.slug}/"
+    cart_add(client, candle, "2")
+    response = client.post("/checkout/", CHECKOUT_FORM, HTTP_HOST=ALICE_HOST)
+    assert response.status_code in (302, 303)
+    order = Order.objects.get()
+    assert order.status == Order.Status.PENDING_PAYMENT and order.hold_expires_at
+    assert "only 3 left" in client.get(url, HTTP_HOST=ALICE_HOST).text
+    assert "only 3 left" in client.get(url, HTTP_HOST=ALICE_HOST).text  # from memory
+    later = order.hold_expires_at + timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS + 60)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "only 5 left" in client.get(url, HTTP_HOST=ALICE_HOST).text
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELED
