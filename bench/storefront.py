@@ -149,6 +149,9 @@ def bench_env(static_root: Path) -> dict[str, str]:
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         LOG_LEVEL="ERROR",
         CELERY_BROKER_URL="",  # tasks inline: no worker runs during the bench
+        # Production refuses to start without a gateway; browsing never calls it.
+        STRIPE_SECRET_KEY="sk_test_bench_never_called",
+        STRIPE_WEBHOOK_SECRET="whsec_bench_never_called",
     )
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
     return env

@@ -343,3 +343,15 @@ def test_cached_product_page_gives_expired_checkout_holds_back(
     assert "only 5 left" in client.get(url, HTTP_HOST=ALICE_HOST).text
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELED
+
+
+def test_free_shipping_hint_on_a_cached_product_page_is_each_shoppers_own(client, alice, candle):
+    from django.test import Client
+
+    url = f"/p/{candle.slug}/"
+    anonymous = Client().get(url, HTTP_HOST=ALICE_HOST).text
+    assert "Free " in anonymous and "away from free" not in anonymous
+    cart_add(client, candle, "2")
+    mine = client.get(url, HTTP_HOST=ALICE_HOST).text
+    assert "You are $" in mine and "away from free" in mine
+    assert "away from free" not in Client().get(url, HTTP_HOST=ALICE_HOST).text
