@@ -83,7 +83,7 @@ class OrderAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["retailer"]
     inlines = [OrderLineInline, OrderEventInline]
-    actions = ["mark_shipped", "refund"]
+    actions = ["mark_shipped", "refund", "revoke_status_links"]
     ORDER_FIELDS = (
         "number",
         "retailer",
@@ -144,6 +144,23 @@ class OrderAdmin(admin.ModelAdmin):
             self.message_user(request, "Select exactly one order.", messages.ERROR)
             return None
         return queryset.first()
+
+    @admin.action(
+        description="Revoke order-status links (links already sent stop working)",
+        permissions=["change"],
+    )
+    def revoke_status_links(self, request: HttpRequest, queryset):
+        from .accounts.services import order_status_links_revoke
+
+        orders = list(queryset)
+        for order in orders:
+            order_status_links_revoke(order=order, actor=_actor(request))
+        self.message_user(
+            request,
+            f"Order-status links revoked for {len(orders)} order(s): "
+            + ", ".join(o.number for o in orders),
+            messages.SUCCESS,
+        )
 
     @admin.action(
         description="Mark shipped (asks carrier and tracking number)", permissions=["change"]

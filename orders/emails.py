@@ -9,10 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from privacy.marketing.selectors import survey_url_for_order
+from shopsocial.mail.links import email_links_spec
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_url
 
+from .accounts.carriers import tracking_url
 from .models import Order
 
 
@@ -31,6 +33,8 @@ def order_email_context(order: Order) -> dict:
         if order.customer_id
         else "",
         "privacy_url": company_url("/privacy/"),
+        # The signed order-status link, made when the email is rendered (never stored).
+        "links": email_links_spec("accounts.order_status", order_id=order.pk),
         "currency": order.currency,
         "lines": [
             {
@@ -71,6 +75,9 @@ def order_shipped_enqueue(*, order: Order) -> OutboundEmail:
             **order_email_context(order),
             "carrier": order.carrier,
             "tracking_number": order.tracking_number,
+            "tracking_url": tracking_url(
+                carrier=order.carrier, tracking_number=order.tracking_number
+            ),
             "survey_url": survey_url_for_order(order),
         },
         dedupe_key=f"order:{order.pk}:shipped",

@@ -180,8 +180,11 @@ class Order(models.Model):
 
     @property
     def commission_base(self) -> Decimal:
-        """Merchandise after discount: no tax, no shipping. What commissions are paid on."""
-        return self.subtotal - self.discount
+        """Merchandise after discount: no tax, no shipping. What commissions are paid on.
+
+        Never negative: the database refuses a discount above the merchandise.
+        """
+        return max(self.subtotal - self.discount, Decimal("0.00"))
 
 
 class OrderLine(models.Model):

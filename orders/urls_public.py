@@ -2,7 +2,9 @@
 
 from django.urls import URLPattern, path
 
-from . import accounts, views
+from . import views
+from .accounts import urls as account_urls
+from .accounts import views as accounts
 from .gateways import offline_gateway_in_use
 
 
@@ -32,6 +34,7 @@ urlpatterns = [
     path("account/signup/", accounts.account_signup, name="account-signup"),
     path("account/login/", accounts.account_login, name="account-login"),
     path("account/logout/", accounts.account_logout, name="account-logout"),
+    *account_urls.shopper,
     path("webhooks/stripe/", views.gateway_webhook, name="gateway-webhook"),
     *offline_gateway_urlpatterns(),
 ]

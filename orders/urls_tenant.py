@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from . import accounts, views, views_cart
+from . import views, views_cart
+from .accounts import urls as account_urls
+from .accounts import views as accounts
 
 urlpatterns = [
     path("cart/discount/", views_cart.cart_discount, name="cart-discount"),
@@ -13,6 +15,8 @@ urlpatterns = [
     path("account/signup/", accounts.account_signup, name="account-signup"),
     path("account/login/", accounts.account_login, name="account-login"),
     path("account/logout/", accounts.account_logout, name="account-logout"),
+    *account_urls.shopper,
+    *account_urls.storefront,
     path("account/orders/", accounts.account_order_list, name="account-orders"),
     path(
         "account/orders/<str:number>/", accounts.account_order_detail, name="account-order-detail"

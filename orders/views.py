@@ -114,6 +114,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
         if destination is not None:
             initial.setdefault("ship_state", destination.state)
             initial.setdefault("ship_postal_code", destination.postal_code)
+        elif initial.get("ship_state"):
+            # A signed-in shopper's last address: estimate the tax for it already.
+            destination = Destination(
+                state=initial["ship_state"], postal_code=initial.get("ship_postal_code", "")
+            )
         form = CheckoutForm(initial=initial, shipping_methods=methods)
         method_code = form.initial.get("shipping_method", "")
     email = form.data.get("email", "") if form.is_bound else ""

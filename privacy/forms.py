@@ -31,7 +31,7 @@ class TicketReplyForm(forms.Form):
 class PersonalDetailsForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
-    email = forms.EmailField(label="Email address", max_length=254)
+    # The email address changes only through its verification link (/account/email/).
 
 
 class EraseConfirmForm(forms.Form):

@@ -86,26 +86,26 @@ def ticket_get_by_secret(*, reference: str, token: str) -> Ticket | None:
 
 
 # --- Breach ---------------------------------------------------------------------
-def user_notice_emails(*, user: AbstractBaseUser) -> set[str]:
-    """The addresses that identify a signed-in person: their own and, for a retailer, the shop's."""
-    emails = set()
-    if getattr(user, "email", ""):
-        emails.add(email_normalise(user.email))
-    retailer = getattr(user, "retailer", None) if user.pk else None
-    if retailer is not None and retailer.email:
-        emails.add(email_normalise(retailer.email))
-    return emails
-
-
 def breach_notices_for_user(*, user: AbstractBaseUser) -> QuerySet[BreachNotification]:
-    """Unacknowledged breach notices addressed to this signed-in person."""
+    """Unacknowledged breach notices addressed to this signed-in person: by their verified
+    address, and for a retailer by the shop's address on file, but only for incidents that
+    reached retailers as retailers (an address typed into Contact Information is not proof
+    of owning it, so it never unlocks a shopper's notice)."""
+    from orders.accounts.selectors import emails_verified_for_user
+
     if not user.is_authenticated:
         return BreachNotification.objects.none()
-    emails = user_notice_emails(user=user)
-    if not emails:
-        return BreachNotification.objects.none()
+    match = Q(email__in=emails_verified_for_user(user=user))
+    retailer = getattr(user, "retailer", None)
+    if retailer is not None and retailer.email:
+        shop = email_normalise(retailer.email)
+        selected = BreachIncident.objects.filter(
+            scope=BreachIncident.Scope.SELECTED_RETAILERS, selected_retailers=retailer
+        ).values("pk")
+        match |= Q(email=shop, incident__scope=BreachIncident.Scope.ALL_RETAILERS)
+        match |= Q(email=shop, incident__in=selected)
     return (
-        BreachNotification.objects.filter(email__in=emails, acknowledged_at__isnull=True)
+        BreachNotification.objects.filter(match, acknowledged_at__isnull=True)
         .select_related("incident")
         .order_by("incident__discovered_at", "pk")
     )

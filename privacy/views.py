@@ -191,11 +191,7 @@ def _my_data_page(request, *, details_form=None, erase_form=None, status=200, **
     context = {
         "details_form": details_form
         or PersonalDetailsForm(
-            initial={
-                "first_name": user.first_name,
-                "last_name": user.last_name,
-                "email": user.email,
-            }
+            initial={"first_name": user.first_name, "last_name": user.last_name}
         ),
         "erase_form": erase_form or EraseConfirmForm(),
         **extra,
@@ -223,7 +219,10 @@ def my_data_details(request: HttpRequest) -> HttpResponse:
     form = PersonalDetailsForm(request.POST)
     if form.is_valid():
         try:
-            services.personal_details_update(user=request.user, **form.cleaned_data)
+            # A new address takes effect only once verified: /account/email/.
+            services.personal_details_update(
+                user=request.user, email=request.user.email, **form.cleaned_data
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -3,12 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from orders.accounts import urls as account_urls
 from shopsocial import private_files, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Uploaded images, with safe headers (MEDIA_URL is /media/).
     path("media/<path:path>", views.media, name="media"),
+    # Staff and retailer password recovery (before the admin's own admin/ URLs).
+    path("", include(account_urls.company)),
     # Private files (breach lists, exports): staff with the kind's permission, logged.
     path(
         "admin/private-files/<path:path>",

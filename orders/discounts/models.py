@@ -68,7 +68,7 @@ class DiscountCode(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind="percent") | models.Q(value__lte=100),
                 name="discountcode_percent_at_most_100",
-                violation_error_message="A percentage discount is at most 100 %.",
+                violation_error_message="A percentage discount is at most 100 %%.",
             ),
             models.CheckConstraint(
                 condition=models.Q(valid_to__isnull=True)

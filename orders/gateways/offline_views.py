@@ -33,6 +33,13 @@ def offline_pay_page(request: HttpRequest, session_id: str) -> HttpResponse:
     lines = [
         {**item, "line_total": _money(item["unit_amount"] * item["quantity"])}
         for item in session.line_items
+        if item.get("kind", "item") == "item"
+    ]
+    # Discount, shipping and tax, each on its own row (as Stripe's page shows them).
+    extras = [
+        {**item, "amount": _money(item["unit_amount"])}
+        for item in session.line_items
+        if item.get("kind", "item") != "item"
     ]
     return render(
         request,
@@ -40,6 +47,7 @@ def offline_pay_page(request: HttpRequest, session_id: str) -> HttpResponse:
         {
             "session": session,
             "lines": lines,
+            "extras": extras,
             "amount_total": _money(session.amount_total),
             "is_open": session.status == OfflineCheckoutSession.Status.OPEN,
         },

@@ -29,9 +29,9 @@ def stock_holds_release_expired(*, now: datetime | None = None, limit: int = 100
     """Cancel pending orders whose hold has expired (releasing stock and codes)."""
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
     ids = list(
-        Order.objects.filter(
-            status=Order.Status.PENDING_PAYMENT, hold_expires_at__lte=cutoff
-        ).values_list("pk", flat=True)[:limit]
+        Order.objects.filter(status=Order.Status.PENDING_PAYMENT, hold_expires_at__lte=cutoff)
+        .order_by("pk")  # one lock order for every releaser: no deadlocks
+        .values_list("pk", flat=True)[:limit]
     )
     for order_id in ids:
         order_payment_cancel(order_id=order_id, actor="system", reason="Stock hold expired")

@@ -19,6 +19,7 @@ def from_minor(amount: int) -> Decimal:
 def commission_base(order) -> Decimal:
     """An order's commission base: merchandise after discount, never tax or shipping.
 
-    The stored twin of `orders.totals.Totals.commission_base` (earnings are paid on it).
+    One rule, one home: `Order.commission_base` (the stored twin of
+    `orders.totals.Totals.commission_base`); this is the function earnings calls.
     """
-    return max(order.subtotal - order.discount, Decimal("0.00"))
+    return order.commission_base

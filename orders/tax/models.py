@@ -13,7 +13,7 @@ from django.db import models
 MAX_RATE = Decimal("20")
 rate_validators = [
     MinValueValidator(Decimal("0"), "A tax rate cannot be negative."),
-    MaxValueValidator(MAX_RATE, "A tax rate above 20 % is not a US sales tax rate: check it."),
+    MaxValueValidator(MAX_RATE, "A tax rate above 20 %% is not a US sales tax rate: check it."),
 ]
 
 
@@ -21,7 +21,7 @@ def _rate_constraint(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=models.Q(rate__gte=0) & models.Q(rate__lte=MAX_RATE),
         name=name,
-        violation_error_message="A tax rate must be between 0 and 20 %.",
+        violation_error_message="A tax rate must be between 0 and 20 %%.",
     )
 
 

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from shopsocial.mail.services import EmailMessage
+from shopsocial.mail.services import EmailMessage, render_text
 from shopsocial.urls_util import company_url
 
 from . import tokens
@@ -126,7 +126,7 @@ class CampaignRenderer:
                 "email/marketing_campaign.html",
                 {**ctx, "body": mark_safe(body_html)},  # noqa: S308
             )
-            text = render_to_string(
+            text = render_text(
                 "email/marketing_campaign.txt",
                 {**ctx, "body": body_text.strip(), "text_body_end": _TEXT_BODY_END},
             )

@@ -177,6 +177,9 @@ def _notice_context(incident: BreachIncident) -> dict:
         "discovered_on": timezone.localdate(incident.discovered_at).isoformat(),
         "contact_url": company_url("/contact/"),
         "policy_url": company_url("/privacy/"),
+        # Where to choose a new password (accounts: shoppers; retailers' back office).
+        "password_reset_url": company_url("/account/password/reset/"),
+        "backoffice_reset_url": company_url("/backoffice/password-reset/"),
     }
 
 

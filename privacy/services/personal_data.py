@@ -22,7 +22,6 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from privacy.models import BreachNotification, DataErasure, Ticket, TicketMessage
-from shopsocial.mail.addresses import email_normalise
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +50,11 @@ def personal_data_section(
 
 
 def _emails(user: AbstractBaseUser) -> set[str]:
-    return {email_normalise(user.email)} if user.email else set()
+    """The matching rule: records are matched to an account by email address only once the
+    account has proved that address (orders/accounts: verified email)."""
+    from orders.accounts.selectors import emails_verified_for_user
+
+    return emails_verified_for_user(user=user)
 
 
 def _email_q(field: str, emails: set[str]) -> models.Q:

@@ -10,10 +10,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .links import email_links_resolve
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -72,11 +74,30 @@ def email_enqueue(
     return email
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template rendered as text: no HTML escaping (includes too).
+
+    An apostrophe in a name must arrive as ', not &#x27;. HTML parts keep
+    Django's autoescaping (`render_html`).
+    """
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
+def render_html(template_name: str, context: dict) -> str:
+    return get_template(template_name).render(context)
+
+
 def email_render(*, email: OutboundEmail) -> EmailMultiAlternatives:
-    ctx = {**email.context, "company": settings.COMPANY, "email_kind": email.kind}
-    subject = render_to_string(f"email/{email.template}_subject.txt", ctx).strip()
-    text = render_to_string(f"email/{email.template}.txt", ctx)
-    html = render_to_string(f"email/{email.template}.html", ctx)
+    ctx = {
+        **email.context,
+        **email_links_resolve(email.context.get("links")),
+        "company": settings.COMPANY,
+        "email_kind": email.kind,
+    }
+    subject = render_text(f"email/{email.template}_subject.txt", ctx).strip()
+    text = render_text(f"email/{email.template}.txt", ctx)
+    html = render_html(f"email/{email.template}.html", ctx)
     message = EmailMessage(
         subject=" ".join(subject.split()),
         body=text,

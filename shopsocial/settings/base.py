@@ -42,6 +42,7 @@ SHARED_APPS = [
     "shopsocial.mail",
     "storefront",
     "orders",
+    "orders.accounts",  # accounts: verified email, order-status links
     "orders.tax",  # payments: sales-tax rate table
     "orders.discounts",  # payments: discount codes
     "privacy",
@@ -218,6 +219,16 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "tax_id"]
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in RetailerBackend
 BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
 RETAILER_REGISTRATION_RATE = env.str("RETAILER_REGISTRATION_RATE", default="10/h")
+
+# --- Accounts (orders/accounts/): reset, verification, order-status links ----------
+# Reset links (Django's token generator) expire after this; they die on first use.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# Email verification links: single use, expire after this.
+ACCOUNT_EMAIL_VERIFY_SECONDS = env.int("ACCOUNT_EMAIL_VERIFY_SECONDS", default=3 * 24 * 60 * 60)
+# Reset, "forgot my Retailer ID" and verification-resend requests (django-ratelimit),
+# per client address and per email address / identifier.
+ACCOUNT_RECOVERY_RATE = env.str("ACCOUNT_RECOVERY_RATE", default="5/h")
+# --- end accounts -------------------------------------------------------------------
 
 # --- Security ---------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

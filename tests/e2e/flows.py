@@ -90,6 +90,16 @@ def place_order(live_shop, page, host: str, *, email: str, shots: bool = False) 
     return checkout(live_shop, page, host, email=email, shots=shots)
 
 
+def confirm_email_from_mail(live_shop, page, email: str) -> None:
+    """Open the confirmation link emailed at sign-up and press Confirm (accounts: nothing is
+    matched to an account by its address until then)."""
+    mail = live_shop.mailbox.wait_for(lambda m: email in m.to and "Confirm your email" in m.subject)
+    link = next(url for url in mail.links() if "/account/email/verify/" in url)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm my email address").click()
+    page.get_by_role("heading", name="Email address confirmed").wait_for()
+
+
 def admin_sign_in(live_shop, page) -> None:
     page.goto(live_shop.url("www", "/admin/login/?next=/admin/"))
     page.get_by_label("Username").fill(ADMIN_USERNAME)

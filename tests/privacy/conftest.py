@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from orders.models import Order
+from tests.accounts.support import email_verified_set
 from tests.retailers.conftest import alice_owner  # noqa: F401 - a signed-up retailer (fixture)
 
 _numbers = count(1)
@@ -27,12 +28,17 @@ def make_user(db):
 
 @pytest.fixture
 def shopper(make_user):
-    return make_user("sam", "sam@example.com", first_name="Sam", last_name="Shopper")
+    """Sam, who has verified sam@example.com (records are matched by verified address only)."""
+    user = make_user("sam", "sam@example.com", first_name="Sam", last_name="Shopper")
+    email_verified_set(user)
+    return user
 
 
 @pytest.fixture
 def other_shopper(make_user):
-    return make_user("olga", "olga@example.com", first_name="Olga", last_name="Other")
+    user = make_user("olga", "olga@example.com", first_name="Olga", last_name="Other")
+    email_verified_set(user)
+    return user
 
 
 @pytest.fixture

@@ -287,15 +287,31 @@ def test_a_retailer_sees_the_banner_through_the_shops_contact_email(
     alice.user = owner
     alice.email = "shop@alice.test"
     alice.save(update_fields=["user", "email"])
-    _notify(_incident(emails="shop@alice.test\n"), django_capture_on_commit_callbacks)
+    _notify(_incident(scope=BreachIncident.Scope.ALL_RETAILERS), django_capture_on_commit_callbacks)
     client.force_login(owner)
     assert BANNER in client.get("/", HTTP_HOST=COMPANY_HOST).text
+
+
+def test_a_shops_contact_email_does_not_unlock_a_notice_sent_to_that_address_as_a_person(
+    client, alice, make_user, django_capture_on_commit_callbacks
+):
+    # Anyone can type any address into Contact Information: it is not proof of owning it,
+    # so it shows only notices that went to retailers as retailers.
+    owner = make_user("owner", "personal@example.com")
+    alice.user = owner
+    alice.email = "victim@example.com"
+    alice.save(update_fields=["user", "email"])
+    _notify(_incident(emails="victim@example.com\n"), django_capture_on_commit_callbacks)
+    client.force_login(owner)
+    assert BANNER not in client.get("/", HTTP_HOST=COMPANY_HOST).text
 
 
 def test_a_retailer_sees_the_banner_in_the_back_office(
     client, alice_owner, django_capture_on_commit_callbacks
 ):
-    _notify(_incident(emails=f"{alice_owner.email}\n"), django_capture_on_commit_callbacks)
+    incident = _incident(scope=BreachIncident.Scope.SELECTED_RETAILERS)
+    incident.selected_retailers.add(alice_owner)
+    _notify(incident, django_capture_on_commit_callbacks)
     assert sign_in(client, alice_owner).status_code == 302
     back_office = client.get("/backoffice/", HTTP_HOST=COMPANY_HOST)
     assert back_office.status_code == 200

@@ -25,6 +25,8 @@ OK = {200}
 REDIRECT = {302}
 GONE = {404}
 NOT_ALLOWED = {405}
+# An expired, used or forged account link: a page saying so, with a way to a new one.
+BAD_LINK = {400}
 
 
 def same(statuses: set[int]) -> dict[str, set[int]]:
@@ -104,6 +106,19 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:account/signup/": same(OK),
     "public:account/login/": same(OK),
     "public:account/logout/": same(NOT_ALLOWED),
+    # accounts (orders/accounts/): recovery pages answer everyone alike; a forged
+    # reset link gets Django's "link no longer works" page (200), a forged
+    # verification link a 400 page; both offer a new link.
+    "public:backoffice/password-reset/": same(OK),
+    "public:backoffice/password-reset/sent/": same(OK),
+    "public:backoffice/password-reset/complete/": same(OK),
+    "public:backoffice/password-reset/<str:uidb64>/<str:token>/": same(OK),
+    "public:backoffice/forgot-id/": same(OK),
+    "public:backoffice/forgot-id/sent/": same(OK),
+    "public:admin/password_reset/": same(OK),
+    "public:admin/password_reset/done/": same(OK),
+    "public:admin/reset/<str:uidb64>/<str:token>/": same(OK),
+    "public:admin/reset/done/": same(OK),
     # payments
     "public:webhooks/stripe/": same(NOT_ALLOWED),
     "public:offline-gateway/pay/<str:session_id>/": same(GONE),
@@ -128,6 +143,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "tenant:account/login/": same(OK),
     "tenant:account/logout/": same(NOT_ALLOWED),
     "tenant:account/orders/": SIGNED_IN,
+    # order status: a bearer link; a forged one is a 404 for everyone
+    "tenant:orders/status/<str:token>/": same(GONE),
     # alice's customer's order: nobody else's account shows it.
     "tenant:account/orders/<str:number>/": per_role(
         anonymous=REDIRECT, shopper=GONE, retailer=GONE, other_retailer=GONE
@@ -140,6 +157,20 @@ for _key in [k for k in ACCESS if k.startswith("public:")]:
         (".well-known", "privacy/", "contact/", "newsletter/", "unsubscribe/", "survey/")
     ):
         ACCESS[f"tenant:{_route}"] = ACCESS[_key]
+# Shopper account pages: the same on the company site and every storefront.
+for _site in ("public", "tenant"):
+    ACCESS.update(
+        {
+            f"{_site}:account/password/": SIGNED_IN,
+            f"{_site}:account/password/reset/": same(OK),
+            f"{_site}:account/password/reset/sent/": same(OK),
+            f"{_site}:account/password/reset/complete/": same(OK),
+            f"{_site}:account/password/reset/<str:uidb64>/<str:token>/": same(OK),
+            f"{_site}:account/email/": SIGNED_IN,
+            f"{_site}:account/email/resend/": SIGNED_IN_POST_ONLY,
+            f"{_site}:account/email/verify/<str:uidb64>/<str:token>/": same(BAD_LINK),
+        }
+    )
 # The email provider's tracking webhook (anymail): POST only, with the provider's auth.
 ACCESS["public:webhooks/anymail/postmark/tracking/"] = same({400, 403, 405})
 

@@ -1,0 +1,86 @@
+"""Account forms. Reset and reminder forms `save()` through a service, so Django's
+PasswordResetView drives them; the services send nothing when no account matches."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+
+from . import services
+
+
+def _slug(request) -> str:
+    tenant = getattr(request, "tenant", None)
+    return "" if tenant is None or tenant.is_company else tenant.slug
+
+
+class ShopperPasswordResetForm(forms.Form):
+    email = forms.EmailField(
+        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    limit_key = "email"
+
+    def save(self, *, request=None, **_ignored) -> None:
+        services.shopper_password_reset_request(
+            email=self.cleaned_data["email"], slug=_slug(request)
+        )
+
+
+class StaffPasswordResetForm(ShopperPasswordResetForm):
+    def save(self, *, request=None, **_ignored) -> None:
+        services.staff_password_reset_request(email=self.cleaned_data["email"])
+
+
+class RetailerPasswordResetForm(forms.Form):
+    identifier = forms.CharField(
+        label="Retailer ID or username",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    limit_key = "identifier"
+
+    def save(self, *, request=None, **_ignored) -> None:
+        services.retailer_password_reset_request(identifier=self.cleaned_data["identifier"])
+
+
+class RetailerIdReminderForm(forms.Form):
+    email = forms.EmailField(
+        label="The email address on file for your shop",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    limit_key = "email"
+
+    def save(self, *, request=None, **_ignored) -> None:
+        services.retailer_number_reminder_send(email=self.cleaned_data["email"])
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's set-password form (its validators), labelled for people."""
+
+
+class ShopperPasswordChangeForm(PasswordChangeForm):
+    pass
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password

@@ -1,0 +1,67 @@
+"""What an account has proved, and which order-status links still open."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class AccountEmail(models.Model):
+    """The address an account has proved it receives mail at, and one it is proving.
+
+    Nothing is matched to an account by email address (guest orders, newsletter
+    sign-ups, consent records, breach notices, exports, erasure) unless it is the
+    account's `verified_email`. A change of address waits in `pending_email` until
+    the link sent there is used.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_email"
+    )
+    verified_email = models.EmailField(blank=True, help_text="normalised; blank: none yet")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    pending_email = models.EmailField(blank=True, help_text="normalised; waiting for its link")
+    pending_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "account email"
+        constraints = [
+            # One account per proved address.
+            models.UniqueConstraint(
+                fields=["verified_email"],
+                condition=~Q(verified_email=""),
+                name="accounts_verified_email_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_email="") | Q(verified_at__isnull=False),
+                name="accounts_verified_email_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"account {self.user_id}"
+
+
+class OrderStatusLink(models.Model):
+    """The current version of an order's status links: staff revoke by bumping it.
+
+    An order with no row is at version 1; links carry the version they were made at.
+    """
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.CASCADE, related_name="status_link"
+    )
+    version = models.PositiveIntegerField(default=1)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="accounts_status_version_gte_1"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} v{self.version}"

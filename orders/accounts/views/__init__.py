@@ -1,0 +1,57 @@
+"""Account views: shopper pages, password recovery for every kind of account, order status."""
+
+from .order_status import order_status
+from .recovery import (
+    RetailerIdReminderView,
+    RetailerPasswordResetConfirmView,
+    RetailerPasswordResetView,
+    ShopperPasswordResetConfirmView,
+    ShopperPasswordResetView,
+    StaffPasswordResetCompleteView,
+    StaffPasswordResetConfirmView,
+    StaffPasswordResetDoneView,
+    StaffPasswordResetView,
+    password_reset_complete,
+    password_reset_sent,
+    retailer_id_reminder_sent,
+    retailer_password_reset_complete,
+    retailer_password_reset_sent,
+)
+from .shopper import (
+    ShopperPasswordChangeView,
+    account_email,
+    account_email_resend,
+    account_email_verify_view,
+    account_login,
+    account_logout,
+    account_order_detail,
+    account_order_list,
+    account_signup,
+)
+
+__all__ = [
+    "RetailerIdReminderView",
+    "RetailerPasswordResetConfirmView",
+    "RetailerPasswordResetView",
+    "ShopperPasswordChangeView",
+    "ShopperPasswordResetConfirmView",
+    "ShopperPasswordResetView",
+    "StaffPasswordResetCompleteView",
+    "StaffPasswordResetConfirmView",
+    "StaffPasswordResetDoneView",
+    "StaffPasswordResetView",
+    "account_email",
+    "account_email_resend",
+    "account_email_verify_view",
+    "account_login",
+    "account_logout",
+    "account_order_detail",
+    "account_order_list",
+    "account_signup",
+    "order_status",
+    "password_reset_complete",
+    "password_reset_sent",
+    "retailer_id_reminder_sent",
+    "retailer_password_reset_complete",
+    "retailer_password_reset_sent",
+]
