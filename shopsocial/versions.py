@@ -37,7 +37,7 @@ from django.db.models import QuerySet
 logger = logging.getLogger(__name__)
 
 # Every counter, read together (one MGET). Add a name here to use it.
-NAMES = ("hostmap", "catalog", "stock", "storefront", "policy", "breach")
+NAMES = ("hostmap", "catalog", "stock", "storefront", "policy", "breach", "holds")
 CHANNEL = "shopsocial:versions"
 _KEY = "shopsocial:version:{}"
 

@@ -131,8 +131,8 @@ def _release_expired_holds() -> None:
     """Expired checkout holds give their stock back before stock is shown.
 
     `stock_holds_release_expired()` costs a query; it runs only once the earliest
-    hold can have expired. That moment is kept in memory under the "stock"
-    version, which every hold moves (placing or cancelling an order changes stock).
+    hold can have expired. That moment is kept in memory under the "holds" version,
+    which every order write bumps (orders/models.py).
     """
     from datetime import UTC, datetime, timedelta
 
@@ -151,7 +151,7 @@ def _release_expired_holds() -> None:
         ).aggregate(first=Min("hold_expires_at"))["first"]
         return found or never
 
-    first = memoized("next-hold-expiry", earliest, depends=("stock",), ttl=60)
+    first = memoized("next-hold-expiry", earliest, depends=("holds",), ttl=60)
     grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
     if first != never and timezone.now() >= first + grace:
         stock_holds_release_expired()
