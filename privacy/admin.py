@@ -216,7 +216,7 @@ class BreachIncidentAdmin(admin.ModelAdmin):
             return "-"
         count = getattr(obj, "affected_count", None)
         if count is None:  # an uploaded list, not yet notified: the file is counted
-            return selectors.breach_list_affected_count(incident=obj)
+            return services.breach_list_affected_count(incident=obj)
         return count
 
     @admin.display(description="Notified by email")

@@ -222,24 +222,6 @@ def breach_incidents_with_affected_count(
     )
 
 
-def breach_list_affected_count(*, incident: BreachIncident) -> int:
-    """Distinct valid addresses in an uploaded list (read once per uploaded file)."""
-    if not incident.email_list:
-        return 0
-
-    def count() -> int:
-        from .services.breach import breach_affected_emails
-
-        return len(set(breach_affected_emails(incident=incident)))
-
-    return memoized(
-        ("breach-list-count", incident.pk, incident.email_list.name),
-        count,
-        depends=("breach",),
-        ttl=3600,
-    )
-
-
 @dataclass(frozen=True)
 class BreachDeadline:
     discovered_on: date

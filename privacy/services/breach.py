@@ -30,7 +30,7 @@ from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue, email_send
 from shopsocial.urls_util import company_url
-from shopsocial.versions import version_bump_now_and_on_commit
+from shopsocial.versions import memoized, version_bump_now_and_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,22 @@ def breach_affected_emails(*, incident: BreachIncident) -> Iterator[str]:
     for qs in querysets:
         for value in qs.iterator(chunk_size=ROW_CHUNK):
             yield email_normalise(value)
+
+
+def breach_list_affected_count(*, incident: BreachIncident) -> int:
+    """Distinct valid addresses in an uploaded list (read once per uploaded file).
+
+    The other scopes are counted by PostgreSQL (selectors.breach_incidents_for_admin);
+    a list is a file, so it is parsed here, by the same code Notify uses.
+    """
+    if not incident.email_list:
+        return 0
+    return memoized(
+        ("breach-list-count", incident.pk, incident.email_list.name),
+        lambda: len(set(breach_affected_emails(incident=incident))),
+        depends=("breach",),
+        ttl=3600,
+    )
 
 
 # --- Notify ---------------------------------------------------------------------
