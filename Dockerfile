@@ -12,4 +12,4 @@ RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build FIELD_EN
 RUN useradd --create-home shop && chown -R shop /app
 USER shop
 EXPOSE 8000
-CMD ["gunicorn", "shopsocial.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4"]
+CMD ["gunicorn", "shopsocial.asgi:application", "-k", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000", "--workers", "4"]

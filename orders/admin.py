@@ -1,7 +1,10 @@
 """Staff back office for orders. Status changes go through the services only.
 
 Customer contact data (email, name, phone, addresses, note) is shown only to
-staff with the `orders.view_customer_contact` permission.
+staff with the `orders.view_customer_contact` permission (Support); the ship-to
+name and address alone to those with `orders.view_shipping_address` (Fulfilment).
+Marking shipped needs `orders.change_order` (Fulfilment); refunding needs
+`orders.refund_order` (Finance).
 """
 
 from __future__ import annotations
@@ -10,26 +13,31 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from .forms import RefundForm, ShipForm
+from shopsocial.contact import phone_display
+
+from .forms import BILLING_ADDRESS, SHIPPING_ADDRESS, RefundForm, ShipForm
 from .models import Order, OrderEvent, OrderLine, ShippingMethod, WebhookEvent
 from .services import OrderTransitionError, RefundError, order_refund, order_ship
 
 CONTACT_PERMISSION = "orders.view_customer_contact"
-CONTACT_FIELDS = (
-    "email",
+SHIPPING_PERMISSION = "orders.view_shipping_address"
+REFUND_PERMISSION = "orders.refund_order"
+SHIPPING_FIELDS = (
     "full_name",
-    "phone",
     "ship_line1",
     "ship_line2",
     "ship_city",
     "ship_state",
     "ship_postal_code",
+    "note",
+)
+CONTACT_FIELDS = (
+    "email",
+    "full_name",
+    "phone_national",
+    *SHIPPING_ADDRESS,
     "billing_same_as_shipping",
-    "bill_line1",
-    "bill_line2",
-    "bill_city",
-    "bill_state",
-    "bill_postal_code",
+    *BILLING_ADDRESS,
     "note",
 )
 
@@ -128,10 +136,16 @@ class OrderAdmin(admin.ModelAdmin):
         fieldsets = [(None, {"fields": self.ORDER_FIELDS})]
         if self._sees_contact(request):
             fieldsets.append(("Customer contact", {"fields": CONTACT_FIELDS}))
+        elif request.user.has_perm(SHIPPING_PERMISSION):
+            fieldsets.append(("Ship to", {"fields": SHIPPING_FIELDS}))
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return self.ORDER_FIELDS + CONTACT_FIELDS
+
+    @admin.display(description="Phone")
+    def phone_national(self, obj: Order) -> str:
+        return phone_display(obj.phone)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -139,15 +153,21 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def has_refund_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(REFUND_PERMISSION)
+
     def _one_order(self, request: HttpRequest, queryset) -> Order | None:
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one order.", messages.ERROR)
             return None
         return queryset.first()
 
+    def has_revoke_status_links_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("orders.revoke_status_links")
+
     @admin.action(
         description="Revoke order-status links (links already sent stop working)",
-        permissions=["change"],
+        permissions=["revoke_status_links"],
     )
     def revoke_status_links(self, request: HttpRequest, queryset):
         from .accounts.services import order_status_links_revoke
@@ -200,7 +220,7 @@ class OrderAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Refund (all or an amount)", permissions=["change"])
+    @admin.action(description="Refund (all or an amount)", permissions=["refund"])
     def refund(self, request: HttpRequest, queryset):
         order = self._one_order(request, queryset)
         if order is None:

@@ -78,3 +78,8 @@ def cart_clear(request: HttpRequest) -> None:
     Cart(request).clear()
     for name in ("discount", "pending_order"):
         _set(request, name, None)
+
+
+def cart_attribution(request: HttpRequest) -> dict[str, str]:
+    """The scene / share-link codes the cart came through (never a cookie: the session)."""
+    return Cart(request).attribution()

@@ -7,158 +7,32 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.validators import RegexValidator
 
 from privacy.age import AgeScreenMixin
+from shopsocial.contact import AddressNames, PhoneField, address_form
 
 from .services import CustomerDetails
 from .tax.engines import SHIPPING_STATES
 
-US_STATES = [
-    "AL",
-    "AK",
-    "AZ",
-    "AR",
-    "CA",
-    "CO",
-    "CT",
-    "DE",
-    "DC",
-    "FL",
-    "GA",
-    "HI",
-    "ID",
-    "IL",
-    "IN",
-    "IA",
-    "KS",
-    "KY",
-    "LA",
-    "ME",
-    "MD",
-    "MA",
-    "MI",
-    "MN",
-    "MS",
-    "MO",
-    "MT",
-    "NE",
-    "NV",
-    "NH",
-    "NJ",
-    "NM",
-    "NY",
-    "NC",
-    "ND",
-    "OH",
-    "OK",
-    "OR",
-    "PA",
-    "RI",
-    "SC",
-    "SD",
-    "TN",
-    "TX",
-    "UT",
-    "VT",
-    "VA",
-    "WA",
-    "WV",
-    "WI",
-    "WY",
-    "PR",
-    "GU",
-    "VI",
-    "AS",
-    "MP",
-]
-zip_validator = RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a ZIP code like 92693 or 92693-1234.")
-phone_validator = RegexValidator(
-    r"^[0-9+()\-. ]{7,30}$", "Enter a phone number using digits, spaces, + ( ) - or ."
-)
+SHIPPING_ADDRESS = AddressNames.prefixed("ship_")
+BILLING_ADDRESS = AddressNames.prefixed("bill_")
 
 
-def _state_clean(value: str) -> str:
-    value = value.strip().upper()
-    if value and value not in US_STATES:
-        raise forms.ValidationError("Enter a two-letter US state code, like CA.")
-    return value
-
-
-class CheckoutForm(forms.Form):
+class CheckoutForm(
+    address_form(SHIPPING_ADDRESS, section="shipping"),
+    address_form(BILLING_ADDRESS, section="billing", label="Billing", required=False),
+):
     email = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Email",
+        max_length=254,  # Order.email's column
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     full_name = forms.CharField(
         label="Full name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    phone = forms.CharField(
-        label="Phone (optional)",
-        max_length=30,
-        required=False,
-        validators=[phone_validator],
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
-    ship_line1 = forms.CharField(
-        label="Street address",
-        max_length=120,
-        widget=forms.TextInput(attrs={"autocomplete": "shipping address-line1"}),
-    )
-    ship_line2 = forms.CharField(
-        label="Apartment, suite (optional)",
-        max_length=120,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "shipping address-line2"}),
-    )
-    ship_city = forms.CharField(
-        label="City",
-        max_length=80,
-        widget=forms.TextInput(attrs={"autocomplete": "shipping address-level2"}),
-    )
-    ship_state = forms.CharField(
-        label="State",
-        max_length=2,
-        widget=forms.TextInput(attrs={"autocomplete": "shipping address-level1", "size": 3}),
-    )
-    ship_postal_code = forms.CharField(
-        label="ZIP code",
-        max_length=10,
-        validators=[zip_validator],
-        widget=forms.TextInput(attrs={"autocomplete": "shipping postal-code", "size": 10}),
-    )
+    phone = PhoneField(label="Phone (optional)", required=False)
     billing_same_as_shipping = forms.BooleanField(
         label="Billing address is the same as shipping", required=False, initial=True
-    )
-    bill_line1 = forms.CharField(
-        label="Billing street address",
-        max_length=120,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "billing address-line1"}),
-    )
-    bill_line2 = forms.CharField(
-        label="Billing apartment, suite (optional)",
-        max_length=120,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "billing address-line2"}),
-    )
-    bill_city = forms.CharField(
-        label="Billing city",
-        max_length=80,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "billing address-level2"}),
-    )
-    bill_state = forms.CharField(
-        label="Billing state",
-        max_length=2,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "billing address-level1", "size": 3}),
-    )
-    bill_postal_code = forms.CharField(
-        label="Billing ZIP code",
-        max_length=10,
-        required=False,
-        validators=[zip_validator],
-        widget=forms.TextInput(attrs={"autocomplete": "billing postal-code", "size": 10}),
     )
     note = forms.CharField(
         label="Note for the order (optional)",
@@ -179,19 +53,24 @@ class CheckoutForm(forms.Form):
         if self.shipping_methods and not self.initial.get("shipping_method"):
             self.initial["shipping_method"] = self.shipping_methods[0].code
 
-    SHIPPING_FIELDS = ["ship_line1", "ship_line2", "ship_city", "ship_state", "ship_postal_code"]
-    BILLING_FIELDS = ["bill_line1", "bill_line2", "bill_city", "bill_state", "bill_postal_code"]
+    field_order = [
+        "email",
+        "full_name",
+        "phone",
+        *SHIPPING_ADDRESS,
+        "billing_same_as_shipping",
+        *BILLING_ADDRESS,
+        "note",
+        "shipping_method",
+    ]
 
     def clean_ship_state(self) -> str:
-        state = _state_clean(self.cleaned_data["ship_state"])
+        state = self.cleaned_data["ship_state"]
         if state and state not in SHIPPING_STATES:
             raise forms.ValidationError(
                 "We ship only to the 50 US states and the District of Columbia."
             )
         return state
-
-    def clean_bill_state(self) -> str:
-        return _state_clean(self.cleaned_data["bill_state"])
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
@@ -199,11 +78,12 @@ class CheckoutForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if not data.get("billing_same_as_shipping"):
-            for name in ("bill_line1", "bill_city", "bill_state", "bill_postal_code"):
+            bill = BILLING_ADDRESS
+            for name in (bill.line1, bill.city, bill.state, bill.postal_code):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, "Required when billing differs from shipping.")
         else:
-            for name in self.BILLING_FIELDS:
+            for name in BILLING_ADDRESS:
                 data[name] = ""
         return data
 
@@ -235,7 +115,9 @@ class ShipForm(forms.Form):
 
 class SignupForm(AgeScreenMixin, forms.Form):
     email = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Email",
+        max_length=150,  # the account's username is the email: User.username's column
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     full_name = forms.CharField(
         label="Full name", max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -268,10 +150,13 @@ class SignupForm(AgeScreenMixin, forms.Form):
 
 class LoginForm(forms.Form):
     email = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
         label="Password",
+        max_length=128,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )

@@ -137,7 +137,14 @@ class Order(VersionedModel, models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        permissions = [("view_customer_contact", "Can see customer contact data")]
+        permissions = [
+            ("view_customer_contact", "Can see customer contact data"),
+            # Staff roles (retailers 0007_staff_roles): Fulfilment ships, Finance refunds, Support
+            # revokes a leaked order-status link.
+            ("view_shipping_address", "Can see the ship-to name and address"),
+            ("refund_order", "Can refund orders"),
+            ("revoke_status_links", "Can revoke order-status links"),
+        ]
         indexes = [
             models.Index(
                 fields=["hold_expires_at"],

@@ -9,7 +9,11 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from storefront.scenes.selectors import scene_for_cart
+from storefront.scenes.services import checkout_data_for_scene
+
 from .cart_source import (
+    cart_attribution,
     cart_clear,
     cart_destination,
     cart_destination_set,
@@ -82,8 +86,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
     error = ""
     status = 200
     destination = cart_destination(request)
+    scene = scene_for_cart(retailer=request.tenant, attribution=cart_attribution(request))
     if request.method == "POST":
-        form = CheckoutForm(request.POST, shipping_methods=methods)
+        data = checkout_data_for_scene(request.POST, scene=scene)
+        form = CheckoutForm(data, shipping_methods=methods)
         valid = form.is_valid()
         destination = _destination_of(form) or destination
         method_code = form.cleaned_data.get("shipping_method", "") if valid else ""
@@ -97,6 +103,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     shipping_method_code=method_code,
                     discount_code=code,
                     previous_order_id=cart_pending_order_id(request),
+                    attribution=cart_attribution(request),
+                    show_first_name_to_host=request.POST.get("show_first_name_to_host") == "on",
                 )
             except CheckoutError as exc:
                 error = exc.message
@@ -138,6 +146,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "discount_error": quote.discount_error,
             "shipping_methods": methods,
             "error": error,
+            "scene": scene,
+            "ship_to_host": bool(scene and scene.delivery == "host"),
         },
         status=status,
     )

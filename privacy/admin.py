@@ -231,7 +231,10 @@ class BreachIncidentAdmin(admin.ModelAdmin):
     def acknowledged(self, obj):
         return self._progress(obj).acknowledged if obj.pk else "-"
 
-    @admin.action(description="Notify the affected people (email and in-site notice)")
+    @admin.action(
+        description="Notify the affected people (email and in-site notice)",
+        permissions=["change"],
+    )
     def notify(self, request, queryset):
         for incident in queryset:
             try:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from shopsocial.contact import PhoneField
+
 from .models import BreachIncident, Ticket
 from .services.breach import email_list_parse
 
@@ -13,9 +15,7 @@ class ContactForm(forms.Form):
     topic = forms.ChoiceField(label="What can we help with?", choices=Ticket.Topic.choices)
     name = forms.CharField(label="Your name", max_length=120)
     email = forms.EmailField(label="Your email address", max_length=254)
-    phone = forms.CharField(
-        label="Phone (optional, if you'd like a call back)", max_length=30, required=False
-    )
+    phone = PhoneField(label="Phone (optional, if you'd like a call back)", required=False)
     order_number = forms.CharField(label="Order number (optional)", max_length=20, required=False)
     message = forms.CharField(
         label="Your message", max_length=5000, widget=forms.Textarea(attrs={"rows": 6})

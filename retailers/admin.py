@@ -1,15 +1,37 @@
-"""Staff admin for retailers: search, filters, suspend/reactivate, SSN/EIN masked only."""
+"""Staff admin for retailers: search, filters, suspend/reactivate, SSN/EIN masked.
 
+The full SSN/EIN is shown only on its own page, to staff with
+`retailers.reveal_tax_id` (Compliance), after they type their password again;
+each view is audited and wrong passwords count toward their sign-in lockout.
+"""
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.views.decorators.debug import sensitive_post_parameters
 
+from shopsocial.contact import PhoneField, address_form_fields
+
+from .forms import PasswordConfirmForm
 from .models import Domain, Retailer, RetailerAuditEvent
 from .services import (
+    ReauthGate,
+    ReauthLockedOut,
+    reauth_failure_record,
+    reauth_gate_check,
     retailer_contact_update,
     retailer_reactivate,
     retailer_suspend,
+    retailer_tax_id_reveal,
 )
+
+REVEAL_PERMISSION = "retailers.reveal_tax_id"
 
 
 class DomainInline(admin.TabularInline):
@@ -17,8 +39,23 @@ class DomainInline(admin.TabularInline):
     extra = 0
 
 
+class RetailerAdminForm(forms.ModelForm):
+    """Contact fields with the same rules as registration and the back office."""
+
+    class Meta:
+        model = Retailer
+        fields = list(Retailer.CONTACT_FIELDS)  # the admin adds the rest from its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Optional here: the company row has no address.
+        self.fields.update(address_form_fields(Retailer.ADDRESS, required=False))
+        self.fields["phone"] = PhoneField(required=False)
+
+
 @admin.register(Retailer)
 class RetailerAdmin(admin.ModelAdmin):
+    form = RetailerAdminForm
     list_display = [
         "display_name",
         "slug",
@@ -39,6 +76,7 @@ class RetailerAdmin(admin.ModelAdmin):
         "retailer_number",
         "status",
         "tax_id_masked",
+        "tax_id_reveal_link",
         "terms_accepted_at",
         "privacy_accepted_at",
         "created_at",
@@ -48,18 +86,7 @@ class RetailerAdmin(admin.ModelAdmin):
         (None, {"fields": ["display_name", "slug", "kind", "status", "retailer_number", "user"]}),
         (
             "Contact information",
-            {
-                "fields": [
-                    "legal_name",
-                    "email",
-                    "phone",
-                    "address_line1",
-                    "address_line2",
-                    "city",
-                    "state",
-                    "postal_code",
-                ]
-            },
+            {"fields": list(Retailer.CONTACT_FIELDS)},
         ),
         ("Tax identification", {"fields": ["tax_id_kind", "tax_id_masked"]}),
         (
@@ -81,6 +108,74 @@ class RetailerAdmin(admin.ModelAdmin):
     def tax_id_masked(self, obj: Retailer) -> str:
         return obj.tax_id_masked or "—"
 
+    @admin.display(description="Full SSN/EIN")
+    def tax_id_reveal_link(self, obj: Retailer) -> str:
+        if not obj.tax_id_encrypted:
+            return "—"
+        url = reverse("admin:retailers_retailer_tax_id_reveal", args=[obj.pk])
+        return format_html('<a href="{}">Reveal (password, audited)</a>', url)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not request.user.has_perm(REVEAL_PERMISSION):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [*opts["fields"], "tax_id_reveal_link"]})
+            if name == "Tax identification"
+            else (name, opts)
+            for name, opts in fieldsets
+        ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/reveal-tax-id/",
+                self.admin_site.admin_view(self.tax_id_reveal_view),
+                name="retailers_retailer_tax_id_reveal",
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(sensitive_post_parameters("password"))
+    def tax_id_reveal_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not request.user.has_perm(REVEAL_PERMISSION):
+            raise PermissionDenied
+        retailer = Retailer.objects.filter(pk=pk, kind=Retailer.Kind.RETAILER).first()
+        if retailer is None:
+            raise Http404
+        form = PasswordConfirmForm(request.POST if request.method == "POST" else None)
+        revealed, status = "", 200
+        if request.method == "POST" and form.is_valid():
+            gate = {
+                "request": request,
+                "retailer": retailer,
+                "user": request.user,
+                "gate": ReauthGate.TAX_ID_REVEAL,
+            }
+            try:
+                reauth_gate_check(**gate)
+                revealed = retailer_tax_id_reveal(
+                    retailer=retailer, actor=request.user, password=form.cleaned_data["password"]
+                )
+            except ReauthLockedOut as exc:
+                form.add_error("password", exc.args[0])
+                status = 403
+            except PermissionDenied:
+                reauth_failure_record(**gate)
+                form.add_error("password", "That password is not right.")
+                status = 403
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Reveal the SSN/EIN of {retailer.display_name}",
+            "retailer": retailer,
+            "form": form,
+            "revealed": revealed,
+            "opts": self.model._meta,
+        }
+        response = TemplateResponse(request, "retailers/admin/tax_id_reveal.html", context)
+        response.status_code = status
+        return response  # admin_view already marks it never_cache (no-store)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
@@ -93,17 +188,7 @@ class RetailerAdmin(admin.ModelAdmin):
         contact = {
             name: form.cleaned_data[name]
             for name in form.changed_data
-            if name
-            in (
-                "legal_name",
-                "email",
-                "phone",
-                "address_line1",
-                "address_line2",
-                "city",
-                "state",
-                "postal_code",
-            )
+            if name in Retailer.CONTACT_FIELDS
         }
         others = [n for n in form.changed_data if n not in contact]
         if others:

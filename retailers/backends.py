@@ -55,11 +55,17 @@ class RetailerBackend(ModelBackend):
         return user
 
 
+# axes stores the username in a 255-character column (AccessAttempt, AccessLog,
+# AccessFailureLog); a longer one typed at any sign-in must not become a 500.
+AXES_USERNAME_MAX_LENGTH = 255
+
+
 def axes_username(request: HttpRequest, credentials: dict | None) -> str | None:
     """The username axes locks on (settings.AXES_USERNAME_CALLABLE), for every login path."""
     credentials = credentials or {}
     for key in ("retailer_username", "username"):
         if credentials.get(key):
-            return credentials[key]
+            return str(credentials[key])[:AXES_USERNAME_MAX_LENGTH]
     data = getattr(request, "POST", None) or {}
-    return data.get("username") or None
+    username = data.get("username") or None
+    return username[:AXES_USERNAME_MAX_LENGTH] if username else None

@@ -7,11 +7,13 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from orders.models import Order
+from shopsocial.contact import PhoneField, address_form
 
 from . import validators as v
 from .models import Retailer
@@ -24,72 +26,26 @@ def _clean_text(value: str) -> str:
     return " ".join((value or "").split())
 
 
-class _ContactFieldsMixin(forms.Form):
+class _ContactFieldsMixin(address_form(Retailer.ADDRESS)):
     legal_name = forms.CharField(
         label="Legal name",
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    address_line1 = forms.CharField(
-        label="Street address",
-        max_length=120,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-    )
-    address_line2 = forms.CharField(
-        label="Apartment, suite, etc. (optional)",
-        max_length=120,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-    )
-    city = forms.CharField(
-        max_length=80, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
-    )
-    state = forms.ChoiceField(
-        choices=[("", "Choose a state")] + v.US_STATES,
-        widget=forms.Select(attrs={"autocomplete": "address-level1"}),
-    )
-    postal_code = forms.CharField(
-        label="ZIP code",
-        max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
-    )
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    phone = forms.CharField(
-        max_length=30, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
-    )
+    phone = PhoneField()
+
+    field_order = list(Retailer.CONTACT_FIELDS)
 
     def clean_legal_name(self) -> str:
         value = _clean_text(self.cleaned_data["legal_name"])
         v.name_validate(value)
         return value
 
-    def clean_address_line1(self) -> str:
-        value = _clean_text(self.cleaned_data["address_line1"])
-        v.address_validate(value)
-        return value
-
-    def clean_address_line2(self) -> str:
-        value = _clean_text(self.cleaned_data["address_line2"])
-        v.address_validate(value)
-        return value
-
-    def clean_city(self) -> str:
-        value = _clean_text(self.cleaned_data["city"])
-        v.city_validate(value)
-        return value
-
-    def clean_postal_code(self) -> str:
-        value = self.cleaned_data["postal_code"].strip()
-        v.zip_validate(value)
-        return value
-
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
-
-    def clean_phone(self) -> str:
-        return v.phone_normalize(self.cleaned_data["phone"])
 
 
 class RegistrationForm(_ContactFieldsMixin):
@@ -368,3 +324,16 @@ class StorefrontForm(forms.Form):
         if data.get("photo") and not data.get("photo_alt"):
             self.add_error("photo_alt", "Please describe the photo in a few words.")
         return data
+
+
+class GatedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change; while locked out the old password is not even checked."""
+
+    def __init__(self, user, data=None, *, locked_out: str = ""):
+        super().__init__(user, data)
+        self.locked_out = locked_out
+
+    def clean_old_password(self):
+        if self.locked_out:
+            raise ValidationError(self.locked_out, code="locked_out")
+        return super().clean_old_password()

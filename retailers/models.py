@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
+from shopsocial.contact import AddressNames, phone_display
 from shopsocial.versions import VersionedModel, VersionedQuerySet
 
 from .earnings.levels import Level
@@ -49,6 +50,9 @@ class Retailer(VersionedModel, TenantMixin):
         related_name="retailer",
     )
     # Contact information (shown masked or not at all outside the back office).
+    ADDRESS = AddressNames("address_line1", "address_line2", "city", "state", "postal_code")
+    # What the retailer may change in the back office (and staff in the admin).
+    CONTACT_FIELDS = ("legal_name", *ADDRESS, "email", "phone")
     legal_name = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
@@ -76,7 +80,10 @@ class Retailer(VersionedModel, TenantMixin):
 
     class Meta:
         ordering = ["display_name"]
-        permissions = [("suspend_retailer", "Can suspend and reactivate retailers")]
+        permissions = [
+            ("suspend_retailer", "Can suspend and reactivate retailers"),
+            ("reveal_tax_id", "Can reveal a retailer's full SSN/EIN (audited)"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.slug})"
@@ -89,8 +96,6 @@ class Retailer(VersionedModel, TenantMixin):
 
     @property
     def phone_display(self) -> str:
-        from .validators import phone_display
-
         return phone_display(self.phone)
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
@@ -143,6 +148,9 @@ class RetailerAuditEvent(models.Model):
         TWO_FACTOR_DISABLED = "2fa_disabled", "Two-factor sign-in disabled"
         SUSPENDED = "suspended", "Suspended"
         REACTIVATED = "reactivated", "Reactivated"
+        # Re-authentication gates (retailers/services/reauth.py); detail names the gate.
+        REAUTH_FAILED = "reauth_failed", "Wrong password at a re-authentication gate"
+        REAUTH_LOCKED_OUT = "reauth_locked_out", "Re-authentication refused: locked out"
 
     retailer = models.ForeignKey(Retailer, on_delete=models.PROTECT, related_name="audit_events")
     actor = models.ForeignKey(

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from storefront.scenes import backoffice as scenes
+
 from .earnings import views as earnings
 from .views import auth, backoffice, registration
 
@@ -38,6 +40,24 @@ urlpatterns = [
         name="backoffice-statement",
     ),
     path("backoffice/customers/", earnings.customers_view, name="backoffice-customers"),
+    path("backoffice/scenes/", scenes.scene_list_view, name="backoffice-scenes"),
+    path("backoffice/scenes/<int:scene_id>/", scenes.scene_detail_view, name="backoffice-scene"),
+    path(
+        "backoffice/scenes/<int:scene_id>/close/",
+        scenes.scene_close_view,
+        name="backoffice-scene-close",
+    ),
+    path(
+        "backoffice/scenes/<int:scene_id>/qr.<str:fmt>",
+        scenes.scene_qr_view,
+        name="backoffice-scene-qr",
+    ),
+    path("backoffice/share/", scenes.share_list_view, name="backoffice-share"),
+    path(
+        "backoffice/share/<int:link_id>/qr.<str:fmt>",
+        scenes.share_qr_view,
+        name="backoffice-share-qr",
+    ),
     path("backoffice/storefront/", backoffice.storefront_view, name="backoffice-storefront"),
     path("backoffice/password/", backoffice.password_view, name="backoffice-password"),
     path("backoffice/security/", backoffice.security_view, name="backoffice-security"),

@@ -1,4 +1,4 @@
-"""Validation rules for retailer data: SSN, EIN, subdomain, US phone and ZIP, names.
+"""Validation rules for retailer data: SSN, EIN, subdomain, names, Retailer ID.
 
 Each rule lives here once; forms and services call them.
 """
@@ -9,69 +9,48 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
-
-# --- Tax ids ------------------------------------------------------------------
-
-SSN_RE = re.compile(r"^(\d{3})-?(\d{2})-?(\d{4})$")
-EIN_RE = re.compile(r"^(\d{2})-?(\d{7})$")
-# Campus prefixes the IRS assigns (irs.gov "How EINs are assigned and valid EIN prefixes").
-EIN_VALID_PREFIXES = frozenset(
-    [f"{n:02d}" for n in range(1, 7)]
-    + [f"{n:02d}" for n in range(10, 17)]
-    + [f"{n:02d}" for n in range(20, 28)]
-    + [f"{n:02d}" for n in range(30, 49)]
-    + [f"{n:02d}" for n in range(50, 69)]
-    + [f"{n:02d}" for n in range(71, 78)]
-    + [f"{n:02d}" for n in range(80, 89)]
-    + [f"{n:02d}" for n in range(90, 96)]
-    + ["98", "99"]
-)
+from stdnum import exceptions as stdnum_errors
+from stdnum import luhn
+from stdnum.us import ein, ssn
 
 
 def _strip_spaces(value: str) -> str:
     return re.sub(r"\s+", "", value or "")
 
 
+# --- Tax ids (python-stdnum: the SSA's invalid ranges and publicised numbers, IRS prefixes) -
+
+
 def ssn_normalize(value: str) -> str:
     """Return the 9 digits of a valid SSN or raise ValidationError with a clear message."""
-    match = SSN_RE.match(_strip_spaces(value))
-    if not match:
+    try:
+        return ssn.validate(_strip_spaces(value))
+    except stdnum_errors.InvalidComponent:
+        raise ValidationError(
+            "This is not a valid Social Security number: no SSN was ever issued with these "
+            "digits. Please check it.",
+            code="ssn_invalid",
+        ) from None
+    except stdnum_errors.ValidationError:
         raise ValidationError(
             "Enter a Social Security number as 9 digits, like 123-45-6789.", code="ssn_format"
-        )
-    area, group, serial = match.groups()
-    if area == "000" or area == "666" or area >= "900":
-        raise ValidationError(
-            "This is not a valid Social Security number: it cannot start with 000, 666 or 9.",
-            code="ssn_area",
-        )
-    if group == "00":
-        raise ValidationError(
-            "This is not a valid Social Security number: the middle two digits cannot be 00.",
-            code="ssn_group",
-        )
-    if serial == "0000":
-        raise ValidationError(
-            "This is not a valid Social Security number: the last four digits cannot be 0000.",
-            code="ssn_serial",
-        )
-    return area + group + serial
+        ) from None
 
 
 def ein_normalize(value: str) -> str:
     """Return the 9 digits of a valid EIN or raise ValidationError with a clear message."""
-    match = EIN_RE.match(_strip_spaces(value))
-    if not match:
+    value = _strip_spaces(value)
+    try:
+        return ein.validate(value)
+    except stdnum_errors.InvalidComponent:
+        raise ValidationError(
+            f"This is not a valid EIN: no EIN starts with {value[:2]}.", code="ein_prefix"
+        ) from None
+    except stdnum_errors.ValidationError:
         raise ValidationError(
             "Enter an Employer Identification Number as 9 digits, like 12-3456789.",
             code="ein_format",
-        )
-    prefix, rest = match.groups()
-    if prefix not in EIN_VALID_PREFIXES:
-        raise ValidationError(
-            f"This is not a valid EIN: no EIN starts with {prefix}.", code="ein_prefix"
-        )
-    return prefix + rest
+        ) from None
 
 
 def tax_id_mask(kind: str, last4: str) -> str:
@@ -137,37 +116,11 @@ def subdomain_normalize(value: str) -> str:
     return value
 
 
-# --- Contact data -------------------------------------------------------------
+# --- Names ---------------------------------------------------------------------
+# (Address, ZIP, state and phone rules: shopsocial/contact.py.)
 
-PHONE_DIGITS_RE = re.compile(r"^\+?1?(\d{10})$")
-ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 # Letters (any script), spaces and . , ' ’ - only: no markup, digits or symbols.
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .,'’-]+[^\W\d_]*)*$")
-# Street addresses: letters, digits, spaces and # . , ' - / & only.
-ADDRESS_RE = re.compile(r"^[\w .,'’#/&-]+$")
-CITY_RE = re.compile(r"^[^\W\d_]+(?:[ .'’-]+[^\W\d_]+)*\.?$")
-
-
-def phone_normalize(value: str) -> str:
-    """A US phone number as +1XXXXXXXXXX."""
-    digits = re.sub(r"[\s().-]", "", value or "")
-    match = PHONE_DIGITS_RE.match(digits)
-    if not match or match.group(1)[0] in "01" or match.group(1)[3] in "01":
-        raise ValidationError(
-            "Enter a US phone number with area code, like (512) 555-0142.", code="phone"
-        )
-    return "+1" + match.group(1)
-
-
-def phone_display(value: str) -> str:
-    if value.startswith("+1") and len(value) == 12:
-        return f"({value[2:5]}) {value[5:8]}-{value[8:]}"
-    return value
-
-
-def zip_validate(value: str) -> None:
-    if not ZIP_RE.match(value or ""):
-        raise ValidationError("Enter a ZIP code like 78701 or 78701-1234.", code="zip")
 
 
 def name_validate(value: str) -> None:
@@ -177,19 +130,6 @@ def name_validate(value: str) -> None:
         )
 
 
-def address_validate(value: str) -> None:
-    if value and not ADDRESS_RE.match(value):
-        raise ValidationError(
-            "Use letters, digits, spaces and the characters # . , ' - / & only.",
-            code="address_chars",
-        )
-
-
-def city_validate(value: str) -> None:
-    if not CITY_RE.match(value or ""):
-        raise ValidationError("Use letters, spaces and the characters . ' - only.", code="city")
-
-
 def display_name_validate(value: str) -> None:
     if any(ch in value for ch in "<>{}") or any(unicodedata.category(ch)[0] == "C" for ch in value):
         raise ValidationError(
@@ -197,50 +137,17 @@ def display_name_validate(value: str) -> None:
         )
 
 
-US_STATES = [
-    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
-    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"),
-    ("DC", "District of Columbia"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
-    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"),
-    ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
-    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"), ("MS", "Mississippi"),
-    ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
-    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
-    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"),
-    ("OR", "Oregon"), ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
-    ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"),
-    ("VT", "Vermont"), ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
-    ("WI", "Wisconsin"), ("WY", "Wyoming"), ("PR", "Puerto Rico"), ("GU", "Guam"),
-    ("VI", "U.S. Virgin Islands"), ("AS", "American Samoa"), ("MP", "Northern Mariana Islands"),
-]  # fmt: skip
-
 # --- Retailer ID --------------------------------------------------------------
 
 
-def luhn_check_digit(number: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(number)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
 def retailer_number_format(n: int) -> str:
+    """The Retailer ID for sequence value n: its digits and a Luhn check digit."""
     body = str(n)
-    return body + luhn_check_digit(body)
+    return body + luhn.calc_check_digit(body)
 
 
 def retailer_number_is_valid(value: str) -> bool:
-    return (
-        value.isascii()
-        and value.isdigit()
-        and len(value) >= 2
-        and luhn_check_digit(value[:-1]) == value[-1]
-    )
+    return value.isascii() and value.isdigit() and len(value) >= 2 and luhn.is_valid(value)
 
 
 def retailer_number_normalize(value: str) -> str:

@@ -6,10 +6,36 @@ storefront request is served runs against that storefront's schema.
 
 import os
 
+from celery.signals import import_modules
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopsocial.settings.dev")
 
+
+# Connected before the app exists, so it runs before Celery's Django fix-up (which checks
+# the models against the database when a worker or beat loads the task modules).
+@import_modules.connect
+def _embedded_database_start(**kwargs) -> None:
+    """A worker or beat started with no DATABASE_URL uses the embedded PostgreSQL."""
+    from django.conf import settings
+
+    from shopsocial.embedded_db import embedded_server_ensure
+
+    embedded_server_ensure(settings.DATABASES["default"])
+
+
 app = CeleryApp("shopsocial")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def task_queue(name: str, *args) -> None:
+    """Queue the task registered as `name` (eager when there is no broker).
+
+    Tasks import the services they call; services queue tasks through this, by name,
+    so that no services module imports a tasks module (no import cycle). Raises what
+    the broker raises when it is unreachable: callers keep the work as a pending row.
+    """
+    if name not in app.tasks:
+        app.loader.import_default_modules()  # every installed app's tasks module
+    app.tasks[name].delay(*args)

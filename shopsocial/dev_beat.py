@@ -18,14 +18,11 @@ logger = logging.getLogger(__name__)
 
 
 def _run(task_name: str) -> None:
-    from shopsocial.celery import app
+    from shopsocial.celery import task_queue
 
     close_old_connections()
     try:
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            app.tasks[task_name].apply()
-        else:
-            app.send_task(task_name)
+        task_queue(task_name)  # inline when eager, else to the broker; imports the task
     except Exception:
         logger.exception("dev beat: %s failed", task_name)
     finally:

@@ -1,60 +1,98 @@
-"""Leaner drop-in versions of two Django middlewares (measured: bench/README.md).
+"""Project-wide request hygiene, outermost in MIDDLEWARE.
 
-Every request pays for each middleware, so these do nothing a request does not
-need: messages are loaded only when something reads or adds one, and the
-Content-Security-Policy header is built once per policy, not once per response.
+- `SecurityHeadersMiddleware` (first): every response leaves with the security
+  headers, whoever produced it. Pages answered by other middleware (no such shop,
+  shop closed, a 400 for a disallowed Host, this module's own 400s) and error pages
+  never reach Django's SecurityMiddleware / CSP / X-Frame-Options hooks, because
+  those sit further in; this applies the very same hooks once more on the way out
+  (they only fill what is missing, so views that set their own, such as /media/'s
+  sandbox CSP, keep theirs).
+- `RequestSanityMiddleware` (second): input no page can mean is refused with a 400
+  before any view or query sees it: NUL and other control characters in the path,
+  the query string, header values or url-encoded form fields, and bytes that are
+  not UTF-8 in the path or the query string. PostgreSQL cannot store or compare a
+  NUL, so letting one through turns into a 500 deep inside a query.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
+
 from django.conf import settings
-from django.contrib.messages.middleware import MessageMiddleware
-from django.contrib.messages.storage import default_storage
-from django.middleware.csp import ContentSecurityPolicyMiddleware, get_nonce
-from django.utils.csp import CSP, build_policy
-from django.utils.functional import SimpleLazyObject, empty
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.middleware.security import SecurityMiddleware
+
+# No control character belongs in a path; query values may carry a textarea's
+# tab and line breaks; header values may carry a tab.
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_IN_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_FORM_URLENCODED = "application/x-www-form-urlencoded"
 
 
-class LazyMessageMiddleware(MessageMiddleware):
-    """Django's MessageMiddleware, creating the storage only when it is used.
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self._hooks = (
+            SecurityMiddleware(get_response),
+            ContentSecurityPolicyMiddleware(get_response),
+            XFrameOptionsMiddleware(get_response),
+        )
 
-    The storage reads the messages cookie and the session and builds a cookie
-    signer; most pages never show a message. When nothing touched the storage
-    there is nothing to store, exactly as Django's `update()` would decide.
-    """
-
-    def process_request(self, request):
-        request._messages = SimpleLazyObject(lambda: default_storage(request))
-
-    def process_response(self, request, response):
-        storage = getattr(request, "_messages", None)
-        if type(storage) is SimpleLazyObject and storage._wrapped is empty:
-            return response
-        return super().process_response(request, response)
-
-
-class CachedContentSecurityPolicyMiddleware(ContentSecurityPolicyMiddleware):
-    """Django's CSP middleware, with the header for SECURE_CSP built once.
-
-    Falls back to Django's own code whenever the response is not the plain case:
-    a nonce was used, a view set its own policy, or a report-only policy is set.
-    """
-
-    _built: tuple[object, str] | None = None
-
-    def process_response(self, request, response):
-        nonce = get_nonce(request)
-        if (
-            nonce
-            or hasattr(response, "_csp_config")
-            or hasattr(response, "_csp_ro_config")
-            or settings.SECURE_CSP_REPORT_ONLY
-        ):
-            return super().process_response(request, response)
-        config = settings.SECURE_CSP
-        if config and CSP.HEADER_ENFORCE not in response:
-            built = self._built
-            if built is None or built[0] is not config:
-                built = self._built = (config, build_policy(config))
-            response.headers[str(CSP.HEADER_ENFORCE)] = built[1]
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for hook in self._hooks:
+            response = hook.process_response(request, response)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
         return response
+
+
+def _bad_query_string(raw: str) -> str | None:
+    for part in re.split(r"[&;]", raw):
+        for piece in part.split("=", 1):
+            try:
+                text = unquote_to_bytes(piece.replace("+", " ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return "The query string is not valid UTF-8."
+            if _CONTROL_IN_TEXT.search(text):
+                return "The query string contains control characters."
+    return None
+
+
+def request_problem(request: HttpRequest) -> str | None:
+    """Why this request cannot be meant (a short reason), or None when it is fine."""
+    # Django re-percent-encodes path bytes that are not UTF-8 (repercent_broken_unicode).
+    try:
+        path = unquote_to_bytes(request.path_info).decode("utf-8")
+    except UnicodeDecodeError:
+        return "The address is not valid UTF-8."
+    if _CONTROL_IN_PATH.search(path):
+        return "The address contains control characters."
+    if problem := _bad_query_string(request.META.get("QUERY_STRING", "")):
+        return problem
+    for key, value in request.META.items():
+        if key.startswith("HTTP_") and isinstance(value, str) and _CONTROL_IN_HEADER.search(value):
+            return "A request header contains control characters."
+    if request.method == "POST" and request.content_type == _FORM_URLENCODED:
+        for key, values in request.POST.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return "A form field contains a NUL character."
+    return None
+
+
+class RequestSanityMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if problem := request_problem(request):
+            return HttpResponseBadRequest(
+                f"Bad request: {problem}\n", content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

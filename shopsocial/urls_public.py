@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("privacy.urls_public")),
+    path("", include("privacy.chat.urls_public")),
     path("", include("privacy.marketing.urls_public")),
     path("", include("retailers.urls_public")),
     path("", include("orders.urls_public")),

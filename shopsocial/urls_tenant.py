@@ -9,7 +9,9 @@ urlpatterns = [
     # Uploaded images, with safe headers (MEDIA_URL is /media/).
     path("media/<path:path>", views.media, name="media"),
     path("", include("privacy.urls_tenant")),
+    path("", include("privacy.chat.urls_tenant")),
     path("", include("privacy.marketing.urls_tenant")),
     path("", include("orders.urls_tenant")),
     path("", include("storefront.urls_tenant")),
+    path("", include("storefront.scenes.urls_tenant")),
 ]

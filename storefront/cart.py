@@ -24,8 +24,10 @@ from shopsocial.versions import memoized
 
 from .models import Product, ProductImage
 
-# A sane ceiling for one line whatever the stock (typos like 1000 instead of 10).
+# The one limit per cart or order line whatever the stock (typos like 1000 instead of 10);
+# order placement, the forms and the quantity inputs all read it from here.
 MAX_LINE_QUANTITY = 99
+MAX_LINE_QUANTITY_MESSAGE = f"You can order at most {MAX_LINE_QUANTITY} of one item."
 
 
 class CartError(ValueError):
@@ -179,8 +181,34 @@ class Cart:
         return [names.get(pk, "An item") for pk in gone]
 
     def clear(self) -> None:
-        if self._has_session() and self.key in self.request.session:
-            del self.request.session[self.key]
+        if self._has_session():
+            for key in (self.key, self._via_key):
+                self.request.session.pop(key, None)
+
+    # --- where the cart came from (a scene, a share link): order data, never a cookie ---
+    @property
+    def _via_key(self) -> str:
+        return f"{self.key}:via"
+
+    def attribution(self) -> dict[str, str]:
+        """{"scene": code, "link": code} the shopper added items through (codes only)."""
+        if not self._has_session():
+            return {}
+        raw = self.request.session.get(self._via_key)
+        if not isinstance(raw, dict):
+            return {}
+        return {
+            k: v
+            for k, v in raw.items()
+            if k in ("scene", "link") and isinstance(v, str) and v.isalnum() and len(v) <= 8
+        }
+
+    def attribution_set(self, *, scene: str = "", link: str = "") -> None:
+        """Remember the scene / link of the latest add (only when the shopper acts)."""
+        via = {k: v for k, v in (("scene", scene), ("link", link)) if v}
+        if via:
+            self.request.session[self._via_key] = {**self.attribution(), **via}
+            self.request.session.modified = True
 
 
 def _check_quantity(quantity: int, *, minimum: int) -> None:
@@ -189,7 +217,7 @@ def _check_quantity(quantity: int, *, minimum: int) -> None:
     if quantity < minimum:
         raise CartError(f"Please enter a quantity of at least {minimum}.")
     if quantity > MAX_LINE_QUANTITY:
-        raise CartError(f"You can order at most {MAX_LINE_QUANTITY} of one item.")
+        raise CartError(MAX_LINE_QUANTITY_MESSAGE)
 
 
 def _check_stock(product: Product, quantity: int, *, in_cart: int | None) -> None:

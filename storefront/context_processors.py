@@ -14,4 +14,12 @@ def storefront(request: HttpRequest) -> dict:
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.is_company:
         return {}
-    return {"nav_categories": category_tree, "cart_count": Cart(request).count}
+    cart = Cart(request)
+
+    def cart_scene():
+        from .scenes.selectors import scene_for_cart
+
+        attribution = cart.attribution()
+        return scene_for_cart(retailer=tenant, attribution=attribution) if attribution else None
+
+    return {"nav_categories": category_tree, "cart_count": cart.count, "cart_scene": cart_scene}

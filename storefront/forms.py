@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from shopsocial.images import CleanImage
 
-from .cart import MAX_LINE_QUANTITY
+from .cart import MAX_LINE_QUANTITY, MAX_LINE_QUANTITY_MESSAGE
 from .models import ProductImage
 from .services import (
     product_image_clean,
@@ -17,7 +17,7 @@ QUANTITY_ERRORS = {
     "required": "Please enter a quantity.",
     "invalid": "Please enter a whole number.",
     "min_value": "Please enter a quantity of at least %(limit_value)s.",
-    "max_value": f"You can order at most {MAX_LINE_QUANTITY} of one item.",
+    "max_value": MAX_LINE_QUANTITY_MESSAGE,
 }
 
 

@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST, require_safe
 from orders.services.holds import stock_holds_release_expired
 
 from .caching import listing_version, page_cache, render_shopper_page
-from .cart import Cart, CartError
+from .cart import MAX_LINE_QUANTITY, Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product
+from .scenes.selectors import attribution_parse
 from .selectors import (
     LISTING_CACHE_TTL,
     SEARCH_MAX_LENGTH,
@@ -116,13 +117,22 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _product_page(
-    request: HttpRequest, product: Product, *, error: str = "", quantity: str = "1", status=200
+    request: HttpRequest,
+    product: Product,
+    *,
+    error: str = "",
+    quantity: str = "1",
+    status=200,
+    extra: dict | None = None,
 ) -> HttpResponse:
     context = {
         "product": product,
         "error": error,
         "quantity": quantity,
-        "max_quantity": min(product.stock, 99),
+        "max_quantity": min(product.stock, MAX_LINE_QUANTITY),
+        # Shared without the query string (a share link never carries a search or token).
+        "share_url": request.build_absolute_uri(request.path),
+        **(extra or {}),
     }
     return render(request, "storefront/product.html", context, status=status)
 
@@ -205,6 +215,7 @@ def _cart_page(
         "error_product_id": error_product_id,
         "typed": typed,
         "has_stock_problem": any(line.exceeds_stock for line in lines),
+        "max_quantity": MAX_LINE_QUANTITY,
     }
     return render_shopper_page(request, "storefront/cart.html", context, status=status)
 
@@ -226,12 +237,20 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"Sorry, {product.name} is no longer available.")
         return redirect("storefront-cart")
     typed = str(form.data.get("quantity", ""))[:10]
+    via = attribution_parse(retailer=request.tenant, value=form.data.get("via"))
+    extra = {"attribution": via.value, "link_prefix": via.prefix, **via.context}
     if not form.is_valid():
-        return _product_page(request, product, error=first_error(form), quantity=typed, status=400)
+        return _product_page(
+            request, product, error=first_error(form), quantity=typed, status=400, extra=extra
+        )
+    cart = Cart(request)
     try:
-        quantity = Cart(request).add(product, form.cleaned_data["quantity"])
+        quantity = cart.add(product, form.cleaned_data["quantity"])
     except CartError as error:
-        return _product_page(request, product, error=str(error), quantity=typed, status=400)
+        return _product_page(
+            request, product, error=str(error), quantity=typed, status=400, extra=extra
+        )
+    cart.attribution_set(scene=via.scene_code, link=via.link_code)
     messages.success(request, f"Added {product.name} to your cart (now {quantity}).")
     return redirect("storefront-cart")
 

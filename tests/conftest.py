@@ -30,6 +30,18 @@ TEST_RETAILERS = {
 }
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """With no DATABASE_URL the test settings name the embedded PostgreSQL: start it.
+
+    The settings module only names it; this session keeps it running until it exits.
+    """
+    from django.conf import settings
+
+    from shopsocial.embedded_db import embedded_server_ensure
+
+    embedded_server_ensure(settings.DATABASES["default"])
+
+
 def tenants_ensure() -> dict[str, Retailer]:
     from orders.demo import shipping_methods_ensure
     from retailers.services import company_tenant_ensure, retailer_provision

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 
+from shopsocial.reauth import LockoutOldPasswordMixin
+
 from . import services
 
 
@@ -59,8 +61,8 @@ class NewPasswordForm(SetPasswordForm):
     """Django's set-password form (its validators), labelled for people."""
 
 
-class ShopperPasswordChangeForm(PasswordChangeForm):
-    pass
+class ShopperPasswordChangeForm(LockoutOldPasswordMixin, PasswordChangeForm):
+    """A wrong current password counts toward the sign-in lockout (shopsocial/reauth.py)."""
 
 
 class EmailChangeForm(forms.Form):

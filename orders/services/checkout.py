@@ -130,8 +130,14 @@ def checkout_begin(
     shipping_method_code: str = "",
     discount_code: str = "",
     previous_order_id: int | None = None,
+    attribution: dict[str, str] | None = None,
+    show_first_name_to_host: bool = False,
 ) -> tuple[Order, str]:
-    """The whole checkout: replace the cart's previous pending order, hold stock, pay page."""
+    """The whole checkout: replace the cart's previous pending order, hold stock, pay page.
+
+    `attribution` is the scene / share-link codes the cart came through; they are
+    recorded on the order (storefront.scenes) before the payment page opens.
+    """
     if previous_order_id is not None:
         checkout_abandon(order_id=previous_order_id, retailer=retailer)
     order = order_place(
@@ -143,4 +149,10 @@ def checkout_begin(
         shipping_method_code=shipping_method_code,
         discount_code=discount_code,
     )
+    if attribution:
+        from storefront.scenes.services import order_attribution_from_codes
+
+        order_attribution_from_codes(
+            order=order, codes=attribution, show_first_name=show_first_name_to_host
+        )
     return order, checkout_session_start(order=order)

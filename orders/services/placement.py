@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from retailers.models import Retailer
+from storefront.cart import MAX_LINE_QUANTITY
 
 from ..discounts.services import DiscountError, discount_amount_for, discount_reserve
 from ..models import Order, OrderEvent, OrderLine, ShippingMethod
@@ -21,7 +22,6 @@ from .errors import CheckoutError
 from .holds import stock_hold_expiry, stock_holds_release_expired
 from .stock import stock_reserve
 
-MAX_QUANTITY = 99
 # No 0/O, 1/I/L or U: easy to read out on the phone.
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CENT = Decimal("0.01")
@@ -60,7 +60,7 @@ def _quantities(items: Iterable[tuple[int, int]]) -> Counter[int]:
         quantities[int(product_id)] += quantity
     if not quantities:
         raise CheckoutError(CheckoutError.Code.EMPTY_CART)
-    if any(q > MAX_QUANTITY for q in quantities.values()):
+    if any(q > MAX_LINE_QUANTITY for q in quantities.values()):
         raise CheckoutError(CheckoutError.Code.BAD_QUANTITY)
     return quantities
 

@@ -22,65 +22,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
+from shopsocial.contact import STATES_AND_DC
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 # The 50 states and DC: where the shop ships (and so where tax can be due).
-SHIPPING_STATES = frozenset(
-    [
-        "AL",
-        "AK",
-        "AZ",
-        "AR",
-        "CA",
-        "CO",
-        "CT",
-        "DE",
-        "DC",
-        "FL",
-        "GA",
-        "HI",
-        "ID",
-        "IL",
-        "IN",
-        "IA",
-        "KS",
-        "KY",
-        "LA",
-        "ME",
-        "MD",
-        "MA",
-        "MI",
-        "MN",
-        "MS",
-        "MO",
-        "MT",
-        "NE",
-        "NV",
-        "NH",
-        "NJ",
-        "NM",
-        "NY",
-        "NC",
-        "ND",
-        "OH",
-        "OK",
-        "OR",
-        "PA",
-        "RI",
-        "SC",
-        "SD",
-        "TN",
-        "TX",
-        "UT",
-        "VT",
-        "VA",
-        "WA",
-        "WV",
-        "WI",
-        "WY",
-    ]
-)
+SHIPPING_STATES = STATES_AND_DC
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ subscribers and their consent, the suppression list, survey results."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -117,6 +118,8 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         campaign = get_object_or_404(Campaign, pk=pk)
+        if not self.has_view_permission(request, campaign):
+            raise PermissionDenied
         problems = campaign_compliance_problems(campaign)
         rendered = None
         if not any(p.startswith("The body template has an error") for p in problems):
@@ -133,7 +136,7 @@ class CampaignAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "marketing/admin/campaign_preview.html", context)
 
-    @admin.action(description="Send a test to my own email address")
+    @admin.action(description="Send a test to my own email address", permissions=["change"])
     def send_test(self, request, queryset):
         if not request.user.email:
             messages.error(request, "Your staff account has no email address.")
@@ -147,19 +150,19 @@ class CampaignAdmin(admin.ModelAdmin):
             f"test sent to {request.user.email}.",
         )
 
-    @admin.action(description="Start sending now")
+    @admin.action(description="Start sending now", permissions=["change"])
     def start_now(self, request, queryset):
         _run(request, queryset, services.campaign_start, "sending started.")
 
-    @admin.action(description="Schedule (sends at “Send at”)")
+    @admin.action(description="Schedule (sends at “Send at”)", permissions=["change"])
     def schedule(self, request, queryset):
         _run(request, queryset, services.campaign_schedule, "scheduled.")
 
-    @admin.action(description="Pause sending")
+    @admin.action(description="Pause sending", permissions=["change"])
     def pause(self, request, queryset):
         _run(request, queryset, services.campaign_pause, "paused.")
 
-    @admin.action(description="Resume sending")
+    @admin.action(description="Resume sending", permissions=["change"])
     def resume(self, request, queryset):
         _run(request, queryset, services.campaign_resume, "resumed.")
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from privacy.models import BreachIncident, BreachNotification
 from privacy.selectors import breach_deadline, breach_progress
 from retailers.models import Retailer
+from shopsocial.celery import task_queue
 from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue, email_send
@@ -170,14 +171,12 @@ def breach_notifications_pending_ids(*, incident_id: int) -> list[int]:
 
 def breach_notifications_dispatch(*, incident_id: int) -> int:
     """Queue one Celery batch per SEND_BATCH un-sent notifications. Returns batches."""
-    from privacy.tasks import breach_notifications_send_batch_task
-
     ids = breach_notifications_pending_ids(incident_id=incident_id)
     batches = 0
     for start in range(0, len(ids), SEND_BATCH):
         chunk = ids[start : start + SEND_BATCH]
         try:
-            breach_notifications_send_batch_task.delay(chunk)
+            task_queue("privacy.breach_notifications_send_batch_task", chunk)
         except Exception:  # broker down: the periodic resume picks them up
             logger.warning("breach batch for incident %s not dispatched", incident_id)
             break

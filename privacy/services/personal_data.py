@@ -20,8 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from privacy.models import BreachNotification, DataErasure, Ticket, TicketMessage
+from shopsocial.mail.addresses import email_normalise
 
 logger = logging.getLogger(__name__)
 
@@ -201,18 +203,7 @@ def personal_data_export(*, user: AbstractBaseUser) -> dict:
     if retailer is not None:
         data["retailer"] = {
             field: getattr(retailer, field)
-            for field in (
-                "retailer_number",
-                "display_name",
-                "legal_name",
-                "email",
-                "phone",
-                "address_line1",
-                "address_line2",
-                "city",
-                "state",
-                "postal_code",
-            )
+            for field in ("retailer_number", "display_name", *retailer.CONTACT_FIELDS)
         }
     for section in _SECTIONS.values():
         data[section.name] = section.export(user, emails)
@@ -239,6 +230,65 @@ def personal_details_update(
 
 # --- Erase ----------------------------------------------------------------------
 ERASED = "[erased]"
+
+
+def email_pseudonym(email: str) -> str:
+    """A stand-in for an erased address in records we must keep (who was notified of a
+    breach, which email went where): keyed with SECRET_KEY, so it cannot be reversed
+    by guessing addresses, yet the same address always gives the same stand-in, and
+    staff who are handed the address can still find its records."""
+    digest = salted_hmac(
+        "privacy.erasure.email", email_normalise(email), algorithm="sha256"
+    ).hexdigest()[:24]
+    return f"erased-{digest}@erased.invalid"
+
+
+def _outbound_keys(user: AbstractBaseUser, emails: set[str], orders, ticket_ids: list[int]):
+    """The dedupe keys of every email we wrote about this account's own records."""
+    from privacy.marketing.models import ConsentRecord
+
+    # Account mail (verification, password reset or change, email changed): orders/accounts.
+    keys = models.Q(dedupe_key__startswith=f"account:{user.pk}:")
+    for order_id in orders.values_list("pk", flat=True):
+        keys |= models.Q(dedupe_key__startswith=f"order:{order_id}:")
+    keys |= models.Q(dedupe_key__in=[f"ticket-opened:{pk}" for pk in ticket_ids])
+    replies = TicketMessage.objects.filter(ticket_id__in=ticket_ids).values_list("pk", flat=True)
+    keys |= models.Q(dedupe_key__in=[f"ticket-reply:{pk}" for pk in replies])
+    notices = BreachNotification.objects.filter(email__in=emails).values_list("pk", flat=True)
+    keys |= models.Q(dedupe_key__in=[f"breach-notice:{pk}" for pk in notices])
+    consents = ConsentRecord.objects.filter(_email_q("subscriber__email", emails))
+    keys |= models.Q(
+        dedupe_key__in=[f"newsletter-confirm:{pk}" for pk in consents.values_list("pk", flat=True)]
+    )
+    return keys
+
+
+def _erase_traces(
+    *, user: AbstractBaseUser, emails: set[str], usernames: set[str], outbound_keys: models.Q
+) -> None:
+    """What the site wrote about the person outside its own records: outbound email
+    rows (kept as a send log, pseudonymised and emptied), sign-in logs (deleted),
+    admin history (renamed), breach notices (pseudonymised: proof we notified)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from shopsocial.mail.models import OutboundEmail
+
+    for email in emails:
+        rows = OutboundEmail.objects.filter(outbound_keys | models.Q(to__iexact=email))
+        rows.filter(status=OutboundEmail.Status.PENDING).update(
+            status=OutboundEmail.Status.FAILED, last_error="recipient erased"
+        )
+        rows.update(to=email_pseudonym(email), context={}, headers={})
+        BreachNotification.objects.filter(email=email).update(email=email_pseudonym(email))
+    OutboundEmail.objects.filter(outbound_keys).update(context={}, headers={})
+    names = {n for n in usernames | emails if n}
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in=names).delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
+    ).update(object_repr=f"erased-{user.pk}")
 
 
 @transaction.atomic
@@ -268,6 +318,10 @@ def personal_data_erase(*, user: AbstractBaseUser) -> DataErasure:
             "You have an order that has not shipped yet. We need your address to deliver it: "
             "please ask again once it has shipped, or call us to cancel it."
         )
+    tickets = _tickets_qs(user, emails)
+    ticket_ids = list(tickets.values_list("pk", flat=True))
+    outbound_keys = _outbound_keys(user, emails, orders, ticket_ids)
+    usernames = {user.get_username()}
     # Other apps first, while the orders still point at the person.
     for section in _SECTIONS.values():
         if section.erase is not None:
@@ -287,13 +341,12 @@ def personal_data_erase(*, user: AbstractBaseUser) -> DataErasure:
         bill_city="",
         note="",
     )
-    tickets = _tickets_qs(user, emails)
-    ticket_ids = list(tickets.values_list("pk", flat=True))
     TicketMessage.objects.filter(ticket_id__in=ticket_ids).update(body=ERASED)
     tickets_erased = Ticket.objects.filter(pk__in=ticket_ids).update(
         name=ERASED, email="", phone="", user=None, status=Ticket.Status.CLOSED
     )
     BreachNotification.objects.filter(email__in=emails).update(acknowledged_by=None)
+    _erase_traces(user=user, emails=emails, usernames=usernames, outbound_keys=outbound_keys)
     user.username = f"erased-{user.pk}"
     user.first_name = ""
     user.last_name = ""

@@ -32,18 +32,17 @@ def _new_reference() -> str:
 
 
 @transaction.atomic
-def ticket_open(
+def ticket_create(
     *,
     topic: str,
     name: str,
     email: str,
-    message: str,
     phone: str = "",
     order_number: str = "",
     user: AbstractBaseUser | None = None,
     opened_on: Retailer | None = None,
 ) -> Ticket:
-    """Open a ticket and email the person its reference and secret link."""
+    """A ticket with a fresh reference and no message yet (a live chat adds them)."""
     ticket = Ticket(
         topic=topic,
         name=name.strip(),
@@ -65,6 +64,31 @@ def ticket_open(
             ticket.pk = None
     else:  # pragma: no cover - 31^8 references
         raise RuntimeError("could not allocate a ticket reference")
+    return ticket
+
+
+@transaction.atomic
+def ticket_open(
+    *,
+    topic: str,
+    name: str,
+    email: str,
+    message: str,
+    phone: str = "",
+    order_number: str = "",
+    user: AbstractBaseUser | None = None,
+    opened_on: Retailer | None = None,
+) -> Ticket:
+    """Open a ticket and email the person its reference and secret link."""
+    ticket = ticket_create(
+        topic=topic,
+        name=name,
+        email=email,
+        phone=phone,
+        order_number=order_number,
+        user=user,
+        opened_on=opened_on,
+    )
     first = TicketMessage(ticket=ticket, author=TicketMessage.Author.CUSTOMER, body=message.strip())
     first.full_clean()
     first.save()

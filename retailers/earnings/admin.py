@@ -15,7 +15,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 
+from ..services import staff_password_reconfirm
 from . import reports, selectors, services
 from .forms import PayoutPrepareForm, ReassignForm, YearForm
 from .models import (
@@ -246,6 +249,7 @@ class PayoutBatchAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"Payout #{batch.pk} marked paid; statements sent.")
 
+    @method_decorator(sensitive_post_parameters("password"))
     def year_end_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("earnings.year_end_report"):
             raise PermissionDenied
@@ -253,6 +257,7 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         year = form.cleaned_data["year"] if form.is_valid() else date.today().year - 1
         rows = selectors.form_1099_recipients(year=year)
         fmt = request.POST.get("format") if request.method == "POST" else request.GET.get("format")
+        reveal_error = ""
         if fmt in ("csv", "csv-tin"):
             reveal = fmt == "csv-tin"
             if reveal and (
@@ -260,15 +265,17 @@ class PayoutBatchAdmin(admin.ModelAdmin):
                 or not request.user.has_perm("earnings.year_end_reveal_tax_ids")
             ):
                 raise PermissionDenied
-            body = reports.form_1099_csv(
-                rows=rows, year=year, reveal_by=request.user if reveal else None
-            )
-            response = HttpResponse(body, content_type="text/csv")
-            name = f"1099-nec-{year}{'-tin' if reveal else ''}.csv"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            response["Cache-Control"] = "no-store"
-            return response
-        return TemplateResponse(
+            if reveal:
+                # Every tax ID at once: the password again, throttled like sign-in.
+                try:
+                    staff_password_reconfirm(
+                        request=request, password=request.POST.get("password", "")
+                    )
+                except PermissionDenied as exc:
+                    reveal_error = exc.args[0] if exc.args else "Not allowed."
+            if not reveal_error:
+                return self._form_1099_download(request, rows=rows, year=year, reveal=reveal)
+        response = TemplateResponse(
             request,
             "earnings/admin/year_end.html",
             {
@@ -279,6 +286,19 @@ class PayoutBatchAdmin(admin.ModelAdmin):
                 "threshold": selectors.form_1099_threshold(year),
                 "rows": rows,
                 "can_reveal": request.user.has_perm("earnings.year_end_reveal_tax_ids"),
+                "reveal_error": reveal_error,
                 "opts": self.model._meta,
             },
         )
+        response.status_code = 403 if reveal_error else 200
+        return response
+
+    def _form_1099_download(self, request: HttpRequest, *, rows, year: int, reveal: bool):
+        body = reports.form_1099_csv(
+            rows=rows, year=year, reveal_by=request.user if reveal else None
+        )
+        response = HttpResponse(body, content_type="text/csv")
+        name = f"1099-nec-{year}{'-tin' if reveal else ''}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "no-store"
+        return response

@@ -50,11 +50,7 @@ def form_1099_csv(*, rows: list[tuple[Retailer, Decimal]], year: int, reveal_by=
                 retailer.legal_name or retailer.display_name,
                 retailer.tax_id_kind.upper(),
                 tin,
-                retailer.address_line1,
-                retailer.address_line2,
-                retailer.city,
-                retailer.state,
-                retailer.postal_code,
+                *(getattr(retailer, name) for name in Retailer.ADDRESS),
                 f"{total:.2f}",
                 year,
             ]

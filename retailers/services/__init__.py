@@ -7,7 +7,6 @@ photo, about text and featured products.
 """
 
 from .account import (
-    CONTACT_FIELDS,
     audit_record,
     retailer_contact_update,
     retailer_password_change,
@@ -28,6 +27,13 @@ from .provision import (
     retailer_provision,
     retailer_schema_name,
 )
+from .reauth import (
+    ReauthGate,
+    ReauthLockedOut,
+    reauth_failure_record,
+    reauth_gate_check,
+    staff_password_reconfirm,
+)
 from .registration import retailer_register, retailer_welcome_email_enqueue
 from .storefront import (
     PHOTO_MAX_BYTES,
@@ -36,7 +42,11 @@ from .storefront import (
 )
 
 __all__ = [
-    "CONTACT_FIELDS",
+    "ReauthGate",
+    "ReauthLockedOut",
+    "reauth_failure_record",
+    "reauth_gate_check",
+    "staff_password_reconfirm",
     "PHOTO_MAX_BYTES",
     "audit_record",
     "company_tenant_ensure",

@@ -39,24 +39,12 @@ def retailer_tax_id_reveal(*, retailer: Retailer, actor: AbstractBaseUser, passw
     return tax_id_format(retailer.tax_id_kind, digits)
 
 
-CONTACT_FIELDS = (
-    "legal_name",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "email",
-    "phone",
-)
-
-
 @transaction.atomic
 def retailer_contact_update(
     *, retailer: Retailer, actor: AbstractBaseUser, **changes: str
 ) -> Retailer:
     """Edit contact information; records which fields changed (never their values)."""
-    unknown = set(changes) - set(CONTACT_FIELDS)
+    unknown = set(changes) - set(Retailer.CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"not contact fields: {sorted(unknown)}")
     retailer = Retailer.objects.select_for_update().get(pk=retailer.pk)

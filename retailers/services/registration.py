@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,14 +22,7 @@ User = get_user_model()
 @transaction.atomic
 def retailer_register(
     *,
-    legal_name: str,
-    address_line1: str,
-    address_line2: str,
-    city: str,
-    state: str,
-    postal_code: str,
-    email: str,
-    phone: str,
+    contact: Mapping[str, str],
     tax_id_kind: str,
     tax_id_digits: str,
     username: str,
@@ -39,7 +34,11 @@ def retailer_register(
 
     One transaction; the welcome email is a row written in it and sent after commit.
     The SSN/EIN is stored encrypted and appears nowhere else (not in the email).
+    `contact` holds `Retailer.CONTACT_FIELDS`, cleaned.
     """
+    if set(contact) != set(Retailer.CONTACT_FIELDS):
+        raise ValueError(f"contact must hold exactly {Retailer.CONTACT_FIELDS}")
+    email = contact["email"]
     if Retailer.objects.filter(slug__iexact=slug).exists():
         raise ValidationError({"slug": "That web address is already taken."})
     if User.objects.filter(username__iexact=username).exists():
@@ -55,14 +54,7 @@ def retailer_register(
         slug=slug,
         display_name=display_name,
         user=user,
-        legal_name=legal_name,
-        address_line1=address_line1,
-        address_line2=address_line2,
-        city=city,
-        state=state,
-        postal_code=postal_code,
-        email=email,
-        phone=phone,
+        **contact,
         terms_accepted_at=now,
         privacy_accepted_at=now,
         **_tax_id_fields(kind=tax_id_kind, digits=tax_id_digits),

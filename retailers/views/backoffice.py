@@ -17,9 +17,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services
 from ..charts import sales_chart
-from ..forms import ContactForm, OrderFilterForm, PasswordConfirmForm, StorefrontForm
-from ..services import CONTACT_FIELDS
+from ..forms import (
+    ContactForm,
+    GatedPasswordChangeForm,
+    OrderFilterForm,
+    PasswordConfirmForm,
+    StorefrontForm,
+)
+from ..models import Retailer
 from .auth import backoffice_view
+
+
+def _gate(request: HttpRequest, gate: services.ReauthGate) -> dict:
+    """The arguments of the re-authentication gate services for this request."""
+    return {"request": request, "retailer": request.retailer, "user": request.user, "gate": gate}
 
 
 @backoffice_view
@@ -62,8 +73,7 @@ def order_detail_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def _contact_page(request, *, form=None, reveal_form=None, revealed="", status=200):
     retailer = request.retailer
     if form is None:
-        initial = {name: getattr(retailer, name) for name in CONTACT_FIELDS}
-        initial["phone"] = retailer.phone_display
+        initial = {name: getattr(retailer, name) for name in Retailer.CONTACT_FIELDS}
         form = ContactForm(initial=initial)
     context = {
         "form": form,
@@ -85,7 +95,7 @@ def contact_view(request: HttpRequest) -> HttpResponse:
             services.retailer_contact_update(
                 retailer=request.retailer,
                 actor=request.user,
-                **{name: form.cleaned_data[name] for name in CONTACT_FIELDS},
+                **{name: form.cleaned_data[name] for name in Retailer.CONTACT_FIELDS},
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -102,14 +112,19 @@ def contact_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def tax_id_reveal_view(request: HttpRequest) -> HttpResponse:
     reveal_form = PasswordConfirmForm(request.POST)
+    gate = _gate(request, services.ReauthGate.TAX_ID_REVEAL)
     if reveal_form.is_valid():
         try:
+            services.reauth_gate_check(**gate)
             revealed = services.retailer_tax_id_reveal(
                 retailer=request.retailer,
                 actor=request.user,
                 password=reveal_form.cleaned_data["password"],
             )
+        except services.ReauthLockedOut as exc:
+            reveal_form.add_error("password", exc.args[0])
         except PermissionDenied:
+            services.reauth_failure_record(**gate)
             reveal_form.add_error("password", "That password is not right.")
         else:
             return _contact_page(request, revealed=revealed)
@@ -163,19 +178,29 @@ def storefront_view(request: HttpRequest) -> HttpResponse:
 @backoffice_view
 @require_http_methods(["GET", "POST"])
 def password_view(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            user = services.retailer_password_change(
-                retailer=request.retailer,
-                user=request.user,
-                new_password=form.cleaned_data["new_password1"],
-            )
-            update_session_auth_hash(request, user)
-            messages.success(request, "Your password is changed.")
-            return redirect("retailers:backoffice-dashboard")
-        return render(request, "backoffice/password.html", {"form": form}, status=400)
-    return render(request, "backoffice/password.html", {"form": form})
+    if request.method != "POST":
+        form = PasswordChangeForm(request.user)
+        return render(request, "backoffice/password.html", {"form": form})
+    gate = _gate(request, services.ReauthGate.PASSWORD_CHANGE)
+    try:
+        services.reauth_gate_check(**gate)
+    except services.ReauthLockedOut as exc:
+        form = GatedPasswordChangeForm(request.user, request.POST, locked_out=exc.args[0])
+        form.is_valid()  # shows the lockout on the field; the old password is not checked
+        return render(request, "backoffice/password.html", {"form": form}, status=403)
+    form = GatedPasswordChangeForm(request.user, request.POST)
+    if form.is_valid():
+        user = services.retailer_password_change(
+            retailer=request.retailer,
+            user=request.user,
+            new_password=form.cleaned_data["new_password1"],
+        )
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password is changed.")
+        return redirect("retailers:backoffice-dashboard")
+    if form.has_error("old_password", "password_incorrect"):
+        services.reauth_failure_record(**gate)
+    return render(request, "backoffice/password.html", {"form": form}, status=400)
 
 
 @sensitive_post_parameters("password", "otp_token")
@@ -203,11 +228,16 @@ def security_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Two-step sign-in is on.")
                 return redirect("retailers:backoffice-security")
         elif action == "disable":
+            gate = _gate(request, services.ReauthGate.TWO_FACTOR_DISABLE)
             try:
+                services.reauth_gate_check(**gate)
                 services.totp_device_remove(
                     retailer=retailer, user=user, password=request.POST.get("password", "")
                 )
+            except services.ReauthLockedOut as exc:
+                password_error, status = exc.args[0], 403
             except PermissionDenied:
+                services.reauth_failure_record(**gate)
                 password_error, status = "That password is not right.", 403
             else:
                 messages.success(request, "Two-step sign-in is off.")

@@ -40,14 +40,7 @@ def registration_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             retailer = retailer_register(
-                legal_name=data["legal_name"],
-                address_line1=data["address_line1"],
-                address_line2=data["address_line2"],
-                city=data["city"],
-                state=data["state"],
-                postal_code=data["postal_code"],
-                email=data["email"],
-                phone=data["phone"],
+                contact={name: data[name] for name in Retailer.CONTACT_FIELDS},
                 tax_id_kind=data["tax_id_kind"],
                 tax_id_digits=data["tax_id_digits"],
                 username=data["username"],

@@ -15,6 +15,8 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from shopsocial.celery import task_queue
+
 from .links import email_links_resolve
 from .models import OutboundEmail
 
@@ -41,10 +43,8 @@ def _suppression_check() -> Callable[[str], bool] | None:
 
 def email_dispatch(*, email_id: int) -> None:
     """Hand the row to Celery. If the broker is down, the periodic redispatch retries."""
-    from .tasks import email_send_task
-
     try:
-        email_send_task.delay(email_id)
+        task_queue("mail.email_send_task", email_id)
     except Exception:  # broker unreachable: the row stays pending
         logger.warning("email %s not dispatched; broker unavailable", email_id)
 

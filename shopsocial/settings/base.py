@@ -1,6 +1,10 @@
 """Base settings: production-safe. Every deployment value comes from the environment.
 
-`dev` and `test` only relax what they must; `production` adds the email provider.
+The three secrets-or-places with no safe default (SECRET_KEY, DATABASE_URL,
+FIELD_ENCRYPTION_KEYS) are required by `production`; `dev` and `test` give their own
+defaults and relax what they must. Settings modules only assign: nothing here starts a
+server or writes os.environ (the embedded PostgreSQL is started by manage.py and by the
+test session: shopsocial/embedded_db.py).
 """
 
 from pathlib import Path
@@ -12,8 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
 # --- Core -------------------------------------------------------------------
-# SECRET_KEY has no default: a missing key fails loudly at start-up.
-SECRET_KEY = env.str("SECRET_KEY")
+# SECRET_KEY: see production.py (no default there: a missing key fails loudly).
 DEBUG = env.bool("DEBUG", default=False)
 
 # The company site answers on SHOP_DOMAIN and www.SHOP_DOMAIN; each retailer's
@@ -47,7 +50,10 @@ SHARED_APPS = [
     "orders.discounts",  # payments: discount codes
     "privacy",
     "privacy.marketing",
+    "privacy.chat",
+    "channels",
     "retailers.earnings",
+    "storefront.scenes",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -68,11 +74,16 @@ TENANT_LIMIT_SET_CALLS = True
 GET_EXECUTOR_FUNCTION = "retailers.provisioning.get_executor"
 
 MIDDLEWARE = [
+    # Outermost: security headers on every response (also those answered by the
+    # middleware below and error pages), then a 400 for NUL / control characters /
+    # bad UTF-8 before anything reads the request (shopsocial/middleware.py).
+    "shopsocial.middleware.SecurityHeadersMiddleware",
+    "shopsocial.middleware.RequestSanityMiddleware",
     "retailers.middleware.RetailerTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Django's CSP header; privacy's middleware (below) widens it per request only
     # when analytics may run, and sets Vary: DNT, Sec-GPC, Cookie.
-    "shopsocial.middleware.CachedContentSecurityPolicyMiddleware",  # Django's, header built once
+    "shopsocial.lean_middleware.CachedContentSecurityPolicyMiddleware",  # Django's, header built once
     "privacy.middleware.TrackingDecisionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,11 +92,13 @@ MIDDLEWARE = [
     # stays cookie-free even on pages with forms. A request it accepts is marked
     # done, so Django's middleware below only issues a cookie where a template
     # still renders {% csrf_token %} (admin); storefront templates do not.
-    "modern_csrf.middleware.ModernCsrfViewMiddleware",
+    # A POST with neither Origin nor Sec-Fetch-Site, and every admin POST, still
+    # goes through Django's token check (shopsocial/csrf.py).
+    "shopsocial.csrf.FetchMetadataCsrfMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "shopsocial.middleware.LazyMessageMiddleware",  # Django's, storage made on first use
+    "shopsocial.lean_middleware.LazyMessageMiddleware",  # Django's, storage made on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -109,17 +122,26 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "shopsocial.wsgi.application"
+ASGI_APPLICATION = "shopsocial.asgi.application"
 
 # --- Database ---------------------------------------------------------------
-DATABASES = {"default": env.db_url("DATABASE_URL")}
-# django-tenants' backend, skipping a `SET search_path` the connection already has.
-DATABASES["default"]["ENGINE"] = "shopsocial.postgresql_backend"
-# Django's built-in psycopg pool; django-tenants re-sets search_path on each use.
-if env.bool("DATABASE_POOL", default=False):
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DATABASES = {"default": database_config(<DATABASE_URL>)}: in production.py, dev.py, test.py.
+
+
+def database_config(url: str) -> dict:
+    """Django's settings for the PostgreSQL at `url`, through django-tenants."""
+    config = env.db_url_config(url)
+    # django-tenants' backend, skipping a `SET search_path` the connection already has.
+    config["ENGINE"] = "shopsocial.postgresql_backend"
+    # Django's built-in psycopg pool; django-tenants re-sets search_path on each use.
+    if env.bool("DATABASE_POOL", default=False):
+        config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
+    else:
+        config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -177,6 +199,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "earnings-release-due": {"task": "earnings.commissions_release_due_task", "schedule": 3600.0},
+    "scenes-close-due": {"task": "scenes.scenes_close_due_task", "schedule": 3600.0},
     "earnings-accrue-missing": {
         "task": "earnings.commissions_accrue_missing_task",
         "schedule": 3600.0,
@@ -215,7 +238,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "retailers.backends.axes_username"
 AXES_VERBOSE = False  # no usernames or IP addresses in the logs
-AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "tax_id"]
+AXES_SENSITIVE_PARAMETERS = [
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "otp_token",
+    "tax_id",
+]
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]  # axes is enforced in RetailerBackend
 BACKOFFICE_IDLE_SECONDS = env.int("BACKOFFICE_IDLE_SECONDS", default=30 * 60)
 RETAILER_REGISTRATION_RATE = env.str("RETAILER_REGISTRATION_RATE", default="10/h")
@@ -231,7 +261,10 @@ ACCOUNT_RECOVERY_RATE = env.str("ACCOUNT_RECOVERY_RATE", default="5/h")
 # --- end accounts -------------------------------------------------------------------
 
 # --- Security ---------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS is what the WSGI server says (wsgi.url_scheme), never a raw X-Forwarded-Proto:
+# gunicorn believes that header only from FORWARDED_ALLOW_IPS (docker-compose.yml),
+# whereas Django's SECURE_PROXY_SSL_HEADER would believe it from any client.
+SECURE_PROXY_SSL_HEADER = None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
@@ -264,8 +297,8 @@ PERMISSIONS_POLICY = (
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{SHOP_DOMAIN}", f"https://www.{SHOP_DOMAIN}"]
 )
-# Field encryption keys (retailer SSN/EIN): newest first; older keys still decrypt.
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+# Field encryption keys (retailer SSN/EIN), newest first; older keys still decrypt:
+# FIELD_ENCRYPTION_KEYS, in production.py (required), dev.py and test.py.
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -407,6 +440,47 @@ GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
 PRIVACY_COMPLIANCE_EMAILS = env.list("PRIVACY_COMPLIANCE_EMAILS", default=[])
 # Form rate limits (django-ratelimit) count per client across every host.
 RATELIMIT_USE_CACHE = "shared"
+
+# --- Live chat (privacy/chat) ----------------------------------------------------
+# Channels' layer: Redis (CHAT_REDIS_URL, else REDIS_URL) shared by every ASGI
+# process; with neither, the in-memory layer (one process: development only).
+CHAT_REDIS_URL = env.str("CHAT_REDIS_URL", default=REDIS_URL)
+# "pubsub": channels-redis' pub/sub layer (one PUBLISH per group message; measured the
+# faster of the two in bench/chat.py); "core": its list-based layer (per-channel capacity).
+CHAT_CHANNEL_LAYER = env.str("CHAT_CHANNEL_LAYER", default="pubsub")
+# redis-py 8 reads with a 5 s socket timeout by default, the same as the core layer's
+# blocking BZPOPMIN: give the read more time than the wait; allow many pooled sockets.
+_chat_redis_host = {
+    "address": CHAT_REDIS_URL,
+    "socket_timeout": 15,
+    "socket_connect_timeout": 2,
+    "max_connections": 1000,
+}
+if CHAT_REDIS_URL and CHAT_CHANNEL_LAYER == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [_chat_redis_host]},
+        }
+    }
+elif CHAT_REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [_chat_redis_host], "capacity": 500, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# When agents answer, in the company time zone: "mon-fri 08:00-17:00", "always" or "never".
+CHAT_OFFICE_HOURS = env.str("CHAT_OFFICE_HOURS", default="mon-fri 08:00-17:00")
+CHAT_MESSAGE_MAX_CHARS = env.int("CHAT_MESSAGE_MAX_CHARS", default=2000)
+# Messages per connection (burst, then one per CHAT_RATE_SECONDS) and per client address
+# per minute, across all its sockets.
+CHAT_RATE_BURST = env.int("CHAT_RATE_BURST", default=5)
+CHAT_RATE_SECONDS = env.float("CHAT_RATE_SECONDS", default=1.0)
+CHAT_RATE_PER_ADDRESS_PER_MINUTE = env.int("CHAT_RATE_PER_ADDRESS_PER_MINUTE", default=60)
+CHAT_START_RATE = env.str("CHAT_START_RATE", default="10/h")  # new chats per client address
 
 # --- Logging: no personal data, no card data --------------------------------
 LOGGING = {

@@ -1,6 +1,13 @@
-"""Production: the base settings are production-safe as they stand.
+"""Production: the base settings plus the values that have no safe default.
 
-The email service provider is chosen by EMAIL_BACKEND plus its ANYMAIL_* credentials.
+Each is required: a missing one fails loudly at start-up ("Set the ... environment
+variable"). The email service provider is chosen by EMAIL_BACKEND plus its ANYMAIL_*
+credentials.
 """
 
 from .base import *  # noqa: F403
+from .base import database_config, env
+
+SECRET_KEY = env.str("SECRET_KEY")
+DATABASES = {"default": database_config(env.str("DATABASE_URL"))}
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")

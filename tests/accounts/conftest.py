@@ -8,10 +8,11 @@ from itertools import count
 import pytest
 from django.contrib.auth import get_user_model
 
-from orders.models import Order, OrderLine
+from orders.models import Order
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_render
-from storefront.models import Category, Product
+from storefront.models import Product
+from tests.factories import CategoryFactory, OrderFactory, ProductFactory
 from tests.orders.conftest import candle, category, make_product  # noqa: F401 - fixtures
 from tests.retailers.conftest import alice_owner  # noqa: F401 - a signed-up retailer (fixture)
 
@@ -32,12 +33,11 @@ def make_shopper(db):
 
 @pytest.fixture
 def product(db) -> Product:
-    candles = Category.objects.create(name="Acct Candles", slug="acct-candles")
-    return Product.objects.create(
+    return ProductFactory(
         sku="ACCT-1",
         name="Acct Candle",
         slug="acct-candle",
-        category=candles,
+        category=CategoryFactory(name="Acct Candles", slug="acct-candles"),
         price=Decimal("12.50"),
         stock=50,
     )
@@ -46,32 +46,18 @@ def product(db) -> Product:
 @pytest.fixture
 def make_order(product):
     def make(retailer, *, email: str, customer=None, status=Order.Status.PAID, **extra):
-        order = Order.objects.create(
+        extra.setdefault("full_name", "Guest Buyer")
+        return OrderFactory(
             number=f"SS-ACCT-{next(_numbers):04d}",
             retailer=retailer,
             customer=customer,
             status=status,
             email=email,
-            full_name=extra.pop("full_name", "Guest Buyer"),
-            phone="555-0100",
-            ship_line1="1 Main St",
-            ship_city="Austin",
-            ship_state="TX",
-            ship_postal_code="78701",
+            phone="+15125550100",
             subtotal=Decimal("25.00"),
-            shipping=Decimal("7.95"),
-            total=Decimal("32.95"),
+            lines=[(product, 2)],
             **extra,
         )
-        OrderLine.objects.create(
-            order=order,
-            product=product,
-            sku=product.sku,
-            name=product.name,
-            unit_price=Decimal("12.50"),
-            quantity=2,
-        )
-        return order
 
     return make
 

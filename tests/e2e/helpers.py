@@ -10,9 +10,10 @@ SERIOUS = {"serious", "critical"}
 
 
 def require_feature(live_shop, host: str, path: str, what: str) -> None:
-    """Skip honestly when a feature's page does not exist yet (the URL answers 404)."""
-    if live_shop.fetch(host, path).status == 404:
-        pytest.skip(f"{what} not built yet: {path} on {host or 'the bare domain'} answers 404")
+    """Fail when a feature's page is missing: a broken route must never pass silently."""
+    status = live_shop.fetch(host, path).status
+    if status == 404:
+        pytest.fail(f"{what} is broken: {path} on {host or 'the bare domain'} answers 404")
 
 
 def same_host_links(page, *, exclude: tuple[str, ...] = ()) -> list[str]:

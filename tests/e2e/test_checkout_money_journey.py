@@ -47,10 +47,10 @@ def test_discount_code_and_express_shipping_to_a_taxed_state(live_shop, new_cont
         "Full name": "Casey Taxpayer",
         "Street address": "1 Camino Capistrano",
         "City": "San Juan Capistrano",
-        "State": "CA",
         "ZIP code": "92693",
     }.items():
         page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("State", exact=True).select_option("CA")  # a list, like every state field
     page.get_by_role("radio", name=re.compile(r"Express")).check()
     page.get_by_role("button", name="Update totals").click()
     page.wait_for_load_state()

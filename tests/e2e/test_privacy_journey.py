@@ -18,7 +18,8 @@ def browse(live_shop, page, host: str) -> list[str]:
     visited = [page.url]
     for url in same_host_links(page, exclude=NOT_BROWSING)[:MAX_PAGES_PER_HOST]:
         response = page.goto(url)
-        assert response is not None and response.status < 500, f"{url} -> {response.status}"
+        # A link to a missing page is a broken feature, not a pass.
+        assert response is not None and response.status < 400, f"{url} -> {response.status}"
         visited.append(url)
     return visited
 
@@ -32,11 +33,13 @@ def test_browsing_with_a_privacy_signal_leaves_no_cookie_and_loads_only_our_orig
     context = new_context(extra_http_headers=signal)
     page = context.new_page()
 
-    visited = browse(live_shop, page, "demo") + browse(live_shop, page, "www")
+    storefront, company = browse(live_shop, page, "demo"), browse(live_shop, page, "www")
+    visited = storefront + company
     page.goto(live_shop.url("demo", "/privacy/"))
     screenshot(page, f"privacy-policy-{next(iter(signal)).lower()}")
 
-    assert len(visited) >= 2
+    # The walk followed links on both sites, not only their home pages.
+    assert len(storefront) > 2 and len(company) > 2, (storefront, company)
     assert context.cookies() == []
     foreign = [url for url in context.request_log if not live_shop.is_our_origin(url)]
     assert foreign == []

@@ -9,12 +9,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from orders.models import Order, OrderLine
+from orders.models import Order
 from orders.services.transitions import order_transition
 from retailers import crypto
 from retailers.earnings.models import CommissionPlan, LevelRate
 from retailers.models import Retailer
 from storefront.models import Category, Product
+from tests.factories import CategoryFactory, OrderFactory, ProductFactory
 
 PASSWORD = "Correct-Horse-Battery-42"
 _numbers = count(1)
@@ -52,19 +53,17 @@ def plan(db) -> CommissionPlan:
 
 @pytest.fixture
 def candles(db) -> Category:
-    return Category.objects.create(name="Earn Candles", slug="earn-candles")
+    return CategoryFactory(name="Earn Candles", slug="earn-candles")
 
 
 @pytest.fixture
 def soaps(db) -> Category:
-    return Category.objects.create(name="Earn Soaps", slug="earn-soaps")
+    return CategoryFactory(name="Earn Soaps", slug="earn-soaps")
 
 
 def product(category: Category, price: str, sku: str | None = None) -> Product:
     sku = sku or f"EARN-{next(_numbers)}"
-    return Product.objects.create(
-        sku=sku, name=sku, slug=sku.lower(), category=category, price=Decimal(price), stock=100
-    )
+    return ProductFactory(sku=sku, name=sku, category=category, price=Decimal(price), stock=100)
 
 
 def order_pending(
@@ -77,25 +76,20 @@ def order_pending(
     customer=None,
 ) -> Order:
     subtotal = sum((p.price * q for p, q in lines), Decimal("0"))
-    order = Order.objects.create(
+    return OrderFactory(
         number=f"SS-EARN-{next(_numbers):04d}",
         retailer=retailer,
+        status=Order.Status.PENDING_PAYMENT,
         customer=customer,
         email=email,
         full_name=full_name,
         ship_line1="2 Elm St",
         ship_city="Dallas",
-        ship_state="TX",
         ship_postal_code="75201",
         subtotal=subtotal,
         shipping=Decimal(shipping),
-        total=subtotal + Decimal(shipping),
+        lines=lines,
     )
-    for p, q in lines:
-        OrderLine.objects.create(
-            order=order, product=p, sku=p.sku, name=p.name, unit_price=p.price, quantity=q
-        )
-    return order
 
 
 def pay(order: Order) -> Order:

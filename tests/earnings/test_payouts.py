@@ -121,7 +121,10 @@ def test_1099_recipients_and_the_audited_tax_id_export(client, plan, alice, bob,
     staff.groups.add(Group.objects.get(name="Compliance"))
     staff = get_user_model().objects.get(pk=staff.pk)
     client.force_login(staff)
-    revealed = client.post(url, {"format": "csv-tin"}, HTTP_HOST=COMPANY_HOST)
+    # The staff member's password again (a re-authentication gate, throttled like sign-in).
+    no_password = client.post(url, {"format": "csv-tin"}, HTTP_HOST=COMPANY_HOST)
+    assert no_password.status_code == 403 and "123-45-6789" not in no_password.content.decode()
+    revealed = client.post(url, {"format": "csv-tin", "password": "x"}, HTTP_HOST=COMPANY_HOST)
     assert revealed.status_code == 200 and "123-45-6789" in revealed.content.decode()
     (audit,) = RetailerAuditEvent.objects.filter(action="tax_id_revealed")
     assert (audit.retailer, audit.actor, audit.detail) == (

@@ -29,10 +29,14 @@ def test_commands_named_by_compose_and_dockerfile_exist():
     assert "migrate_schemas" in COMPOSE and "migrate_schemas" in get_commands()
     assert "collectstatic" in DOCKERFILE and "collectstatic" in get_commands()
     # gunicorn's target and celery's app are importable objects.
-    from shopsocial.celery import app
-    from shopsocial.wsgi import application
+    import uvicorn_worker
 
-    assert "shopsocial.wsgi:application" in COMPOSE and callable(application)
+    from shopsocial.asgi import application
+    from shopsocial.celery import app
+
+    # gunicorn runs the ASGI application (HTTP and the chat's WebSockets) on uvicorn workers.
+    assert "shopsocial.asgi:application" in COMPOSE and callable(application)
+    assert "-k uvicorn_worker.UvicornWorker" in COMPOSE and uvicorn_worker.UvicornWorker
     assert "celery -A shopsocial worker" in COMPOSE and app.main == "shopsocial"
     assert "celery -A shopsocial beat" in COMPOSE
 

@@ -30,8 +30,8 @@ from retailers.services.storefront import storefront_update
 from shopsocial.storage import PRIVATE_FILES_URL, PrivateS3Storage, private_storage
 from shopsocial.storage_settings import s3_storages
 from storefront.content.models import StorefrontProfile
-from storefront.models import Category, Product
 from tests.conftest import ALICE_HOST, COMPANY_HOST
+from tests.factories import ProductFactory
 from tests.uploads import breach_incident_admin_add, image_upload, product_image_form_save
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,14 +124,8 @@ def png():
 def test_product_images_go_to_the_public_bucket_and_pages_link_the_bucket(
     s3, s3_endpoint, client, alice
 ):
-    category = Category.objects.create(name="Candles", slug="candles")
-    product = Product.objects.create(
-        sku="S3-1",
-        name="Bucket Candle",
-        slug="bucket-candle",
-        category=category,
-        price=Decimal("5.00"),
-        stock=3,
+    product = ProductFactory(
+        sku="S3-1", name="Bucket Candle", slug="bucket-candle", price=Decimal("5.00"), stock=3
     )
     image = product_image_form_save(product, png())
     assert image.image.name in s3["keys"](s3["public"])

@@ -1,33 +1,82 @@
-"""`manage.py serve --port N`: absolute links (payment page, email) name that port."""
+"""`manage.py serve --port N`: absolute links (payment page, email) name that port.
+
+serve changes no setting at run time: after migrating and seeding it starts its serving
+half as a new process whose settings read SHOP_PORT=:N from the environment.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 
-from shopsocial.urls_util import company_url, storefront_url
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_serve_makes_absolute_links_use_the_port_it_serves_on(monkeypatch):
-    calls = []
-    monkeypatch.setenv("RUN_MAIN", "true")  # skip migrate/seed: only the port matters here
+def test_serve_prepares_the_database_then_serves_in_a_process_told_its_port(monkeypatch):
+    commands, processes = [], []
     monkeypatch.setattr(
         "retailers.management.commands.serve.call_command",
-        lambda *args, **kwargs: calls.append((args, kwargs)),
+        lambda *args, **kwargs: commands.append(args),
     )
-    monkeypatch.setattr(settings, "SHOP_PORT", settings.SHOP_PORT)  # restored afterwards
+
+    class Popen:
+        def __init__(self, argv, *, env):
+            processes.append((argv, env))
+
+        def poll(self):
+            return 0  # the server has stopped
+
+    monkeypatch.setattr("retailers.management.commands.serve.subprocess.Popen", Popen)
+    port_before = settings.SHOP_PORT
     call_command("serve", "--port", "8123", "--noreload")
-    assert company_url("/x/").endswith("://www.shop.test:8123/x/")
-    assert storefront_url("demo", "/").endswith("://demo.shop.test:8123/")
-    assert calls == [(("runserver", "127.0.0.1:8123"), {"use_reloader": False})]
+    assert commands == [("migrate_schemas",), ("seed_demo",)]
+    [(argv, env)] = processes
+    assert argv[1:] == [
+        str(ROOT / "manage.py"),
+        *("serve", "--serving", "--port", "8123", "--noreload"),
+    ]
+    assert env["SHOP_PORT"] == ":8123"
+    assert env["DATABASE_URL"]  # told its database: only this process holds the embedded one
+    assert port_before == settings.SHOP_PORT
+
+
+def test_the_serving_process_runs_uvicorn_for_http_and_chat_websockets(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "retailers.management.commands.serve.serve_asgi",
+        lambda **kwargs: calls.append(kwargs),
+    )
+    monkeypatch.setattr("shopsocial.dev_beat.dev_beat_start", lambda: None)
+    port_before = settings.SHOP_PORT
+    call_command("serve", "--serving", "--port", "8123", "--noreload")
+    assert calls == [{"port": 8123, "reload": False}]
+    assert port_before == settings.SHOP_PORT
+
+
+def test_the_port_from_the_environment_names_absolute_links():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_SETTINGS_MODULE="shopsocial.settings.test", SHOP_PORT=":8123")
+    script = (
+        "import django; django.setup(); from shopsocial.urls_util import company_url, "
+        "storefront_url; print(company_url('/x/'), storefront_url('demo', '/'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["http://www.shop.test:8123/x/", "http://demo.shop.test:8123/"]
 
 
 def test_serve_runs_the_beat_schedule_in_development(monkeypatch, settings):
     started = []
     settings.SERVE_RUNS_BEAT = True
     monkeypatch.setenv("RUN_MAIN", "true")
-    monkeypatch.setattr("retailers.management.commands.serve.call_command", lambda *a, **k: None)
-    monkeypatch.setattr(settings, "SHOP_PORT", settings.SHOP_PORT)
+    monkeypatch.setattr("retailers.management.commands.serve.serve_asgi", lambda **k: None)
     monkeypatch.setattr("shopsocial.dev_beat.dev_beat_start", lambda: started.append(True))
-    call_command("serve", "--port", "8124", "--noreload")
+    call_command("serve", "--serving", "--port", "8124", "--noreload")
     assert started == [True]
 
 

@@ -4,12 +4,22 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _test_database_url() -> str:
+    """The test database as a URL (DATABASE_URL's server, or the embedded one's socket)."""
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    host = db["HOST"] or db.get("OPTIONS", {}).get("host", "")
+    if host.startswith("/"):
+        return f"postgres://{auth}@/{db['NAME']}?host={host}"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
 def _production_env(**overrides: str) -> dict[str, str]:
@@ -18,9 +28,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="shopsocial.settings.production",
         SECRET_KEY="x" * 20 + "-production-secret-with-enough-entropy-0123456789abcdef",
         # The test database: some system checks query it.
-        DATABASE_URL=urlsplit(os.environ["DATABASE_URL"])
-        ._replace(path="/" + connection.settings_dict["NAME"])
-        .geturl(),
+        DATABASE_URL=_test_database_url(),
         FIELD_ENCRYPTION_KEYS="cHJvZHVjdGlvbi1rZXktZm9yLXRlc3RzLTMyLWJ5dGU=",
         SHOP_DOMAIN="shopsocialscenes.com",
         # Production refuses the offline gateway (orders.E001): real Stripe keys.

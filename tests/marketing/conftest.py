@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
 
 import pytest
@@ -11,8 +10,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from privacy.marketing.models import Campaign, Subscriber, Subscription, Suppression
-
-_numbers = itertools.count(1)
+from tests.factories import OrderFactory
 
 
 def subscriber_make(email: str, retailer, *, confirmed: bool = True) -> Subscriber:
@@ -60,19 +58,6 @@ def cookieless_client() -> Client:
 @pytest.fixture
 def make_order():
     def _make(retailer, *, email: str = "shopper@example.com") -> Order:
-        return Order.objects.create(
-            number=f"SS-T{next(_numbers):05d}",
-            retailer=retailer,
-            status=Order.Status.SHIPPED,
-            email=email,
-            full_name="Sam Shopper",
-            ship_line1="1 Main St",
-            ship_city="Austin",
-            ship_state="TX",
-            ship_postal_code="78701",
-            subtotal=Decimal("20.00"),
-            shipping=Decimal("7.95"),
-            total=Decimal("27.95"),
-        )
+        return OrderFactory(retailer=retailer, email=email, subtotal=Decimal("20.00"))
 
     return _make

@@ -13,13 +13,14 @@ from retailers.models import Retailer
 from storefront.cart import Cart
 from storefront.models import Category, Product
 from tests.conftest import ALICE_HOST, COMPANY_HOST
+from tests.factories import CategoryFactory, ProductFactory
 
 OFFLINE_SECRET = "whsec_offline_test_secret"
 
 CHECKOUT_FORM = {
     "email": "shopper@example.com",
     "full_name": "Sam Shopper",
-    "phone": "555-010-2030",
+    "phone": "512-555-0102",
     "ship_line1": "1 Main St",
     "ship_city": "Austin",
     "ship_state": "TX",
@@ -31,20 +32,14 @@ CHECKOUT_FORM = {
 
 @pytest.fixture
 def category(db) -> Category:
-    return Category.objects.create(name="Candles", slug="candles")
+    return CategoryFactory(name="Candles", slug="candles")
 
 
 @pytest.fixture
 def make_product(category):
     def make(*, sku: str, price: str, stock: int = 10, active: bool = True) -> Product:
-        return Product.objects.create(
-            sku=sku,
-            name=f"Product {sku}",
-            slug=sku.lower(),
-            category=category,
-            price=Decimal(price),
-            stock=stock,
-            active=active,
+        return ProductFactory(
+            sku=sku, category=category, price=Decimal(price), stock=stock, active=active
         )
 
     return make

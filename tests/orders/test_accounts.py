@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from orders.models import Order
-from orders.services import CustomerDetails, order_place
+from orders.services import order_place
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
+from tests.factories import CustomerDetailsFactory
 
 from .conftest import CHECKOUT_FORM, cart_fill
 
@@ -38,7 +39,7 @@ def _order_for(user, retailer, product) -> Order:
     return order_place(
         items=[(product.pk, 1)],
         retailer=retailer,
-        customer=CustomerDetails(
+        customer=CustomerDetailsFactory(
             email=user.email if user else "guest@example.com",
             full_name="Pat Doe",
             phone="555-111-2222",

@@ -11,11 +11,12 @@ from django.contrib.auth.models import Permission
 from orders.gateways import gateway_get
 from orders.gateways.offline import offline_session_settle
 from orders.models import Order, OrderEvent
-from orders.services import CustomerDetails, order_place
+from orders.services import order_place
 from orders.services.checkout import checkout_session_start
 from orders.services.payment import order_payment_confirm
 from shopsocial.mail.models import OutboundEmail
 from tests.conftest import COMPANY_HOST
+from tests.factories import CustomerDetailsFactory
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/orders/order/"
@@ -35,6 +36,12 @@ def clerk(db):
 
 
 @pytest.fixture
+def cashier(db):
+    # Refunds need orders.refund_order (the Finance role), not change_order.
+    return _staff("view_order", "refund_order")
+
+
+@pytest.fixture
 def manager(db):
     return _staff("view_order", "change_order", "view_customer_contact")
 
@@ -47,14 +54,11 @@ def paid_order(alice, candle, monkeypatch) -> Order:
     order = order_place(
         items=[(candle.pk, 1)],
         retailer=alice,
-        customer=CustomerDetails(
+        customer=CustomerDetailsFactory(
             email="buyer@example.com",
             full_name="Bea Buyer",
             phone="555-777-8888",
             ship_line1="5 Oak Ave",
-            ship_city="Austin",
-            ship_state="TX",
-            ship_postal_code="78701",
         ),
     )
     checkout_session_start(order=order)
@@ -164,9 +168,9 @@ def test_mark_shipped_without_tracking_changes_nothing(client, clerk, paid_order
 
 
 def test_refund_action_partial_then_full(
-    client, clerk, paid_order, django_capture_on_commit_callbacks, mailoutbox
+    client, cashier, paid_order, django_capture_on_commit_callbacks, mailoutbox
 ):
-    client.force_login(clerk)
+    client.force_login(cashier)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             CHANGELIST,
@@ -193,20 +197,13 @@ def test_refund_action_partial_then_full(
     assert OutboundEmail.objects.filter(template="order_refunded").count() == 2
 
 
-def test_refund_of_an_unpaid_order_is_refused(client, clerk, alice, candle):
+def test_refund_of_an_unpaid_order_is_refused(client, cashier, alice, candle):
     order = order_place(
         items=[(candle.pk, 1)],
         retailer=alice,
-        customer=CustomerDetails(
-            email="a@example.com",
-            full_name="A",
-            ship_line1="1",
-            ship_city="X",
-            ship_state="TX",
-            ship_postal_code="78701",
-        ),
+        customer=CustomerDetailsFactory(),
     )
-    client.force_login(clerk)
+    client.force_login(cashier)
     response = client.post(
         CHANGELIST,
         {"action": "refund", "_selected_action": [order.pk], "apply": "1", "amount": ""},

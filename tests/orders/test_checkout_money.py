@@ -21,6 +21,7 @@ from orders.tax.models import TaxRate, TaxRateOverride
 from orders.totals import PricedItem, allocate, refund_tax_part, totals_calculate
 from storefront.models import Product
 from tests.conftest import ALICE_HOST, COMPANY_HOST
+from tests.factories import CustomerDetailsFactory
 
 from .conftest import CHECKOUT_FORM, cart_fill, checkout_post
 
@@ -31,15 +32,7 @@ TAXED = override_settings(TAX_NEXUS_STATES=["TX", "CA"])
 
 
 def _customer(**changes) -> CustomerDetails:
-    fields = {
-        "email": "shopper@example.com",
-        "full_name": "Sam Shopper",
-        "ship_line1": "1 Main St",
-        "ship_city": "Austin",
-        "ship_state": "TX",
-        "ship_postal_code": "78701",
-    }
-    return CustomerDetails(**{**fields, **changes})
+    return CustomerDetailsFactory(**changes)
 
 
 @pytest.fixture

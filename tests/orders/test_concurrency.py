@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 
 from orders.models import Order, OrderLine
-from orders.services import CheckoutError, CustomerDetails, order_place
+from orders.services import CheckoutError, order_place
 from storefront.models import Product
+from tests.factories import CustomerDetailsFactory
 
 SHOPPERS = 20
 UNITS = 5
@@ -30,13 +31,8 @@ def test_twenty_concurrent_checkouts_for_five_units(transactional_db, alice, mak
             order = order_place(
                 items=[(product.pk, 1)],
                 retailer=alice,
-                customer=CustomerDetails(
-                    email=f"shopper{n}@example.com",
-                    full_name=f"Shopper {n}",
-                    ship_line1="1 Main St",
-                    ship_city="Austin",
-                    ship_state="TX",
-                    ship_postal_code="78701",
+                customer=CustomerDetailsFactory(
+                    email=f"shopper{n}@example.com", full_name=f"Shopper {n}"
                 ),
             )
             with lock:

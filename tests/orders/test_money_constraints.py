@@ -11,24 +11,15 @@ from django.db import IntegrityError, transaction
 from orders.models import Order, OrderLine
 from storefront.models import Product
 from tests.conftest import COMPANY_HOST
+from tests.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def order(alice) -> Order:
-    return Order.objects.create(
-        number="SS-TEST-0001",
-        retailer=alice,
-        email="s@example.com",
-        full_name="S",
-        ship_line1="1 Main",
-        ship_city="Austin",
-        ship_state="TX",
-        ship_postal_code="78701",
-        subtotal=Decimal("10.00"),
-        shipping=Decimal("0.00"),
-        total=Decimal("10.00"),
+    return OrderFactory(
+        retailer=alice, subtotal=Decimal("10.00"), shipping=Decimal("0.00"), refunded_amount=0
     )
 
 
@@ -60,9 +51,7 @@ def test_refunding_exactly_the_total_is_allowed(order):
 
 @pytest.mark.parametrize("changes", [{"quantity": 0}, {"unit_price": Decimal("-0.01")}])
 def test_order_line_invariants_hold_in_the_database(order, candle, changes):
-    line = OrderLine.objects.create(
-        order=order, product=candle, sku="C", name="C", unit_price=Decimal("1.00"), quantity=1
-    )
+    line = OrderLineFactory(order=order, product=candle, unit_price=Decimal("1.00"))
     _refused(OrderLine.objects.filter(pk=line.pk), **changes)
 
 

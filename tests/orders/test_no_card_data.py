@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from stdnum import luhn
 
 from orders.models import Order
 from orders.services import order_refund, order_ship
@@ -22,19 +23,14 @@ CARD = "4242 4242 4242 4242"
 CARD_PATTERN = re.compile(r"(?<![\d.])(?:\d[ -]?){12,18}\d(?![\d.])")
 
 
-def _luhn_ok(candidate: str) -> bool:
-    digits = [int(c) for c in candidate if c.isdigit()]
-    checksum = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2:
-            d *= 2
-            d -= 9 if d > 9 else 0
-        checksum += d
-    return checksum % 10 == 0
+# Celery task ids in the log: their dash-separated digit runs (e.g. "5658-4217-8998-9")
+# pass the Luhn check one time in ten.
+UUID_PATTERN = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
 
 
 def card_numbers_in(text: str) -> list[str]:
-    return [m for m in CARD_PATTERN.findall(text) if _luhn_ok(m)]
+    text = UUID_PATTERN.sub("<uuid>", text)
+    return [m for m in CARD_PATTERN.findall(text) if luhn.is_valid(re.sub(r"\D", "", m))]
 
 
 def database_text() -> str:

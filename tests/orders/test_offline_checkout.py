@@ -56,8 +56,8 @@ def test_invalid_checkout_form_keeps_what_was_typed_and_places_nothing(client, a
     response = checkout_post(client, data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Enter a ZIP code like 92693" in html
-    assert "Enter a two-letter US state code" in html
+    assert "Enter a ZIP code like 78701" in html
+    assert "Choose a US state from the list" in html
     assert 'value="1 Main St"' in html
     assert 'value="shopper@example.com"' in html
     assert Order.objects.count() == 0

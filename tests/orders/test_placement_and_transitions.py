@@ -11,23 +11,16 @@ from orders.models import Order, OrderEvent, OrderLine
 from orders.services import (
     TRANSITIONS,
     CheckoutError,
-    CustomerDetails,
     OrderTransitionError,
     order_place,
     order_ship,
     order_transition,
 )
+from tests.factories import CustomerDetailsFactory
 
 pytestmark = pytest.mark.django_db
 
-CUSTOMER = CustomerDetails(
-    email="shopper@example.com",
-    full_name="Sam Shopper",
-    ship_line1="1 Main St",
-    ship_city="Austin",
-    ship_state="TX",
-    ship_postal_code="78701",
-)
+CUSTOMER = CustomerDetailsFactory()
 
 
 def test_amounts_come_from_the_catalog_with_flat_shipping(alice, candle, vase):

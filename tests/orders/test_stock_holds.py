@@ -11,23 +11,17 @@ from django.utils import timezone
 
 from orders.gateways import offline
 from orders.models import OfflineCheckoutSession, Order
-from orders.services import CheckoutError, CustomerDetails, order_place
+from orders.services import CheckoutError, order_place
 from orders.services.holds import stock_holds_release_expired
 from orders.services.payment import order_payment_confirm
 from orders.tasks import stock_holds_release_task
 from storefront.models import Product
 from tests.conftest import ALICE_HOST
+from tests.factories import CustomerDetailsFactory
 
 from .conftest import cart_fill, checkout_post
 
-CUSTOMER = CustomerDetails(
-    email="shopper@example.com",
-    full_name="Sam Shopper",
-    ship_line1="1 Main St",
-    ship_city="Austin",
-    ship_state="TX",
-    ship_postal_code="78701",
-)
+CUSTOMER = CustomerDetailsFactory()
 
 
 def _expire(*orders: Order) -> None:
@@ -179,9 +173,7 @@ def test_shoppers_racing_for_the_last_units_with_holds_expiring_midway(
                 order = order_place(
                     items=[(product.pk, 1)],
                     retailer=alice,
-                    customer=CustomerDetails(
-                        **{**CUSTOMER.__dict__, "email": f"s{round_no}-{n}@example.com"}
-                    ),
+                    customer=CustomerDetailsFactory(email=f"s{round_no}-{n}@example.com"),
                 )
                 with lock:
                     placed.append(order)

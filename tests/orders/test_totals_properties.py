@@ -23,6 +23,7 @@ from orders.tax.engines import SHIPPING_STATES, Destination, RateTableEngine
 from orders.tax.models import TaxRateOverride
 from orders.totals import PricedItem, totals_calculate
 from storefront.models import Category, Product
+from tests.factories import CustomerDetailsFactory, ProductFactory
 
 from .test_stripe_gateway import FakeStripeHTTP
 
@@ -107,7 +108,7 @@ def _products(lines) -> list[tuple[Product, int]]:
     made = []
     for price, quantity, taxable in lines:
         n = next(_counter)
-        product = Product.objects.create(
+        product = ProductFactory(
             sku=f"PROP-{n}",
             name=f"Prop {n}",
             slug=f"prop-{n}",
@@ -121,10 +122,9 @@ def _products(lines) -> list[tuple[Product, int]]:
 
 
 def _customer(state: str, zip_code: str) -> CustomerDetails:
-    return CustomerDetails(
+    return CustomerDetailsFactory(
         email="prop@example.com",
         full_name="Prop Shopper",
-        ship_line1="1 Main St",
         ship_city="Somewhere",
         ship_state=state,
         ship_postal_code=zip_code or "00000",

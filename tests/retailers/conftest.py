@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from orders.models import Order
 from retailers import crypto
 from retailers.models import Retailer
 from tests.conftest import COMPANY_HOST
+from tests.factories import OrderFactory
 
 PASSWORD = "Correct-Horse-Battery-42"
 User = get_user_model()
@@ -67,23 +66,17 @@ def alice_client(client, alice_owner):
 def make_order(
     retailer: Retailer, number: str, total: str, *, status=Order.Status.PAID, days_ago=0
 ):
-    order = Order.objects.create(
+    return OrderFactory(
         number=number,
         retailer=retailer,
         status=status,
-        email="shopper@example.com",
-        full_name="Sam Shopper",
         ship_line1="2 Elm St",
         ship_city="Dallas",
-        ship_state="TX",
         ship_postal_code="75201",
         subtotal=Decimal(total),
         shipping=Decimal("0.00"),
-        total=Decimal(total),
+        age_days=days_ago,
     )
-    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
-    order.refresh_from_db()
-    return order
 
 
 @pytest.fixture

@@ -102,3 +102,46 @@ def test_support_staff_cannot_suspend(client, alice, django_user_model):
         HTTP_HOST=COMPANY_HOST,
     )
     assert Retailer.objects.get(pk=alice.pk).status == "active"
+
+
+def _change_form_data(page, **changes) -> dict:
+    """What the admin change page would post back, with `changes`."""
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update(
+            {management[name].html_name: management[name].value() for name in management.fields}
+        )
+        for inline_form in formset.formset.forms:
+            data.update(
+                {inline_form[n].html_name: inline_form[n].value() or "" for n in inline_form.fields}
+            )
+    return {**data, **changes}
+
+
+def test_admin_contact_fields_follow_the_same_rules_as_registration(admin_client, alice_owner):
+    url = f"/admin/retailers/retailer/{alice_owner.pk}/change/"
+    page = admin_client.get(url, HTTP_HOST=COMPANY_HOST)
+    assert '<select name="state"' in page.text  # a list of states, not free text
+    assert 'value="(512) 555-0142"' in page.text  # stored E.164, shown nationally
+
+    refused = admin_client.post(
+        url, _change_form_data(page, postal_code="ABCDE", state="ZZ"), HTTP_HOST=COMPANY_HOST
+    )
+    assert refused.status_code == 200
+    assert "Enter a ZIP code like 78701" in refused.text
+    assert "Choose a US state from the list" in refused.text
+
+    saved = admin_client.post(
+        url,
+        _change_form_data(page, phone="949 555 0100", state="CA", postal_code="92672"),
+        HTTP_HOST=COMPANY_HOST,
+    )
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    alice_owner.refresh_from_db()
+    assert (alice_owner.phone, alice_owner.state, alice_owner.postal_code) == (
+        "+19495550100",
+        "CA",
+        "92672",
+    )

@@ -13,8 +13,8 @@ from PIL import Image
 from orders.models import Order
 from retailers.models import Retailer, RetailerAuditEvent
 from storefront.content.models import FeaturedProduct, StorefrontProfile
-from storefront.models import Category, Product
 from tests.conftest import ALICE_HOST, COMPANY_HOST
+from tests.factories import CategoryFactory, ProductFactory
 
 from .conftest import PASSWORD, make_order
 
@@ -153,7 +153,7 @@ def test_contact_edit_is_saved_and_audited_without_values(alice_client, alice_ow
         ({"email": "nope"}, "valid email"),
         ({"legal_name": "<b>Alice</b>"}, "letters, spaces"),
         ({"postal_code": "ABCDE"}, "ZIP code"),
-        ({"state": "XX"}, "valid choice"),
+        ({"state": "XX"}, "Choose a US state from the list"),
         ({"address_line1": "x" * 200}, "at most 120"),
         ({"phone": ""}, "required"),
     ],
@@ -191,17 +191,10 @@ def test_reveal_by_get_is_not_allowed(alice_client):
 
 @pytest.fixture
 def products():
-    category = Category.objects.create(name="Test", slug="test-cat")
-    live = Product.objects.create(
-        sku="T-1", name="Live Lamp", slug="live-lamp", category=category, price=Decimal("9.00")
-    )
-    gone = Product.objects.create(
-        sku="T-2",
-        name="Old Lamp",
-        slug="old-lamp",
-        category=category,
-        price=Decimal("9.00"),
-        active=False,
+    category = CategoryFactory(name="Test", slug="test-cat")
+    live = ProductFactory(sku="T-1", name="Live Lamp", slug="live-lamp", category=category)
+    gone = ProductFactory(
+        sku="T-2", name="Old Lamp", slug="old-lamp", category=category, active=False
     )
     return live, gone
 

@@ -18,6 +18,8 @@ OWN_PAGES = [
     "/backoffice/orders/",
     "/backoffice/orders/<order>/",
     "/backoffice/contact/",
+    "/backoffice/scenes/",
+    "/backoffice/share/",
     "/backoffice/earnings/",
     "/backoffice/earnings/statements/2026-11/",
     "/backoffice/customers/",
@@ -26,6 +28,13 @@ OWN_PAGES = [
     "/backoffice/security/",
 ]
 POST_ONLY = ["/backoffice/contact/reveal/", "/backoffice/signout/"]
+# Scene and share-link pages with an id: walked by tests/scenes/test_backoffice.py.
+BY_ID = [
+    "/backoffice/scenes/<int:scene_id>/",
+    "/backoffice/scenes/<int:scene_id>/close/",
+    "/backoffice/scenes/<int:scene_id>/qr.<str:fmt>",
+    "/backoffice/share/<int:link_id>/qr.<str:fmt>",
+]
 PUBLIC = ["/backoffice/signin/", "/backoffice/signin/code/"]
 
 
@@ -40,7 +49,7 @@ def test_the_list_above_covers_every_back_office_url():
         for p in urls_public.urlpatterns
         if str(p.pattern).startswith("backoffice/")
     }
-    assert routes == set(OWN_PAGES + POST_ONLY + PUBLIC)
+    assert routes == set(OWN_PAGES + POST_ONLY + PUBLIC + BY_ID)
     assert get_resolver("shopsocial.urls_public")
 
 

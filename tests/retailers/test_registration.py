@@ -117,11 +117,13 @@ def test_registration_with_ein_stores_it_masked_as_ein(client, company, registra
 @pytest.mark.parametrize(
     ("kind", "value", "message"),
     [
-        ("ssn", "000-12-3456", "cannot start with 000, 666 or 9"),
-        ("ssn", "666-12-3456", "cannot start with 000, 666 or 9"),
-        ("ssn", "912-12-3456", "cannot start with 000, 666 or 9"),
-        ("ssn", "123-00-4567", "middle two digits cannot be 00"),
-        ("ssn", "123-45-0000", "last four digits cannot be 0000"),
+        ("ssn", "000-12-3456", "no SSN was ever issued"),
+        ("ssn", "666-12-3456", "no SSN was ever issued"),
+        ("ssn", "912-12-3456", "no SSN was ever issued"),
+        ("ssn", "123-00-4567", "no SSN was ever issued"),
+        ("ssn", "123-45-0000", "no SSN was ever issued"),
+        ("ssn", "078-05-1120", "no SSN was ever issued"),  # the publicised "Woolworth" number
+        ("ssn", "219-09-9999", "no SSN was ever issued"),
         ("ssn", "12-3456780", "as 9 digits, like 123-45-6789"),
         ("ssn", "<script>", "as 9 digits, like 123-45-6789"),
         ("ein", "07-1234567", "no EIN starts with 07"),
@@ -203,7 +205,7 @@ def test_duplicate_username_and_email_are_refused(client, company, registration_
         ({"password2": "Different-Horse-99"}, "password2", "do not match"),
         ({"phone": "555"}, "phone", "US phone number"),
         ({"postal_code": "9267"}, "postal_code", "ZIP code like 78701"),
-        ({"state": "ZZ"}, "state", "Select a valid choice"),
+        ({"state": "ZZ"}, "state", "Choose a US state from the list"),
         ({"email": "not-an-email"}, "email", "valid email"),
         ({"legal_name": "<script>alert(1)</script>"}, "legal_name", "letters, spaces"),
         ({"legal_name": "Robert'); DROP TABLE users;--"}, "legal_name", "letters, spaces"),

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
-from orders.models import Order, OrderLine
+from orders.models import Order
 from retailers.models import Retailer
 from storefront.models import Category, Product
+from tests.factories import CategoryFactory, OrderFactory, ProductFactory, UserFactory
 
+PASSWORD = "pw-Xy7!kq"
 ROLES = ("anonymous", "shopper", "retailer", "other_retailer")
 ALICE_CUSTOMER_EMAIL = "alice-customer-secret@example.com"
 
@@ -40,7 +41,7 @@ class World:
 
 
 def _attach_owner(retailer: Retailer, username: str, number: str):
-    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw-Xy7!kq")
+    user = UserFactory(username=username, password=PASSWORD)
     Retailer.objects.filter(pk=retailer.pk).update(user=user, retailer_number=number)
     retailer.refresh_from_db()
     return user
@@ -48,36 +49,22 @@ def _attach_owner(retailer: Retailer, username: str, number: str):
 
 @pytest.fixture
 def world(alice, bob) -> World:
-    category = Category.objects.create(name="Walk Candles", slug="walk-candles")
-    product = Product.objects.create(
-        sku="WALK-1",
-        name="Walk Candle",
-        slug="walk-candle",
-        category=category,
-        price=Decimal("10.00"),
-        stock=5,
+    category = CategoryFactory(name="Walk Candles", slug="walk-candles")
+    product = ProductFactory(
+        sku="WALK-1", name="Walk Candle", slug="walk-candle", category=category, stock=5
     )
     _attach_owner(alice, "alice-owner", "RW0000011")
     _attach_owner(bob, "bob-owner", "RW0000029")
-    shopper = get_user_model().objects.create_user(
-        "shopper-walk", "shopper-walk@example.com", "pw-Xy7!kq"
-    )
-    order = Order.objects.create(
+    shopper = UserFactory(username="shopper-walk", password=PASSWORD)
+    order = OrderFactory(
         number="SSW-ALICE-1",
         retailer=alice,
         status=Order.Status.PAID,
         email=ALICE_CUSTOMER_EMAIL,
         full_name="Alice Customer Secret",
         ship_line1="1 Secret Lane",
-        ship_city="Austin",
-        ship_state="TX",
-        ship_postal_code="78701",
         subtotal=Decimal("10.00"),
-        shipping=Decimal("7.95"),
-        total=Decimal("17.95"),
-    )
-    OrderLine.objects.create(
-        order=order, product=product, sku="WALK-1", name="Walk Candle", unit_price=10, quantity=1
+        lines=[(product, 1)],
     )
     samples = {
         # generic

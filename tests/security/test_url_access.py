@@ -56,6 +56,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:": same(OK),
     "public:find-a-retailer/": same(OK),
     "public:admin/login/": same(OK),
+    # Compliance's audited SSN/EIN reveal (staff with retailers.reveal_tax_id only).
+    "public:admin/retailers/retailer/<int:pk>/reveal-tax-id/": ADMIN_ONLY,
     # Private files (breach lists, exports): the admin's sign-in first, then a permission.
     "public:admin/private-files/<path:path>": ADMIN_ONLY,
     # privacy (identical on every storefront, below)
@@ -70,6 +72,9 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:privacy/notices/<int:notification_id>/acknowledge/": SIGNED_IN_POST_ONLY,
     "public:contact/": same(OK),
     "public:contact/sent/": same(OK),
+    # live chat: the page for everyone; starting one is a POST (JSON)
+    "public:contact/chat/": same(OK),
+    "public:contact/chat/start/": same(NOT_ALLOWED),
     # Bearer links: a forged secret is refused for everyone.
     "public:contact/tickets/<str:reference>/<str:token>/": same(GONE),
     "public:newsletter/": same(OK),
@@ -96,12 +101,24 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:backoffice/contact/reveal/": per_role(
         anonymous=REDIRECT, shopper=REDIRECT, retailer=NOT_ALLOWED, other_retailer=NOT_ALLOWED
     ),
+    "public:backoffice/scenes/": BACKOFFICE,
+    "public:backoffice/scenes/<int:scene_id>/": same(GONE),  # sample id "x" is no scene
+    "public:backoffice/scenes/<int:scene_id>/close/": same(GONE),
+    "public:backoffice/scenes/<int:scene_id>/qr.<str:fmt>": same(GONE),
+    "public:backoffice/share/": BACKOFFICE,
+    "public:backoffice/share/<int:link_id>/qr.<str:fmt>": same(GONE),
     "public:backoffice/earnings/": BACKOFFICE,
     "public:backoffice/earnings/statements/<int:year>-<int:month>/": BACKOFFICE,
     "public:backoffice/customers/": BACKOFFICE,
     "public:backoffice/storefront/": BACKOFFICE,
     "public:backoffice/password/": BACKOFFICE,
     "public:backoffice/security/": BACKOFFICE,
+    "public:backoffice/chat/": BACKOFFICE,
+    "public:backoffice/chat/start/": per_role(
+        anonymous=REDIRECT, shopper=REDIRECT, retailer=NOT_ALLOWED, other_retailer=NOT_ALLOWED
+    ),
+    # the Support chat console: staff with chat.answer_chat only (sent to the admin sign-in)
+    "public:support/chat/": ADMIN_ONLY,
     # shopper accounts also on the company host (for its privacy pages)
     "public:account/signup/": same(OK),
     "public:account/login/": same(OK),
@@ -157,6 +174,12 @@ for _key in [k for k in ACCESS if k.startswith("public:")]:
         (".well-known", "privacy/", "contact/", "newsletter/", "unsubscribe/", "survey/")
     ):
         ACCESS[f"tenant:{_route}"] = ACCESS[_key]
+# Scenes and share links on a storefront (sample code "x": no such scene / link).
+ACCESS["tenant:s/<str:code>/"] = same(OK)  # the storefront with a notice
+ACCESS["tenant:s/<str:code>/p/<slug:slug>/"] = same(OK)
+ACCESS["tenant:s/<str:code>/host/<str:token>/"] = same(GONE)
+ACCESS["tenant:l/<str:code>/"] = same(GONE)
+ACCESS["tenant:l/<str:code>/p/<slug:slug>/"] = same(GONE)
 # Shopper account pages: the same on the company site and every storefront.
 for _site in ("public", "tenant"):
     ACCESS.update(

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from decimal import Decimal
 from itertools import count
 
 import pytest
-from django.utils import timezone
 
 from storefront.models import Category, Product, ProductImage
+from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
 
 _seq = count(1)
 
 
 @pytest.fixture
 def category(db) -> Category:
-    return Category.objects.create(name="Candles", slug="candles", position=0)
+    return CategoryFactory(name="Candles", slug="candles", position=0)
 
 
 @pytest.fixture
 def other_category(db) -> Category:
-    return Category.objects.create(name="Kitchen", slug="kitchen", position=1)
+    return CategoryFactory(name="Kitchen", slug="kitchen", position=1)
 
 
 @pytest.fixture
@@ -41,7 +40,7 @@ def make_product(category) -> Callable[..., Product]:
     ) -> Product:
         n = next(_seq)
         name = name or f"Product {n}"
-        product = Product.objects.create(
+        return ProductFactory(
             sku=sku or f"SKU-{n:05d}",
             name=name,
             slug=f"{name.lower().replace(' ', '-')}-{n}",
@@ -50,17 +49,9 @@ def make_product(category) -> Callable[..., Product]:
             price=Decimal(price),
             stock=stock,
             active=active,
+            image=image,
+            age_days=age_days,
         )
-        if age_days:
-            Product.objects.filter(pk=product.pk).update(
-                created_at=timezone.now() - timedelta(days=age_days)
-            )
-            product.refresh_from_db()
-        if image:
-            ProductImage.objects.create(
-                product=product, image=f"products/{product.sku}.jpg", alt_text=f"Photo of {name}"
-            )
-        return product
 
     return make
 
@@ -68,7 +59,7 @@ def make_product(category) -> Callable[..., Product]:
 def products_bulk_create(category: Category, n: int, *, start: int = 0) -> None:
     """Many products (each with one image) in two queries, for query-count tests."""
     products = Product.objects.bulk_create(
-        Product(
+        ProductFactory.build(
             sku=f"BULK-{i:05d}",
             name=f"Bulk candle {i}",
             slug=f"bulk-candle-{i}",
@@ -80,7 +71,7 @@ def products_bulk_create(category: Category, n: int, *, start: int = 0) -> None:
         for i in range(start, start + n)
     )
     ProductImage.objects.bulk_create(
-        ProductImage(product=p, image=f"products/{p.sku}.jpg", alt_text=p.name) for p in products
+        ProductImageFactory.build(product=p, alt_text=p.name) for p in products
     )
 
 

@@ -5,11 +5,12 @@ import re
 import pytest
 from django_tenants.utils import tenant_context
 
-from orders.models import Order, OrderLine
+from orders.models import Order
 from storefront.content.models import FeaturedProduct, StorefrontProfile
 from storefront.models import Category
 from storefront.selectors import PAGE_SIZE
 from tests.conftest import ALICE_HOST, BOB_HOST
+from tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,27 +56,8 @@ def test_home_without_featured_shows_company_bestsellers(client, alice, make_pro
             (Order.Status.PENDING_PAYMENT, canceled_only, 50),
         ]
     ):
-        order = Order.objects.create(
-            number=f"T-BEST-{n}",
-            retailer=alice,
-            status=status,
-            email="s@example.com",
-            full_name="S",
-            ship_line1="1 Main",
-            ship_city="Austin",
-            ship_state="TX",
-            ship_postal_code="78701",
-            subtotal=0,
-            shipping=0,
-            total=0,
-        )
-        OrderLine.objects.create(
-            order=order,
-            product=product,
-            sku=product.sku,
-            name=product.name,
-            unit_price=product.price,
-            quantity=quantity,
+        OrderFactory(
+            number=f"T-BEST-{n}", retailer=alice, status=status, lines=[(product, quantity)]
         )
     names = product_names(client.get("/", HTTP_HOST=ALICE_HOST).text)
     assert names[:2] == ["Hit", "Runner Up"]
@@ -189,11 +171,19 @@ def test_search_matches_prefixes_stems_and_skus(client, alice, make_product):
     assert get("kit") == ["Olive Spoon"]
 
 
-@pytest.mark.parametrize("q", ["", "!!!", "&|:*()'", "a' OR 1=1 --", "\x00", "candle\x00x"])
+@pytest.mark.parametrize("q", ["", "!!!", "&|:*()'", "a' OR 1=1 --"])
 def test_search_with_odd_input_answers_cleanly(client, alice, make_product, q):
     make_product("Vanilla Candle")
     response = client.get("/search/", {"q": q}, HTTP_HOST=ALICE_HOST)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("q", ["\x00", "candle\x00x"])
+def test_search_with_a_nul_is_refused_before_the_page(client, alice, make_product, q):
+    # shopsocial.middleware.RequestSanityMiddleware: no NUL reaches a view.
+    make_product("Vanilla Candle")
+    response = client.get("/search/", {"q": q}, HTTP_HOST=ALICE_HOST)
+    assert response.status_code == 400
 
 
 def test_oversized_search_is_cut_with_message(client, alice, make_product):

@@ -147,6 +147,9 @@ class ShopperPasswordChangeView(PasswordChangeView):
         account_password_changed_notify(user=form.user)
         return response
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 

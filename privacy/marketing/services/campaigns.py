@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
+from shopsocial.celery import task_queue
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 
@@ -111,8 +112,6 @@ def campaign_start(*, campaign_id: int) -> Campaign:
 
 def campaign_dispatch(*, campaign_id: int) -> int:
     """Queue one chunk task per CHUNK_SIZE id range that still has pending rows."""
-    from ..tasks import campaign_send_chunk_task
-
     bounds = CampaignRecipient.objects.filter(campaign_id=campaign_id, status=Status.PENDING)
     bounds = bounds.aggregate(lo=Min("pk"), hi=Max("pk"))
     if bounds["lo"] is None:
@@ -121,7 +120,9 @@ def campaign_dispatch(*, campaign_id: int) -> int:
     queued = 0
     for first in range(bounds["lo"], bounds["hi"] + 1, CHUNK_SIZE):
         try:
-            campaign_send_chunk_task.delay(campaign_id, first, first + CHUNK_SIZE - 1)
+            task_queue(
+                "marketing.campaign_send_chunk_task", campaign_id, first, first + CHUNK_SIZE - 1
+            )
         except Exception:  # broker down: the watchdog dispatches again
             logger.warning("campaign %s: chunk not dispatched; broker unavailable", campaign_id)
             break

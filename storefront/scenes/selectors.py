@@ -1,0 +1,226 @@
+"""Scene and share-link reads. Back-office reads take the signed-in retailer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.signing import BadSignature, TimestampSigner
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from orders.models import Order
+from retailers.models import Retailer
+
+from .models import OrderAttribution, RewardTier, Scene, ShareLink
+
+ZERO = Decimal("0.00")
+# Orders that count as sales: paid and not (fully) refunded or canceled.
+COUNTED = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.PARTIALLY_REFUNDED)
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+# What a scene or link sold: merchandise after discount (never tax or shipping).
+_SALES = Coalesce(
+    Sum(F("order__subtotal") - F("order__discount"), filter=Q(order__status__in=COUNTED)),
+    Value(ZERO),
+    output_field=_MONEY,
+)
+_ORDERS = Count("order", filter=Q(order__status__in=COUNTED))
+
+
+@dataclass(frozen=True)
+class SceneTotals:
+    orders: int
+    sales: Decimal
+
+
+def scene_totals(*, scene: Scene) -> SceneTotals:
+    row = OrderAttribution.objects.filter(scene=scene).aggregate(orders=_ORDERS, sales=_SALES)
+    return SceneTotals(orders=row["orders"], sales=row["sales"])
+
+
+def scene_get_for_storefront(*, retailer: Retailer, code: str) -> Scene | None:
+    """The scene if it is this storefront's; None if unknown; 404 if another retailer's."""
+    scene = Scene.objects.filter(code=(code or "").upper()[:8]).select_related("retailer").first()
+    if scene is None:
+        return None
+    if scene.retailer_id != retailer.pk:
+        raise Http404("No such scene on this storefront")
+    return scene
+
+
+def share_link_get_for_storefront(*, retailer: Retailer, code: str) -> ShareLink:
+    link = (
+        ShareLink.objects.filter(code=(code or "").upper()[:8], retailer=retailer)
+        .select_related("product__category", "scene")
+        .first()
+    )
+    if link is None:
+        raise Http404("No such link")
+    return link
+
+
+def scene_from_host_token(*, scene: Scene, token: str) -> bool:
+    try:
+        TimestampSigner(salt="scenes.host-page").unsign(f"{scene.pk}:{token}")
+    except BadSignature:
+        return False
+    return True
+
+
+def scenes_for_retailer(*, retailer: Retailer) -> QuerySet[Scene]:
+    return (
+        Scene.objects.filter(retailer=retailer)
+        .annotate(
+            orders=Count("attributions", filter=Q(attributions__order__status__in=COUNTED)),
+            sales=Coalesce(
+                Sum(
+                    F("attributions__order__subtotal") - F("attributions__order__discount"),
+                    filter=Q(attributions__order__status__in=COUNTED),
+                ),
+                Value(ZERO),
+                output_field=_MONEY,
+            ),
+        )
+        .select_related("reward")
+        .order_by("-date", "-pk")
+    )
+
+
+def scene_get_for_retailer(*, retailer: Retailer, scene_id: int) -> Scene:
+    scene = scenes_for_retailer(retailer=retailer).filter(pk=scene_id).first()
+    if scene is None:
+        raise Http404("No such scene")
+    return scene
+
+
+@dataclass(frozen=True)
+class Guest:
+    first_name: str  # "" unless the guest agreed
+    status: str
+    sales: Decimal
+    order_number: str
+
+
+def scene_guests(*, scene: Scene, with_orders: bool) -> list[Guest]:
+    """Guests of a scene. The host sees first names only where the guest agreed."""
+    rows = (
+        OrderAttribution.objects.filter(scene=scene, order__status__in=COUNTED)
+        .select_related("order")
+        .order_by("order__created_at")
+    )
+    return [
+        Guest(
+            first_name=(a.order.full_name.split() or [""])[0] if a.show_first_name_to_host else "",
+            status=a.order.get_status_display(),
+            sales=a.order.subtotal - a.order.discount,
+            order_number=a.order.number if with_orders else "",
+        )
+        for a in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TierProgress:
+    tiers: list[RewardTier]
+    reached: RewardTier | None
+    next_tier: RewardTier | None
+    to_next: Decimal
+
+
+def tier_progress(*, sales: Decimal) -> TierProgress:
+    tiers = list(RewardTier.objects.filter(active=True).order_by("min_sales"))
+    reached = None
+    next_tier = None
+    for tier in tiers:
+        if tier.min_sales <= sales:
+            reached = tier
+        elif next_tier is None:
+            next_tier = tier
+    to_next = (next_tier.min_sales - sales) if next_tier else ZERO
+    return TierProgress(tiers, reached, next_tier, to_next)
+
+
+def share_links_for_retailer(*, retailer: Retailer) -> QuerySet[ShareLink]:
+    """Links with their sales: orders only (no visit counting, no tracking)."""
+    return (
+        ShareLink.objects.filter(retailer=retailer)
+        .select_related("product", "scene")
+        .annotate(
+            orders=Count("attributions", filter=Q(attributions__order__status__in=COUNTED)),
+            sales=Coalesce(
+                Sum(
+                    F("attributions__order__subtotal") - F("attributions__order__discount"),
+                    filter=Q(attributions__order__status__in=COUNTED),
+                ),
+                Value(ZERO),
+                output_field=_MONEY,
+            ),
+        )
+        .order_by("-created_at")
+    )
+
+
+def share_link_get_for_retailer(*, retailer: Retailer, link_id: int) -> ShareLink:
+    link = ShareLink.objects.filter(retailer=retailer, pk=link_id).first()
+    if link is None:
+        raise Http404("No such link")
+    return link
+
+
+@dataclass(frozen=True)
+class Via:
+    """A checked "s:CODE,l:CODE" value from a form: this storefront's open scene / link."""
+
+    scene: Scene | None = None
+    link: ShareLink | None = None
+
+    @property
+    def scene_code(self) -> str:
+        return self.scene.code if self.scene else ""
+
+    @property
+    def link_code(self) -> str:
+        return self.link.code if self.link else ""
+
+    @property
+    def value(self) -> str:
+        parts = [f"s:{self.scene_code}"] if self.scene else []
+        return ",".join(parts + ([f"l:{self.link_code}"] if self.link else []))
+
+    @property
+    def prefix(self) -> str:
+        if self.link:
+            return f"/l/{self.link.code}"
+        return f"/s/{self.scene.code}" if self.scene else ""
+
+    @property
+    def context(self) -> dict:
+        if self.scene is None:
+            return {}
+        return {"scene": self.scene}
+
+
+def attribution_parse(*, retailer: Retailer, value: object) -> Via:
+    """Parse what an add-to-cart form carried; anything unknown or foreign is ignored."""
+    codes = {}
+    for part in str(value or "")[:40].split(","):
+        kind, _, code = part.partition(":")
+        if kind in ("s", "l") and code.isalnum() and code.isascii() and len(code) == 8:
+            codes[kind] = code.upper()
+    scene = link = None
+    if "s" in codes:
+        scene = Scene.objects.filter(
+            code=codes["s"], retailer=retailer, status=Scene.Status.OPEN
+        ).first()
+    if "l" in codes:
+        link = ShareLink.objects.filter(code=codes["l"], retailer=retailer).first()
+    return Via(scene=scene, link=link)
+
+
+def scene_for_cart(*, retailer: Retailer, attribution: dict[str, str]) -> Scene | None:
+    """The open scene the cart is attached to (for the banner and checkout)."""
+    code = attribution.get("scene")
+    if not code:
+        return None
+    return Scene.objects.filter(code=code, retailer=retailer, status=Scene.Status.OPEN).first()

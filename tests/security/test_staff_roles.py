@@ -1,0 +1,277 @@
+"""Least privilege by role: each staff group can do its job in the admin, and nothing else.
+
+The roles are defined by retailers/migrations/0007_staff_roles.py (README "Staff
+roles"). For each role: the pages and actions it needs work; the ones it does not
+need answer 403 or are not offered, and refusing them changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from orders.models import Order
+from retailers import crypto
+from retailers.models import Retailer, RetailerAuditEvent
+from tests.conftest import COMPANY_HOST
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("Support", "Fulfilment", "Finance", "Marketing", "Catalog", "Compliance")
+STAFF_PASSWORD = "Staff-pass-for-roles-1"
+CUSTOMER_EMAIL = "role-customer@example.com"
+
+# Admin pages: which roles may open them (200); every other role gets 403.
+PAGES = {
+    "/admin/orders/order/": {"Support", "Fulfilment", "Finance", "Compliance"},
+    "/admin/orders/order/{order}/change/": {"Support", "Fulfilment", "Finance", "Compliance"},
+    "/admin/privacy/ticket/": {"Support", "Compliance"},
+    "/admin/marketing/campaign/": {"Marketing"},
+    "/admin/marketing/campaign/add/": {"Marketing"},
+    "/admin/storefront/product/add/": {"Catalog"},
+    "/admin/storefront/category/add/": {"Catalog"},
+    "/admin/privacy/breachincident/add/": {"Compliance"},
+    "/admin/retailers/retailerauditevent/": {"Compliance"},
+    "/admin/retailers/retailer/{alice}/reveal-tax-id/": {"Compliance"},
+    "/admin/mail/outboundemail/": {"Compliance"},
+    "/admin/axes/accessattempt/": {"Compliance"},
+    "/admin/auth/user/": set(),
+    "/admin/auth/group/": set(),
+    "/admin/orders/order/{order}/delete/": set(),
+    "/admin/retailers/retailer/{alice}/delete/": set(),
+}
+# Order actions each role is offered on the order list.
+ORDER_ACTIONS = {
+    "Support": {"revoke_status_links"},
+    "Fulfilment": {"mark_shipped"},
+    "Finance": {"refund"},
+    "Compliance": set(),
+}
+
+
+@pytest.fixture
+def order(alice) -> Order:
+    return Order.objects.create(
+        number="SSR-ROLE-1",
+        retailer=alice,
+        status=Order.Status.PAID,
+        email=CUSTOMER_EMAIL,
+        full_name="Rolf Customer",
+        phone="555-010-9999",
+        ship_line1="9 Ship Street",
+        ship_city="Austin",
+        ship_state="TX",
+        ship_postal_code="78701",
+        subtotal=Decimal("10.00"),
+        shipping=Decimal("0.00"),
+        total=Decimal("10.00"),
+    )
+
+
+@pytest.fixture
+def alice_with_ssn(alice) -> Retailer:
+    Retailer.objects.filter(pk=alice.pk).update(
+        tax_id_kind="ssn", tax_id_encrypted=crypto.encrypt("123456789"), tax_id_last4="6789"
+    )
+    alice.refresh_from_db()
+    return alice
+
+
+@pytest.fixture
+def campaign():
+    from privacy.marketing.models import Campaign
+
+    return Campaign.objects.create(
+        name="Spring", subject="Spring sale", body_html="<p>Hi</p>", body_text="Hi"
+    )
+
+
+def staff_client(role: str) -> tuple[Client, object]:
+    user = get_user_model().objects.create_user(
+        f"staff-{role.lower()}", f"{role.lower()}@staff.example", STAFF_PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+def offered_actions(client: Client, path: str) -> set[str]:
+    page = client.get(path, HTTP_HOST=COMPANY_HOST).content.decode()
+    return set(re.findall(r'<option value="(\w+)"', page)) - {"delete_selected"}
+
+
+# Plan configuration rows Finance may remove; nothing else is ever deleted by a role.
+DELETABLE = {"delete_levelrate", "delete_categoryrate"}
+
+
+def test_the_six_roles_exist_and_none_may_delete_or_manage_users():
+    groups = {g.name: g for g in Group.objects.filter(name__in=ROLES)}
+    assert set(groups) == set(ROLES)
+    for group in groups.values():
+        codenames = set(group.permissions.values_list("codename", flat=True))
+        deletes = {c for c in codenames if c.startswith("delete_")}
+        assert deletes <= (DELETABLE if group.name == "Finance" else set()), group.name
+        assert not codenames & {"add_user", "change_user", "add_group", "change_group"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_opens_exactly_its_pages(role, order, alice_with_ssn):
+    client, _ = staff_client(role)
+    wrong = []
+    for template, allowed in PAGES.items():
+        path = template.format(order=order.pk, alice=alice_with_ssn.pk)
+        status = client.get(path, HTTP_HOST=COMPANY_HOST).status_code
+        expected = 200 if role in allowed else 403
+        if status != expected:
+            wrong.append((path, status, expected))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("role", sorted(ORDER_ACTIONS))
+def test_each_role_is_offered_exactly_its_order_actions(role, order):
+    client, _ = staff_client(role)
+    assert offered_actions(client, "/admin/orders/order/") == ORDER_ACTIONS[role]
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_ship_to", "sees_email"),
+    [
+        ("Support", True, True),
+        ("Fulfilment", True, False),
+        ("Finance", False, False),
+        ("Compliance", False, False),
+    ],
+)
+def test_who_sees_the_ship_to_address_and_the_customer_email(role, sees_ship_to, sees_email, order):
+    client, _ = staff_client(role)
+    page = client.get(f"/admin/orders/order/{order.pk}/change/", HTTP_HOST=COMPANY_HOST)
+    body = page.content.decode()
+    assert ("9 Ship Street" in body) is sees_ship_to
+    assert (CUSTOMER_EMAIL in body) is sees_email
+    assert ("555-010-9999" in body) is sees_email
+
+
+def test_fulfilment_marks_an_order_shipped(order):
+    client, _ = staff_client("Fulfilment")
+    response = client.post(
+        "/admin/orders/order/",
+        {
+            "action": "mark_shipped",
+            "_selected_action": [order.pk],
+            "apply": "1",
+            "carrier": "UPS",
+            "tracking_number": "1Z999",
+        },
+        HTTP_HOST=COMPANY_HOST,
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Order.Status.SHIPPED
+
+
+@pytest.mark.parametrize("role", ["Fulfilment", "Support", "Marketing", "Compliance"])
+def test_only_finance_can_refund(role, order):
+    client, _ = staff_client(role)
+    client.post(
+        "/admin/orders/order/",
+        {"action": "refund", "_selected_action": [order.pk], "apply": "1", "amount": "10.00"},
+        HTTP_HOST=COMPANY_HOST,
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.refunded_amount == Decimal("0")
+
+
+def test_finance_is_offered_the_refund_form(order):
+    client, _ = staff_client("Finance")
+    response = client.post(
+        "/admin/orders/order/",
+        {"action": "refund", "_selected_action": [order.pk]},
+        HTTP_HOST=COMPANY_HOST,
+    )
+    assert response.status_code == 200
+    assert "Refund order SSR-ROLE-1" in response.content.decode()
+
+
+def test_marketing_runs_campaigns_without_being_superuser(campaign):
+    client, user = staff_client("Marketing")
+    assert not user.is_superuser
+    assert offered_actions(client, "/admin/marketing/campaign/") == {
+        "send_test",
+        "start_now",
+        "schedule",
+        "pause",
+        "resume",
+    }
+
+
+@pytest.mark.parametrize("role", ["Support", "Compliance", "Catalog"])
+def test_other_roles_cannot_run_campaigns(role, campaign):
+    client, _ = staff_client(role)
+    response = client.post(
+        "/admin/marketing/campaign/",
+        {"action": "start_now", "_selected_action": [campaign.pk]},
+        HTTP_HOST=COMPANY_HOST,
+    )
+    assert response.status_code == 403
+    campaign.refresh_from_db()
+    assert campaign.status == campaign.Status.DRAFT
+    preview = client.get(
+        f"/admin/marketing/campaign/{campaign.pk}/preview/", HTTP_HOST=COMPANY_HOST
+    )
+    assert preview.status_code == 403
+
+
+def test_catalog_edits_products_and_nobody_else_does(alice):
+    from storefront.models import Category, Product
+
+    category = Category.objects.create(name="Role Cat", slug="role-cat")
+    product = Product.objects.create(
+        sku="ROLE-1", name="Role Candle", slug="role-candle", category=category,
+        price=Decimal("5.00"), stock=1,
+    )  # fmt: skip
+    for role in ROLES:
+        client, _ = staff_client(role)
+        page = client.get(f"/admin/storefront/product/{product.pk}/change/", HTTP_HOST=COMPANY_HOST)
+        can_edit = 'name="_save"' in page.content.decode()
+        assert can_edit is (role == "Catalog"), role
+
+
+def test_compliance_reveals_a_tax_id_with_password_and_it_is_audited(alice_with_ssn):
+    client, user = staff_client("Compliance")
+    path = f"/admin/retailers/retailer/{alice_with_ssn.pk}/reveal-tax-id/"
+    wrong = client.post(path, {"password": "wrong"}, HTTP_HOST=COMPANY_HOST)
+    assert wrong.status_code == 403
+    assert "123-45-6789" not in wrong.content.decode()
+    shown = client.post(path, {"password": STAFF_PASSWORD}, HTTP_HOST=COMPANY_HOST)
+    assert shown.status_code == 200
+    assert "123-45-6789" in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
+    events = list(
+        RetailerAuditEvent.objects.filter(retailer=alice_with_ssn)
+        .order_by("pk")
+        .values_list("action", "actor", "detail")
+    )
+    assert events == [
+        ("reauth_failed", user.pk, "tax_id_reveal"),
+        ("tax_id_revealed", user.pk, ""),
+    ]
+
+
+@pytest.mark.parametrize("role", ["Support", "Finance", "Fulfilment"])
+def test_other_roles_never_see_a_full_tax_id(role, alice_with_ssn):
+    client, _ = staff_client(role)
+    response = client.post(
+        f"/admin/retailers/retailer/{alice_with_ssn.pk}/reveal-tax-id/",
+        {"password": STAFF_PASSWORD},
+        HTTP_HOST=COMPANY_HOST,
+    )
+    assert response.status_code == 403
+    assert "123-45-6789" not in response.content.decode()
+    assert not RetailerAuditEvent.objects.filter(action="tax_id_revealed").exists()
