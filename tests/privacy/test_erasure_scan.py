@@ -115,7 +115,7 @@ def busy_shopper(alice, company):
     # A ticket while signed in, and a staff reply (both emailed).
     response = client.post(
         "/contact/",
-        {"topic": "other", "name": f"{FIRST} {LAST}", "email": EMAIL, "phone": "555-0199",
+        {"topic": "other", "name": f"{FIRST} {LAST}", "email": EMAIL, "phone": "512-555-0199",
          "message": f"Hello, this is {FIRST} {LAST} ({EMAIL})."},
         HTTP_HOST=ALICE_HOST, **SAME_ORIGIN,
     )  # fmt: skip
