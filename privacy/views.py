@@ -23,6 +23,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from storefront.caching import page_cache
+
 from . import selectors, services
 from .forms import (
     AnalyticsChoiceForm,
@@ -60,6 +62,7 @@ def gpc_json(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
+@page_cache
 def policy(request: HttpRequest) -> HttpResponse:
     versions = list(selectors.policy_versions_published())
     return render(

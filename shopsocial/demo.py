@@ -15,9 +15,9 @@ from django_tenants.utils import tenant_context
 from orders.demo import checkout_money_demo_seed
 from retailers.models import Retailer
 from retailers.services import company_tenant_ensure, retailer_provision
+from storefront.caching import catalog_cache_bump, storefront_content_changed
 from storefront.content.models import FeaturedProduct, StorefrontProfile
 from storefront.models import Category, Product, ProductImage
-from storefront.selectors import catalog_cache_bump
 from storefront.services import product_image_store
 
 from . import demo_art
@@ -405,4 +405,5 @@ def demo_seed() -> list[str]:
     created += checkout_money_demo_seed()  # payments: demo discount code, tax override
     if created:
         transaction.on_commit(catalog_cache_bump)
+        storefront_content_changed()
     return created

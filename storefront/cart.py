@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest
 
+from shopsocial.versions import memoized
+
 from .models import Product, ProductImage
 
 # The one limit per cart or order line whatever the stock (typos like 1000 instead of 10);
@@ -97,18 +99,27 @@ class Cart:
     def is_empty(self) -> bool:
         return not self._items()
 
+    def _products(self, ids: list[int]) -> dict[str, Product]:
+        """The cart's products, on sale or not, by id (process memory under the catalog
+        and stock versions, so prices and stock are always current)."""
+
+        def fetch() -> dict[str, Product]:
+            products = Product.objects.filter(pk__in=ids).defer("search_vector")
+            products = products.select_related("category").prefetch_related(
+                Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
+            )
+            return {str(p.pk): p for p in products}
+
+        key = ("cart-products", tuple(sorted(ids)))
+        return memoized(key, fetch, depends=("catalog", "stock"), ttl=60)
+
     def lines(self) -> list[CartLine]:
         """Lines for products still on sale, in the order they were added, at current prices."""
         items = self._items()
         if not items:
             return []
-        products = Product.objects.filter(pk__in=[int(pk) for pk in items], active=True).defer(
-            "search_vector"
-        )
-        products = products.select_related("category").prefetch_related(
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
-        )
-        by_id = {str(p.pk): p for p in products}
+        found = self._products([int(pk) for pk in items])
+        by_id = {pk: p for pk, p in found.items() if p.active}
         return [
             CartLine(product=by_id[pk], quantity=qty, unit_price=by_id[pk].price)
             for pk, qty in items.items()
@@ -159,9 +170,9 @@ class Cart:
         if not items:
             return []
         ids = [int(pk) for pk in items]
-        names = dict(Product.objects.filter(pk__in=ids).values_list("pk", "name"))
-        active = set(Product.objects.filter(pk__in=ids, active=True).values_list("pk", flat=True))
-        gone = [pk for pk in ids if pk not in active]
+        found = self._products(ids)
+        names = {int(pk): p.name for pk, p in found.items()}
+        gone = [pk for pk in ids if str(pk) not in found or not found[str(pk)].active]
         if not gone:
             return []
         for pk in gone:

@@ -10,6 +10,7 @@ from django.db import models
 
 from shopsocial.images import rendition_name
 from shopsocial.urls_util import storefront_path
+from shopsocial.versions import VersionedModel, VersionedQuerySet
 
 
 class Category(models.Model):
@@ -42,7 +43,13 @@ class Category(models.Model):
             raise ValidationError({"parent": "This category has sub-categories of its own."})
 
 
-class Product(models.Model):
+class ProductQuerySet(VersionedQuerySet):
+    # Stock moves by queryset updates (order placement, cancellation): pages
+    # showing stock are keyed by the "stock" version, so they refresh at once.
+    version_name = "stock"
+
+
+class Product(VersionedModel, models.Model):
     """Never hard-deleted once it may have been ordered: deactivate instead."""
 
     class TaxCategory(models.TextChoices):
@@ -73,6 +80,9 @@ class Product(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+
+    version_name = "stock"  # saves too (storefront/caching.py)
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

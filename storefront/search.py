@@ -24,11 +24,12 @@ from functools import reduce
 from operator import and_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.core.cache import caches
 from django.core.paginator import Page
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
+
+from shopsocial.versions import memoized
 
 from .models import Product
 from .selectors import (
@@ -36,7 +37,6 @@ from .selectors import (
     SEARCH_MAX_LENGTH,
     SEARCH_MAX_TERMS,
     CategoryNode,
-    _cache_key,
     _paginate,
     _with_images,
     category_tree,
@@ -153,11 +153,9 @@ def _term_filter(term: str, tree: list[CategoryNode]) -> Q:
 
 
 def catalog_words() -> frozenset[str]:
-    """Every word of active product and category names (cached per catalog version)."""
-    cache = caches["shared"]
-    key = _cache_key("words")
-    words = cache.get(key)
-    if words is None:
+    """Every word of active product and category names (memoized per catalog version)."""
+
+    def build() -> frozenset[str]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT word FROM ts_stat($$"
@@ -166,9 +164,9 @@ def catalog_words() -> frozenset[str]:
                 "$$)"
             )
             words = frozenset(row[0] for row in cursor.fetchall())
-        words |= frozenset(SYNONYMS)
-        cache.set(key, words, CACHE_TTL)
-    return words
+        return words | frozenset(SYNONYMS)
+
+    return memoized("catalog-words", build, depends=("catalog",), ttl=CACHE_TTL)
 
 
 def spelling_suggest(terms: tuple[str, ...]) -> tuple[str, ...]:

@@ -3,20 +3,20 @@
 Every listing costs a constant number of queries whatever the catalog size:
 one page of products plus one query for their images (and one count for paging).
 Company-wide data that rarely changes (the category tree, bestsellers) is kept
-in the "shared" cache under a catalog version that every catalog write bumps.
+in process memory under the catalog version that every catalog write bumps
+(storefront/caching.py).
 """
 
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 
-from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from shopsocial.urls_util import storefront_path
+from shopsocial.versions import memoized
 
 from .models import Category, Product, ProductImage
 
@@ -44,34 +44,6 @@ class Sort:
         return value if value in cls.CHOICES else cls.DEFAULT
 
 
-# --- Catalog version (cache invalidation) -------------------------------------
-_VERSION_KEY = "catalog:version"
-
-
-def catalog_version() -> int:
-    cache = caches["shared"]
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        # Start from the clock, not 1: after a cache flush no old entry (nor a
-        # process-local copy) can match the new version.
-        cache.add(_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(_VERSION_KEY)
-    return version
-
-
-def catalog_cache_bump() -> None:
-    """Invalidate every cached catalog read (called by catalog writes)."""
-    cache = caches["shared"]
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, time.time_ns(), None)
-
-
-def _cache_key(*parts: object) -> str:
-    return "catalog:" + ":".join(str(p) for p in (catalog_version(), *parts))
-
-
 # --- Categories ---------------------------------------------------------------
 @dataclass(frozen=True)
 class CategoryNode:
@@ -90,33 +62,22 @@ class CategoryNode:
         return [self.pk, *(child.pk for child in self.children)]
 
 
-# The tree of the current catalog version, kept in-process too (read on every page).
-_tree_memo: dict[int, list[CategoryNode]] = {}
+def _category_tree_build() -> list[CategoryNode]:
+    rows = list(Category.objects.values_list("pk", "name", "slug", "parent_id"))
+    children: dict[int, list[CategoryNode]] = {}
+    for pk, name, slug, parent_id in rows:
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(CategoryNode(pk, name, slug, parent_id))
+    return [
+        CategoryNode(pk, name, slug, None, tuple(children.get(pk, ())))
+        for pk, name, slug, parent_id in rows
+        if parent_id is None
+    ]
 
 
 def category_tree() -> list[CategoryNode]:
-    """Top-level categories with their children; cached (one query when cold)."""
-    version = catalog_version()
-    if version in _tree_memo:
-        return _tree_memo[version]
-    key = f"catalog:{version}:tree"
-    cache = caches["shared"]
-    tree = cache.get(key)
-    if tree is None:
-        rows = list(Category.objects.values_list("pk", "name", "slug", "parent_id"))
-        children: dict[int, list[CategoryNode]] = {}
-        for pk, name, slug, parent_id in rows:
-            if parent_id is not None:
-                children.setdefault(parent_id, []).append(CategoryNode(pk, name, slug, parent_id))
-        tree = [
-            CategoryNode(pk, name, slug, None, tuple(children.get(pk, ())))
-            for pk, name, slug, parent_id in rows
-            if parent_id is None
-        ]
-        cache.set(key, tree, CACHE_TTL)
-    _tree_memo.clear()
-    _tree_memo[version] = tree
-    return tree
+    """Top-level categories with their children (process memory; one query when cold)."""
+    return memoized("category-tree", _category_tree_build, depends=("catalog",), ttl=CACHE_TTL)
 
 
 def category_get(*, slug: str) -> CategoryNode | None:
@@ -177,10 +138,7 @@ def bestseller_ids(*, limit: int = BESTSELLER_COUNT) -> list[int]:
     """Company-wide bestsellers by quantity in paid or shipped orders; newest when none."""
     from orders.models import Order, OrderLine
 
-    key = _cache_key("bestsellers", limit)
-    cache = caches["shared"]
-    ids = cache.get(key)
-    if ids is None:
+    def build() -> list[int]:
         ids = list(
             OrderLine.objects.filter(
                 order__status__in=[Order.Status.PAID, Order.Status.SHIPPED],
@@ -199,8 +157,10 @@ def bestseller_ids(*, limit: int = BESTSELLER_COUNT) -> list[int]:
                 .values_list("pk", flat=True)[: limit - len(ids)]
             )
             ids += list(newest)
-        cache.set(key, ids, CACHE_TTL)
-    return ids
+        return ids
+
+    # Orders change the ranking too: kept at most CACHE_TTL seconds.
+    return memoized(("bestsellers", limit), build, depends=("catalog",), ttl=CACHE_TTL)
 
 
 def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:

@@ -2,28 +2,24 @@
 
 Views parse the request, call one selector or cart operation, and respond. GET
 pages never create a session: an anonymous shopper gets no cookie until they add
-something to the cart.
+something to the cart. Browsing pages are served from the shopper page cache
+(storefront/caching.py), for every shopper.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from orders.services.holds import stock_holds_release_expired
 
+from .caching import listing_version, page_cache, render_shopper_page
 from .cart import MAX_LINE_QUANTITY, Cart, CartError
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .finder import retailer_find
@@ -36,7 +32,6 @@ from .selectors import (
     SEARCH_MAX_LENGTH,
     Sort,
     bestsellers,
-    catalog_version,
     category_get,
     category_products_page,
     category_tree,
@@ -44,45 +39,6 @@ from .selectors import (
     products_by_ids,
     search_text_clean,
 )
-
-
-def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a cookie-less visitor's GET from a short-lived per-storefront page cache.
-
-    Only requests carrying no cookie at all are cached or served from the cache:
-    for them the page cannot depend on a session, a cart, messages or a
-    preference cookie. The key holds the storefront (the default cache is
-    prefixed per schema), the catalog version (catalog edits show at once), the
-    full path and the DNT / Sec-GPC signals. Pages that render the CSP nonce
-    (analytics) are not cached. STOREFRONT_PAGE_CACHE_SECONDS = 0 turns it off.
-    """
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        ttl = getattr(settings, "STOREFRONT_PAGE_CACHE_SECONDS", 60)
-        if not ttl or request.method != "GET" or request.COOKIES:
-            return view(request, *args, **kwargs)
-        signals = f"{request.headers.get('DNT', '')}|{request.headers.get('Sec-GPC', '')}"
-        digest = hashlib.sha256(f"{request.get_full_path()}|{signals}".encode()).hexdigest()
-        key = f"page:{catalog_version()}:{digest}"
-        cache = caches["default"]
-        cached = cache.get(key)
-        if cached is not None:
-            content_type, content = cached
-            response = HttpResponse(content, content_type=content_type)
-        else:
-            response = view(request, *args, **kwargs)
-            # A page that used this response's CSP nonce (an inline script) is
-            # never reused: the next response's header carries another nonce.
-            uses_nonce = bool(getattr(request, "_csp_nonce", None))
-            cacheable = response.status_code == 200 and not response.streaming
-            if cacheable and not response.cookies and not uses_nonce:
-                cache.set(key, (response["Content-Type"], response.content), ttl)
-        patch_vary_headers(response, ("Cookie",))
-        return response
-
-    return wrapped
-
 
 _ID_RE = re.compile(r"[0-9]{1,18}")
 _SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,140}")
@@ -101,11 +57,13 @@ def _page_param(request: HttpRequest) -> str:
 
 # --- Company site ---------------------------------------------------------------
 @require_safe
+@page_cache
 def company_home(request: HttpRequest) -> HttpResponse:
     return render(request, "company/home.html", {"featured": bestsellers()})
 
 
 @require_safe
+@page_cache
 def retailer_finder(request: HttpRequest) -> HttpResponse:
     raw = search_text_clean(request.GET.get("q"))
     text = raw[:SEARCH_MAX_LENGTH]
@@ -124,6 +82,7 @@ def retailer_finder(request: HttpRequest) -> HttpResponse:
 
 # --- Storefront -----------------------------------------------------------------
 @require_safe
+@page_cache
 def storefront_home(request: HttpRequest) -> HttpResponse:
     retailer = request.tenant
     featured = products_by_ids(ids=featured_product_ids(retailer=retailer))
@@ -137,7 +96,7 @@ def storefront_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_anonymous_page
+@page_cache
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = category_get(slug=slug)
     if category is None:
@@ -155,7 +114,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "page_obj": SimpleLazyObject(
             lambda: category_products_page(category=category, sort=sort, page=page)
         ),
-        "catalog_version": catalog_version(),
+        "catalog_version": listing_version(),
         "listing_ttl": LISTING_CACHE_TTL,
     }
     return render(request, "storefront/category.html", context)
@@ -182,9 +141,44 @@ def _product_page(
     return render(request, "storefront/product.html", context, status=status)
 
 
+def _release_expired_holds() -> None:
+    """Expired checkout holds give their stock back before stock is shown.
+
+    `stock_holds_release_expired()` costs a query; it runs only once the earliest
+    hold can have expired. That moment is kept in memory under the "holds" version,
+    which every order write bumps (orders/models.py).
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from django.conf import settings
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from orders.models import Order
+    from shopsocial.versions import memoized
+
+    never = datetime.max.replace(tzinfo=UTC)
+
+    def earliest() -> datetime:
+        found = Order.objects.filter(
+            status=Order.Status.PENDING_PAYMENT, hold_expires_at__isnull=False
+        ).aggregate(first=Min("hold_expires_at"))["first"]
+        return found or never
+
+    first = memoized("next-hold-expiry", earliest, depends=("holds",), ttl=60)
+    grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
+    if first != never and timezone.now() >= first + grace:
+        stock_holds_release_expired()
+
+
 @require_safe
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    stock_holds_release_expired()  # expired checkout holds give their stock back first
+    _release_expired_holds()  # expired checkout holds give their stock back first
+    return _product_detail_page(request, slug)
+
+
+@page_cache
+def _product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_get(slug=slug)
     if product is None:
         raise Http404("No such product")
@@ -192,6 +186,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@page_cache
 def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms_parse(request.GET.get("q"))
     result = product_search(terms=terms, page=_page_param(request))
@@ -215,7 +210,7 @@ def _cart_page(
     typed: str = "",
     status=200,
 ) -> HttpResponse:
-    stock_holds_release_expired()  # expired checkout holds give their stock back first
+    _release_expired_holds()  # expired checkout holds give their stock back first
     cart = Cart(request)
     removed = cart.remove_unavailable() if not cart.is_empty() else []
     lines = cart.lines()
@@ -229,7 +224,7 @@ def _cart_page(
         "has_stock_problem": any(line.exceeds_stock for line in lines),
         "max_quantity": MAX_LINE_QUANTITY,
     }
-    return render(request, "storefront/cart.html", context, status=status)
+    return render_shopper_page(request, "storefront/cart.html", context, status=status)
 
 
 @require_safe
