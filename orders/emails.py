@@ -12,7 +12,7 @@ from privacy.marketing.selectors import survey_url_for_order
 from shopsocial.mail.links import email_links_spec
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse, storefront_reverse
 
 from .accounts.carriers import tracking_url
 from .models import Order
@@ -28,11 +28,13 @@ def order_email_context(order: Order) -> dict:
         "number": order.number,
         "full_name": order.full_name,
         "retailer_name": retailer.display_name,
-        "storefront_url": retailer.storefront_url("/"),
-        "account_orders_url": retailer.storefront_url(f"/account/orders/{order.number}/")
+        "storefront_url": storefront_reverse(retailer.slug, "storefront:home"),
+        "account_orders_url": storefront_reverse(
+            retailer.slug, "orders:account-order-detail", order.number
+        )
         if order.customer_id
         else "",
-        "privacy_url": company_url("/privacy/"),
+        "privacy_url": company_reverse("privacy:policy"),
         # The signed order-status link, made when the email is rendered (never stored).
         "links": email_links_spec("accounts.order_status", order_id=order.pk),
         "currency": order.currency,

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from shopsocial.versions import VersionedModel, VersionedQuerySet
+
 
 class ShippingMethod(models.Model):
     """A way to ship, managed in the admin (Standard and Express are seeded)."""
@@ -52,7 +54,13 @@ class ShippingMethod(models.Model):
         return self.name
 
 
-class Order(models.Model):
+class OrderQuerySet(VersionedQuerySet):
+    # Storefront pages look for expired stock holds only once the earliest hold can
+    # have expired (storefront/views.py); order writes move holds, so they bump "holds".
+    version_name = "holds"
+
+
+class Order(VersionedModel, models.Model):
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", "Pending payment"
         PAID = "paid", "Paid"
@@ -123,6 +131,9 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
+
+    version_name = "holds"  # saves too (shopsocial/versions.py)
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -28,6 +28,8 @@ def offline_gateway_urlpatterns() -> list[URLPattern]:
     ]
 
 
+app_name = "orders"
+
 urlpatterns = [
     # One shopper account for every host; sign-in also serves the company host's
     # privacy pages (/privacy/my-data/).

@@ -6,6 +6,8 @@ from . import views, views_cart
 from .accounts import urls as account_urls
 from .accounts import views as accounts
 
+app_name = "orders"
+
 urlpatterns = [
     path("cart/discount/", views_cart.cart_discount, name="cart-discount"),
     path("cart/estimate/", views_cart.cart_estimate, name="cart-estimate"),

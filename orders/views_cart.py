@@ -50,25 +50,25 @@ def cart_discount(request: HttpRequest) -> HttpResponse:
         if cart_discount_code(request):
             cart_discount_code_set(request, "")
             messages.success(request, "Discount code removed.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     code = discount_code_normalise(request.POST.get("code", ""))
     if getattr(request, "limited", False):
         messages.error(request, str(DiscountError.Code.TOO_MANY_TRIES.label))
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     if not code:
         messages.error(request, "Enter a discount code.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     if cart.is_empty():
         messages.error(request, "Add something to your cart before entering a code.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     merchandise = sum((i.merchandise for i in priced_items(items=cart_items(request))), start=0)
     try:
         found = discount_code_valid(code=code, merchandise=merchandise)
     except DiscountError as exc:
         messages.error(request, f"Code {code} not applied: {exc}")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     cart_discount_code_set(request, found.code)  # the cart's totals panel confirms it
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")
 
 
 @require_POST
@@ -79,13 +79,13 @@ def cart_estimate(request: HttpRequest) -> HttpResponse:
     postal_code = str(request.POST.get("postal_code", "")).strip()[:10]
     if not state:
         cart_destination_set(request, None)
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     destination = Destination(state=state, postal_code=postal_code)
     if not destination.ships:
         messages.error(request, "We ship only to the 50 US states and the District of Columbia.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     if postal_code and not ZIP_RE.match(postal_code):
         messages.error(request, "Enter a ZIP code like 92693 or 92693-1234.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     cart_destination_set(request, destination)
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")

@@ -19,7 +19,7 @@ def privacy(request: HttpRequest) -> dict:
     def breach_notices():
         if user is None or not user.is_authenticated:
             return []
-        return list(selectors.breach_notices_for_user(user=user))
+        return selectors.breach_notices_for_user_cached(user=user)
 
     return {
         "privacy_analytics": {

@@ -40,7 +40,10 @@ class TrackingDecisionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.tracking = tracking_decide(request)
         response = self.get_response(request)
-        patch_vary_headers(response, ("DNT", "Sec-GPC", "Cookie"))
+        if "Vary" in response:
+            patch_vary_headers(response, ("DNT", "Sec-GPC", "Cookie"))
+        else:  # the common case, without patch_vary_headers' parsing
+            response["Vary"] = "DNT, Sec-GPC, Cookie"
         if analytics_enabled(request) and not hasattr(response, "_csp_config"):
             response._csp_config = csp_with_analytics(settings.SECURE_CSP)
         policy = getattr(settings, "PERMISSIONS_POLICY", "")

@@ -8,9 +8,20 @@ from django.conf import settings
 from django.db import models
 
 from shopsocial.storage import private_storage_get
+from shopsocial.versions import VersionedModel, VersionedQuerySet
 
 
-class PolicyVersion(models.Model):
+class PolicyQuerySet(VersionedQuerySet):
+    version_name = "policy"  # cached notices and pages refresh at once
+
+
+class BreachQuerySet(VersionedQuerySet):
+    # Cached in-site notices refresh at once (notices themselves bump it in
+    # privacy/services/breach.py: their sending updates them too often).
+    version_name = "breach"
+
+
+class PolicyVersion(VersionedModel, models.Model):
     """One version of the privacy policy. Published versions are never edited."""
 
     version = models.CharField(max_length=20, unique=True, help_text='e.g. "1.0", "2026-12"')
@@ -22,6 +33,9 @@ class PolicyVersion(models.Model):
     published = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    version_name = "policy"
+    objects = PolicyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-effective_date", "-published_at", "-pk"]
@@ -129,7 +143,7 @@ def breach_list_upload_to(instance: BreachIncident, filename: str) -> str:
     return f"breach-lists/{uuid.uuid4().hex}{suffix}"
 
 
-class BreachIncident(models.Model):
+class BreachIncident(VersionedModel, models.Model):
     class Scope(models.TextChoices):
         ALL_SHOPPERS = "all_shoppers", "All shoppers"
         ALL_RETAILERS = "all_retailers", "All retailers"
@@ -160,6 +174,9 @@ class BreachIncident(models.Model):
     law_enforcement_note = models.TextField(blank=True)
     notify_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    version_name = "breach"
+    objects = BreachQuerySet.as_manager()
 
     class Meta:
         ordering = ["-discovered_at"]

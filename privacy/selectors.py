@@ -6,18 +6,32 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import caches
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from shopsocial.mail.addresses import email_normalise
+from shopsocial.versions import memoized
 
 from .business_days import add_business_days, business_days_between
 from .models import BreachIncident, BreachNotification, PolicyVersion, Ticket
 
 CHANGE_NOTICE_DAYS = 30
-_POLICY_CACHE_KEY = "privacy:policy-current"
 
 
 # --- Policy ---------------------------------------------------------------------
@@ -30,10 +44,6 @@ def policy_version_current(*, today: date | None = None) -> PolicyVersion | None
     return policy_versions_published(today=today).first()
 
 
-def policy_cache_clear() -> None:
-    caches["shared"].delete(_POLICY_CACHE_KEY)
-
-
 @dataclass(frozen=True)
 class PolicyChangeNotice:
     version: str
@@ -43,15 +53,14 @@ class PolicyChangeNotice:
 def policy_change_notice(*, today: date | None = None) -> PolicyChangeNotice | None:
     """The notice shown on every page for 30 days after a new version takes effect."""
     today = today or timezone.localdate()
-    cache = caches["shared"]
-    cached = cache.get(_POLICY_CACHE_KEY)
-    if cached is None or cached[0] != today:
-        versions = list(
+    versions = memoized(
+        ("policy-latest-two", today),
+        lambda: list(
             policy_versions_published(today=today).values_list("version", "effective_date")[:2]
-        )
-        cached = (today, versions)
-        cache.set(_POLICY_CACHE_KEY, cached, 300)
-    versions = cached[1]
+        ),
+        depends=("policy",),
+        ttl=300,
+    )
     if len(versions) < 2:  # the first version is not a change
         return None
     label, effective = versions[0]
@@ -102,6 +111,117 @@ def breach_notices_for_user(*, user: AbstractBaseUser) -> QuerySet[BreachNotific
     )
 
 
+def breach_notices_for_user_cached(*, user: AbstractBaseUser) -> list[BreachNotification]:
+    """`breach_notices_for_user`, kept in process memory (shown on every page).
+
+    Refreshed at once when notices are created or acknowledged and when incidents
+    or retailers change (their versions); at most 30 s old otherwise.
+    """
+    if not user.is_authenticated:
+        return []
+    return memoized(
+        ("breach-notices", user.pk, user.email),
+        lambda: list(breach_notices_for_user(user=user)),
+        depends=("breach", "hostmap"),
+        ttl=30,
+    )
+
+
+# The characters Python's str.strip() removes from an address (email_normalise).
+_WHITESPACE = " \t\n\r\x0b\x0c"
+
+
+def _norm(field: str) -> Func:
+    """email_normalise in SQL: lower(btrim(field))."""
+    return Lower(Func(F(field), Value(_WHITESPACE), function="BTRIM"))
+
+
+class _DayStartAt(Func):
+    """The first instant of a date in a time zone: (date::timestamp AT TIME ZONE tz)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = "::timestamp AT TIME ZONE "
+    output_field = DateTimeField()
+
+
+class _NextDay(Func):
+    template = "(%(expressions)s + 1)"
+    output_field = DateField()
+
+
+def _count_distinct(queryset: QuerySet, field: str) -> Coalesce:
+    """A scalar subquery: distinct normalised addresses in `field` over `queryset`."""
+    counted = (
+        queryset.exclude(**{field: ""})
+        .order_by()
+        .annotate(_one=Value(1))
+        .values("_one")
+        .annotate(n=Count(_norm(field), distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def breach_incidents_with_affected_count(
+    queryset: QuerySet[BreachIncident],
+) -> QuerySet[BreachIncident]:
+    """Annotate `affected_count`: the distinct addresses an incident's scope covers.
+
+    Computed by PostgreSQL in the list's one query: after Notify, the incident's
+    notification rows; before, the addresses its scope selects (the all-shoppers
+    and all-retailers counts do not depend on the row, so PostgreSQL computes them
+    once). An uploaded list is a file, not a table: None (`breach_list_affected_count`).
+    """
+    from django.contrib.auth import get_user_model
+
+    from orders.models import Order
+    from retailers.models import Retailer
+
+    scope = BreachIncident.Scope
+    tz = timezone.get_current_timezone_name()
+    orders = Order.objects.all()
+    shoppers = get_user_model().objects.filter(is_staff=False, retailer__isnull=True)
+    order_addresses = orders.exclude(email="").order_by().annotate(e=_norm("email")).values("e")
+    through = BreachIncident.selected_retailers.through.objects.filter(
+        breachincident_id=OuterRef("pk")
+    )
+    in_range = orders.filter(
+        created_at__gte=_DayStartAt(OuterRef("orders_from"), Value(tz)),
+        created_at__lt=_DayStartAt(_NextDay(OuterRef("orders_to")), Value(tz)),
+    )
+    notified = (
+        BreachNotification.objects.filter(incident=OuterRef("pk"))
+        .order_by()
+        .values("incident")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    all_shoppers = _count_distinct(orders, "email") + _count_distinct(
+        shoppers.exclude(email="").annotate(e=_norm("email")).exclude(e__in=order_addresses),
+        "email",
+    )
+    return queryset.annotate(
+        affected_count=Case(
+            When(
+                notify_started_at__isnull=False,
+                then=Coalesce(Subquery(notified, output_field=IntegerField()), 0),
+            ),
+            When(scope=scope.ALL_SHOPPERS, then=all_shoppers),
+            When(
+                scope=scope.ALL_RETAILERS,
+                then=_count_distinct(Retailer.objects.filter(kind=Retailer.Kind.RETAILER), "email"),
+            ),
+            When(
+                scope=scope.SELECTED_RETAILERS,
+                then=_count_distinct(through, "retailer__email"),
+            ),
+            When(scope=scope.ORDER_DATE_RANGE, then=_count_distinct(in_range, "email")),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class BreachDeadline:
     discovered_on: date
@@ -132,19 +252,51 @@ class BreachProgress:
         return self.notices - self.notified
 
 
-def breach_progress(*, incident: BreachIncident) -> BreachProgress:
+def _progress_filters() -> dict[str, Q]:
     from shopsocial.mail.models import OutboundEmail
 
-    counts = BreachNotification.objects.filter(incident=incident).aggregate(
-        notices=Count("pk"),
-        notified=Count("pk", filter=Q(email_message__status=OutboundEmail.Status.SENT)),
-        failed=Count(
-            "pk",
-            filter=(
-                Q(email_message__status=OutboundEmail.Status.FAILED)
-                | Q(failed_attempts__gt=0, email_message__status=OutboundEmail.Status.PENDING)
-            ),
+    return {
+        "notices": Q(),
+        "notified": Q(email_message__status=OutboundEmail.Status.SENT),
+        "failed": (
+            Q(email_message__status=OutboundEmail.Status.FAILED)
+            | Q(failed_attempts__gt=0, email_message__status=OutboundEmail.Status.PENDING)
         ),
-        acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        "acknowledged": Q(acknowledged_at__isnull=False),
+    }
+
+
+def breach_progress(*, incident: BreachIncident) -> BreachProgress:
+    counts = BreachNotification.objects.filter(incident=incident).aggregate(
+        **{name: Count("pk", filter=q) for name, q in _progress_filters().items()}
     )
     return BreachProgress(**counts)
+
+
+def breach_incidents_for_admin(queryset: QuerySet[BreachIncident]) -> QuerySet[BreachIncident]:
+    """The admin list in one query: `affected_count` and `progress` (a BreachProgress)
+    for every row, computed by PostgreSQL."""
+    subqueries = {
+        f"progress_{name}": Coalesce(
+            Subquery(
+                BreachNotification.objects.filter(q, incident=OuterRef("pk"))
+                .order_by()
+                .values("incident")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+        for name, q in _progress_filters().items()
+    }
+    return breach_incidents_with_affected_count(queryset).annotate(**subqueries)
+
+
+def breach_progress_of_row(incident: BreachIncident) -> BreachProgress:
+    """The progress of a row from `breach_incidents_for_admin` (or a query)."""
+    if not hasattr(incident, "progress_notices"):
+        return breach_progress(incident=incident)
+    return BreachProgress(
+        **{name: getattr(incident, f"progress_{name}") for name in _progress_filters()}
+    )

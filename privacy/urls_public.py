@@ -4,19 +4,21 @@ from django.urls import path
 
 from . import views
 
+app_name = "privacy"
+
 urlpatterns = [
     path(".well-known/gpc.json", views.gpc_json, name="gpc-json"),
-    path("privacy/", views.policy, name="privacy-policy"),
-    path("privacy/versions/<str:version>/", views.policy_version, name="privacy-policy-version"),
-    path("privacy/analytics/", views.analytics, name="privacy-analytics"),
-    path("privacy/my-data/", views.my_data, name="privacy-my-data"),
-    path("privacy/my-data/details/", views.my_data_details, name="privacy-my-data-details"),
-    path("privacy/my-data/download/", views.my_data_download, name="privacy-my-data-download"),
-    path("privacy/my-data/delete/", views.my_data_delete, name="privacy-my-data-delete"),
+    path("privacy/", views.policy, name="policy"),
+    path("privacy/versions/<str:version>/", views.policy_version, name="policy-version"),
+    path("privacy/analytics/", views.analytics, name="analytics"),
+    path("privacy/my-data/", views.my_data, name="my-data"),
+    path("privacy/my-data/details/", views.my_data_details, name="my-data-details"),
+    path("privacy/my-data/download/", views.my_data_download, name="my-data-download"),
+    path("privacy/my-data/delete/", views.my_data_delete, name="my-data-delete"),
     path(
         "privacy/notices/<int:notification_id>/acknowledge/",
         views.breach_notice_acknowledge,
-        name="privacy-notice-acknowledge",
+        name="notice-acknowledge",
     ),
     path("contact/", views.contact, name="contact"),
     path("contact/sent/", views.contact_sent, name="contact-sent"),

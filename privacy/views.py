@@ -16,11 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
+
+from storefront.caching import page_cache
 
 from . import selectors, services
 from .forms import (
@@ -59,6 +62,7 @@ def gpc_json(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
+@page_cache
 def policy(request: HttpRequest) -> HttpResponse:
     versions = list(selectors.policy_versions_published())
     return render(
@@ -90,7 +94,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
                 {"error": "Please choose one of the two buttons."},
                 status=400,
             )
-        response = HttpResponseRedirect("/privacy/analytics/?saved=1", status=303)
+        response = HttpResponseRedirect(reverse("privacy:analytics") + "?saved=1", status=303)
         domain = _cookie_domain()
         if form.cleaned_data["choice"] == "opt_out":
             # A strictly necessary cookie: it remembers the "no".
@@ -144,7 +148,9 @@ def contact(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         form.add_error(None, exc)
         return render(request, "privacy/contact.html", {"form": form}, status=400)
-    return HttpResponseRedirect(f"/contact/sent/?ref={ticket.reference}", status=303)
+    return HttpResponseRedirect(
+        f"{reverse('privacy:contact-sent')}?ref={ticket.reference}", status=303
+    )
 
 
 @require_safe
@@ -223,7 +229,7 @@ def my_data_details(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            return HttpResponseRedirect("/privacy/my-data/?saved=1", status=303)
+            return HttpResponseRedirect(reverse("privacy:my-data") + "?saved=1", status=303)
     return _my_data_page(request, details_form=form, status=400)
 
 
@@ -261,9 +267,11 @@ def breach_notice_acknowledge(request: HttpRequest, notification_id: int) -> Htt
         selectors.breach_notices_for_user(user=request.user), pk=notification_id
     )
     services.breach_notice_acknowledge(notification=notification, user=request.user)
-    next_url = request.POST.get("next", "/")
+    site = _site(request)
+    home = reverse("storefront:home" if site and not site.is_company else "company:home")
+    next_url = request.POST.get("next", home)
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = "/"
+        next_url = home
     return HttpResponseRedirect(next_url, status=303)

@@ -19,7 +19,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from shopsocial.contact import PhoneField, address_form_fields
 
 from .forms import PasswordConfirmForm
-from .middleware import retailer_cache_invalidate
 from .models import Domain, Retailer, RetailerAuditEvent
 from .services import (
     ReauthGate,
@@ -27,7 +26,6 @@ from .services import (
     reauth_failure_record,
     reauth_gate_check,
     retailer_contact_update,
-    retailer_hostnames,
     retailer_reactivate,
     retailer_suspend,
     retailer_tax_id_reveal,
@@ -195,7 +193,6 @@ class RetailerAdmin(admin.ModelAdmin):
         others = [n for n in form.changed_data if n not in contact]
         if others:
             obj.save(update_fields=[*others, "updated_at"])
-            retailer_cache_invalidate(hostnames=retailer_hostnames(obj))
         if contact:
             fresh = Retailer.objects.get(pk=obj.pk)
             retailer_contact_update(retailer=fresh, actor=request.user, **contact)

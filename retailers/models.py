@@ -9,11 +9,18 @@ from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
 from shopsocial.contact import AddressNames, phone_display
+from shopsocial.versions import VersionedModel, VersionedQuerySet
 
 from .earnings.levels import Level
 
 
-class Retailer(TenantMixin):
+class HostmapQuerySet(VersionedQuerySet):
+    """Writes through the ORM refresh every process's host map (retailers/hostmap.py)."""
+
+    version_name = "hostmap"
+
+
+class Retailer(VersionedModel, TenantMixin):
     class Kind(models.TextChoices):
         COMPANY = "company", "Company site"
         RETAILER = "retailer", "Retailer"
@@ -67,6 +74,10 @@ class Retailer(TenantMixin):
     auto_create_schema = True
     auto_drop_schema = True
 
+    # Saves, deletes and updates refresh every process's host map (retailers/hostmap.py).
+    version_name = "hostmap"
+    objects = HostmapQuerySet.as_manager()
+
     class Meta:
         ordering = ["display_name"]
         permissions = [
@@ -113,7 +124,11 @@ class Retailer(TenantMixin):
         return storefront_url(self.slug, path)
 
 
-class Domain(DomainMixin):
+class Domain(VersionedModel, DomainMixin):
+    # Saves, deletes and updates refresh every process's host map (retailers/hostmap.py).
+    version_name = "hostmap"
+    objects = HostmapQuerySet.as_manager()
+
     class Meta:
         ordering = ["domain"]
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse, company_url
 
 
 def site(request: HttpRequest) -> dict:
@@ -13,5 +13,9 @@ def site(request: HttpRequest) -> dict:
         "retailer": retailer,
         # Pages served on both hosts extend this layout.
         "base_layout": "storefront/base.html" if retailer else "company/base.html",
+        # {% url home_url_name %}: this host's home page.
+        "home_url_name": "storefront:home" if retailer else "company:home",
+        # Evaluated only where a template uses it.
+        "company_finder_url": lambda: company_reverse("company:retailer-finder"),
         "shop_domain": settings.SHOP_DOMAIN,
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -15,9 +15,12 @@ from django_tenants.utils import tenant_context
 from orders.demo import checkout_money_demo_seed
 from retailers.models import Retailer
 from retailers.services import company_tenant_ensure, retailer_provision
+from storefront.caching import catalog_cache_bump, storefront_content_changed
 from storefront.content.models import FeaturedProduct, StorefrontProfile
 from storefront.models import Category, Product, ProductImage
-from storefront.selectors import catalog_cache_bump
+from storefront.services import product_image_store
+
+from . import demo_art
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "shopsocial-demo"
@@ -284,34 +287,48 @@ def product_slug(name: str) -> str:
     return slugify(name.replace("&", "and"))
 
 
-def _placeholder_image(text: str, colour: str, size: int = 480) -> bytes:
-    """A flat-colour JPEG with the product's initials; generated locally, no network."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    image = Image.new("RGB", (size, size), colour)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((24, 24, size - 24, size - 24), outline="#ffffff", width=4)
-    initials = "".join(word[0] for word in text.split() if word[:1].isalpha())[:3].upper()
-    try:
-        font = ImageFont.load_default(size=size // 4)
-    except TypeError:  # Pillow without FreeType
-        font = ImageFont.load_default()
-    draw.text((size / 2, size / 2), initials, fill="#ffffff", font=font, anchor="mm")
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=80)
-    return buffer.getvalue()
-
-
-def _ensure_image_file(name: str, text: str, colour: str) -> str:
+def _ensure_image_file(name: str, make: Callable[[], bytes]) -> str:
     if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(_placeholder_image(text, colour)))
+        name = default_storage.save(name, ContentFile(make()))
     return name
+
+
+def _legacy_placeholder(sku: str) -> str:
+    """Where seeds before the drawn pictures kept a flat square with initials."""
+    return f"products/demo-{sku.lower()}.jpg"
+
+
+def _seed_product_pictures(product: Product, created: list[str]) -> None:
+    """The drawn pictures of one demo product (one to three), in order.
+
+    Stored through the one image path every upload takes (`product_image_store`:
+    cleaned, re-encoded, WebP and JPEG renditions for srcset).
+    """
+    for position, view in enumerate(demo_art.product_views(product.sku)):
+        picture = ContentFile(
+            demo_art.product_picture(product.sku, product.name, view),
+            name=f"demo-{product.sku.lower()}-{view}.jpg",
+        )
+        product_image_store(
+            product=product,
+            upload=picture,
+            alt_text=demo_art.VIEW_ALT[view].format(name=product.name),
+            position=position,
+        )
+    created.append(f"image {product.sku}")
 
 
 def _seed_catalog(created: list[str]) -> None:
     have = set(Product.objects.values_list("sku", flat=True))
+    demo_skus = [sku for products in DEMO_CATALOG.values() for sku, *_ in products]
+    # Demo products still showing the old initials placeholder get the drawn pictures.
+    legacy = ProductImage.objects.filter(
+        product__sku__in=demo_skus,
+        image__in=[_legacy_placeholder(sku) for sku in demo_skus],
+    )
+    legacy.delete()
     with_images = set(ProductImage.objects.values_list("product__sku", flat=True))
-    for position, ((cat_name, cat_slug, colour), products) in enumerate(DEMO_CATALOG.items()):
+    for position, ((cat_name, cat_slug, _colour), products) in enumerate(DEMO_CATALOG.items()):
         category, _ = Category.objects.get_or_create(
             slug=cat_slug, defaults={"name": cat_name, "position": position}
         )
@@ -330,10 +347,7 @@ def _seed_catalog(created: list[str]) -> None:
             else:
                 product = None
             if sku not in with_images:
-                product = product or Product.objects.get(sku=sku)
-                path = _ensure_image_file(f"products/demo-{sku.lower()}.jpg", name, colour)
-                ProductImage.objects.create(product=product, image=path, alt_text=name)
-                created.append(f"image {sku}")
+                _seed_product_pictures(product or Product.objects.get(sku=sku), created)
 
 
 def _seed_storefront_content(retailer: Retailer, created: list[str]) -> None:
@@ -345,12 +359,23 @@ def _seed_storefront_content(retailer: Retailer, created: list[str]) -> None:
             photo = ""
             if about:
                 photo = _ensure_image_file(
-                    f"retailers/demo-{retailer.slug}.jpg", retailer.display_name, "#57606a"
+                    f"retailers/demo/{retailer.slug}.jpg",
+                    lambda: demo_art.portrait(retailer.display_name),
                 )
             StorefrontProfile.objects.create(
                 about=about, photo=photo, photo_alt=f"{retailer.display_name}, the shop owner"
             )
             created.append(f"profile {retailer.slug}")
+        elif about:
+            # Seeds before the drawn portraits stored a square with initials.
+            profile = StorefrontProfile.objects.get()
+            if profile.photo.name == f"retailers/demo-{retailer.slug}.jpg":
+                profile.photo = _ensure_image_file(
+                    f"retailers/demo/{retailer.slug}.jpg",
+                    lambda: demo_art.portrait(retailer.display_name),
+                )
+                profile.save(update_fields=["photo"])
+                created.append(f"portrait {retailer.slug}")
         for position, sku in enumerate(featured_skus):
             if sku in ids:
                 _, made = FeaturedProduct.objects.get_or_create(
@@ -384,4 +409,5 @@ def demo_seed() -> list[str]:
     created += checkout_money_demo_seed()  # payments: demo discount code, tax override
     if created:
         transaction.on_commit(catalog_cache_bump)
+        storefront_content_changed()
     return created

@@ -53,13 +53,34 @@ def default_variants_ensure(created: list[str]) -> None:
         created.append(f"default variant {product.sku}")
 
 
+def _variant_picture(name: str, label: str, colour: str, size: int = 800) -> bytes:
+    """A candle jar in the variant's colour with its label, drawn locally (no network)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (size, size), "#f4efe6")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((220, 200, 580, 680), radius=40, fill=colour, outline="#3b2a1a", width=6)
+    draw.rectangle((250, 170, 550, 215), fill="#3b2a1a")
+    draw.line((400, 150, 400, 200), fill="#222222", width=6)
+    try:
+        font = ImageFont.load_default(size=44)
+    except TypeError:  # Pillow without FreeType
+        font = ImageFont.load_default()
+    draw.text((size / 2, 740), label, fill="#3b2a1a", font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
 def variant_products_seed(
     created: list[str],
     *,
-    image_file: Callable[[str, str, str], str],
+    image_file: Callable[[str, Callable[[], bytes]], str],
     slug: Callable[[str], str],
 ) -> None:
-    """`image_file(name, text, colour)` and `slug(name)` are the demo seed's own helpers."""
+    """`image_file(name, make)` and `slug(name)` are the demo seed's own helpers."""
     default_variants_ensure(created)
     for category_slug, sku, name, description, option_names, variants in DEMO_VARIANT_PRODUCTS:
         category = Category.objects.filter(slug=category_slug).first()
@@ -89,7 +110,10 @@ def variant_products_seed(
             variant.full_clean()
             variant.save()
             label = ", ".join(values)
-            path = image_file(f"products/demo-{variant_sku.lower()}.jpg", f"{name} {label}", colour)
+            path = image_file(
+                f"products/demo-{variant_sku.lower()}.jpg",
+                lambda n=name, lb=label, c=colour: _variant_picture(n, lb, c),
+            )
             ProductImage.objects.create(
                 product=product,
                 variant=variant,

@@ -8,6 +8,8 @@ from shopsocial import private_files, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Browsers and bots that ignore <link rel="icon"> ask for /favicon.ico.
+    path("favicon.ico", views.favicon, name="favicon"),
     # Uploaded images, with safe headers (MEDIA_URL is /media/).
     path("media/<path:path>", views.media, name="media"),
     # Staff and retailer password recovery (before the admin's own admin/ URLs).
@@ -24,5 +26,6 @@ urlpatterns = [
     path("", include("privacy.marketing.urls_public")),
     path("", include("retailers.urls_public")),
     path("", include("orders.urls_public")),
+    path("", include("storefront.pages.urls")),
     path("", include("storefront.urls_public")),
 ]

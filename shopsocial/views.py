@@ -3,7 +3,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.templatetags.static import static
 from django.utils._os import safe_join
 from django.views.decorators.cache import never_cache
 
@@ -33,6 +40,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """The site icon for clients that ask for /favicon.ico (pages link static/favicon.svg)."""
+    return HttpResponsePermanentRedirect(static("favicon-32.png"))
 
 
 MEDIA_TYPES = {

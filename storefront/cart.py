@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest
 
+from shopsocial.versions import memoized
+
 from .models import Product, ProductImage, ProductVariant
 
 # The one limit per cart or order line whatever the stock (typos like 1000 instead of 10);
@@ -126,26 +128,35 @@ class Cart:
     def is_empty(self) -> bool:
         return not self._items()
 
-    def lines(self) -> list[CartLine]:
-        """Lines for variants still on sale, in the order they were added, at current prices.
+    def _variants(self, ids: list[int]) -> dict[str, ProductVariant]:
+        """The cart's variants with their products and pictures, on sale or not, by id
+        (process memory under the catalog and stock versions, so prices and stock are
+        always current; two queries when cold, whatever the cart size)."""
 
-        Two queries whatever the cart size: the variants with their products, and the
-        products' pictures.
-        """
+        def fetch() -> dict[str, ProductVariant]:
+            variants = (
+                ProductVariant.objects.filter(pk__in=ids)
+                .select_related("product", "product__category")
+                .defer("product__search_vector")
+                .prefetch_related(
+                    Prefetch(
+                        "product__images",
+                        queryset=ProductImage.objects.order_by("position", "pk"),
+                    )
+                )
+            )
+            return {str(v.pk): v for v in variants}
+
+        key = ("cart-variants", tuple(sorted(ids)))
+        return memoized(key, fetch, depends=("catalog", "stock"), ttl=60)
+
+    def lines(self) -> list[CartLine]:
+        """Lines for variants still on sale, in the order they were added, at current prices."""
         items = self._items()
         if not items:
             return []
-        variants = (
-            _variants_on_sale()
-            .filter(pk__in=[int(pk) for pk in items])
-            .select_related("product", "product__category")
-            .prefetch_related(
-                Prefetch(
-                    "product__images", queryset=ProductImage.objects.order_by("position", "pk")
-                )
-            )
-        )
-        by_id = {str(v.pk): v for v in variants}
+        found = self._variants([int(pk) for pk in items])
+        by_id = {pk: v for pk, v in found.items() if v.active and v.product.active}
         return [
             CartLine(variant=by_id[pk], quantity=qty, unit_price=by_id[pk].price)
             for pk, qty in items.items()
@@ -196,12 +207,13 @@ class Cart:
         if not items:
             return []
         ids = [int(pk) for pk in items]
-        names = {
-            v.pk: variant_display_name(v)
-            for v in ProductVariant.objects.filter(pk__in=ids).select_related("product")
-        }
-        on_sale = set(_variants_on_sale().filter(pk__in=ids).values_list("pk", flat=True))
-        gone = [pk for pk in ids if pk not in on_sale]
+        found = self._variants(ids)
+        names = {int(pk): variant_display_name(v) for pk, v in found.items()}
+        gone = [
+            pk
+            for pk in ids
+            if str(pk) not in found or not (found[str(pk)].active and found[str(pk)].product.active)
+        ]
         if not gone:
             return []
         for pk in gone:

@@ -9,6 +9,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from shopsocial.images import rendition_name
+from shopsocial.urls_util import storefront_path
+from shopsocial.versions import VersionedModel, VersionedQuerySet
 
 
 class Category(models.Model):
@@ -27,7 +29,7 @@ class Category(models.Model):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
     def get_absolute_url(self) -> str:
-        return f"/c/{self.slug}/"
+        return storefront_path("storefront:category", slug=self.slug)
 
     def clean(self) -> None:
         # One level of nesting: a sub-category's parent is a top-level category.
@@ -41,7 +43,13 @@ class Category(models.Model):
             raise ValidationError({"parent": "This category has sub-categories of its own."})
 
 
-class Product(models.Model):
+class ProductQuerySet(VersionedQuerySet):
+    # Stock moves by queryset updates (order placement, cancellation): pages
+    # showing stock are keyed by the "stock" version, so they refresh at once.
+    version_name = "stock"
+
+
+class Product(VersionedModel, models.Model):
     """Never hard-deleted once it may have been ordered: deactivate instead.
 
     What is sold is a `ProductVariant` (every product has at least one): each has its own
@@ -87,10 +95,15 @@ class Product(models.Model):
         db_persist=True,
     )
 
+    version_name = "stock"  # saves too (storefront/caching.py)
+    objects = ProductQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         indexes = [
             GinIndex(fields=["search_vector"], name="product_search_gin"),
+            # Typo-tolerant matching of names (pg_trgm, see storefront/search.py).
+            GinIndex(fields=["name"], name="product_name_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["category", "active", "price"], name="product_cat_price_idx"),
             models.Index(
                 fields=["category", "active", "-created_at"], name="product_cat_newest_idx"
@@ -119,7 +132,8 @@ class Product(models.Model):
         return f"{self.name} ({self.sku})"
 
     def get_absolute_url(self) -> str:
-        return f"/p/{self.slug}/"
+        # A storefront path, also when built on the company host (finder links).
+        return storefront_path("storefront:product", slug=self.slug)
 
     def clean(self) -> None:
         # SKUs are unique across products and variants (a variant may repeat its own
@@ -150,7 +164,12 @@ class Product(models.Model):
         return price_to is not None and price_to != self.price
 
 
-class ProductVariant(models.Model):
+class ProductVariantQuerySet(VersionedQuerySet):
+    # Variant stock moves by queryset updates (orders/services/stock.py), like Product's.
+    version_name = "stock"
+
+
+class ProductVariant(VersionedModel, models.Model):
     """One thing a shopper can buy: its own SKU, price, stock and pictures.
 
     SKUs are unique among variants (a database constraint) and across products: a variant
@@ -168,6 +187,9 @@ class ProductVariant(models.Model):
     stock = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
+
+    version_name = "stock"  # saves too, as Product's
+    objects = ProductVariantQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

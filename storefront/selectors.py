@@ -3,19 +3,20 @@
 Every listing costs a constant number of queries whatever the catalog size:
 one page of products plus one query for their images (and one count for paging).
 Company-wide data that rarely changes (the category tree, bestsellers) is kept
-in the "shared" cache under a catalog version that every catalog write bumps.
+in process memory under the catalog version that every catalog write bumps
+(storefront/caching.py).
 """
 
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+
+from shopsocial.urls_util import storefront_path
+from shopsocial.versions import memoized
 
 from .models import Category, Product, ProductImage, ProductVariant
 
@@ -43,34 +44,6 @@ class Sort:
         return value if value in cls.CHOICES else cls.DEFAULT
 
 
-# --- Catalog version (cache invalidation) -------------------------------------
-_VERSION_KEY = "catalog:version"
-
-
-def catalog_version() -> int:
-    cache = caches["shared"]
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        # Start from the clock, not 1: after a cache flush no old entry (nor a
-        # process-local copy) can match the new version.
-        cache.add(_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(_VERSION_KEY)
-    return version
-
-
-def catalog_cache_bump() -> None:
-    """Invalidate every cached catalog read (called by catalog writes)."""
-    cache = caches["shared"]
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, time.time_ns(), None)
-
-
-def _cache_key(*parts: object) -> str:
-    return "catalog:" + ":".join(str(p) for p in (catalog_version(), *parts))
-
-
 # --- Categories ---------------------------------------------------------------
 @dataclass(frozen=True)
 class CategoryNode:
@@ -81,7 +54,7 @@ class CategoryNode:
     children: tuple[CategoryNode, ...] = field(default=())
 
     def get_absolute_url(self) -> str:
-        return f"/c/{self.slug}/"
+        return storefront_path("storefront:category", slug=self.slug)
 
     @property
     def ids(self) -> list[int]:
@@ -89,33 +62,22 @@ class CategoryNode:
         return [self.pk, *(child.pk for child in self.children)]
 
 
-# The tree of the current catalog version, kept in-process too (read on every page).
-_tree_memo: dict[int, list[CategoryNode]] = {}
+def _category_tree_build() -> list[CategoryNode]:
+    rows = list(Category.objects.values_list("pk", "name", "slug", "parent_id"))
+    children: dict[int, list[CategoryNode]] = {}
+    for pk, name, slug, parent_id in rows:
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(CategoryNode(pk, name, slug, parent_id))
+    return [
+        CategoryNode(pk, name, slug, None, tuple(children.get(pk, ())))
+        for pk, name, slug, parent_id in rows
+        if parent_id is None
+    ]
 
 
 def category_tree() -> list[CategoryNode]:
-    """Top-level categories with their children; cached (one query when cold)."""
-    version = catalog_version()
-    if version in _tree_memo:
-        return _tree_memo[version]
-    key = f"catalog:{version}:tree"
-    cache = caches["shared"]
-    tree = cache.get(key)
-    if tree is None:
-        rows = list(Category.objects.values_list("pk", "name", "slug", "parent_id"))
-        children: dict[int, list[CategoryNode]] = {}
-        for pk, name, slug, parent_id in rows:
-            if parent_id is not None:
-                children.setdefault(parent_id, []).append(CategoryNode(pk, name, slug, parent_id))
-        tree = [
-            CategoryNode(pk, name, slug, None, tuple(children.get(pk, ())))
-            for pk, name, slug, parent_id in rows
-            if parent_id is None
-        ]
-        cache.set(key, tree, CACHE_TTL)
-    _tree_memo.clear()
-    _tree_memo[version] = tree
-    return tree
+    """Top-level categories with their children (process memory; one query when cold)."""
+    return memoized("category-tree", _category_tree_build, depends=("catalog",), ttl=CACHE_TTL)
 
 
 def category_get(*, slug: str) -> CategoryNode | None:
@@ -194,10 +156,7 @@ def bestseller_ids(*, limit: int = BESTSELLER_COUNT) -> list[int]:
     """Company-wide bestsellers by quantity in paid or shipped orders; newest when none."""
     from orders.models import Order, OrderLine
 
-    key = _cache_key("bestsellers", limit)
-    cache = caches["shared"]
-    ids = cache.get(key)
-    if ids is None:
+    def build() -> list[int]:
         ids = list(
             OrderLine.objects.filter(
                 order__status__in=[Order.Status.PAID, Order.Status.SHIPPED],
@@ -216,8 +175,10 @@ def bestseller_ids(*, limit: int = BESTSELLER_COUNT) -> list[int]:
                 .values_list("pk", flat=True)[: limit - len(ids)]
             )
             ids += list(newest)
-        cache.set(key, ids, CACHE_TTL)
-    return ids
+        return ids
+
+    # Orders change the ranking too: kept at most CACHE_TTL seconds.
+    return memoized(("bestsellers", limit), build, depends=("catalog",), ttl=CACHE_TTL)
 
 
 def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
@@ -225,17 +186,7 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
 
 
 # --- Search -------------------------------------------------------------------
-@dataclass(frozen=True)
-class SearchTerms:
-    text: str  # what the shopper typed, cut to SEARCH_MAX_LENGTH
-    too_long: bool
-    terms: tuple[str, ...]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.terms
-
-
+# Product search itself lives in storefront/search.py (full-text + pg_trgm).
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -244,57 +195,12 @@ def search_text_clean(raw: str | None) -> str:
     return _CONTROL_RE.sub(" ", raw or "").strip()
 
 
-def search_terms_parse(raw: str | None) -> SearchTerms:
-    text = search_text_clean(raw)
-    too_long = len(text) > SEARCH_MAX_LENGTH
-    text = text[:SEARCH_MAX_LENGTH]
-    # Letters and digits only: the tsquery syntax never sees user punctuation.
-    terms = tuple(re.findall(r"[^\W_]+", text.lower()))[:SEARCH_MAX_TERMS]
-    return SearchTerms(text=text, too_long=too_long, terms=terms)
-
-
-def _variant_sku_match(text: str) -> Q:
-    """Whole SKU always; a prefix only from 4 characters (SKU-like text, not a word)."""
-    if len(text) >= 4 and " " not in text:
-        return Q(sku__istartswith=text)
-    return Q(sku__iexact=text)
-
-
-def product_search_page(*, terms: SearchTerms, page: str | None) -> Page:
-    """Ranked full-text search over name, SKU and description (prefix matching)."""
-    if terms.is_empty:
-        return _paginate(Product.objects.none(), 1)
-    query = SearchQuery(
-        " & ".join(f"{term}:*" for term in terms.terms), search_type="raw", config="english"
-    ) | SearchQuery(
-        " & ".join(f"{term}:*" for term in terms.terms), search_type="raw", config="simple"
-    )
-    queryset = (
-        product_qs_active()
-        .filter(
-            Q(search_vector=query)
-            | Q(sku__iexact=terms.text)
-            # A variant's SKU ("CANDLE-CED-16") finds its product, whole or by prefix.
-            | Exists(
-                ProductVariant.objects.filter(product=OuterRef("pk"), active=True).filter(
-                    _variant_sku_match(terms.text)
-                )
-            )
-        )
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "name", "pk")
-    )
-    result = _paginate(_with_images(queryset), page)
-    result.object_list = list(result.object_list)
-    return result
-
-
 # --- Company site: find a retailer ---------------------------------------------
 FINDER_MAX_RESULTS = 50
 
 
 def retailer_search(*, text: str) -> list:
-    """Active retailers matching every word by name, city, state or ZIP."""
+    """Active retailers matching every word by name, city, state, ZIP or shop address name."""
     from retailers.models import Retailer
 
     words = re.findall(r"[^\s,]+", search_text_clean(text)[:SEARCH_MAX_LENGTH])
@@ -308,6 +214,7 @@ def retailer_search(*, text: str) -> list:
             | Q(city__icontains=word)
             | Q(state__iexact=word)
             | Q(postal_code__startswith=word)
+            | Q(slug__iexact=word)
         )
     return list(
         queryset.only(

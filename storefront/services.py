@@ -14,8 +14,8 @@ from shopsocial.images import (
     rendition_name,
 )
 
+from .caching import catalog_cache_bump
 from .models import Product, ProductImage, ProductVariant
-from .selectors import catalog_cache_bump
 
 PRODUCT_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 PRODUCT_IMAGE_MAX_SIDE = 1600

@@ -2,47 +2,41 @@
 
 Views parse the request, call one selector or cart operation, and respond. GET
 pages never create a session: an anonymous shopper gets no cookie until they add
-something to the cart.
+something to the cart. Browsing pages are served from the shopper page cache
+(storefront/caching.py), for every shopper.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from orders.services.holds import stock_holds_release_expired
 
+from .caching import listing_version, page_cache, render_shopper_page
 from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
+from .finder import retailer_find
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product, ProductVariant
 from .scenes.selectors import attribution_parse
+from .search import product_search, search_terms_parse
 from .selectors import (
     LISTING_CACHE_TTL,
     SEARCH_MAX_LENGTH,
     Sort,
     bestsellers,
-    catalog_version,
     category_get,
     category_products_page,
     category_tree,
     product_get,
-    product_search_page,
     products_by_ids,
-    retailer_search,
-    search_terms_parse,
     search_text_clean,
 )
 from .variants import (
@@ -55,46 +49,8 @@ from .variants import (
     variants_json,
 )
 
-
-def cache_anonymous_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a cookie-less visitor's GET from a short-lived per-storefront page cache.
-
-    Only requests carrying no cookie at all are cached or served from the cache:
-    for them the page cannot depend on a session, a cart, messages or a
-    preference cookie. The key holds the storefront (the default cache is
-    prefixed per schema), the catalog version (catalog edits show at once), the
-    full path and the DNT / Sec-GPC signals. Pages that render the CSP nonce
-    (analytics) are not cached. STOREFRONT_PAGE_CACHE_SECONDS = 0 turns it off.
-    """
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        ttl = getattr(settings, "STOREFRONT_PAGE_CACHE_SECONDS", 60)
-        if not ttl or request.method != "GET" or request.COOKIES:
-            return view(request, *args, **kwargs)
-        signals = f"{request.headers.get('DNT', '')}|{request.headers.get('Sec-GPC', '')}"
-        digest = hashlib.sha256(f"{request.get_full_path()}|{signals}".encode()).hexdigest()
-        key = f"page:{catalog_version()}:{digest}"
-        cache = caches["default"]
-        cached = cache.get(key)
-        if cached is not None:
-            content_type, content = cached
-            response = HttpResponse(content, content_type=content_type)
-        else:
-            response = view(request, *args, **kwargs)
-            # A page that used this response's CSP nonce (an inline script) is
-            # never reused: the next response's header carries another nonce.
-            uses_nonce = bool(getattr(request, "_csp_nonce", None))
-            cacheable = response.status_code == 200 and not response.streaming
-            if cacheable and not response.cookies and not uses_nonce:
-                cache.set(key, (response["Content-Type"], response.content), ttl)
-        patch_vary_headers(response, ("Cookie",))
-        return response
-
-    return wrapped
-
-
 _ID_RE = re.compile(r"[0-9]{1,18}")
+_SLUG_RE = re.compile(r"[-a-zA-Z0-9_]{1,140}")
 
 
 def _parse_id(value: object) -> int | None:
@@ -110,25 +66,32 @@ def _page_param(request: HttpRequest) -> str:
 
 # --- Company site ---------------------------------------------------------------
 @require_safe
+@page_cache
 def company_home(request: HttpRequest) -> HttpResponse:
     return render(request, "company/home.html", {"featured": bestsellers()})
 
 
 @require_safe
+@page_cache
 def retailer_finder(request: HttpRequest) -> HttpResponse:
     raw = search_text_clean(request.GET.get("q"))
     text = raw[:SEARCH_MAX_LENGTH]
+    # Arriving from a product tile on the company site: results link to that product.
+    product_slug = request.GET.get("product", "")[:140]
+    product = product_get(slug=product_slug) if _SLUG_RE.fullmatch(product_slug) else None
     context = {
         "query": text,
         "too_long": len(raw) > SEARCH_MAX_LENGTH,
         "searched": bool(text),
-        "retailers": retailer_search(text=text) if text else [],
+        "result": retailer_find(text=text),
+        "product": product,
     }
     return render(request, "company/find_retailer.html", context)
 
 
 # --- Storefront -----------------------------------------------------------------
 @require_safe
+@page_cache
 def storefront_home(request: HttpRequest) -> HttpResponse:
     retailer = request.tenant
     featured = products_by_ids(ids=featured_product_ids(retailer=retailer))
@@ -142,7 +105,7 @@ def storefront_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_anonymous_page
+@page_cache
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = category_get(slug=slug)
     if category is None:
@@ -160,7 +123,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "page_obj": SimpleLazyObject(
             lambda: category_products_page(category=category, sort=sort, page=page)
         ),
-        "catalog_version": catalog_version(),
+        "catalog_version": listing_version(),
         "listing_ttl": LISTING_CACHE_TTL,
     }
     return render(request, "storefront/category.html", context)
@@ -196,9 +159,44 @@ def _product_page(
     return render(request, "storefront/product.html", context, status=status)
 
 
+def _release_expired_holds() -> None:
+    """Expired checkout holds give their stock back before stock is shown.
+
+    `stock_holds_release_expired()` costs a query; it runs only once the earliest
+    hold can have expired. That moment is kept in memory under the "holds" version,
+    which every order write bumps (orders/models.py).
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from django.conf import settings
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from orders.models import Order
+    from shopsocial.versions import memoized
+
+    never = datetime.max.replace(tzinfo=UTC)
+
+    def earliest() -> datetime:
+        found = Order.objects.filter(
+            status=Order.Status.PENDING_PAYMENT, hold_expires_at__isnull=False
+        ).aggregate(first=Min("hold_expires_at"))["first"]
+        return found or never
+
+    first = memoized("next-hold-expiry", earliest, depends=("holds",), ttl=60)
+    grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
+    if first != never and timezone.now() >= first + grace:
+        stock_holds_release_expired()
+
+
 @require_safe
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    stock_holds_release_expired()  # expired checkout holds give their stock back first
+    _release_expired_holds()  # expired checkout holds give their stock back first
+    return _product_detail_page(request, slug)
+
+
+@page_cache
+def _product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_get(slug=slug)
     if product is None:
         raise Http404("No such product")
@@ -213,11 +211,15 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@page_cache
 def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms_parse(request.GET.get("q"))
+    result = product_search(terms=terms, page=_page_param(request))
     context = {
         "terms": terms,
-        "page_obj": product_search_page(terms=terms, page=_page_param(request)),
+        "page_obj": result.page,
+        "suggestion": result.suggestion,
+        "corrected": result.corrected,
         "max_length": SEARCH_MAX_LENGTH,
         "query_prefix": urlencode({"q": terms.text}) + "&",
     }
@@ -233,7 +235,7 @@ def _cart_page(
     typed: str = "",
     status=200,
 ) -> HttpResponse:
-    stock_holds_release_expired()  # expired checkout holds give their stock back first
+    _release_expired_holds()  # expired checkout holds give their stock back first
     cart = Cart(request)
     removed = cart.remove_unavailable() if not cart.is_empty() else []
     lines = cart.lines()
@@ -247,7 +249,7 @@ def _cart_page(
         "has_stock_problem": any(line.exceeds_stock for line in lines),
         "max_quantity": MAX_LINE_QUANTITY,
     }
-    return render(request, "storefront/cart.html", context, status=status)
+    return render_shopper_page(request, "storefront/cart.html", context, status=status)
 
 
 @require_safe
@@ -268,7 +270,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         if withdrawn is None:
             raise Http404("No such product")
         messages.error(request, f"Sorry, {withdrawn} is no longer available.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     typed = str(form.data.get("quantity", ""))[:10]
     via = attribution_parse(retailer=request.tenant, value=form.data.get("via"))
     extra = {"attribution": via.value, "link_prefix": via.prefix, **via.context}
@@ -305,7 +307,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, f"Added {variant_display_name(variant)} to your cart (now {quantity})."
     )
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")
 
 
 @require_POST
@@ -315,7 +317,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     typed = str(form.data.get("quantity", ""))[:10]
     if variant_id is None:
         messages.error(request, "That item is not in your cart.")
-        return redirect("storefront-cart")
+        return redirect("storefront:cart")
     if not form.is_valid():
         return _cart_page(
             request,
@@ -333,7 +335,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
             request, error=str(error), error_variant_id=variant_id, typed=typed, status=400
         )
     messages.success(request, "Your cart was updated." if quantity else "Item removed.")
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")
 
 
 @require_POST
@@ -342,4 +344,4 @@ def cart_remove(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         Cart(request).remove(form.cleaned_data["variant_id"])
         messages.success(request, "Item removed from your cart.")
-    return redirect("storefront-cart")
+    return redirect("storefront:cart")

@@ -60,6 +60,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         tenants_ensure()
 
 
+def _caches_clear() -> None:
+    from shopsocial.versions import memos_clear
+    from storefront.caching import page_cache_clear
+
+    for alias in ("default", "shared"):
+        caches[alias].clear()
+    memos_clear()
+    page_cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _private_media_root(settings, tmp_path_factory):
     """Private files written by tests go to a temporary folder, never under .local/."""
@@ -68,12 +78,10 @@ def _private_media_root(settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _isolate_tenancy():
-    for alias in ("default", "shared"):
-        caches[alias].clear()
+    _caches_clear()
     yield
     connection.set_schema_to_public()
-    for alias in ("default", "shared"):
-        caches[alias].clear()
+    _caches_clear()
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ class ProductFactory(DjangoModelFactory):
     @factory.post_generation
     def variant(obj, create, extracted, **kwargs):
         """Every product sells through a variant: the default one (same SKU, price, stock),
-        as migration storefront 0007 made for existing products. `variant=False` skips it."""
+        as migration storefront 0008 made for existing products. `variant=False` skips it."""
         if create and extracted is not False:
             ProductVariant.objects.create(
                 product=obj, sku=obj.sku, price=obj.price, stock=obj.stock

@@ -3,20 +3,22 @@ shopsocial/mail/links.py) from the configured shop domain, never from a request.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from orders.models import Order
 from shopsocial.mail.links import email_link_builder
-from shopsocial.urls_util import company_url, storefront_url
+from shopsocial.urls_util import company_url, shared_path, storefront_url
 
 from .selectors import order_status_url
 from .tokens import email_verification_token, password_reset_token, uid_encode
 
-# Where each kind of account resets its password (a path prefix on its host).
-RESET_PATHS = {
-    "shopper": "/account/password/reset/",
-    "retailer": "/backoffice/password-reset/",
-    "staff": "/admin/reset/",
+# The named confirm view where each kind of account resets its password.
+RESET_VIEWS = {
+    "shopper": "orders:account-password-reset-confirm",
+    "retailer": "backoffice-password-reset-confirm",
+    "staff": "password_reset_confirm",
 }
 
 
@@ -30,7 +32,11 @@ def password_reset_links(*, user_id: int, audience: str, slug: str = "") -> dict
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
         return {"reset_url": ""}
-    path = f"{RESET_PATHS[audience]}{uid_encode(user.pk)}/{password_reset_token.make_token(user)}/"
+    path = reverse(
+        RESET_VIEWS[audience],
+        urlconf=settings.PUBLIC_SCHEMA_URLCONF,  # each is routed on the company site too
+        args=[uid_encode(user.pk), password_reset_token.make_token(user)],
+    )
     return {"reset_url": site_url(slug if audience == "shopper" else "", path)}
 
 
@@ -40,7 +46,8 @@ def email_verify_links(*, user_id: int, slug: str = "") -> dict[str, str]:
     if user is None:
         return {"verify_url": ""}
     token = email_verification_token.make_token(user)
-    return {"verify_url": site_url(slug, f"/account/email/verify/{uid_encode(user.pk)}/{token}/")}
+    path = shared_path("orders:account-email-verify", uid_encode(user.pk), token)
+    return {"verify_url": site_url(slug, path)}
 
 
 @email_link_builder("accounts.order_status")

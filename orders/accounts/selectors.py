@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from orders.models import Order
 from shopsocial.mail.addresses import email_normalise
+from shopsocial.urls_util import storefront_path
 
 from .models import AccountEmail, OrderStatusLink
 from .tokens import order_status_token_make, order_status_token_read
@@ -65,7 +66,7 @@ def order_status_path(*, order: Order) -> str:
     token = order_status_token_make(
         order_id=order.pk, version=order_status_version(order_id=order.pk)
     )
-    return f"/orders/status/{token}/"
+    return storefront_path("orders:order-status", token)
 
 
 def order_status_url(*, order: Order) -> str:

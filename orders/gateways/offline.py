@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse
 
 from ..models import OfflineCheckoutSession
 from .base import (
@@ -66,7 +66,7 @@ def offline_session_object(session: OfflineCheckoutSession) -> dict:
         "metadata": session.metadata,
         "success_url": session.success_url,
         "cancel_url": session.cancel_url,
-        "url": company_url(f"/offline-gateway/pay/{session.session_id}/")
+        "url": company_reverse("orders:offline-gateway-pay", session.session_id)
         if session.status == OfflineCheckoutSession.Status.OPEN
         else None,
         "livemode": False,

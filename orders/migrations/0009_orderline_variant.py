@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orders', '0008_order_role_permissions'),
-        ('storefront', '0007_default_variant_per_product'),
+        ('storefront', '0008_default_variant_per_product'),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""Existing order lines point at their product's default variant (made by storefront 0007)."""
+"""Existing order lines point at their product's default variant (made by storefront 0008)."""
 
 from django.db import migrations
 from django.db.models import OuterRef, Subquery
@@ -18,7 +18,7 @@ def lines_link_default_variant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("orders", "0009_orderline_variant"),
-        ("storefront", "0007_default_variant_per_product"),
+        ("storefront", "0008_default_variant_per_product"),
     ]
 
     operations = [migrations.RunPython(lines_link_default_variant, migrations.RunPython.noop)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from retailers.models import Retailer
+from shopsocial.urls_util import storefront_reverse
 
 from ..gateways import (
     CheckoutRequest,
@@ -64,8 +65,9 @@ def checkout_request_build(order: Order) -> CheckoutRequest:
             postal_code=order.ship_postal_code,
         ),
         customer_email=order.email,
-        success_url=retailer.storefront_url("/checkout/success/?session_id={CHECKOUT_SESSION_ID}"),
-        cancel_url=retailer.storefront_url(f"/checkout/canceled/{order.number}/"),
+        success_url=storefront_reverse(retailer.slug, "orders:checkout-success")
+        + "?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url=storefront_reverse(retailer.slug, "orders:checkout-canceled", order.number),
         idempotency_key=f"order-{order.pk}-checkout",
         expires_at=int(order.hold_expires_at.timestamp()) if order.hold_expires_at else 0,
     )

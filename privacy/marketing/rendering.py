@@ -18,7 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from shopsocial.mail.services import EmailMessage, render_text
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse
 
 from . import tokens
 from .models import Campaign
@@ -35,11 +35,11 @@ def marketing_from_email() -> str:
 
 
 def _unsubscribe_url(token: str) -> str:
-    return company_url(f"/unsubscribe/{token}/")
+    return company_reverse("marketing:unsubscribe", token)
 
 
 def _preferences_url(token: str) -> str:
-    return company_url(f"/newsletter/preferences/{token}/")
+    return company_reverse("marketing:newsletter-preferences", token)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse, company_url, shared_path
 
 from . import tokens
 from .models import Campaign, CampaignRecipient, Subscriber, Subscription, Suppression
@@ -29,11 +29,12 @@ def emails_suppressed_among(emails: Iterable[str]) -> set[str]:
 
 def unsubscribe_url(*, subscriber_id: int) -> str:
     """The one-click URL (List-Unsubscribe and the link at the bottom of every message)."""
-    return company_url(f"/unsubscribe/{tokens.unsubscribe_token_make(subscriber_id)}/")
+    return company_reverse("marketing:unsubscribe", tokens.unsubscribe_token_make(subscriber_id))
 
 
 def preferences_url(*, subscriber_id: int) -> str:
-    return company_url(f"/newsletter/preferences/{tokens.unsubscribe_token_make(subscriber_id)}/")
+    token = tokens.unsubscribe_token_make(subscriber_id)
+    return company_reverse("marketing:newsletter-preferences", token)
 
 
 def subscriber_from_unsubscribe_token(*, token: str) -> Subscriber | None:
@@ -60,7 +61,7 @@ def subscriptions_for_subscriber(*, subscriber: Subscriber) -> list[Subscription
 
 def survey_url_for_order(order) -> str:
     """The survey link for the shipping email: on the storefront that took the order."""
-    path = f"/survey/{tokens.survey_token_make(order.pk)}/"
+    path = shared_path("marketing:survey", tokens.survey_token_make(order.pk))
     retailer = order.retailer
     if retailer.is_company:
         return company_url(path)

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "marketing"
+
 urlpatterns = [
     path("newsletter/", views.newsletter_signup, name="newsletter-signup"),
     path("newsletter/confirm/<str:token>/", views.newsletter_confirm, name="newsletter-confirm"),

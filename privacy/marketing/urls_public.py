@@ -8,7 +8,10 @@ their provider is not configured.
 from django.urls import path
 
 from . import views
+from .urls import app_name
 from .urls import urlpatterns as shared
+
+__all__ = ["app_name", "urlpatterns"]
 
 urlpatterns = [
     *shared,

@@ -3,6 +3,7 @@
 from .breach import (
     breach_deadline_alerts_send,
     breach_incident_notify,
+    breach_list_affected_count,
     breach_notice_acknowledge,
     breach_notifications_dispatch,
     breach_notifications_send_batch,
@@ -14,6 +15,7 @@ from .tickets import ticket_open, ticket_reply_customer, ticket_reply_staff, tic
 __all__ = [
     "breach_deadline_alerts_send",
     "breach_incident_notify",
+    "breach_list_affected_count",
     "breach_notice_acknowledge",
     "breach_notifications_dispatch",
     "breach_notifications_send_batch",

@@ -30,7 +30,8 @@ from shopsocial.celery import task_queue
 from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue, email_send
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse
+from shopsocial.versions import memoized, version_bump_now_and_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -109,15 +110,20 @@ def breach_affected_emails(*, incident: BreachIncident) -> Iterator[str]:
             yield email_normalise(value)
 
 
-def breach_affected_count(*, incident: BreachIncident) -> int:
-    """How many distinct people the scope covers (before Notify: computed, after: rows)."""
-    if incident.notify_started_at:
-        return incident.notifications.count()
-    if incident.scope == BreachIncident.Scope.EMAIL_LIST:
-        if not incident.email_list:
-            return 0
-        return len(set(breach_affected_emails(incident=incident)))
-    return len(set(breach_affected_emails(incident=incident)))
+def breach_list_affected_count(*, incident: BreachIncident) -> int:
+    """Distinct valid addresses in an uploaded list (read once per uploaded file).
+
+    The other scopes are counted by PostgreSQL (selectors.breach_incidents_for_admin);
+    a list is a file, so it is parsed here, by the same code Notify uses.
+    """
+    if not incident.email_list:
+        return 0
+    return memoized(
+        ("breach-list-count", incident.pk, incident.email_list.name),
+        lambda: len(set(breach_affected_emails(incident=incident))),
+        depends=("breach",),
+        ttl=3600,
+    )
 
 
 # --- Notify ---------------------------------------------------------------------
@@ -144,6 +150,7 @@ def breach_incident_notify(*, incident: BreachIncident) -> int:
         incident.notify_started_at = timezone.now()
         incident.save(update_fields=["notify_started_at"])
     created = incident.notifications.count() - before
+    version_bump_now_and_on_commit("breach")  # cached in-site notices (privacy/selectors.py)
     incident_id = incident.pk
     transaction.on_commit(lambda: breach_notifications_dispatch(incident_id=incident_id))
     return created
@@ -183,11 +190,11 @@ def _notice_context(incident: BreachIncident) -> dict:
         "description": incident.description,
         "data_involved": incident.data_involved,
         "discovered_on": timezone.localdate(incident.discovered_at).isoformat(),
-        "contact_url": company_url("/contact/"),
-        "policy_url": company_url("/privacy/"),
+        "contact_url": company_reverse("privacy:contact"),
+        "policy_url": company_reverse("privacy:policy"),
         # Where to choose a new password (accounts: shoppers; retailers' back office).
-        "password_reset_url": company_url("/account/password/reset/"),
-        "backoffice_reset_url": company_url("/backoffice/password-reset/"),
+        "password_reset_url": company_reverse("orders:account-password-reset"),
+        "backoffice_reset_url": company_reverse("backoffice-password-reset"),
     }
 
 
@@ -275,6 +282,7 @@ def breach_notice_acknowledge(
     ).update(acknowledged_at=timezone.now(), acknowledged_by=user)
     notification.refresh_from_db()
     if updated:
+        version_bump_now_and_on_commit("breach")  # cached in-site notices
         logger.info("breach notice %s acknowledged", notification.pk)
     return notification
 
@@ -317,7 +325,7 @@ def breach_deadline_alerts_send(*, today: date | None = None) -> int:
             "unnotified": unnotified,
             "not_started": incident.notify_started_at is None,
             "on_hold": incident.law_enforcement_hold,
-            "admin_url": company_url(f"/admin/privacy/breachincident/{incident.pk}/change/"),
+            "admin_url": company_reverse("admin:privacy_breachincident_change", incident.pk),
         }
         for to in recipients:
             with transaction.atomic():

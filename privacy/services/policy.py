@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from privacy.models import PolicyVersion
-from privacy.selectors import policy_cache_clear
 
 
 @transaction.atomic
@@ -18,7 +17,6 @@ def policy_version_publish(*, version: PolicyVersion) -> PolicyVersion:
     version.full_clean()
     version.published = True
     version.published_at = timezone.now()
+    # Saving bumps the "policy" version: cached notices and pages refresh at once.
     version.save(update_fields=["published", "published_at"])
-    policy_cache_clear()
-    transaction.on_commit(policy_cache_clear)  # again, in case a reader re-cached meanwhile
     return version

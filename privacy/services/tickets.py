@@ -13,14 +13,14 @@ from privacy.selectors import ticket_token
 from retailers.models import Retailer
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
-from shopsocial.urls_util import company_url, storefront_url
+from shopsocial.urls_util import company_url, shared_path, storefront_url
 
 # No 0/O or 1/I/L: easy to read out on the phone.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 def ticket_url(*, ticket: Ticket) -> str:
-    path = f"/contact/tickets/{ticket.reference}/{ticket_token(ticket=ticket)}/"
+    path = shared_path("privacy:contact-ticket", ticket.reference, ticket_token(ticket=ticket))
     site = ticket.opened_on
     if site is not None and not site.is_company:
         return storefront_url(site.slug, path)

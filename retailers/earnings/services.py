@@ -23,7 +23,7 @@ from orders.models import Order
 from retailers.models import Retailer
 from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.services import email_enqueue
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse
 
 from . import rules
 from .models import (
@@ -495,7 +495,7 @@ def payout_batch_mark_paid(*, batch: PayoutBatch, actor) -> PayoutBatch:
                 "batch": batch.pk,
                 "period_end": batch.period_end.isoformat(),
                 "statement_url": _statement_url(batch.period_end),
-                "privacy_url": company_url("/privacy/"),
+                "privacy_url": company_reverse("privacy:policy"),
             },
             dedupe_key=f"payout:{batch.pk}:{retailer.pk}",
         )
@@ -503,4 +503,5 @@ def payout_batch_mark_paid(*, batch: PayoutBatch, actor) -> PayoutBatch:
 
 
 def _statement_url(day: date) -> str:
-    return company_url(f"/backoffice/earnings/statements/{day:%Y-%m}/")
+    # Zero-padded month, as the statement links have always been written.
+    return company_reverse("retailers:backoffice-statement", f"{day:%Y}", f"{day:%m}")

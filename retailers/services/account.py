@@ -10,10 +10,8 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from .. import crypto
-from ..middleware import retailer_cache_invalidate
 from ..models import Retailer, RetailerAuditEvent
 from ..validators import tax_id_format
-from .provision import retailer_hostnames
 
 User = get_user_model()
 
@@ -70,7 +68,6 @@ def retailer_contact_update(
         action=RetailerAuditEvent.Action.CONTACT_UPDATED,
         detail=", ".join(changed),
     )
-    retailer_cache_invalidate(hostnames=retailer_hostnames(retailer))
     return retailer
 
 
@@ -94,9 +91,6 @@ def retailer_status_set(
             else RetailerAuditEvent.Action.REACTIVATED
         )
         audit_record(retailer=retailer, actor=actor, action=action)
-    hostnames = retailer_hostnames(retailer)
-    transaction.on_commit(lambda: retailer_cache_invalidate(hostnames=hostnames))
-    retailer_cache_invalidate(hostnames=hostnames)
     return retailer
 
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from .. import crypto
-from ..middleware import retailer_cache_invalidate
 from ..models import Domain, Retailer
 from ..validators import retailer_number_format
 
@@ -73,7 +72,6 @@ def retailer_provision(*, slug: str, display_name: str, **fields) -> Retailer:
     retailer.save(verbosity=0)
     hostname = f"{slug}.{settings.SHOP_DOMAIN}"
     Domain.objects.create(domain=hostname, tenant=retailer, is_primary=True)
-    retailer_cache_invalidate(hostnames=[hostname])
     return retailer
 
 

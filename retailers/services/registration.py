@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from shopsocial.mail.services import email_enqueue
+from shopsocial.urls_util import company_reverse
 
 from ..models import Retailer
 from .provision import _tax_id_fields, retailer_provision
@@ -64,7 +65,6 @@ def retailer_register(
 
 
 def retailer_welcome_email_enqueue(*, retailer: Retailer):
-    from shopsocial.urls_util import company_url
 
     return email_enqueue(
         kind="transactional",
@@ -76,7 +76,7 @@ def retailer_welcome_email_enqueue(*, retailer: Retailer):
             "retailer_number": retailer.retailer_number,
             "username": retailer.user.username if retailer.user else "",
             "storefront_url": retailer.storefront_url(),
-            "backoffice_url": company_url("/backoffice/"),
+            "backoffice_url": company_reverse("retailers:backoffice-dashboard"),
         },
         dedupe_key=f"retailer-welcome-{retailer.pk}",
     )

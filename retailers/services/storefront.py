@@ -13,11 +13,10 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from shopsocial.images import image_clean
+from storefront.caching import storefront_content_changed
 
-from ..middleware import retailer_cache_invalidate
 from ..models import Retailer, RetailerAuditEvent
 from .account import audit_record
-from .provision import retailer_hostnames
 
 User = get_user_model()
 
@@ -94,9 +93,7 @@ def storefront_update(
             action=RetailerAuditEvent.Action.STOREFRONT_UPDATED,
             detail=", ".join(changed),
         )
-    hostnames = retailer_hostnames(retailer)
-    retailer_cache_invalidate(hostnames=hostnames)
-    transaction.on_commit(lambda: retailer_cache_invalidate(hostnames=hostnames))
+    storefront_content_changed()
     if old_photo and "photo" in changed:
         storage = StorefrontProfile._meta.get_field("photo").storage
         transaction.on_commit(lambda: storage.delete(old_photo))

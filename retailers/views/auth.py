@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,7 +28,8 @@ SESSION_PENDING = "backoffice_pending"
 PENDING_MAX_AGE = 5 * 60
 OTP_MAX_TRIES = 5
 BACKEND = "retailers.backends.RetailerBackend"
-SIGNIN_URL = "/backoffice/signin/"
+SIGNIN_URL = "retailers:backoffice-signin"  # a URL name: redirect() and reverse() take it
+DASHBOARD_URL = "retailers:backoffice-dashboard"
 
 User = get_user_model()
 
@@ -67,7 +69,7 @@ def backoffice_view(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         retailer = backoffice_retailer(request)
         if retailer is None:
-            return redirect(f"{SIGNIN_URL}?next={quote(request.get_full_path())}")
+            return redirect(f"{reverse(SIGNIN_URL)}?next={quote(request.get_full_path())}")
         request.retailer = retailer
         return _no_store(view(request, *args, **kwargs))
 
@@ -75,11 +77,12 @@ def backoffice_view(view: Callable) -> Callable:
 
 
 def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/backoffice/"
-    if not target.startswith("/backoffice/") or not url_has_allowed_host_and_scheme(
+    dashboard = reverse(DASHBOARD_URL)
+    target = request.POST.get("next") or request.GET.get("next") or dashboard
+    if not target.startswith(dashboard) or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return "/backoffice/"
+        return dashboard
     return target
 
 
@@ -95,7 +98,7 @@ def _complete_sign_in(request: HttpRequest, user, retailer: Retailer) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def sign_in_view(request: HttpRequest) -> HttpResponse:
     if backoffice_retailer(request) is not None:
-        return redirect("/backoffice/")
+        return redirect(DASHBOARD_URL)
     form = SignInForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -167,7 +170,7 @@ def sign_in_code_view(request: HttpRequest) -> HttpResponse:
                     messages.error(request, "This retailer account is suspended.")
                     return redirect(SIGNIN_URL)
                 request.POST = request.POST.copy()
-                request.POST["next"] = pending.get("next", "/backoffice/")
+                request.POST["next"] = pending.get("next", reverse(DASHBOARD_URL))
                 return _complete_sign_in(request, device.user, retailer)
             pending["tries"] += 1
             if pending["tries"] >= OTP_MAX_TRIES:

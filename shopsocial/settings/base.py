@@ -44,6 +44,9 @@ SHARED_APPS = [
     "anymail",
     "shopsocial.mail",
     "storefront",
+    # --- look: shop information pages (Shipping, Returns, Terms), edited in the admin
+    "storefront.pages",
+    # --- end look
     "orders",
     "orders.accounts",  # accounts: verified email, order-status links
     "orders.tax",  # payments: sales-tax rate table
@@ -83,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Django's CSP header; privacy's middleware (below) widens it per request only
     # when analytics may run, and sets Vary: DNT, Sec-GPC, Cookie.
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "shopsocial.lean_middleware.CachedContentSecurityPolicyMiddleware",  # Django's, header built once
     "privacy.middleware.TrackingDecisionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,7 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "shopsocial.lean_middleware.LazyMessageMiddleware",  # Django's, storage made on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -120,6 +123,9 @@ TEMPLATES = [
         },
     },
 ]
+# --- look: every form field group laid out alike (templates/forms/field.html)
+FORM_RENDERER = "shopsocial.forms_renderer.ShopFormRenderer"
+# --- end look
 
 WSGI_APPLICATION = "shopsocial.wsgi.application"
 ASGI_APPLICATION = "shopsocial.asgi.application"
@@ -131,7 +137,8 @@ ASGI_APPLICATION = "shopsocial.asgi.application"
 def database_config(url: str) -> dict:
     """Django's settings for the PostgreSQL at `url`, through django-tenants."""
     config = env.db_url_config(url)
-    config["ENGINE"] = "django_tenants.postgresql_backend"
+    # django-tenants' backend, skipping a `SET search_path` the connection already has.
+    config["ENGINE"] = "shopsocial.postgresql_backend"
     # Django's built-in psycopg pool; django-tenants re-sets search_path on each use.
     if env.bool("DATABASE_POOL", default=False):
         config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
@@ -150,7 +157,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     _cache_backend = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, reusing its client (shopsocial/cache.py).
+        "BACKEND": "shopsocial.cache.RedisCache",
         "LOCATION": REDIS_URL,
     }
 else:
@@ -159,6 +167,16 @@ CACHES = {
     "default": {**_cache_backend, "KEY_FUNCTION": "django_tenants.cache.make_key"},
     "shared": {**_cache_backend, "KEY_PREFIX": "shared"},
 }
+
+# --- Speed (bench/README.md) --------------------------------------------------
+# Sessions are read from the cache (written through to the database), so a
+# shopper with a cart costs no query per page. Browsing pages are served from
+# process memory (storefront/caching.py) under shared versions
+# (shopsocial/versions.py); STOREFRONT_PAGE_CACHE_SECONDS bounds an entry's life.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "shared"
+STOREFRONT_PAGE_CACHE_SECONDS = env.int("STOREFRONT_PAGE_CACHE_SECONDS", default=300)
+# --- end of Speed -------------------------------------------------------------
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -211,7 +229,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-LOGIN_URL = "/account/login/"
+LOGIN_URL = "orders:account-login"  # a URL name (both hosts route it)
 # Retailer back office: sign-in lockout (django-axes, checked by the back-office
 # backend only, so other logins and the test client are unaffected), idle timeout.
 AUTHENTICATION_BACKENDS = [

@@ -89,7 +89,12 @@ def world(alice, bob) -> World:
         "token": "forged-token-0000",
         "session_id": "cs_forged_0000",
     }
-    route_samples = {"tenant:c/<slug:slug>/": {"slug": category.slug}}
+    route_samples = {
+        "tenant:c/<slug:slug>/": {"slug": category.slug},
+        # Shop information pages (Shipping, Returns, Terms) are seeded by a migration.
+        "public:help/<slug:slug>/": {"slug": "shipping"},
+        "tenant:help/<slug:slug>/": {"slug": "returns"},
+    }
     return World(alice, bob, shopper, product, category, order, samples, route_samples)
 
 

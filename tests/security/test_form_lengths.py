@@ -86,7 +86,16 @@ def test_a_form_field_is_no_longer_than_its_column(form_class, name):
         limit = _column_length(model, column)
         if limit is None:
             continue
-        assert field.max_length is not None and field.max_length <= limit, (
+        if field.max_length is None:
+            # A field validated against a fixed list (e.g. localflavor's US state select)
+            # has no max_length: it must refuse an over-long value by validation.
+            form = form_class(data={name: "A" * (limit + 1)})
+            assert not form.is_valid() and name in form.errors, (
+                f"{form_class.__name__}.{name} accepts {limit + 1} characters, "
+                f"{model.__name__}.{column} holds {limit}"
+            )
+            continue
+        assert field.max_length <= limit, (
             f"{form_class.__name__}.{name} accepts {field.max_length} characters, "
             f"{model.__name__}.{column} holds {limit}"
         )

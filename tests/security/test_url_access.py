@@ -52,9 +52,12 @@ BACKOFFICE = per_role(anonymous=REDIRECT, shopper=REDIRECT, retailer=OK, other_r
 ACCESS: dict[str, dict[str, set[int]]] = {
     # --- company host -------------------------------------------------------
     "public:healthz": same(OK),
+    "public:favicon.ico": same({301}),
     "public:media/<path:path>": same(GONE),  # sample path "x" is not an image
     "public:": same(OK),
     "public:find-a-retailer/": same(OK),
+    # Shipping, Returns, Terms of sale (staff edit them in the admin): public on every host.
+    "public:help/<slug:slug>/": same(OK),
     "public:admin/login/": same(OK),
     # Compliance's audited SSN/EIN reveal (staff with retailers.reveal_tax_id only).
     "public:admin/retailers/retailer/<int:pk>/reveal-tax-id/": ADMIN_ONLY,
@@ -142,11 +145,13 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:offline-gateway/pay/<str:session_id>/submit/": same(NOT_ALLOWED),
     # --- storefront ---------------------------------------------------------
     "tenant:healthz": same(OK),
+    "tenant:favicon.ico": same({301}),
     "tenant:media/<path:path>": same(GONE),  # sample path "x" is not an image
     "tenant:": same(OK),
     "tenant:c/<slug:slug>/": same(OK),
     "tenant:p/<slug:slug>/": same(OK),
     "tenant:search/": same(OK),
+    "tenant:help/<slug:slug>/": same(OK),
     "tenant:cart/": same(OK),
     "tenant:cart/add/": same(NOT_ALLOWED),
     "tenant:cart/update/": same(NOT_ALLOWED),

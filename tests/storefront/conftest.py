@@ -7,7 +7,6 @@ from decimal import Decimal
 from itertools import count
 
 import pytest
-from django.core.cache import caches
 
 from storefront.models import Category, Product, ProductImage, ProductVariant
 from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
@@ -80,5 +79,6 @@ def products_bulk_create(category: Category, n: int, *, start: int = 0) -> None:
 
 
 def caches_clear() -> None:
-    for alias in ("default", "shared"):
-        caches[alias].clear()
+    from tests.conftest import _caches_clear
+
+    _caches_clear()

@@ -1,12 +1,11 @@
-"""The demo seed: a believable catalog with local placeholder images, idempotent."""
-
-from decimal import Decimal
+"""The demo seed: a believable catalog with pictures drawn locally, idempotent."""
 
 import pytest
 from django.core.files.storage import default_storage
 from django_tenants.utils import tenant_context
 
 from retailers.models import Retailer
+from shopsocial import demo_art
 from shopsocial.demo import DEMO_CATALOG, demo_seed
 from shopsocial.demo_variants import DEMO_VARIANT_PRODUCTS
 from storefront.content.models import FeaturedProduct, StorefrontProfile
@@ -25,37 +24,44 @@ def test_seed_creates_catalog_with_images_once(media, company):
     demo_seed()
     assert Category.objects.count() == len(DEMO_CATALOG) == 5
     assert Product.objects.count() == 30 + len(DEMO_VARIANT_PRODUCTS)
-    assert ProductImage.objects.count() == 30 + 6  # one picture per seeded variant
-    image = ProductImage.objects.select_related("product").get(product__sku="CAN-001")
-    assert image.alt_text == "Vanilla Bean Jar Candle"
+    expected_images = sum(len(demo_art.product_views(sku)) for sku in demo_art.RECIPES)
+    assert (
+        ProductImage.objects.count() == expected_images + 6 == 42 + 6
+    )  # + a picture per seeded variant
+    images = list(ProductImage.objects.filter(product__sku="CAN-001").order_by("position"))
+    assert [i.alt_text for i in images] == [
+        "Vanilla Bean Jar Candle",
+        "Vanilla Bean Jar Candle on a wooden table",
+        "Vanilla Bean Jar Candle, close-up",
+    ]
+    image = images[0]
     assert default_storage.exists(image.image.name)
     assert (media / image.image.name).read_bytes()[:2] == b"\xff\xd8"  # a JPEG
+    assert image.renditions and image.srcset_webp  # stored through the one image path
     demo = Retailer.objects.get(slug="demo")
     with tenant_context(demo):
         assert StorefrontProfile.objects.get().about.startswith("Hi!")
         assert FeaturedProduct.objects.count() == 4
     assert demo_seed() == []
     assert Product.objects.count() == 30 + len(DEMO_VARIANT_PRODUCTS)
-    assert ProductImage.objects.count() == 30 + 6
+    assert ProductImage.objects.count() == expected_images + 6
 
 
-def test_seed_sells_every_product_through_a_variant_and_a_candle_in_scents_and_sizes(
-    media, company
-):
-    from storefront.models import ProductVariant
+def test_every_demo_product_has_its_own_drawn_picture(media):
+    skus = [sku for products in DEMO_CATALOG.values() for sku, *_ in products]
+    assert set(skus) == set(demo_art.RECIPES)
+    pictures = {demo_art.product_picture(sku, sku) for sku in skus[:6]}
+    assert len(pictures) == 6  # no two alike
+
+
+def test_seed_replaces_the_old_initials_placeholder(media, company):
+    from django.core.files.base import ContentFile
 
     demo_seed()
-    assert not Product.objects.filter(variants__isnull=True).exists()
-    plain = ProductVariant.objects.get(sku="CAN-001")
-    assert (plain.price, plain.stock, plain.label) == (Decimal("19.95"), 40, "")
-    candle = Product.objects.get(sku="CAN-SOY")
-    assert candle.option_names == ["Scent", "Size"]
-    assert [(v.label, v.price) for v in candle.variants.all()] == [
-        ("Vanilla, 8 oz", Decimal("18.00")),
-        ("Vanilla, 16 oz", Decimal("28.00")),
-        ("Cedar, 8 oz", Decimal("19.00")),
-        ("Cedar, 16 oz", Decimal("32.00")),
-    ]
-    assert (candle.price, candle.stock) == (Decimal("18.00"), 67)  # "from" price, total stock
-    cedar_16 = ProductVariant.objects.get(sku="CAN-SOY-CED-16")
-    assert cedar_16.images.get().alt_text == "Scented Soy Candle, Cedar, 16 oz"
+    product = Product.objects.get(sku="KIT-002")
+    product.images.all().delete()
+    old = default_storage.save("products/demo-kit-002.jpg", ContentFile(b"\xff\xd8old"))
+    ProductImage.objects.create(product=product, image=old, alt_text="KIT")
+    assert demo_seed() == ["image KIT-002"]
+    [picture] = product.images.all()
+    assert picture.image.name != old and picture.alt_text == "Olive Wood Spoon Set"

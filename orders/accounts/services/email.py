@@ -18,7 +18,7 @@ from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.links import email_links_spec
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse, shared_path, storefront_path
 
 from ..links import site_url
 from ..models import AccountEmail
@@ -35,12 +35,12 @@ def _verification_enqueue(*, user: AbstractBaseUser, email: str, slug: str, chan
         to=email,
         template="account_email_verify",
         context={
-            "privacy_url": company_url("/privacy/"),
+            "privacy_url": company_reverse("privacy:policy"),
             "full_name": user.get_full_name() or email,
             "site_name": _site_name(slug),
             "change": change,
             "days": settings.ACCOUNT_EMAIL_VERIFY_SECONDS // 86400,
-            "resend_url": site_url(slug, "/account/email/"),
+            "resend_url": site_url(slug, shared_path("orders:account-email")),
             "links": email_links_spec("accounts.email_verify", user_id=user.pk, slug=slug),
         },
         dedupe_key=_key(f"account:{user.pk}:verify"),
@@ -145,10 +145,10 @@ def _prove(*, user: AbstractBaseUser, record: AccountEmail, email: str, slug: st
             to=changed_from,
             template="account_email_changed",
             context={
-                "privacy_url": company_url("/privacy/"),
+                "privacy_url": company_reverse("privacy:policy"),
                 "full_name": user.get_full_name() or changed_from,
                 "new_email_masked": _mask(email),
-                "contact_url": company_url("/contact/"),
+                "contact_url": company_reverse("privacy:contact"),
             },
             dedupe_key=_key(f"account:{user.pk}:email-changed"),
         )
@@ -158,7 +158,7 @@ def _prove(*, user: AbstractBaseUser, record: AccountEmail, email: str, slug: st
             to=email,
             template="account_orders_joined",
             context={
-                "privacy_url": company_url("/privacy/"),
+                "privacy_url": company_reverse("privacy:policy"),
                 "full_name": user.get_full_name() or email,
                 "orders": [
                     {
@@ -168,7 +168,9 @@ def _prove(*, user: AbstractBaseUser, record: AccountEmail, email: str, slug: st
                     }
                     for o in joined
                 ],
-                "orders_url": site_url(slug, "/account/orders/") if slug else "",
+                "orders_url": site_url(slug, storefront_path("orders:account-orders"))
+                if slug
+                else "",
             },
             dedupe_key=_key(f"account:{user.pk}:orders-joined"),
         )

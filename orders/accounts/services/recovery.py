@@ -16,7 +16,7 @@ from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.links import email_links_spec
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_reverse, shared_path
 
 from ..links import site_url
 from .common import _key, _site_name
@@ -31,7 +31,7 @@ def _reset_enqueue(*, user, to: str, audience: str, slug: str, request_again_url
         to=to,
         template="account_password_reset",
         context={
-            "privacy_url": company_url("/privacy/"),
+            "privacy_url": company_reverse("privacy:policy"),
             "full_name": user.get_full_name() or user.get_username(),
             "username": user.get_username() if audience != "shopper" else "",
             "audience": audience,
@@ -64,7 +64,7 @@ def shopper_password_reset_request(*, email: str, slug: str = "") -> int:
             to=user.email,
             audience="shopper",
             slug=slug,
-            request_again_url=site_url(slug, "/account/password/reset/"),
+            request_again_url=site_url(slug, shared_path("orders:account-password-reset")),
         )
     return len(users)
 
@@ -88,7 +88,7 @@ def retailer_password_reset_request(*, identifier: str) -> int:
         to=retailer.email,
         audience="retailer",
         slug="",
-        request_again_url=company_url("/backoffice/password-reset/"),
+        request_again_url=company_reverse("backoffice-password-reset"),
     )
     return 1
 
@@ -109,7 +109,7 @@ def retailer_number_reminder_send(*, email: str) -> int:
         to=retailers[0].email,
         template="retailer_id_reminder",
         context={
-            "privacy_url": company_url("/privacy/"),
+            "privacy_url": company_reverse("privacy:policy"),
             "shops": [
                 {
                     "retailer_number": r.retailer_number,
@@ -118,8 +118,8 @@ def retailer_number_reminder_send(*, email: str) -> int:
                 }
                 for r in retailers
             ],
-            "signin_url": company_url("/backoffice/signin/"),
-            "reset_url": company_url("/backoffice/password-reset/"),
+            "signin_url": company_reverse("retailers:backoffice-signin"),
+            "reset_url": company_reverse("backoffice-password-reset"),
         },
         dedupe_key=_key(f"retailer-id-reminder:{retailers[0].pk}"),
     )
@@ -136,7 +136,7 @@ def staff_password_reset_request(*, email: str) -> int:
             to=user.email,
             audience="staff",
             slug="",
-            request_again_url=company_url("/admin/password_reset/"),
+            request_again_url=company_reverse("admin_password_reset"),
         )
     return len(users)
 
@@ -151,9 +151,9 @@ def account_password_changed_notify(*, user: AbstractBaseUser, to: str | None = 
         to=address,
         template="account_password_changed",
         context={
-            "privacy_url": company_url("/privacy/"),
+            "privacy_url": company_reverse("privacy:policy"),
             "full_name": user.get_full_name() or user.get_username(),
-            "contact_url": company_url("/contact/"),
+            "contact_url": company_reverse("privacy:contact"),
         },
         dedupe_key=_key(f"account:{user.pk}:password-changed"),
     )

@@ -12,6 +12,7 @@ from django.contrib.auth.views import (
 )
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_safe
 
 from ..forms import (
@@ -88,13 +89,13 @@ class _ResetConfirmView(PasswordResetConfirmView):
 class ShopperPasswordResetView(_RecoveryRequestView):
     form_class = ShopperPasswordResetForm
     template_name = "orders/account/password_reset.html"
-    success_url = "/account/password/reset/sent/"
+    success_url = reverse_lazy("orders:account-password-reset-sent")
     group = "account-password-reset"
 
 
 class ShopperPasswordResetConfirmView(_ResetConfirmView):
     template_name = "orders/account/password_reset_confirm.html"
-    success_url = "/account/password/reset/complete/"
+    success_url = reverse_lazy("orders:account-password-reset-complete")
 
     def allowed(self, user) -> bool:
         return not user.is_staff and getattr(user, "retailer", None) is None
@@ -124,20 +125,20 @@ def password_reset_complete(request: HttpRequest) -> HttpResponse:
 class RetailerPasswordResetView(_RecoveryRequestView):
     form_class = RetailerPasswordResetForm
     template_name = "backoffice/password_reset.html"
-    success_url = "/backoffice/password-reset/sent/"
+    success_url = reverse_lazy("backoffice-password-reset-sent")
     group = "backoffice-password-reset"
 
 
 class RetailerIdReminderView(_RecoveryRequestView):
     form_class = RetailerIdReminderForm
     template_name = "backoffice/forgot_id.html"
-    success_url = "/backoffice/forgot-id/sent/"
+    success_url = reverse_lazy("backoffice-forgot-id-sent")
     group = "backoffice-forgot-id"
 
 
 class RetailerPasswordResetConfirmView(_ResetConfirmView):
     template_name = "backoffice/password_reset_confirm.html"
-    success_url = "/backoffice/password-reset/complete/"
+    success_url = reverse_lazy("backoffice-password-reset-complete")
 
     def allowed(self, user) -> bool:
         retailer = getattr(user, "retailer", None)
@@ -174,7 +175,7 @@ def _admin_context() -> dict:
 class StaffPasswordResetView(_RecoveryRequestView):
     form_class = StaffPasswordResetForm
     template_name = "registration/password_reset_form.html"
-    success_url = "/admin/password_reset/done/"
+    success_url = reverse_lazy("password_reset_done")
     group = "admin-password-reset"
 
     def get_context_data(self, **kwargs):
@@ -183,7 +184,7 @@ class StaffPasswordResetView(_RecoveryRequestView):
 
 class StaffPasswordResetConfirmView(_ResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
-    success_url = "/admin/reset/done/"
+    success_url = reverse_lazy("password_reset_complete")
 
     def allowed(self, user) -> bool:
         return user.is_staff
@@ -204,5 +205,5 @@ class StaffPasswordResetCompleteView(PasswordResetCompleteView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["login_url"] = "/admin/login/"
+        context["login_url"] = reverse("admin:login")
         return {**context, **_admin_context()}

@@ -12,6 +12,7 @@ from django.contrib.auth.views import (
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_POST
@@ -43,7 +44,7 @@ def _storefront_only(request: HttpRequest) -> None:
 
 def _next_url(request: HttpRequest) -> str:
     # Order history lives on the storefronts; the company host has the privacy pages.
-    default = "/privacy/my-data/" if request.tenant.is_company else "/account/orders/"
+    default = reverse("privacy:my-data" if request.tenant.is_company else "orders:account-orders")
     target = request.POST.get("next") or request.GET.get("next") or default
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -116,7 +117,8 @@ def account_login(request: HttpRequest) -> HttpResponse:
 @require_POST
 def account_logout(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return HttpResponseRedirect("/", status=303)
+    home = "company:home" if request.tenant.is_company else "storefront:home"
+    return HttpResponseRedirect(reverse(home), status=303)
 
 
 @login_required
@@ -140,7 +142,10 @@ def account_order_detail(request: HttpRequest, number: str) -> HttpResponse:
 class ShopperPasswordChangeView(PasswordChangeView):
     form_class = ShopperPasswordChangeForm
     template_name = "orders/account/password_change.html"
-    success_url = "/account/password/?changed=1"
+    success_url = reverse_lazy("orders:account-password")
+
+    def get_success_url(self) -> str:
+        return f"{self.success_url}?changed=1"
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -194,7 +199,7 @@ def account_email(request: HttpRequest) -> HttpResponse:
         for message in exc.messages:
             form.add_error("email", message)
         return _email_page(request, form=form, status=400)
-    return HttpResponseRedirect("/account/email/?sent=change", status=303)
+    return HttpResponseRedirect(reverse("orders:account-email") + "?sent=change", status=303)
 
 
 @login_required
@@ -203,7 +208,7 @@ def account_email_resend(request: HttpRequest) -> HttpResponse:
     if recovery_limited(request, group="account-email", value=request.user.get_username()):
         return _email_page(request, status=429, limited=True)
     account_email_verification_resend(user=request.user, slug=site_slug(request))
-    return HttpResponseRedirect("/account/email/?sent=verify", status=303)
+    return HttpResponseRedirect(reverse("orders:account-email") + "?sent=verify", status=303)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

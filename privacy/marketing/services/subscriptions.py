@@ -11,7 +11,7 @@ from django.utils import timezone
 from retailers.models import Retailer
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
-from shopsocial.urls_util import company_url
+from shopsocial.urls_util import company_url, shared_path
 
 from .. import tokens
 from ..models import ConsentRecord, Subscriber, Subscription, Suppression, email_normalise
@@ -58,7 +58,9 @@ def subscription_request(*, email: str, retailer: Retailer, host: str, path: str
             to=address,
             template="newsletter_confirm",
             context={
-                "confirm_url": _site_url(retailer, f"/newsletter/confirm/{token}/"),
+                "confirm_url": _site_url(
+                    retailer, shared_path("marketing:newsletter-confirm", token)
+                ),
                 "site_name": retailer.display_name,
             },
             dedupe_key=f"newsletter-confirm:{consent.pk}",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('storefront', '0005_product_image_renditions_and_alt_text'),
+        ('storefront', '0006_trigram_search'),
     ]
 
     operations = [

@@ -45,6 +45,6 @@ def default_variants_remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("storefront", "0006_product_variants")]
+    dependencies = [("storefront", "0007_product_variants")]
 
     operations = [migrations.RunPython(default_variants_create, default_variants_remove)]

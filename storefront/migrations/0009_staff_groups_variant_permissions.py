@@ -45,7 +45,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("storefront", "0007_default_variant_per_product"),
+        ("storefront", "0008_default_variant_per_product"),
         ("retailers", "0007_staff_roles"),
     ]
 

@@ -1,0 +1,183 @@
+"""Find a retailer (company site): by name, place, Retailer ID, web address or distance.
+
+- A Retailer ID (`retailer_number`) or a storefront's web address
+  (`kristannaloken.shopsocialscenes.com`, with or without `https://` and a path, or
+  just the shop's name in the address) finds that one shop.
+- A five-digit ZIP code known to the offline ZIP-centroid data of the `zipcodes`
+  package lists the shops within `RADII_MILES` (the first radius that finds any),
+  nearest first, with the distance. Retailers' ZIP codes are looked up in the same
+  data; nothing leaves the server.
+- Anything else: every word must match a shop's name, city, two-letter state or
+  ZIP prefix (as before).
+- An empty search shows featured shops: those with the most paid orders in the
+  last 90 days, newest shops filling up.
+
+Queries are constant: at most one per radius, plus one for the Retailer ID or address.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Left
+from django.utils import timezone
+
+from .selectors import SEARCH_MAX_LENGTH, retailer_search, search_text_clean
+
+RADII_MILES = (25, 100, 250)
+FEATURED_COUNT = 6
+FINDER_MAX_RESULTS = 50
+EARTH_RADIUS_MILES = 3958.8
+
+_ZIP_RE = re.compile(r"(\d{5})(?:-\d{4})?")
+_NUMBER_RE = re.compile(r"\d{4,16}")
+_ADDRESS_RE = re.compile(r"(?:https?://)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?(?:/.*)?", re.I)
+
+
+@dataclass(frozen=True)
+class Place:
+    zip_code: str
+    city: str
+    state: str
+    lat: float
+    lng: float
+
+
+@dataclass(frozen=True)
+class Found:
+    retailer: object  # retailers.models.Retailer
+    miles: float | None = None
+
+    @property
+    def miles_display(self) -> str:
+        if self.miles is None:
+            return ""
+        return "less than 1 mile" if self.miles < 1 else f"{self.miles:.0f} miles"
+
+
+@dataclass
+class FinderResult:
+    kind: str  # "featured", "id", "address", "zip", "text"
+    found: list[Found] = field(default_factory=list)
+    origin: Place | None = None
+    radius: int | None = None
+
+
+@cache
+def _zip_table() -> dict[str, Place]:
+    """ZIP code -> centroid, from the zipcodes package's bundled data (loaded once)."""
+    import zipcodes
+
+    table = {}
+    for row in zipcodes.list_all():
+        try:
+            lat, lng = float(row["lat"]), float(row["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        table[row["zip_code"]] = Place(row["zip_code"], row["city"], row["state"], lat, lng)
+    return table
+
+
+def zip_place(zip_code: str) -> Place | None:
+    return _zip_table().get(zip_code[:5])
+
+
+def miles_between(a: Place, b: Place) -> float:
+    """Great-circle (haversine) distance."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    dlat, dlng = lat2 - lat1, math.radians(b.lng - a.lng)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlng / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(h))
+
+
+def zips_within(origin: Place, miles: float) -> dict[str, float]:
+    """Every ZIP code whose centroid is within `miles` of the origin, with its distance."""
+    # A latitude/longitude box first (cheap), then the exact distance.
+    dlat = miles / 69.0
+    dlng = miles / max(69.0 * math.cos(math.radians(origin.lat)), 1e-6)
+    near = {}
+    for code, place in _zip_table().items():
+        if abs(place.lat - origin.lat) <= dlat and abs(place.lng - origin.lng) <= dlng:
+            distance = miles_between(origin, place)
+            if distance <= miles:
+                near[code] = distance
+    return near
+
+
+def _active_retailers() -> QuerySet:
+    from retailers.models import Retailer
+
+    return Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status=Retailer.Status.ACTIVE).only(
+        "slug", "display_name", "city", "state", "postal_code", "kind", "status"
+    )
+
+
+def _slug_from_address(text: str) -> str | None:
+    """The storefront's slug from a web address on our domain, or a bare slug-like word."""
+    match = _ADDRESS_RE.fullmatch(text.strip())
+    if not match:
+        return None
+    host = (urlsplit(text if "//" in text else f"//{text}").hostname or "").lower()
+    domain = settings.SHOP_DOMAIN.lower()
+    if host.endswith("." + domain):
+        label = host[: -len(domain) - 1]
+        return label if "." not in label else None
+    return None
+
+
+def retailers_near(origin: Place) -> tuple[list[Found], int]:
+    for radius in RADII_MILES:
+        near = zips_within(origin, radius)
+        rows = _active_retailers().annotate(zip5=Left("postal_code", 5)).filter(zip5__in=list(near))
+        found = sorted(
+            (Found(r, near[r.zip5]) for r in rows),
+            key=lambda f: (f.miles, f.retailer.display_name, f.retailer.pk),
+        )
+        if found:
+            return found[:FINDER_MAX_RESULTS], radius
+    return [], RADII_MILES[-1]
+
+
+def retailers_featured(*, limit: int = FEATURED_COUNT) -> list[Found]:
+    from orders.models import Order
+
+    since = timezone.now() - timedelta(days=90)
+    sold = [Order.Status.PAID, Order.Status.SHIPPED]
+    rows = (
+        _active_retailers()
+        .annotate(
+            recent_orders=Count(
+                "orders",
+                filter=Q(orders__created_at__gte=since, orders__status__in=sold),
+            )
+        )
+        .order_by("-recent_orders", "-created_at", "pk")[:limit]
+    )
+    return [Found(r) for r in rows]
+
+
+def retailer_find(*, text: str) -> FinderResult:
+    text = search_text_clean(text)[:SEARCH_MAX_LENGTH]
+    if not text:
+        return FinderResult("featured", retailers_featured())
+    compact = text.replace(" ", "")
+    if _NUMBER_RE.fullmatch(compact) and not _ZIP_RE.fullmatch(compact):
+        shop = _active_retailers().filter(retailer_number=compact).first()
+        if shop is not None:
+            return FinderResult("id", [Found(shop)])
+    zip_match = _ZIP_RE.fullmatch(compact)
+    if zip_match and (origin := zip_place(zip_match.group(1))):
+        found, radius = retailers_near(origin)
+        return FinderResult("zip", found, origin=origin, radius=radius)
+    slug = _slug_from_address(text)
+    if slug:
+        shop = _active_retailers().filter(slug=slug).first()
+        return FinderResult("address", [Found(shop)] if shop else [])
+    return FinderResult("text", [Found(r) for r in retailer_search(text=text)])

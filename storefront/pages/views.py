@@ -1,0 +1,14 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from .blocks import body_blocks
+from .selectors import shop_page_get
+
+
+@require_safe
+def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    page = shop_page_get(slug=slug)
+    if page is None:
+        raise Http404("No such page")
+    return render(request, "pages/detail.html", {"page": page, "blocks": body_blocks(page.body)})
