@@ -59,7 +59,17 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["sku", "name", "unit_price", "quantity", "line_total", "discount", "taxable", "tax"]
+    fields = [
+        "sku",
+        "name",
+        "variant_label",
+        "unit_price",
+        "quantity",
+        "line_total",
+        "discount",
+        "taxable",
+        "tax",
+    ]
     readonly_fields = fields
 
 

@@ -1,4 +1,4 @@
-"""Where checkout reads the shopper's cart: the storefront's Cart, as (product_id, qty) pairs.
+"""Where checkout reads the shopper's cart: the storefront's Cart, as (variant_id, qty) pairs.
 
 Checkout services never see the session; only this adapter does. Beside the cart's
 lines, the session keeps (per storefront) the discount code entered in the cart,
@@ -16,7 +16,7 @@ from .tax.engines import Destination
 
 
 def cart_items(request: HttpRequest) -> list[tuple[int, int]]:
-    return [(line.product.pk, line.quantity) for line in Cart(request).lines()]
+    return [(line.variant.pk, line.quantity) for line in Cart(request).lines()]
 
 
 def _key(request: HttpRequest, name: str) -> str:

@@ -41,6 +41,7 @@ def order_email_context(order: Order) -> dict:
         "lines": [
             {
                 "name": line.name,
+                "display_name": line.display_name,
                 "sku": line.sku,
                 "quantity": line.quantity,
                 "unit_price": _money(line.unit_price),

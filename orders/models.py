@@ -208,9 +208,19 @@ class Order(VersionedModel, models.Model):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("storefront.Product", on_delete=models.PROTECT, related_name="+")
+    # What was bought; stock is held and released per variant. Null only for lines
+    # written before variants existed and not matched by the migration.
+    variant = models.ForeignKey(
+        "storefront.ProductVariant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # As they were at purchase
     sku = models.CharField(max_length=32)
     name = models.CharField(max_length=120)
+    variant_label = models.CharField(max_length=130, blank=True)  # e.g. "Cedar, 16 oz"
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     quantity = models.PositiveIntegerField()
     # The order's discount and tax allocated to this line (orders/totals.py).
@@ -238,7 +248,12 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.name}"
+        return f"{self.quantity} × {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """ "Scented candle (Cedar, 16 oz)" or just the name for a single-variant product."""
+        return f"{self.name} ({self.variant_label})" if self.variant_label else self.name
 
     @property
     def line_total(self):

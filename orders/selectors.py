@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from retailers.models import Retailer
-from storefront.models import Product
+from storefront.models import Product, ProductVariant
 
 from .discounts.models import DiscountCode
 from .discounts.services import DiscountError, discount_amount_for, discount_code_check
@@ -30,22 +30,28 @@ def shipping_method_get(*, code: str = "") -> ShippingMethod | None:
 
 
 def priced_items(*, items: Iterable[tuple[int, int]]) -> list[PricedItem]:
-    """Cart lines priced from the catalog now (active products, by name)."""
+    """Cart lines, as (variant_id, quantity), priced from the catalog now (on sale, by name)."""
     quantities: Counter[int] = Counter()
-    for product_id, quantity in items:
+    for variant_id, quantity in items:
         if quantity > 0:
-            quantities[product_id] += quantity
-    products = Product.objects.filter(pk__in=quantities.keys(), active=True).order_by("name")
+            quantities[variant_id] += quantity
+    variants = (
+        ProductVariant.objects.filter(pk__in=quantities.keys(), active=True, product__active=True)
+        .select_related("product")
+        .order_by("product__name", "position", "pk")
+    )
     return [
         PricedItem(
-            product_id=p.pk,
-            sku=p.sku,
-            name=p.name,
-            unit_price=p.price,
-            quantity=quantities[p.pk],
-            taxable=p.tax_category == Product.TaxCategory.TAXABLE,
+            product_id=v.product_id,
+            sku=v.sku,
+            name=v.product.name,
+            unit_price=v.price,
+            quantity=quantities[v.pk],
+            taxable=v.product.tax_category == Product.TaxCategory.TAXABLE,
+            variant_id=v.pk,
+            variant_label=v.label,
         )
-        for p in products
+        for v in variants
     ]
 
 

@@ -36,6 +36,8 @@ class PricedItem:
     unit_price: Decimal
     quantity: int
     taxable: bool = True
+    variant_id: int | None = None  # what is bought (stock is per variant)
+    variant_label: str = ""  # "Cedar, 16 oz"; "" for a single-variant product
 
     @property
     def merchandise(self) -> Decimal:

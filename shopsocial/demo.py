@@ -387,6 +387,8 @@ def _seed_storefront_content(retailer: Retailer, created: list[str]) -> None:
 
 @transaction.atomic
 def demo_seed() -> list[str]:
+    from shopsocial.demo_variants import variant_products_seed
+
     created: list[str] = []
     company_tenant_ensure()
     user_model = get_user_model()
@@ -396,6 +398,8 @@ def demo_seed() -> list[str]:
         )
         created.append("admin user")
     _seed_catalog(created)
+    # Variants: default ones for the plain catalog, and products with options.
+    variant_products_seed(created, image_file=_ensure_image_file, slug=product_slug)
     for spec in DEMO_RETAILERS:
         if not Retailer.objects.filter(slug=spec["slug"]).exists():
             retailer_provision(**spec)

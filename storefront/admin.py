@@ -10,16 +10,43 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from .forms import ProductImageForm
-from .models import Category, Product, ProductImage
-from .services import catalog_changed, product_bulk_set_active, product_image_files_delete
+from .models import Category, Product, ProductImage, ProductVariant
+from .services import (
+    catalog_changed,
+    product_bulk_set_active,
+    product_image_files_delete,
+    product_summary_refresh,
+)
+
+
+class ProductVariantInline(admin.TabularInline):
+    """Variants edited on the product: each its own SKU, option values, price and stock.
+
+    Variants are never deleted (order lines point at them): deactivate instead.
+    """
+
+    model = ProductVariant
+    extra = 0
+    min_num = 1
+    fields = ["sku", "option1", "option2", "option3", "price", "stock", "active", "position"]
+    can_delete = False
 
 
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
     form = ProductImageForm  # uploads are checked and re-encoded (metadata dropped)
     extra = 1
-    fields = ["preview", "image", "alt_text", "position"]
+    fields = ["preview", "image", "alt_text", "variant", "position"]
     readonly_fields = ["preview"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A picture may belong to one of this product's variants only.
+        if db_field.name == "variant":
+            product_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = ProductVariant.objects.filter(
+                product_id=product_id if product_id and product_id.isdigit() else None
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Picture")
     def preview(self, obj: ProductImage) -> str:
@@ -64,12 +91,25 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["name", "sku", "category", "price", "stock", "active"]
-    list_editable = ["stock"]
     list_filter = ["category", "active", InStockFilter]
     list_select_related = ["category", "category__parent"]
-    search_fields = ["name", "sku"]
-    readonly_fields = ["created_at", "updated_at"]
-    inlines = [ProductImageInline]
+    search_fields = ["name", "sku", "variants__sku"]
+    # Price and stock are summaries of the variants (the "from" price, the total stock).
+    readonly_fields = ["price", "stock", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "sku", "category", "description", "active"]}),
+        ("Money", {"fields": ["currency", "tax_category"]}),
+        (
+            "Options",
+            {
+                "fields": ["option1_name", "option2_name", "option3_name"],
+                "description": "Name up to three options (e.g. Scent, Size); each variant "
+                "below gives its value for each named option.",
+            },
+        ),
+        ("From the variants", {"fields": ["price", "stock", "created_at", "updated_at"]}),
+    ]
+    inlines = [ProductVariantInline, ProductImageInline]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["activate", "deactivate"]
     list_per_page = 50
@@ -104,4 +144,31 @@ class ProductAdmin(admin.ModelAdmin):
                     product_image_files_delete(
                         name=removed.image.name, renditions=list(removed.renditions)
                     )
+        product_summary_refresh(product=form.instance)
+        catalog_changed()
+
+
+@admin.register(ProductVariant)
+class ProductVariantAdmin(admin.ModelAdmin):
+    """Every variant in one list, for stock-taking: stock is edited here or on the product."""
+
+    list_display = ["sku", "product", "label", "price", "stock", "active"]
+    list_editable = ["stock"]
+    list_filter = ["active", "product__category"]
+    list_select_related = ["product"]
+    search_fields = ["sku", "product__name"]
+    list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # variants are added on their product's page
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # order lines point at variants: deactivate instead
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return ["product"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        product_summary_refresh(product=obj.product)
         catalog_changed()

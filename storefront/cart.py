@@ -1,14 +1,16 @@
 """The shopping cart: kept in the session, one cart per storefront.
 
-The session holds only `{product_id: quantity}` under a key per storefront schema;
+The session holds only `{variant_id: quantity}` under `cart:<schema>:variants`, one per
+storefront (beside `cart:<schema>:via`, `:discount`...; a cart of product ids from before
+variants, under `cart:<schema>`, is simply not read);
 prices are always re-read from the catalog. Reading never creates a session: an
 anonymous visitor gets a cookie only once they add something.
 
     cart = Cart(request)
-    cart.add(product, 2)            # CartError with a shopper-facing message on refusal
-    cart.set_quantity(product.pk, 1)
-    for line in cart.lines(): ...   # active products only, current prices
-    cart.subtotal(), cart.count(), cart.product_ids()
+    cart.add(variant, 2)            # CartError with a shopper-facing message on refusal
+    cart.set_quantity(variant.pk, 1)
+    for line in cart.lines(): ...   # variants on sale only, current prices
+    cart.subtotal(), cart.count(), cart.variant_ids()
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.http import HttpRequest
 
 from shopsocial.versions import memoized
 
-from .models import Product, ProductImage
+from .models import Product, ProductImage, ProductVariant
 
 # The one limit per cart or order line whatever the stock (typos like 1000 instead of 10);
 # order placement, the forms and the quantity inputs all read it from here.
@@ -34,11 +36,37 @@ class CartError(ValueError):
     """A refused cart change; `str(error)` is a message fit for the shopper."""
 
 
+def variant_display_name(variant: ProductVariant) -> str:
+    """ "Scented candle (Cedar, 16 oz)", or the product name for a single-variant product."""
+    label = variant.label
+    return f"{variant.product.name} ({label})" if label else variant.product.name
+
+
 @dataclass(frozen=True)
 class CartLine:
-    product: Product
+    variant: ProductVariant
     quantity: int
     unit_price: Decimal
+
+    @property
+    def product(self) -> Product:
+        return self.variant.product
+
+    @property
+    def label(self) -> str:
+        return self.variant.label
+
+    @property
+    def display_name(self) -> str:
+        return variant_display_name(self.variant)
+
+    @property
+    def image(self) -> ProductImage | None:
+        """The variant's first picture, else the product's (images are prefetched)."""
+        images = list(self.product.images.all())
+        own = [i for i in images if i.variant_id == self.variant.pk]
+        shared = [i for i in images if i.variant_id is None]
+        return (own or shared or [None])[0]
 
     @property
     def line_total(self) -> Decimal:
@@ -47,14 +75,15 @@ class CartLine:
     @property
     def exceeds_stock(self) -> bool:
         """Stock fell below the quantity since it was added (checkout must refuse)."""
-        return self.quantity > self.product.stock
+        return self.quantity > self.variant.stock
 
 
 class Cart:
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
         tenant = getattr(request, "tenant", None)
-        self.key = f"cart:{getattr(tenant, 'schema_name', 'public')}"
+        self.key = f"cart:{getattr(tenant, 'schema_name', 'public')}"  # prefix of cart data
+        self.items_key = f"{self.key}:variants"
 
     # --- session plumbing ---------------------------------------------------
     def _has_session(self) -> bool:
@@ -69,7 +98,7 @@ class Cart:
     def _items(self) -> dict[str, int]:
         if not self._has_session():
             return {}
-        raw = self.request.session.get(self.key)
+        raw = self.request.session.get(self.items_key)
         if not isinstance(raw, dict):
             return {}
         items: dict[str, int] = {}
@@ -79,15 +108,15 @@ class Cart:
         return items
 
     def _save(self, items: dict[str, int]) -> None:
-        self.request.session[self.key] = items
+        self.request.session[self.items_key] = items
         self.request.session.modified = True
 
     # --- reads ----------------------------------------------------------------
-    def product_ids(self) -> list[int]:
+    def variant_ids(self) -> list[int]:
         return [int(pk) for pk in self._items()]
 
-    def quantity_of(self, product_id: int) -> int:
-        return self._items().get(str(product_id), 0)
+    def quantity_of(self, variant_id: int) -> int:
+        return self._items().get(str(variant_id), 0)
 
     def count(self) -> int:
         """Number of items (sum of quantities); no database query."""
@@ -99,29 +128,37 @@ class Cart:
     def is_empty(self) -> bool:
         return not self._items()
 
-    def _products(self, ids: list[int]) -> dict[str, Product]:
-        """The cart's products, on sale or not, by id (process memory under the catalog
-        and stock versions, so prices and stock are always current)."""
+    def _variants(self, ids: list[int]) -> dict[str, ProductVariant]:
+        """The cart's variants with their products and pictures, on sale or not, by id
+        (process memory under the catalog and stock versions, so prices and stock are
+        always current; two queries when cold, whatever the cart size)."""
 
-        def fetch() -> dict[str, Product]:
-            products = Product.objects.filter(pk__in=ids).defer("search_vector")
-            products = products.select_related("category").prefetch_related(
-                Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
+        def fetch() -> dict[str, ProductVariant]:
+            variants = (
+                ProductVariant.objects.filter(pk__in=ids)
+                .select_related("product", "product__category")
+                .defer("product__search_vector")
+                .prefetch_related(
+                    Prefetch(
+                        "product__images",
+                        queryset=ProductImage.objects.order_by("position", "pk"),
+                    )
+                )
             )
-            return {str(p.pk): p for p in products}
+            return {str(v.pk): v for v in variants}
 
-        key = ("cart-products", tuple(sorted(ids)))
+        key = ("cart-variants", tuple(sorted(ids)))
         return memoized(key, fetch, depends=("catalog", "stock"), ttl=60)
 
     def lines(self) -> list[CartLine]:
-        """Lines for products still on sale, in the order they were added, at current prices."""
+        """Lines for variants still on sale, in the order they were added, at current prices."""
         items = self._items()
         if not items:
             return []
-        found = self._products([int(pk) for pk in items])
-        by_id = {pk: p for pk, p in found.items() if p.active}
+        found = self._variants([int(pk) for pk in items])
+        by_id = {pk: v for pk, v in found.items() if v.active and v.product.active}
         return [
-            CartLine(product=by_id[pk], quantity=qty, unit_price=by_id[pk].price)
+            CartLine(variant=by_id[pk], quantity=qty, unit_price=by_id[pk].price)
             for pk, qty in items.items()
             if pk in by_id
         ]
@@ -130,49 +167,53 @@ class Cart:
         return sum((line.line_total for line in self.lines()), Decimal("0.00"))
 
     # --- writes ---------------------------------------------------------------
-    def add(self, product: Product, quantity: int) -> int:
-        """Add `quantity` of `product`; returns the new line quantity."""
+    def add(self, variant: ProductVariant, quantity: int) -> int:
+        """Add `quantity` of `variant`; returns the new line quantity."""
         _check_quantity(quantity, minimum=1)
-        if not product.active:
-            raise CartError(f"Sorry, {product.name} is no longer available.")
+        if not (variant.active and variant.product.active):
+            raise CartError(f"Sorry, {variant_display_name(variant)} is no longer available.")
         items = self._items()
-        new_quantity = items.get(str(product.pk), 0) + quantity
-        _check_stock(product, new_quantity, in_cart=items.get(str(product.pk), 0))
-        items[str(product.pk)] = new_quantity
+        new_quantity = items.get(str(variant.pk), 0) + quantity
+        _check_stock(variant, new_quantity, in_cart=items.get(str(variant.pk), 0))
+        items[str(variant.pk)] = new_quantity
         self._save(items)
         return new_quantity
 
-    def set_quantity(self, product_id: int, quantity: int) -> int:
+    def set_quantity(self, variant_id: int, quantity: int) -> int:
         """Set the line's quantity (0 removes it); returns the new quantity."""
         _check_quantity(quantity, minimum=0)
         items = self._items()
-        if str(product_id) not in items:
+        if str(variant_id) not in items:
             raise CartError("That item is not in your cart.")
         if quantity == 0:
-            self.remove(product_id)
+            self.remove(variant_id)
             return 0
-        product = Product.objects.filter(pk=product_id, active=True).first()
-        if product is None:
+        variant = _variants_on_sale().select_related("product").filter(pk=variant_id).first()
+        if variant is None:
             raise CartError("Sorry, that item is no longer available.")
-        _check_stock(product, quantity, in_cart=None)
-        items[str(product_id)] = quantity
+        _check_stock(variant, quantity, in_cart=None)
+        items[str(variant_id)] = quantity
         self._save(items)
         return quantity
 
-    def remove(self, product_id: int) -> None:
+    def remove(self, variant_id: int) -> None:
         items = self._items()
-        if items.pop(str(product_id), None) is not None:
+        if items.pop(str(variant_id), None) is not None:
             self._save(items)
 
     def remove_unavailable(self) -> list[str]:
-        """Drop lines whose product was deactivated or withdrawn; returns their names."""
+        """Drop lines whose variant or product was deactivated or withdrawn; returns names."""
         items = self._items()
         if not items:
             return []
         ids = [int(pk) for pk in items]
-        found = self._products(ids)
-        names = {int(pk): p.name for pk, p in found.items()}
-        gone = [pk for pk in ids if str(pk) not in found or not found[str(pk)].active]
+        found = self._variants(ids)
+        names = {int(pk): variant_display_name(v) for pk, v in found.items()}
+        gone = [
+            pk
+            for pk in ids
+            if str(pk) not in found or not (found[str(pk)].active and found[str(pk)].product.active)
+        ]
         if not gone:
             return []
         for pk in gone:
@@ -182,7 +223,7 @@ class Cart:
 
     def clear(self) -> None:
         if self._has_session():
-            for key in (self.key, self._via_key):
+            for key in (self.items_key, self.key, self._via_key):
                 self.request.session.pop(key, None)
 
     # --- where the cart came from (a scene, a share link): order data, never a cookie ---
@@ -220,12 +261,17 @@ def _check_quantity(quantity: int, *, minimum: int) -> None:
         raise CartError(MAX_LINE_QUANTITY_MESSAGE)
 
 
-def _check_stock(product: Product, quantity: int, *, in_cart: int | None) -> None:
-    if quantity <= product.stock:
+def _variants_on_sale():
+    return ProductVariant.objects.filter(active=True, product__active=True)
+
+
+def _check_stock(variant: ProductVariant, quantity: int, *, in_cart: int | None) -> None:
+    if quantity <= variant.stock:
         return
-    if product.stock == 0:
-        raise CartError(f"Sorry, {product.name} is out of stock.")
-    message = f"Only {product.stock} of {product.name} in stock"
+    name = variant_display_name(variant)
+    if variant.stock == 0:
+        raise CartError(f"Sorry, {name} is out of stock.")
+    message = f"Only {variant.stock} of {name} in stock"
     if in_cart:
         message += f" and you already have {in_cart} in your cart"
     raise CartError(message + ".")

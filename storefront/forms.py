@@ -22,6 +22,9 @@ QUANTITY_ERRORS = {
 
 
 class CartAddForm(forms.Form):
+    """The product and quantity; which variant (`variant_id` or `option1`..`option3`) is
+    resolved by `storefront.variants.variant_resolve` from the same data."""
+
     product_id = forms.IntegerField(min_value=1)
     quantity = forms.IntegerField(
         min_value=1, max_value=MAX_LINE_QUANTITY, initial=1, error_messages=QUANTITY_ERRORS
@@ -29,14 +32,14 @@ class CartAddForm(forms.Form):
 
 
 class CartUpdateForm(forms.Form):
-    product_id = forms.IntegerField(min_value=1)
+    variant_id = forms.IntegerField(min_value=1)
     quantity = forms.IntegerField(
         min_value=0, max_value=MAX_LINE_QUANTITY, error_messages=QUANTITY_ERRORS
     )
 
 
 class CartRemoveForm(forms.Form):
-    product_id = forms.IntegerField(min_value=1)
+    variant_id = forms.IntegerField(min_value=1)
 
 
 def first_error(form: forms.Form) -> str:
@@ -51,7 +54,7 @@ def first_error(form: forms.Form) -> str:
 class ProductImageForm(forms.ModelForm):
     class Meta:
         model = ProductImage
-        fields = ["image", "alt_text", "position"]
+        fields = ["image", "alt_text", "variant", "position"]
 
     clean_upload: CleanImage | None = None
 

@@ -50,7 +50,15 @@ class ProductQuerySet(VersionedQuerySet):
 
 
 class Product(VersionedModel, models.Model):
-    """Never hard-deleted once it may have been ordered: deactivate instead."""
+    """Never hard-deleted once it may have been ordered: deactivate instead.
+
+    What is sold is a `ProductVariant` (every product has at least one): each has its own
+    SKU, price, stock and pictures. A product names up to three options (`option1_name`
+    ... e.g. "Scent", "Size"); its variants give their values ("Cedar", "16 oz").
+    `price` and `stock` here are denormalised summaries kept by the stock and catalog
+    services, for listings, sorting and filters: `price` is the lowest active variant
+    price (the "from" price), `stock` the active variants' stock summed.
+    """
 
     class TaxCategory(models.TextChoices):
         TAXABLE = "taxable", "Taxable"
@@ -62,7 +70,10 @@ class Product(VersionedModel, models.Model):
     description = models.TextField(blank=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     price = models.DecimalField(
-        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),  # set from the variants (storefront.services)
+        validators=[MinValueValidator(Decimal("0.00"))],
     )
     currency = models.CharField(max_length=3, default="USD")
     tax_category = models.CharField(
@@ -70,6 +81,9 @@ class Product(VersionedModel, models.Model):
     )
     active = models.BooleanField(default=True)
     stock = models.PositiveIntegerField(default=0)
+    option1_name = models.CharField("option 1", max_length=40, blank=True, help_text='e.g. "Scent"')
+    option2_name = models.CharField("option 2", max_length=40, blank=True, help_text='e.g. "Size"')
+    option3_name = models.CharField("option 3", max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Full-text search document, kept by PostgreSQL itself (a stored generated column).
@@ -121,9 +135,117 @@ class Product(VersionedModel, models.Model):
         # A storefront path, also when built on the company host (finder links).
         return storefront_path("storefront:product", slug=self.slug)
 
+    def clean(self) -> None:
+        # SKUs are unique across products and variants (a variant may repeat its own
+        # product's SKU: the default variant does).
+        if self.sku:
+            taken = ProductVariant.objects.filter(sku__iexact=self.sku)
+            if self.pk:
+                taken = taken.exclude(product_id=self.pk)
+            if taken.exists():
+                raise ValidationError({"sku": "A variant of another product uses this SKU."})
+
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+    @property
+    def option_names(self) -> list[str]:
+        """The option names in use, in order ("Scent", "Size")."""
+        return [n for n in (self.option1_name, self.option2_name, self.option3_name) if n]
+
+    @property
+    def price_varies(self) -> bool:
+        """True when active variants cost different amounts (listings say "from $X").
+
+        Listings annotate `price_to` (the highest active variant price) in their one query.
+        """
+        price_to = getattr(self, "price_to", None)
+        return price_to is not None and price_to != self.price
+
+
+class ProductVariantQuerySet(VersionedQuerySet):
+    # Variant stock moves by queryset updates (orders/services/stock.py), like Product's.
+    version_name = "stock"
+
+
+class ProductVariant(VersionedModel, models.Model):
+    """One thing a shopper can buy: its own SKU, price, stock and pictures.
+
+    SKUs are unique among variants (a database constraint) and across products: a variant
+    may repeat its own product's SKU (the default variant does) but no other product's.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="variants")
+    sku = models.CharField("SKU", max_length=32, unique=True)
+    option1 = models.CharField(max_length=40, blank=True)
+    option2 = models.CharField(max_length=40, blank=True)
+    option3 = models.CharField(max_length=40, blank=True)
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    stock = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    version_name = "stock"  # saves too, as Product's
+    objects = ProductVariantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "option1", "option2", "option3"],
+                name="variant_options_unique_per_product",
+                violation_error_message="Another variant of this product has the same options.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0),
+                name="variant_price_non_negative",
+                violation_error_message="A price cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.label
+        return f"{self.product.name}, {label} ({self.sku})" if label else str(self.product)
+
+    @property
+    def options(self) -> list[str]:
+        return [v for v in (self.option1, self.option2, self.option3) if v]
+
+    @property
+    def label(self) -> str:
+        """The shopper's words for this variant: "Cedar, 16 oz" ("" for a default variant)."""
+        return ", ".join(self.options)
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        # On the product's admin page the product may be new (no pk yet), but it is set.
+        product = self.product if self._meta.get_field("product").is_cached(self) else None
+        if product is None and self.product_id is not None:
+            product = self.product
+        if product is not None:
+            for i, name in enumerate(
+                (product.option1_name, product.option2_name, product.option3_name), start=1
+            ):
+                value = getattr(self, f"option{i}")
+                if name and not value:
+                    errors[f"option{i}"] = f"Give this variant's {name}."
+                if value and not name:
+                    errors[f"option{i}"] = f"Name option {i} on the product first."
+        if self.sku:
+            others = Product.objects.filter(sku__iexact=self.sku)
+            if self.product_id is not None:
+                others = others.exclude(pk=self.product_id)
+            if others.exists():
+                errors["sku"] = "Another product already uses this SKU."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProductImage(models.Model):
@@ -135,13 +257,21 @@ class ProductImage(models.Model):
     image), used for `srcset` and the cart thumbnail. Rows made without them (older rows,
     fixtures) simply show the main image.
 
-    Per-variant images (planned): a nullable `variant` foreign key here; an image without a
-    variant belongs to every variant of the product, and a variant's gallery is its own
-    images first, then the product's (pass them to `partials/gallery.html` as
-    `gallery_images`). Nothing else in this model needs to change.
+    Per-variant images: an image without a `variant` belongs to every variant of the
+    product; a variant's gallery is its own images first, then the product's
+    (`storefront.selectors.variant_gallery`, passed to `partials/gallery.html` as
+    `gallery_images`).
     """
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    variant = models.ForeignKey(
+        ProductVariant,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="images",
+        help_text="Leave empty for a picture of every variant.",
+    )
     image = models.ImageField(upload_to="products/")
     alt_text = models.CharField(
         max_length=200, help_text="What the picture shows, for shoppers who cannot see it."

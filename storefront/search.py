@@ -26,12 +26,12 @@ from operator import and_
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest
 
 from shopsocial.versions import memoized
 
-from .models import Product
+from .models import Product, ProductVariant
 from .selectors import (
     CACHE_TTL,
     SEARCH_MAX_LENGTH,
@@ -199,6 +199,13 @@ def spelling_suggest(terms: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(corrections.get(term, term) for term in terms)
 
 
+def _variant_sku_match(text: str) -> Q:
+    """Whole SKU always; a prefix only from 4 characters (SKU-like text, not a word)."""
+    if len(text) >= 4 and " " not in text:
+        return Q(sku__istartswith=text)
+    return Q(sku__iexact=text)
+
+
 def _search_queryset(
     terms: tuple[str, ...], text: str, *, alternatives: tuple[str, ...] = (), fuzzy: bool = False
 ) -> QuerySet[Product]:
@@ -209,7 +216,16 @@ def _search_queryset(
         if alternatives and alternatives[i] != term:
             condition |= _term_filter(alternatives[i], tree)
         per_term.append(condition)
-    condition = reduce(and_, per_term) | Q(sku__iexact=text)
+    condition = (
+        reduce(and_, per_term)
+        | Q(sku__iexact=text)
+        # A variant's SKU ("CAN-SOY-CED-16") finds its product, whole or by prefix.
+        | Exists(
+            ProductVariant.objects.filter(product=OuterRef("pk"), active=True).filter(
+                _variant_sku_match(text)
+            )
+        )
+    )
     typed = [*terms, *alternatives]
     synonyms = [w for term in typed for w in _term_words(term)[1:]]
     rank = SearchRank(F("search_vector"), _tsquery(typed + synonyms, prefix_count=len(typed)))

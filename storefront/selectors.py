@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from shopsocial.urls_util import storefront_path
 from shopsocial.versions import memoized
 
-from .models import Category, Product, ProductImage
+from .models import Category, Product, ProductImage, ProductVariant
 
 PAGE_SIZE = 24
 SEARCH_MAX_LENGTH = 100
@@ -99,7 +99,18 @@ def _with_images(queryset: QuerySet[Product]) -> QuerySet[Product]:
 
 def product_qs_active() -> QuerySet[Product]:
     # The search document is only needed inside SQL, never in Python.
-    return Product.objects.filter(active=True).defer("search_vector")
+    # `price_to`: the highest on-sale variant price, in the same query, so listings say
+    # "from $X" (Product.price is the lowest) without a query per product.
+    highest = (
+        ProductVariant.objects.filter(product=OuterRef("pk"), active=True)
+        .order_by("-price")
+        .values("price")[:1]
+    )
+    return (
+        Product.objects.filter(active=True)
+        .defer("search_vector")
+        .annotate(price_to=Subquery(highest))
+    )
 
 
 def _paginate(queryset: QuerySet[Product], page: str | int | None) -> Page:
@@ -120,10 +131,17 @@ def category_products_page(*, category: CategoryNode, sort: str, page: str | Non
     return result
 
 
-def product_get(*, slug: str) -> Product | None:
-    """An active product with its category and images, or None."""
+def product_get(*, slug: str | None = None, pk: int | None = None) -> Product | None:
+    """An active product with its category, images and on-sale variants, or None."""
     queryset = _with_images(product_qs_active().select_related("category", "category__parent"))
-    return queryset.filter(slug=slug).first()
+    queryset = queryset.prefetch_related(
+        Prefetch(
+            "variants",
+            queryset=ProductVariant.objects.filter(active=True).order_by("position", "pk"),
+            to_attr="variants_on_sale",
+        )
+    )
+    return queryset.filter(**({"pk": pk} if pk is not None else {"slug": slug})).first()
 
 
 def products_by_ids(*, ids: list[int]) -> list[Product]:

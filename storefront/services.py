@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Min, Sum
 
 from shopsocial.images import (
     PRODUCT_RENDITION_WIDTHS,
@@ -14,7 +15,7 @@ from shopsocial.images import (
 )
 
 from .caching import catalog_cache_bump
-from .models import Product, ProductImage
+from .models import Product, ProductImage, ProductVariant
 
 PRODUCT_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 PRODUCT_IMAGE_MAX_SIDE = 1600
@@ -28,6 +29,43 @@ def product_bulk_set_active(*, product_ids: list[int], active: bool) -> int:
     )
     transaction.on_commit(catalog_cache_bump)
     return changed
+
+
+def product_summary_refresh(*, product: Product) -> Product:
+    """Recompute the product's "from" price and total stock from its on-sale variants.
+
+    Called after the admin (or the seed) edits variants. Checkout moves stock with `F()`
+    in `orders/services/stock.py`, which keeps the same sum without a recount.
+    """
+    summary = ProductVariant.objects.filter(product=product, active=True).aggregate(
+        price=Min("price"), stock=Sum("stock")
+    )
+    product.price = summary["price"] if summary["price"] is not None else product.price
+    product.stock = summary["stock"] or 0
+    Product.objects.filter(pk=product.pk).update(price=product.price, stock=product.stock)
+    return product
+
+
+@transaction.atomic
+def product_variant_create(
+    *,
+    product: Product,
+    sku: str,
+    price,
+    stock: int = 0,
+    options: tuple[str, ...] = (),
+    position: int = 0,
+) -> ProductVariant:
+    """Add a variant (seed, scripts; the admin edits them inline) and refresh the summary."""
+    values = dict(zip(("option1", "option2", "option3"), options, strict=False))
+    variant = ProductVariant(
+        product=product, sku=sku, price=price, stock=stock, position=position, **values
+    )
+    variant.full_clean()
+    variant.save()
+    product_summary_refresh(product=product)
+    catalog_changed()
+    return variant
 
 
 def catalog_changed() -> None:

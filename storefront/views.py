@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST, require_safe
 from orders.services.holds import stock_holds_release_expired
 
 from .caching import listing_version, page_cache, render_shopper_page
-from .cart import MAX_LINE_QUANTITY, Cart, CartError
+from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .finder import retailer_find
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
-from .models import Product
+from .models import Product, ProductVariant
 from .scenes.selectors import attribution_parse
 from .search import product_search, search_terms_parse
 from .selectors import (
@@ -38,6 +38,15 @@ from .selectors import (
     product_get,
     products_by_ids,
     search_text_clean,
+)
+from .variants import (
+    VariantPickError,
+    option_groups,
+    price_range,
+    variant_default,
+    variant_gallery,
+    variant_resolve,
+    variants_json,
 )
 
 _ID_RE = re.compile(r"[0-9]{1,18}")
@@ -126,14 +135,23 @@ def _product_page(
     *,
     error: str = "",
     quantity: str = "1",
+    chosen: ProductVariant | None = None,
     status=200,
     extra: dict | None = None,
 ) -> HttpResponse:
+    variant = chosen or variant_default(product)
     context = {
         "product": product,
+        "variant": variant,
+        "option_groups": option_groups(product, chosen=variant),
+        "variants": product.variants_on_sale,
+        "variants_json": variants_json(product),
+        "price_range": price_range(product),
+        "gallery_images": variant_gallery(product, variant),
         "error": error,
         "quantity": quantity,
-        "max_quantity": min(product.stock, MAX_LINE_QUANTITY),
+        "max_quantity": min(variant.stock if variant else 0, MAX_LINE_QUANTITY)
+        or MAX_LINE_QUANTITY,
         # Shared without the query string (a share link never carries a search or token).
         "share_url": request.build_absolute_uri(request.path),
         **(extra or {}),
@@ -182,7 +200,14 @@ def _product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_get(slug=slug)
     if product is None:
         raise Http404("No such product")
-    return _product_page(request, product)
+    # A shared link or a no-JavaScript "show" may name the variant: ?option1=Cedar&...
+    chosen = None
+    if any(f"option{i}" in request.GET for i in (1, 2, 3)) or "variant_id" in request.GET:
+        try:
+            chosen = variant_resolve(product, request.GET)
+        except VariantPickError:
+            chosen = None
+    return _product_page(request, product, chosen=chosen)
 
 
 @require_safe
@@ -206,7 +231,7 @@ def _cart_page(
     request: HttpRequest,
     *,
     error: str = "",
-    error_product_id: int | None = None,
+    error_variant_id: int | None = None,
     typed: str = "",
     status=200,
 ) -> HttpResponse:
@@ -219,7 +244,7 @@ def _cart_page(
         "subtotal": sum((line.line_total for line in lines), start=0),
         "removed": removed,
         "error": error,
-        "error_product_id": error_product_id,
+        "error_variant_id": error_variant_id,
         "typed": typed,
         "has_stock_problem": any(line.exceeds_stock for line in lines),
         "max_quantity": MAX_LINE_QUANTITY,
@@ -237,54 +262,77 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     form = CartAddForm(request.POST)
     product_id = _parse_id(form.data.get("product_id"))
     stock_holds_release_expired()
-    product = Product.objects.filter(pk=product_id).first() if product_id else None
-    if product is None:
+    if product_id is None:
         raise Http404("No such product")
-    if not product.active:
-        messages.error(request, f"Sorry, {product.name} is no longer available.")
+    product = product_get(pk=product_id)
+    if product is None:
+        withdrawn = Product.objects.filter(pk=product_id).values_list("name", flat=True).first()
+        if withdrawn is None:
+            raise Http404("No such product")
+        messages.error(request, f"Sorry, {withdrawn} is no longer available.")
         return redirect("storefront:cart")
     typed = str(form.data.get("quantity", ""))[:10]
     via = attribution_parse(retailer=request.tenant, value=form.data.get("via"))
     extra = {"attribution": via.value, "link_prefix": via.prefix, **via.context}
-    if not form.is_valid():
-        return _product_page(
-            request, product, error=first_error(form), quantity=typed, status=400, extra=extra
-        )
-    cart = Cart(request)
     try:
-        quantity = cart.add(product, form.cleaned_data["quantity"])
-    except CartError as error:
+        variant = variant_resolve(product, form.data)
+    except VariantPickError as error:
         return _product_page(
             request, product, error=str(error), quantity=typed, status=400, extra=extra
         )
+    if not form.is_valid():
+        return _product_page(
+            request,
+            product,
+            error=first_error(form),
+            quantity=typed,
+            chosen=variant,
+            status=400,
+            extra=extra,
+        )
+    cart = Cart(request)
+    try:
+        quantity = cart.add(variant, form.cleaned_data["quantity"])
+    except CartError as error:
+        return _product_page(
+            request,
+            product,
+            error=str(error),
+            quantity=typed,
+            chosen=variant,
+            status=400,
+            extra=extra,
+        )
     cart.attribution_set(scene=via.scene_code, link=via.link_code)
-    messages.success(request, f"Added {product.name} to your cart (now {quantity}).")
+    messages.success(
+        request, f"Added {variant_display_name(variant)} to your cart (now {quantity})."
+    )
     return redirect("storefront:cart")
 
 
 @require_POST
 def cart_update(request: HttpRequest) -> HttpResponse:
     form = CartUpdateForm(request.POST)
-    product_id = _parse_id(form.data.get("product_id"))
+    variant_id = _parse_id(form.data.get("variant_id"))
     typed = str(form.data.get("quantity", ""))[:10]
-    if product_id is None:
+    if variant_id is None:
         messages.error(request, "That item is not in your cart.")
         return redirect("storefront:cart")
     if not form.is_valid():
         return _cart_page(
             request,
             error=first_error(form),
-            error_product_id=product_id,
+            error_variant_id=variant_id,
             typed=typed,
             status=400,
         )
     try:
         quantity = Cart(request).set_quantity(
-            form.cleaned_data["product_id"], form.cleaned_data["quantity"]
+            form.cleaned_data["variant_id"], form.cleaned_data["quantity"]
         )
     except CartError as error:
         return _cart_page(
-            request, error=str(error), error_product_id=product_id, typed=typed, status=400
+            request, error=str(error), error_variant_id=variant_id, typed=typed, status=400
         )
     messages.success(request, "Your cart was updated." if quantity else "Item removed.")
     return redirect("storefront:cart")
@@ -294,6 +342,6 @@ def cart_update(request: HttpRequest) -> HttpResponse:
 def cart_remove(request: HttpRequest) -> HttpResponse:
     form = CartRemoveForm(request.POST)
     if form.is_valid():
-        Cart(request).remove(form.cleaned_data["product_id"])
+        Cart(request).remove(form.cleaned_data["variant_id"])
         messages.success(request, "Item removed from your cart.")
     return redirect("storefront:cart")

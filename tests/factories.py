@@ -20,7 +20,7 @@ from factory.django import DjangoModelFactory
 from orders.models import Order, OrderLine
 from orders.services import CustomerDetails
 from retailers.models import Retailer
-from storefront.models import Category, Product, ProductImage
+from storefront.models import Category, Product, ProductImage, ProductVariant
 
 PASSWORD = "a-long-test-password"
 
@@ -70,6 +70,15 @@ class ProductFactory(DjangoModelFactory):
     price = Decimal("10.00")
     stock = 10
     active = True
+
+    @factory.post_generation
+    def variant(obj, create, extracted, **kwargs):
+        """Every product sells through a variant: the default one (same SKU, price, stock),
+        as migration storefront 0008 made for existing products. `variant=False` skips it."""
+        if create and extracted is not False:
+            ProductVariant.objects.create(
+                product=obj, sku=obj.sku, price=obj.price, stock=obj.stock
+            )
 
     @factory.post_generation
     def image(obj, create, extracted, **kwargs):

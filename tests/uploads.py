@@ -41,11 +41,10 @@ def product_admin_change(client, product: Product, rows: list[dict], *, existing
         "slug": product.slug,
         "description": "",
         "category": product.category_id,
-        "price": "10.00",
         "currency": "USD",
         "tax_category": "taxable",
         "active": "on",
-        "stock": "5",
+        **variant_rows(product),
         "images-TOTAL_FORMS": str(len(rows)),
         "images-INITIAL_FORMS": str(existing),
         "images-MIN_NUM_FORMS": "0",
@@ -57,6 +56,30 @@ def product_admin_change(client, product: Product, rows: list[dict], *, existing
     return client.post(
         f"/admin/storefront/product/{product.pk}/change/", data, HTTP_HOST=COMPANY_HOST
     )
+
+
+def variant_rows(product: Product) -> dict:
+    """The product admin's variant inline, posted back unchanged."""
+    variants = list(product.variants.order_by("position", "pk"))
+    data = {
+        "variants-TOTAL_FORMS": str(len(variants)),
+        "variants-INITIAL_FORMS": str(len(variants)),
+        "variants-MIN_NUM_FORMS": "1",
+        "variants-MAX_NUM_FORMS": "1000",
+    }
+    for i, v in enumerate(variants):
+        data |= {
+            f"variants-{i}-id": str(v.pk),
+            f"variants-{i}-product": str(product.pk),
+            f"variants-{i}-sku": v.sku,
+            f"variants-{i}-option1": v.option1,
+            f"variants-{i}-option2": v.option2,
+            f"variants-{i}-option3": v.option3,
+            f"variants-{i}-price": str(v.price),
+            f"variants-{i}-stock": str(v.stock),
+            f"variants-{i}-position": str(v.position),
+        } | ({f"variants-{i}-active": "on"} if v.active else {})
+    return data
 
 
 def breach_incident_admin_add(client, **fields):

@@ -38,7 +38,7 @@ def checkout_request_build(order: Order) -> CheckoutRequest:
         currency=order.currency.lower(),
         line_items=[
             LineItem(
-                name=line.name,
+                name=line.display_name,
                 sku=line.sku,
                 unit_amount=to_minor(line.unit_price),
                 quantity=line.quantity,

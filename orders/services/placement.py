@@ -54,10 +54,10 @@ def order_number_new() -> str:
 
 def _quantities(items: Iterable[tuple[int, int]]) -> Counter[int]:
     quantities: Counter[int] = Counter()
-    for product_id, quantity in items:
+    for variant_id, quantity in items:
         if not isinstance(quantity, int) or quantity < 1:
             raise CheckoutError(CheckoutError.Code.BAD_QUANTITY)
-        quantities[int(product_id)] += quantity
+        quantities[int(variant_id)] += quantity
     if not quantities:
         raise CheckoutError(CheckoutError.Code.EMPTY_CART)
     if any(q > MAX_LINE_QUANTITY for q in quantities.values()):
@@ -99,8 +99,8 @@ def order_place(
 ) -> Order:
     """Create a pending order, hold its stock and reserve its discount code, all or nothing.
 
-    `items` are (product_id, quantity) pairs; prices come from the catalog only, and
-    every amount from the one totals calculation (`orders/totals.py`). Products are
+    `items` are (variant_id, quantity) pairs; prices come from the catalog only, and
+    every amount from the one totals calculation (`orders/totals.py`). Variants are
     locked in primary-key order (no deadlocks between checkouts); the hold expires
     after STOCK_HOLD_MINUTES.
     """
@@ -114,17 +114,19 @@ def order_place(
     if method is None:
         raise CheckoutError(CheckoutError.Code.SHIPPING_METHOD)
     stock_holds_release_expired()
-    products = stock_reserve(quantities=quantities)
+    variants = stock_reserve(quantities=quantities)
     priced = [
         PricedItem(
-            product_id=p.pk,
-            sku=p.sku,
-            name=p.name,
-            unit_price=p.price,
-            quantity=quantities[p.pk],
-            taxable=p.tax_category == p.TaxCategory.TAXABLE,
+            product_id=v.product_id,
+            sku=v.sku,
+            name=v.product.name,
+            unit_price=v.price,
+            quantity=quantities[v.pk],
+            taxable=v.product.tax_category == v.product.TaxCategory.TAXABLE,
+            variant_id=v.pk,
+            variant_label=v.label,
         )
-        for p in products
+        for v in variants
     ]
     merchandise = sum((i.merchandise for i in priced), start=CENT * 0)
     code = (
@@ -166,6 +168,8 @@ def order_place(
             OrderLine(
                 order=order,
                 product_id=line.item.product_id,
+                variant_id=line.item.variant_id,
+                variant_label=line.item.variant_label,
                 sku=line.item.sku,
                 name=line.item.name,
                 unit_price=line.item.unit_price,

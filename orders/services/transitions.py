@@ -28,8 +28,9 @@ def order_lock(*, order_id: int) -> Order:
 
 def _stock_release(order: Order) -> None:
     quantities: dict[int, int] = {}
-    for product_id, quantity in order.lines.values_list("product_id", "quantity"):
-        quantities[product_id] = quantities.get(product_id, 0) + quantity
+    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
+        if variant_id is not None:
+            quantities[variant_id] = quantities.get(variant_id, 0) + quantity
     stock_release(quantities=quantities)
 
 

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from retailers.models import Retailer
 from storefront.cart import Cart
 from storefront.models import Category, Product
+from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST, COMPANY_HOST
 from tests.factories import CategoryFactory, ProductFactory
 
@@ -62,7 +63,7 @@ def cart_fill(client, items: dict[Product, int], host: str = ALICE_HOST) -> None
     request.tenant = Retailer.objects.get(domains__domain=host)
     cart = Cart(request)
     for product, quantity in items.items():
-        cart.add(product, quantity)
+        cart.add(variant_of(product), quantity)
     request.session.save()
 
 

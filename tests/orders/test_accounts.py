@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from orders.services import order_place
+from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
 from tests.factories import CustomerDetailsFactory
 
@@ -37,7 +38,7 @@ def pat(db):
 
 def _order_for(user, retailer, product) -> Order:
     return order_place(
-        items=[(product.pk, 1)],
+        items=[(variant_of(product).pk, 1)],
         retailer=retailer,
         customer=CustomerDetailsFactory(
             email=user.email if user else "guest@example.com",

@@ -15,6 +15,7 @@ from orders.services import order_place
 from orders.services.checkout import checkout_session_start
 from orders.services.payment import order_payment_confirm
 from shopsocial.mail.models import OutboundEmail
+from tests.catalog import variant_of
 from tests.conftest import COMPANY_HOST
 from tests.factories import CustomerDetailsFactory
 
@@ -52,7 +53,7 @@ def paid_order(alice, candle, monkeypatch) -> Order:
 
     monkeypatch.setattr(offline, "offline_event_deliver", lambda *, event: None)
     order = order_place(
-        items=[(candle.pk, 1)],
+        items=[(variant_of(candle).pk, 1)],
         retailer=alice,
         customer=CustomerDetailsFactory(
             email="buyer@example.com",
@@ -199,7 +200,7 @@ def test_refund_action_partial_then_full(
 
 def test_refund_of_an_unpaid_order_is_refused(client, cashier, alice, candle):
     order = order_place(
-        items=[(candle.pk, 1)],
+        items=[(variant_of(candle).pk, 1)],
         retailer=alice,
         customer=CustomerDetailsFactory(),
     )

@@ -20,6 +20,7 @@ from orders.tax.engines import Destination, RateTableEngine, TaxableLine, line_t
 from orders.tax.models import TaxRate, TaxRateOverride
 from orders.totals import PricedItem, allocate, refund_tax_part, totals_calculate
 from storefront.models import Product
+from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST, COMPANY_HOST
 from tests.factories import CustomerDetailsFactory
 
@@ -157,7 +158,7 @@ def test_refunds_split_tax_in_proportion(tax, total, refunded, expected):
 def test_placement_stores_the_totals_of_the_one_calculation(alice, candle, vase, welcome10):
     Product.objects.filter(pk=vase.pk).update(tax_category="exempt")
     order = order_place(
-        items=[(candle.pk, 2), (vase.pk, 1)],
+        items=[(variant_of(candle).pk, 2), (variant_of(vase).pk, 1)],
         retailer=alice,
         customer=_customer(),
         shipping_method_code="express",
@@ -181,10 +182,13 @@ def test_placement_stores_the_totals_of_the_one_calculation(alice, candle, vase,
 
 def test_free_shipping_counts_merchandise_after_discount(alice, make_product, welcome10):
     product = make_product(sku="BIG", price="80.00")
-    order = order_place(items=[(product.pk, 1)], retailer=alice, customer=_customer())
+    order = order_place(items=[(variant_of(product).pk, 1)], retailer=alice, customer=_customer())
     assert order.shipping == D("0.00")
     order = order_place(
-        items=[(product.pk, 1)], retailer=alice, customer=_customer(), discount_code="WELCOME10"
+        items=[(variant_of(product).pk, 1)],
+        retailer=alice,
+        customer=_customer(),
+        discount_code="WELCOME10",
     )
     assert (order.discount, order.shipping, order.total) == (D("8.00"), D("7.95"), D("79.95"))
 
@@ -192,7 +196,9 @@ def test_free_shipping_counts_merchandise_after_discount(alice, make_product, we
 @pytest.mark.parametrize("state", ["PR", "GU", "VI"])
 def test_destinations_outside_the_50_states_and_dc_are_refused(alice, candle, state):
     with pytest.raises(CheckoutError) as refused:
-        order_place(items=[(candle.pk, 1)], retailer=alice, customer=_customer(ship_state=state))
+        order_place(
+            items=[(variant_of(candle).pk, 1)], retailer=alice, customer=_customer(ship_state=state)
+        )
     assert "50 US states" in refused.value.message
     candle.refresh_from_db()
     assert candle.stock == 10 and Order.objects.count() == 0
@@ -321,12 +327,18 @@ def test_discount_code_issue_makes_one_time_codes_for_other_features(alice, cand
     assert code.code.startswith("HOST-") and len(code.code) == 15
     assert (code.max_uses, code.source) == (1, DiscountCode.Source.ISSUED)
     order = order_place(
-        items=[(candle.pk, 1)], retailer=alice, customer=_customer(), discount_code=code.code
+        items=[(variant_of(candle).pk, 1)],
+        retailer=alice,
+        customer=_customer(),
+        discount_code=code.code,
     )
     assert order.discount == D("15.00")
     with pytest.raises(CheckoutError, match="used up"):
         order_place(
-            items=[(candle.pk, 1)], retailer=alice, customer=_customer(), discount_code=code.code
+            items=[(variant_of(candle).pk, 1)],
+            retailer=alice,
+            customer=_customer(),
+            discount_code=code.code,
         )
 
 

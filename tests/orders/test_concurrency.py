@@ -10,6 +10,7 @@ from django.db import connection
 from orders.models import Order, OrderLine
 from orders.services import CheckoutError, order_place
 from storefront.models import Product
+from tests.catalog import variant_of
 from tests.factories import CustomerDetailsFactory
 
 SHOPPERS = 20
@@ -29,7 +30,7 @@ def test_twenty_concurrent_checkouts_for_five_units(transactional_db, alice, mak
         try:
             barrier.wait(timeout=30)
             order = order_place(
-                items=[(product.pk, 1)],
+                items=[(variant_of(product).pk, 1)],
                 retailer=alice,
                 customer=CustomerDetailsFactory(
                     email=f"shopper{n}@example.com", full_name=f"Shopper {n}"

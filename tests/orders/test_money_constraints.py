@@ -12,6 +12,7 @@ from orders.models import Order, OrderLine
 from storefront.models import Product
 from tests.conftest import COMPANY_HOST
 from tests.factories import OrderFactory, OrderLineFactory
+from tests.uploads import variant_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -70,11 +71,10 @@ def test_admin_refuses_a_non_usd_product_with_a_clear_message(client, company, c
         "slug": candle.slug,
         "description": "",
         "category": candle.category_id,
-        "price": "19.99",
         "currency": "EUR",
         "tax_category": "taxable",
-        "stock": "10",
         "active": "on",
+        **variant_rows(candle),
         "images-TOTAL_FORMS": "0",
         "images-INITIAL_FORMS": "0",
         "images-MIN_NUM_FORMS": "0",
@@ -86,7 +86,7 @@ def test_admin_refuses_a_non_usd_product_with_a_clear_message(client, company, c
     candle.refresh_from_db()
     assert candle.currency == "USD"
     data["currency"] = "USD"
-    data["price"] = "21.00"
+    data["variants-0-price"] = "21.00"  # the price is the variant's; the product shows it
     assert client.post(url, data, HTTP_HOST=COMPANY_HOST).status_code == 302
     candle.refresh_from_db()
     assert candle.price == Decimal("21.00")

@@ -8,6 +8,7 @@ import pytest
 
 from orders.models import OfflineCheckoutSession, Order, OrderEvent, WebhookEvent
 from shopsocial.mail.models import OutboundEmail
+from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
 
 from .conftest import CHECKOUT_FORM, cart_fill, checkout_post
@@ -285,6 +286,7 @@ def test_stock_gone_since_the_cart_was_filled_is_explained_and_nothing_is_lost(
     client, alice, candle
 ):
     cart_fill(client, {candle: 2})
+    variant_of(candle).__class__.objects.filter(product=candle).update(stock=1)
     candle.__class__.objects.filter(pk=candle.pk).update(stock=1)
     response = checkout_post(client)
     assert response.status_code == 409

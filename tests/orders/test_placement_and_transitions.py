@@ -16,6 +16,7 @@ from orders.services import (
     order_ship,
     order_transition,
 )
+from tests.catalog import variant_of
 from tests.factories import CustomerDetailsFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,11 @@ CUSTOMER = CustomerDetailsFactory()
 
 
 def test_amounts_come_from_the_catalog_with_flat_shipping(alice, candle, vase):
-    order = order_place(items=[(candle.pk, 1), (vase.pk, 1)], retailer=alice, customer=CUSTOMER)
+    order = order_place(
+        items=[(variant_of(candle).pk, 1), (variant_of(vase).pk, 1)],
+        retailer=alice,
+        customer=CUSTOMER,
+    )
     assert order.subtotal == Decimal("64.99")
     assert order.shipping == Decimal("7.95")
     assert order.total == Decimal("72.94")
@@ -37,7 +42,11 @@ def test_amounts_come_from_the_catalog_with_flat_shipping(alice, candle, vase):
 
 
 def test_shipping_is_free_from_the_threshold(alice, candle, vase):
-    order = order_place(items=[(candle.pk, 2), (vase.pk, 1)], retailer=alice, customer=CUSTOMER)
+    order = order_place(
+        items=[(variant_of(candle).pk, 2), (variant_of(vase).pk, 1)],
+        retailer=alice,
+        customer=CUSTOMER,
+    )
     assert order.subtotal == Decimal("84.98")
     assert order.shipping == Decimal("0.00")
     assert order.total == Decimal("84.98")
@@ -49,20 +58,28 @@ def test_shipping_rates_come_from_the_methods_staff_edit(alice, candle, vase):
     ShippingMethod.objects.filter(code="standard").update(
         price=Decimal("5.00"), free_above=Decimal("1000.00")
     )
-    order = order_place(items=[(candle.pk, 2), (vase.pk, 1)], retailer=alice, customer=CUSTOMER)
+    order = order_place(
+        items=[(variant_of(candle).pk, 2), (variant_of(vase).pk, 1)],
+        retailer=alice,
+        customer=CUSTOMER,
+    )
     assert order.shipping == Decimal("5.00")
     assert (order.shipping_method.code, order.shipping_method_name) == ("standard", "Standard")
     assert order.total == Decimal("89.98")
 
 
 def test_repeated_lines_for_one_product_are_merged(alice, candle):
-    order = order_place(items=[(candle.pk, 1), (candle.pk, 2)], retailer=alice, customer=CUSTOMER)
+    order = order_place(
+        items=[(variant_of(candle).pk, 1), (variant_of(candle).pk, 2)],
+        retailer=alice,
+        customer=CUSTOMER,
+    )
     assert list(order.lines.values_list("quantity", flat=True)) == [3]
 
 
 def test_order_numbers_are_human_friendly_and_unique(alice, candle):
     numbers = {
-        order_place(items=[(candle.pk, 1)], retailer=alice, customer=CUSTOMER).number
+        order_place(items=[(variant_of(candle).pk, 1)], retailer=alice, customer=CUSTOMER).number
         for _ in range(5)
     }
     assert len(numbers) == 5
@@ -72,7 +89,11 @@ def test_order_numbers_are_human_friendly_and_unique(alice, candle):
 
 def test_not_enough_stock_is_refused_and_nothing_is_reserved(alice, candle, vase):
     with pytest.raises(CheckoutError) as err:
-        order_place(items=[(candle.pk, 1), (vase.pk, 4)], retailer=alice, customer=CUSTOMER)
+        order_place(
+            items=[(variant_of(candle).pk, 1), (variant_of(vase).pk, 4)],
+            retailer=alice,
+            customer=CUSTOMER,
+        )
     assert err.value.code == CheckoutError.Code.OUT_OF_STOCK
     assert err.value.products == ["Product VASE-1"]
     candle.refresh_from_db()
@@ -84,7 +105,7 @@ def test_not_enough_stock_is_refused_and_nothing_is_reserved(alice, candle, vase
 def test_inactive_or_unknown_products_are_refused(alice, make_product):
     retired = make_product(sku="OLD-1", price="5.00", active=False)
     with pytest.raises(CheckoutError) as err:
-        order_place(items=[(retired.pk, 1)], retailer=alice, customer=CUSTOMER)
+        order_place(items=[(variant_of(retired).pk, 1)], retailer=alice, customer=CUSTOMER)
     assert err.value.code == CheckoutError.Code.UNAVAILABLE
     with pytest.raises(CheckoutError):
         order_place(items=[(999999, 1)], retailer=alice, customer=CUSTOMER)
@@ -100,18 +121,18 @@ def test_empty_cart_or_bad_quantities_are_refused(alice, items):
 
 def test_the_company_site_cannot_take_orders(company, candle):
     with pytest.raises(CheckoutError) as err:
-        order_place(items=[(candle.pk, 1)], retailer=company, customer=CUSTOMER)
+        order_place(items=[(variant_of(candle).pk, 1)], retailer=company, customer=CUSTOMER)
     assert err.value.code == CheckoutError.Code.NOT_A_STOREFRONT
 
 
 def test_placing_writes_the_first_event(alice, candle):
-    order = order_place(items=[(candle.pk, 1)], retailer=alice, customer=CUSTOMER)
+    order = order_place(items=[(variant_of(candle).pk, 1)], retailer=alice, customer=CUSTOMER)
     (event,) = OrderEvent.objects.filter(order=order)
     assert (event.from_status, event.to_status, event.actor) == ("", "pending_payment", "shopper")
 
 
 def test_every_allowed_transition_writes_an_event(alice, candle):
-    order = order_place(items=[(candle.pk, 1)], retailer=alice, customer=CUSTOMER)
+    order = order_place(items=[(variant_of(candle).pk, 1)], retailer=alice, customer=CUSTOMER)
     order = order_transition(order_id=order.pk, to_status="paid", actor="test")
     order = order_transition(order_id=order.pk, to_status="shipped", actor="staff:1")
     order = order_transition(order_id=order.pk, to_status="refunded", actor="staff:1")
@@ -138,7 +159,7 @@ def test_every_allowed_transition_writes_an_event(alice, candle):
 )
 def test_illegal_transition_is_refused_and_nothing_changes(alice, candle, from_status, to_status):
     assert to_status not in TRANSITIONS[from_status]
-    order = order_place(items=[(candle.pk, 1)], retailer=alice, customer=CUSTOMER)
+    order = order_place(items=[(variant_of(candle).pk, 1)], retailer=alice, customer=CUSTOMER)
     Order.objects.filter(pk=order.pk).update(status=from_status)
     events = OrderEvent.objects.count()
     with pytest.raises(OrderTransitionError):
@@ -154,7 +175,7 @@ def test_illegal_transition_is_refused_and_nothing_changes(alice, candle, from_s
 
 
 def test_shipping_an_unpaid_order_is_refused_and_sends_nothing(alice, candle, mailoutbox):
-    order = order_place(items=[(candle.pk, 1)], retailer=alice, customer=CUSTOMER)
+    order = order_place(items=[(variant_of(candle).pk, 1)], retailer=alice, customer=CUSTOMER)
     with pytest.raises(OrderTransitionError):
         order_ship(order_id=order.pk, carrier="UPS", tracking_number="1Z999", actor="staff:1")
     order.refresh_from_db()
@@ -165,7 +186,11 @@ def test_shipping_an_unpaid_order_is_refused_and_sends_nothing(alice, candle, ma
 
 
 def test_canceling_releases_the_reserved_stock(alice, candle, vase):
-    order = order_place(items=[(candle.pk, 4), (vase.pk, 3)], retailer=alice, customer=CUSTOMER)
+    order = order_place(
+        items=[(variant_of(candle).pk, 4), (variant_of(vase).pk, 3)],
+        retailer=alice,
+        customer=CUSTOMER,
+    )
     candle.refresh_from_db()
     assert candle.stock == 6
     order_transition(order_id=order.pk, to_status="canceled", actor="test")

@@ -16,6 +16,7 @@ from orders.services.holds import stock_holds_release_expired
 from orders.services.payment import order_payment_confirm
 from orders.tasks import stock_holds_release_task
 from storefront.models import Product
+from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST
 from tests.factories import CustomerDetailsFactory
 
@@ -51,7 +52,7 @@ def test_an_expired_hold_is_released_lazily_when_the_product_page_reads_stock(
     client, alice, make_product
 ):
     product = make_product(sku="ONE", price="10.00", stock=1)
-    order = order_place(items=[(product.pk, 1)], retailer=alice, customer=CUSTOMER)
+    order = order_place(items=[(variant_of(product).pk, 1)], retailer=alice, customer=CUSTOMER)
     assert "Out of stock" in client.get(f"/p/{product.slug}/", HTTP_HOST=ALICE_HOST).text
     _expire(order)
     page = client.get(f"/p/{product.slug}/", HTTP_HOST=ALICE_HOST).text
@@ -63,7 +64,7 @@ def test_an_expired_hold_is_released_lazily_when_the_product_page_reads_stock(
 
 @pytest.mark.django_db
 def test_holds_within_their_grace_are_kept(alice, candle, settings):
-    order = order_place(items=[(candle.pk, 1)], retailer=alice, customer=CUSTOMER)
+    order = order_place(items=[(variant_of(candle).pk, 1)], retailer=alice, customer=CUSTOMER)
     Order.objects.filter(pk=order.pk).update(hold_expires_at=timezone.now() - timedelta(seconds=30))
     assert stock_holds_release_expired() == 0
     settings.STOCK_HOLD_GRACE_SECONDS = 10
@@ -73,7 +74,8 @@ def test_holds_within_their_grace_are_kept(alice, candle, settings):
 @pytest.mark.django_db
 def test_the_beat_task_releases_expired_holds_and_is_safe_to_run_twice(alice, candle):
     orders = [
-        order_place(items=[(candle.pk, 2)], retailer=alice, customer=CUSTOMER) for _ in range(2)
+        order_place(items=[(variant_of(candle).pk, 2)], retailer=alice, customer=CUSTOMER)
+        for _ in range(2)
     ]
     candle.refresh_from_db()
     assert candle.stock == 6
@@ -88,7 +90,7 @@ def test_the_beat_task_releases_expired_holds_and_is_safe_to_run_twice(alice, ca
 def test_paid_orders_never_lose_their_stock_to_expiry(
     alice, candle, django_capture_on_commit_callbacks
 ):
-    order = order_place(items=[(candle.pk, 2)], retailer=alice, customer=CUSTOMER)
+    order = order_place(items=[(variant_of(candle).pk, 2)], retailer=alice, customer=CUSTOMER)
     from orders.services import checkout_session_start
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -105,7 +107,7 @@ def test_paid_orders_never_lose_their_stock_to_expiry(
 def test_a_payment_after_the_hold_was_released_is_flagged_for_staff(alice, candle):
     from orders.gateways import GatewaySession
 
-    order = order_place(items=[(candle.pk, 1)], retailer=alice, customer=CUSTOMER)
+    order = order_place(items=[(variant_of(candle).pk, 1)], retailer=alice, customer=CUSTOMER)
     _expire(order)
     stock_holds_release_expired()
     paid = GatewaySession(
@@ -171,7 +173,7 @@ def test_shoppers_racing_for_the_last_units_with_holds_expiring_midway(
             try:
                 barrier.wait(timeout=30)
                 order = order_place(
-                    items=[(product.pk, 1)],
+                    items=[(variant_of(product).pk, 1)],
                     retailer=alice,
                     customer=CustomerDetailsFactory(email=f"s{round_no}-{n}@example.com"),
                 )
@@ -210,3 +212,4 @@ def test_shoppers_racing_for_the_last_units_with_holds_expiring_midway(
     assert Order.objects.filter(status=Order.Status.CANCELED).count() == UNITS
     assert Order.objects.filter(status=Order.Status.PENDING_PAYMENT).count() == 0
     assert Product.objects.filter(stock__lt=0).count() == 0
+    assert variant_of(product).stock == 0

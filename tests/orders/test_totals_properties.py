@@ -23,6 +23,7 @@ from orders.tax.engines import SHIPPING_STATES, Destination, RateTableEngine
 from orders.tax.models import TaxRateOverride
 from orders.totals import PricedItem, totals_calculate
 from storefront.models import Category, Product
+from tests.catalog import variant_of
 from tests.factories import CustomerDetailsFactory, ProductFactory
 
 from .test_stripe_gateway import FakeStripeHTTP
@@ -149,7 +150,7 @@ def test_the_offline_gateway_is_asked_for_exactly_the_total(
 
     made = _products(lines)
     order = order_place(
-        items=[(p.pk, q) for p, q in made],
+        items=[(variant_of(p).pk, q) for p, q in made],
         retailer=alice,
         customer=_customer(*destination),
         shipping_method_code=method,
@@ -181,7 +182,7 @@ def test_stripe_is_asked_for_the_same_pre_tax_total_and_the_order_records_its_ta
     ):
         made = _products(lines)
         order = order_place(
-            items=[(p.pk, q) for p, q in made],
+            items=[(variant_of(p).pk, q) for p, q in made],
             retailer=alice,
             customer=_customer(*destination),
             shipping_method_code=method,
@@ -216,7 +217,9 @@ def test_refunds_never_exceed_what_was_paid_and_split_tax_in_proportion(
 ):
     made = _products(lines)
     order = order_place(
-        items=[(p.pk, q) for p, q in made], retailer=alice, customer=_customer(*destination)
+        items=[(variant_of(p).pk, q) for p, q in made],
+        retailer=alice,
+        customer=_customer(*destination),
     )
     Order.objects.filter(pk=order.pk).update(status=Order.Status.PAID, hold_expires_at=None)
     refunded = D("0")

@@ -9,6 +9,7 @@ import pytest
 
 from storefront.models import Category, Product
 from storefront.scenes import services
+from tests.catalog import variant_default_add
 from tests.earnings.conftest import PASSWORD, with_login  # noqa: F401
 
 
@@ -20,14 +21,16 @@ def owner(alice):
 @pytest.fixture
 def candle(db) -> Product:
     category = Category.objects.create(name="Scene Candles", slug="scene-candles")
-    return Product.objects.create(
-        sku="SCN-1",
-        name="Cedar Candle",
-        slug="cedar-candle",
-        category=category,
-        price=Decimal("40.00"),
-        stock=50,
-        description="A cedar candle.",
+    return variant_default_add(
+        Product.objects.create(
+            sku="SCN-1",
+            name="Cedar Candle",
+            slug="cedar-candle",
+            category=category,
+            price=Decimal("40.00"),
+            stock=50,
+            description="A cedar candle.",
+        )
     )
 
 

@@ -21,6 +21,7 @@ from django.test import Client
 
 from orders.models import Order
 from storefront.models import Category, Product
+from tests.catalog import variant_default_add
 from tests.conftest import ALICE_HOST, COMPANY_HOST
 from tests.orders.conftest import CHECKOUT_FORM, cart_fill
 
@@ -129,10 +130,10 @@ def test_a_long_but_valid_email_at_sign_up_is_refused_not_a_500(client, alice):
 
 def test_a_262_character_email_at_checkout_is_refused_and_places_nothing(client, alice):
     category = Category.objects.create(name="Long", slug="long")
-    candle = Product.objects.create(
+    candle = variant_default_add(Product.objects.create(
         sku="LONG-1", name="Long Candle", slug="long-candle", category=category,
         price=Decimal("10.00"), stock=3,
-    )  # fmt: skip
+    ))  # fmt: skip
     cart_fill(client, {candle: 1})
     response = client.post(
         "/checkout/", {**CHECKOUT_FORM, "email": LONG_EMAIL}, HTTP_HOST=ALICE_HOST

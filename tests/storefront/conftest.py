@@ -8,7 +8,7 @@ from itertools import count
 
 import pytest
 
-from storefront.models import Category, Product, ProductImage
+from storefront.models import Category, Product, ProductImage, ProductVariant
 from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
 
 _seq = count(1)
@@ -72,6 +72,9 @@ def products_bulk_create(category: Category, n: int, *, start: int = 0) -> None:
     )
     ProductImage.objects.bulk_create(
         ProductImageFactory.build(product=p, alt_text=p.name) for p in products
+    )
+    ProductVariant.objects.bulk_create(
+        ProductVariant(product=p, sku=p.sku, price=p.price, stock=p.stock) for p in products
     )
 
 

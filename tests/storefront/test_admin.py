@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from storefront.models import Product
+from tests.catalog import variant_of
 from tests.conftest import COMPANY_HOST
 
 pytestmark = pytest.mark.django_db
@@ -78,18 +79,21 @@ def test_products_cannot_be_deleted_in_admin(staff_client, make_product):
     assert Product.objects.filter(pk=candle.pk).exists()
 
 
-def test_staff_edit_stock_from_the_list(staff_client, make_product):
+def test_staff_edit_variant_stock_from_the_variant_list(staff_client, make_product):
     candle = make_product(stock=3)
+    variant = variant_of(candle)
     data = {
         "form-TOTAL_FORMS": "1",
         "form-INITIAL_FORMS": "1",
-        "form-0-id": str(candle.pk),
+        "form-0-id": str(variant.pk),
         "form-0-stock": "42",
         "_save": "Save",
     }
-    response = staff_client.post(CHANGELIST, data, HTTP_HOST=COMPANY_HOST)
+    response = staff_client.post("/admin/storefront/productvariant/", data, HTTP_HOST=COMPANY_HOST)
     assert response.status_code == 302
-    assert Product.objects.get(pk=candle.pk).stock == 42
+    variant.refresh_from_db()
+    assert variant.stock == 42
+    assert Product.objects.get(pk=candle.pk).stock == 42  # the product's summary follows
 
 
 def test_product_form_has_image_inline(staff_client, make_product):

@@ -48,10 +48,10 @@ def test_cart_update_and_remove_never_fail(client, candle, quantity, product_id)
     client.post("/cart/add/", {"product_id": candle.pk, "quantity": "1"}, HTTP_HOST=ALICE_HOST)
     for pid in (product_id, str(candle.pk)):
         update = client.post(
-            "/cart/update/", {"product_id": pid, "quantity": quantity}, HTTP_HOST=ALICE_HOST
+            "/cart/update/", {"variant_id": pid, "quantity": quantity}, HTTP_HOST=ALICE_HOST
         )
         assert update.status_code in (302, 400)
-    remove = client.post("/cart/remove/", {"product_id": product_id}, HTTP_HOST=ALICE_HOST)
+    remove = client.post("/cart/remove/", {"variant_id": product_id}, HTTP_HOST=ALICE_HOST)
     assert remove.status_code == 302
 
 

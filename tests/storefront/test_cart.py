@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from storefront.models import Product
+from storefront.models import Product, ProductVariant
+from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST, BOB_HOST
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,14 @@ def add(client, product, quantity, host=ALICE_HOST):
 
 
 def cart_items(client, host_schema="r_alice"):
-    return client.session.get(f"cart:{host_schema}", {})
+    """The session's cart as {product id: quantity} (it stores variant ids)."""
+    items = client.session.get(f"cart:{host_schema}:variants", {})
+    products = dict(
+        ProductVariant.objects.filter(pk__in=[int(pk) for pk in items]).values_list(
+            "pk", "product_id"
+        )
+    )
+    return {str(products[int(pk)]): qty for pk, qty in items.items()}
 
 
 def test_shopper_adds_product_and_sees_line_and_subtotal(client, alice, make_product):
@@ -44,7 +52,7 @@ def test_adding_same_product_twice_adds_up(client, alice, make_product):
 def test_cart_page_uses_current_catalog_price(client, alice, make_product):
     candle = make_product(price="10.00")
     add(client, candle, 3)
-    Product.objects.filter(pk=candle.pk).update(price=Decimal("12.50"))
+    ProductVariant.objects.filter(product=candle).update(price=Decimal("12.50"))
     page = client.get("/cart/", HTTP_HOST=ALICE_HOST)
     assert "$12.50" in page.text
     assert "$37.50" in page.text
@@ -113,7 +121,9 @@ def test_shopper_changes_quantity(client, alice, make_product):
     candle = make_product(price="4.00", stock=10)
     add(client, candle, 1)
     response = client.post(
-        "/cart/update/", {"product_id": candle.pk, "quantity": "4"}, HTTP_HOST=ALICE_HOST
+        "/cart/update/",
+        {"variant_id": variant_of(candle).pk, "quantity": "4"},
+        HTTP_HOST=ALICE_HOST,
     )
     assert response.status_code == 302
     assert cart_items(client) == {str(candle.pk): 4}
@@ -123,7 +133,11 @@ def test_shopper_changes_quantity(client, alice, make_product):
 def test_quantity_zero_removes_line(client, alice, make_product):
     candle = make_product()
     add(client, candle, 2)
-    client.post("/cart/update/", {"product_id": candle.pk, "quantity": "0"}, HTTP_HOST=ALICE_HOST)
+    client.post(
+        "/cart/update/",
+        {"variant_id": variant_of(candle).pk, "quantity": "0"},
+        HTTP_HOST=ALICE_HOST,
+    )
     assert cart_items(client) == {}
 
 
@@ -141,7 +155,9 @@ def test_bad_quantity_change_keeps_cart_and_typed_value(
     candle = make_product(stock=10)
     add(client, candle, 2)
     response = client.post(
-        "/cart/update/", {"product_id": candle.pk, "quantity": quantity}, HTTP_HOST=ALICE_HOST
+        "/cart/update/",
+        {"variant_id": variant_of(candle).pk, "quantity": quantity},
+        HTTP_HOST=ALICE_HOST,
     )
     assert response.status_code == 400
     assert message in response.text
@@ -153,7 +169,7 @@ def test_update_of_item_not_in_cart_is_refused(client, alice, make_product):
     candle, other = make_product(), make_product()
     add(client, candle, 1)
     response = client.post(
-        "/cart/update/", {"product_id": other.pk, "quantity": "1"}, HTTP_HOST=ALICE_HOST
+        "/cart/update/", {"variant_id": variant_of(other).pk, "quantity": "1"}, HTTP_HOST=ALICE_HOST
     )
     assert response.status_code == 400
     assert "That item is not in your cart." in response.text
@@ -164,7 +180,9 @@ def test_shopper_removes_line(client, alice, make_product):
     candle, mug = make_product(), make_product()
     add(client, candle, 1)
     add(client, mug, 1)
-    response = client.post("/cart/remove/", {"product_id": candle.pk}, HTTP_HOST=ALICE_HOST)
+    response = client.post(
+        "/cart/remove/", {"variant_id": variant_of(candle).pk}, HTTP_HOST=ALICE_HOST
+    )
     assert response.status_code == 302
     assert cart_items(client) == {str(mug.pk): 1}
 
@@ -185,7 +203,7 @@ def test_deactivated_product_is_dropped_from_cart_with_message(client, alice, ma
 def test_line_above_stock_after_stock_fell_is_flagged(client, alice, make_product):
     candle = make_product(stock=5)
     add(client, candle, 4)
-    Product.objects.filter(pk=candle.pk).update(stock=2)
+    ProductVariant.objects.filter(product=candle).update(stock=2)
     page = client.get("/cart/", HTTP_HOST=ALICE_HOST)
     assert "Only 2 in stock: please lower the quantity." in page.text
 
@@ -216,21 +234,22 @@ def test_cart_interface_for_checkout(rf, alice, make_product):
     request.tenant = alice
     cart = Cart(request)
     assert cart.count() == 0 and cart.lines() == []
-    cart.add(candle, 2)
-    cart.add(mug, 1)
+    candle_v, mug_v = variant_of(candle), variant_of(mug)
+    cart.add(candle_v, 2)
+    cart.add(mug_v, 1)
     assert cart.count() == 3
-    assert cart.product_ids() == [candle.pk, mug.pk]
+    assert cart.variant_ids() == [candle_v.pk, mug_v.pk]
     assert [(line.product.pk, line.quantity, line.unit_price) for line in cart.lines()] == [
         (candle.pk, 2, Decimal("3.50")),
         (mug.pk, 1, Decimal("8.00")),
     ]
     assert cart.subtotal() == Decimal("15.00")
-    cart.set_quantity(mug.pk, 3)
+    cart.set_quantity(mug_v.pk, 3)
     assert cart.lines()[1].line_total == Decimal("24.00")
     with pytest.raises(CartError):
-        cart.set_quantity(candle.pk, 5)
-    cart.remove(candle.pk)
-    assert cart.product_ids() == [mug.pk]
+        cart.set_quantity(candle_v.pk, 5)
+    cart.remove(candle_v.pk)
+    assert cart.variant_ids() == [mug_v.pk]
     cart.clear()
     assert cart.count() == 0
 
@@ -240,10 +259,10 @@ def test_update_with_junk_product_id_keeps_cart(client, alice, make_product, pro
     candle = make_product()
     add(client, candle, 1)
     response = client.post(
-        "/cart/update/", {"product_id": product_id, "quantity": "2"}, HTTP_HOST=ALICE_HOST
+        "/cart/update/", {"variant_id": product_id, "quantity": "2"}, HTTP_HOST=ALICE_HOST
     )
     assert response.status_code == 302
     assert cart_items(client) == {str(candle.pk): 1}
-    response = client.post("/cart/remove/", {"product_id": product_id}, HTTP_HOST=ALICE_HOST)
+    response = client.post("/cart/remove/", {"variant_id": product_id}, HTTP_HOST=ALICE_HOST)
     assert response.status_code == 302
     assert cart_items(client) == {str(candle.pk): 1}

@@ -7,6 +7,7 @@ from django_tenants.utils import tenant_context
 from retailers.models import Retailer
 from shopsocial import demo_art
 from shopsocial.demo import DEMO_CATALOG, demo_seed
+from shopsocial.demo_variants import DEMO_VARIANT_PRODUCTS
 from storefront.content.models import FeaturedProduct, StorefrontProfile
 from storefront.models import Category, Product, ProductImage
 
@@ -22,9 +23,11 @@ def media(settings, tmp_path):
 def test_seed_creates_catalog_with_images_once(media, company):
     demo_seed()
     assert Category.objects.count() == len(DEMO_CATALOG) == 5
-    assert Product.objects.count() == 30
+    assert Product.objects.count() == 30 + len(DEMO_VARIANT_PRODUCTS)
     expected_images = sum(len(demo_art.product_views(sku)) for sku in demo_art.RECIPES)
-    assert ProductImage.objects.count() == expected_images == 42
+    assert (
+        ProductImage.objects.count() == expected_images + 6 == 42 + 6
+    )  # + a picture per seeded variant
     images = list(ProductImage.objects.filter(product__sku="CAN-001").order_by("position"))
     assert [i.alt_text for i in images] == [
         "Vanilla Bean Jar Candle",
@@ -40,8 +43,8 @@ def test_seed_creates_catalog_with_images_once(media, company):
         assert StorefrontProfile.objects.get().about.startswith("Hi!")
         assert FeaturedProduct.objects.count() == 4
     assert demo_seed() == []
-    assert Product.objects.count() == 30
-    assert ProductImage.objects.count() == expected_images
+    assert Product.objects.count() == 30 + len(DEMO_VARIANT_PRODUCTS)
+    assert ProductImage.objects.count() == expected_images + 6
 
 
 def test_every_demo_product_has_its_own_drawn_picture(media):

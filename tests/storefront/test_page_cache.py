@@ -18,7 +18,7 @@ from privacy.services.policy import policy_version_publish
 from retailers.models import Retailer
 from storefront import caching
 from storefront.caching import catalog_cache_bump
-from storefront.models import Product
+from storefront.models import Product, ProductVariant
 from tests.conftest import ALICE_HOST, BOB_HOST, COMPANY_HOST
 
 pytestmark = pytest.mark.django_db
@@ -133,14 +133,15 @@ def test_product_page_stock_is_live(client, alice, candle):
     url = f"/p/{candle.slug}/"
     assert "In stock: only 5 left" in client.get(url, HTTP_HOST=ALICE_HOST).text
     # What order placement does (a queryset update with F()), no explicit bump.
+    ProductVariant.objects.filter(product=candle).update(stock=0)  # as stock_reserve does
     Product.objects.filter(pk=candle.pk).update(stock=0)
     page = client.get(url, HTTP_HOST=ALICE_HOST)
     assert "Out of stock" in page.text
     assert "In stock" not in page.text
     assert "Add to cart" not in page.text
-    candle.refresh_from_db()
-    candle.stock = 2
-    candle.save(update_fields=["stock"])
+    variant = candle.variants.get()
+    variant.stock = 2
+    variant.save(update_fields=["stock"])
     assert "In stock: only 2 left" in client.get(url, HTTP_HOST=ALICE_HOST).text
 
 
@@ -154,6 +155,7 @@ def test_catalog_change_shows_at_once(client, alice, candle):
     assert "$10.00" in client.get("/c/candles/", HTTP_HOST=ALICE_HOST).text
     assert "$10.00" in client.get(f"/p/{candle.slug}/", HTTP_HOST=ALICE_HOST).text
     Product.objects.filter(pk=candle.pk).update(price="12.00")
+    ProductVariant.objects.filter(product=candle).update(price="12.00")
     catalog_cache_bump()  # what every catalog write does after commit
     assert "$12.00" in client.get("/c/candles/", HTTP_HOST=ALICE_HOST).text
     assert "$12.00" in client.get(f"/p/{candle.slug}/", HTTP_HOST=ALICE_HOST).text
@@ -320,7 +322,7 @@ def test_cart_page_keeps_its_frame_in_memory_and_shows_each_shopper_their_own_ca
     assert '<span class="cart-count">2</span>' in mine.text
     assert '<span class="cart-count">1</span>' in theirs.text
     assert "$20.00" in mine.text  # the subtotal
-    Product.objects.filter(pk=candle.pk).update(price="11.00")
+    ProductVariant.objects.filter(product=candle).update(price="11.00")
     catalog_cache_bump()
     assert "$22.00" in client.get("/cart/", HTTP_HOST=ALICE_HOST).text
     assert "Your cart is empty" in Client().get("/cart/", HTTP_HOST=ALICE_HOST).text
