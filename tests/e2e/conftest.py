@@ -47,13 +47,22 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT = 60
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason=f"{CHROMIUM} is absent: install Debian's chromium to run")
+    e2e = []
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            e2e.append(item)
             if not CHROMIUM.exists():
                 item.add_marker(skip)
+    # The browser journeys run last (after pytest-django's own ordering): Playwright's
+    # sync API keeps an event loop in this thread while the session's browser is open,
+    # and Django refuses database work from a thread with a running loop.
+    if e2e:
+        ids = {id(item) for item in e2e}
+        items[:] = [item for item in items if id(item) not in ids] + e2e
 
 
 # --- Database ---------------------------------------------------------------
