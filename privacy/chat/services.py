@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from privacy.models import Ticket, TicketMessage
-from privacy.services.tickets import ticket_create, ticket_url
+from privacy.services.tickets import ticket_create, ticket_opened_email_enqueue, ticket_url
 from retailers.models import Retailer
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
@@ -186,18 +186,7 @@ def chat_close(*, chat_id: int, outcome: str, agent: AbstractBaseUser | None = N
     )
     ticket.save(update_fields=["status", "updated_at"])
     if outcome == Chat.Outcome.LEFT_MESSAGE:
-        email_enqueue(
-            kind=OutboundEmail.Kind.TRANSACTIONAL,
-            to=ticket.email,
-            template="ticket_opened",
-            context={
-                "name": ticket.name,
-                "reference": ticket.reference,
-                "topic": ticket.get_topic_display(),
-                "ticket_url": ticket_url(ticket=ticket),
-            },
-            dedupe_key=f"ticket-opened:{ticket.pk}",
-        )
+        ticket_opened_email_enqueue(ticket=ticket)
     return chat
 
 

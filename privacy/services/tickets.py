@@ -92,7 +92,13 @@ def ticket_open(
     first = TicketMessage(ticket=ticket, author=TicketMessage.Author.CUSTOMER, body=message.strip())
     first.full_clean()
     first.save()
-    email_enqueue(
+    ticket_opened_email_enqueue(ticket=ticket)
+    return ticket
+
+
+def ticket_opened_email_enqueue(*, ticket: Ticket) -> OutboundEmail:
+    """The "we have your message" email with the ticket's private link (once per ticket)."""
+    return email_enqueue(
         kind=OutboundEmail.Kind.TRANSACTIONAL,
         to=ticket.email,
         template="ticket_opened",
@@ -104,7 +110,6 @@ def ticket_open(
         },
         dedupe_key=f"ticket-opened:{ticket.pk}",
     )
-    return ticket
 
 
 @transaction.atomic
