@@ -87,7 +87,10 @@ from retailers.models import Retailer
 from storefront.models import Product
 
 demo = Retailer.objects.get(slug="demo")
-product = Product.objects.filter(active=True, stock__gte=20).order_by("pk").first()
+product = (
+    Product.objects.filter(active=True, variants__active=True, variants__stock__gte=20)
+    .order_by("pk").first()
+)
 User = get_user_model()
 user = User.objects.filter(username="bench-shopper@example.com").first()
 if user is None:
@@ -95,7 +98,8 @@ if user is None:
         "bench-shopper@example.com", "bench-shopper@example.com", "bench-only-password-1"
     )
 store = import_module(settings.SESSION_ENGINE).SessionStore
-cart = {f"cart:{demo.schema_name}": {str(product.pk): 2}}
+variant = product.variants.filter(active=True).order_by("position", "pk").first()
+cart = {f"cart:{demo.schema_name}:variants": {str(variant.pk): 2}}  # storefront/cart.py
 cart_session = store()
 cart_session.update(cart)
 cart_session.create()
