@@ -12,7 +12,11 @@ from django.db import models
 from shopsocial.versions import VersionedModel, VersionedQuerySet
 
 
-class ShippingMethod(models.Model):
+class ShippingMethodQuerySet(VersionedQuerySet):
+    version_name = "catalog"  # cart and checkout pages memoise methods (orders/selectors.py)
+
+
+class ShippingMethod(VersionedModel, models.Model):
     """A way to ship, managed in the admin (Standard and Express are seeded)."""
 
     code = models.SlugField(max_length=30, unique=True)
@@ -34,6 +38,9 @@ class ShippingMethod(models.Model):
     delivery_days_max = models.PositiveSmallIntegerField(default=7)
     active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    version_name = "catalog"  # saves too
+    objects = ShippingMethodQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "price", "pk"]

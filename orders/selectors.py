@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from retailers.models import Retailer
+from shopsocial.versions import memoized
 from storefront.models import Product, ProductVariant
 
 from .discounts.models import DiscountCode
@@ -29,18 +30,48 @@ def shipping_method_get(*, code: str = "") -> ShippingMethod | None:
     return methods.filter(code=code).first() if code else methods.first()
 
 
+# Display reads (cart and checkout pages, the free-shipping hint) are memoised in process
+# memory under the versions their rows bump (shopsocial/versions.py): a product, variant
+# or shipping-method write shows at once, and a page with a cart pays no query for them.
+# Order placement reads its rows itself, under lock (orders/services/placement.py).
+_MEMO_SECONDS = 60.0
+
+
+def shipping_method_for_display(*, code: str = "") -> ShippingMethod | None:
+    """`shipping_method_get`, memoised under the "catalog" version (ShippingMethod bumps it)."""
+    return memoized(
+        ("shipping-method", code),
+        lambda: shipping_method_get(code=code),
+        depends=("catalog",),
+        ttl=_MEMO_SECONDS,
+    )
+
+
 def priced_items(*, items: Iterable[tuple[int, int]]) -> list[PricedItem]:
-    """Cart lines, as (variant_id, quantity), priced from the catalog now (on sale, by name)."""
+    """Cart lines, as (variant_id, quantity), priced from the catalog now (on sale, by name).
+
+    Memoised under the catalog and stock versions (every Product and ProductVariant
+    write bumps "stock"), so prices, names and on-sale flags are always current."""
     quantities: Counter[int] = Counter()
     for variant_id, quantity in items:
         if quantity > 0:
             quantities[variant_id] += quantity
+    key = ("priced-items", tuple(sorted(quantities.items())))
+    priced = memoized(
+        key, lambda: _priced_items(quantities), depends=("catalog", "stock"), ttl=_MEMO_SECONDS
+    )
+    return list(priced)  # PricedItem is frozen; the list is the caller's
+
+
+def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
+    if not quantities:
+        return ()
     variants = (
         ProductVariant.objects.filter(pk__in=quantities.keys(), active=True, product__active=True)
         .select_related("product")
         .order_by("product__name", "position", "pk")
     )
-    return [
+    return tuple(
         PricedItem(
             product_id=v.product_id,
             sku=v.sku,
@@ -52,7 +83,7 @@ def priced_items(*, items: Iterable[tuple[int, int]]) -> list[PricedItem]:
             variant_label=v.label,
         )
         for v in variants
-    ]
+    )
 
 
 def discount_code_valid(*, code: str, merchandise: Decimal, email: str = "") -> DiscountCode:
@@ -95,7 +126,7 @@ def checkout_quote(
         destination = None
     totals = totals_calculate(
         items=priced,
-        shipping_method=shipping_method_get(code=shipping_method_code),
+        shipping_method=shipping_method_for_display(code=shipping_method_code),
         discount_amount=discount_amount,
         discount_code=applied,
         destination=destination,

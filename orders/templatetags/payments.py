@@ -14,7 +14,7 @@ from django.conf import settings
 
 from orders.cart_source import cart_destination, cart_discount_code, cart_items
 from orders.gateways import offline_gateway_in_use
-from orders.selectors import checkout_quote, shipping_method_get
+from orders.selectors import checkout_quote, shipping_method_for_display
 from orders.tax.engines import SHIPPING_STATES
 
 register = template.Library()
@@ -47,7 +47,7 @@ def free_shipping_hint(context) -> dict:
     request = context["request"]
     items = cart_items(request)
     if not items:
-        method = shipping_method_get()
+        method = shipping_method_for_display()
         return {"remaining": None, "method": method, "empty": True}
     quote = checkout_quote(items=items, discount_code=cart_discount_code(request))
     return {

@@ -1,0 +1,66 @@
+"""Pages for a shopper with a session (issue 19): no query once warm, never stale.
+
+The cart's totals and the free-shipping hint come from memos kept under the catalog
+and stock versions (orders/selectors.py); prices, names and shipping methods edited
+anywhere show at the next request.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from orders.models import ShippingMethod
+from storefront.models import Product, ProductVariant
+from tests.conftest import ALICE_HOST
+from tests.storefront.test_page_cache import cart_add
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def candle(alice, make_product):
+    return make_product("Vanilla Candle", price="10.00", stock=5)
+
+
+@pytest.mark.parametrize("path", ["/", "/c/candles/", "/p/SLUG/", "/search/?q=vanilla", "/cart/"])
+def test_warm_page_with_a_cart_needs_no_query(client, candle, path):
+    path = path.replace("SLUG", candle.slug)
+    cart_add(client, candle, "2")
+    client.get(path, HTTP_HOST=ALICE_HOST)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, HTTP_HOST=ALICE_HOST)
+    assert response.status_code == 200
+    assert [q["sql"] for q in captured] == []
+    assert not response.cookies
+
+
+def test_cart_totals_follow_a_shipping_method_edit_at_once(client, candle):
+    cart_add(client, candle, "2")
+    standard = ShippingMethod.objects.filter(active=True).first()
+    before = client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    assert f"${standard.price}" in before
+    standard.price = Decimal("7.77")
+    standard.save()
+    assert "$7.77" in client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+
+
+def test_free_shipping_hint_follows_a_queryset_update_of_shipping_methods_at_once(client, candle):
+    url = f"/p/{candle.slug}/"
+    cart_add(client, candle, "2")  # $20.00 of merchandise
+    standard = ShippingMethod.objects.filter(active=True).first()
+    ShippingMethod.objects.filter(pk=standard.pk).update(free_above=Decimal("25.00"))
+    assert "You are $5.00 away from free" in client.get(url, HTTP_HOST=ALICE_HOST).text
+    ShippingMethod.objects.filter(pk=standard.pk).update(free_above=Decimal("15.00"))
+    assert "Your order ships free" in client.get(url, HTTP_HOST=ALICE_HOST).text
+
+
+def test_cart_totals_follow_a_product_rename_and_a_variant_going_off_sale_at_once(client, candle):
+    cart_add(client, candle, "2")
+    assert "Vanilla Candle" in client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    Product.objects.filter(pk=candle.pk).update(name="Cedar Candle")
+    assert "Cedar Candle" in client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    ProductVariant.objects.filter(product=candle).update(active=False)
+    page = client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    assert "$20.00" not in page
