@@ -37,7 +37,7 @@ from django.db.models import QuerySet
 logger = logging.getLogger(__name__)
 
 # Every counter, read together (one MGET). Add a name here to use it.
-NAMES = ("hostmap", "catalog", "stock", "storefront", "policy", "breach", "holds")
+NAMES = ("hostmap", "catalog", "stock", "storefront", "policy", "breach", "holds", "users")
 CHANNEL = "shopsocial:versions"
 _KEY = "shopsocial:version:{}"
 
@@ -180,6 +180,10 @@ class ProcessLRU:
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
+
+    def delete(self, key: Hashable) -> None:
+        with self.lock:
+            self.entries.pop(key, None)
 
     def clear(self) -> None:
         with self.lock:

@@ -13,3 +13,13 @@ class StorefrontConfig(AppConfig):
         # Pages and memos in process memory depend on settings; they change only
         # in tests (override_settings), which must never see an old page.
         setting_changed.connect(caches_clear_on_setting_change)
+
+        # Every process (web, worker, shell) forgets remembered user rows when one
+        # is saved or deleted: a password change signs other sessions out at once.
+        from django.conf import settings
+        from django.db.models.signals import post_delete, post_save
+
+        from shopsocial.user_cache import users_changed
+
+        for signal in (post_save, post_delete):
+            signal.connect(users_changed, sender=settings.AUTH_USER_MODEL, weak=False)

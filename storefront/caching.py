@@ -271,7 +271,9 @@ def page_cache_clear() -> None:
 
 
 def caches_clear_on_setting_change(**kwargs) -> None:
+    from shopsocial.user_cache import user_cache_clear
     from shopsocial.versions import memos_clear
 
     page_cache_clear()
     memos_clear()
+    user_cache_clear()

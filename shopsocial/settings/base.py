@@ -99,7 +99,8 @@ MIDDLEWARE = [
     # goes through Django's token check (shopsocial/csrf.py).
     "shopsocial.csrf.FetchMetadataCsrfMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user row from process memory on page views (shopsocial/user_cache.py).
+    "shopsocial.lean_middleware.CachedUserAuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "shopsocial.lean_middleware.LazyMessageMiddleware",  # Django's, storage made on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
