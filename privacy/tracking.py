@@ -46,9 +46,12 @@ class TrackingDecision:
 
 
 def tracking_decide(request: HttpRequest) -> TrackingDecision:
+    # From META, not request.headers: that builds a dict of every header (every request
+    # decides this; bench/README.md). Header names are case-insensitive in both.
+    meta = request.META
     return TrackingDecision(
-        dnt=request.headers.get("DNT", "").strip() == "1",
-        gpc=request.headers.get("Sec-GPC", "").strip() == "1",
+        dnt=meta.get("HTTP_DNT", "").strip() == "1",
+        gpc=meta.get("HTTP_SEC_GPC", "").strip() == "1",
         opted_out=request.COOKIES.get(OPT_OUT_COOKIE) == "1",
     )
 

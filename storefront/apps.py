@@ -14,6 +14,11 @@ class StorefrontConfig(AppConfig):
         # in tests (override_settings), which must never see an old page.
         setting_changed.connect(caches_clear_on_setting_change)
 
+        # After each request, close only the caches whose backend needs it.
+        from shopsocial.cache import close_caches_lean
+
+        close_caches_lean()
+
         # Every process (web, worker, shell) forgets remembered user rows when one
         # is saved or deleted: a password change signs other sessions out at once.
         from django.conf import settings
