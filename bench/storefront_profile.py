@@ -170,6 +170,7 @@ def main() -> int:
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(40)
             print(out.getvalue())
             continue
+
         def cpu_per_request(environ: dict) -> float:
             started = time.process_time()
             for _ in range(args.requests):

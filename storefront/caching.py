@@ -23,6 +23,7 @@ never stored; a response that sets a cookie is never stored.
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from collections.abc import Callable
 from functools import wraps
@@ -96,6 +97,49 @@ def _render_slots(
         return {name: _slot_nodes[name].nodelist.render(full) for name in names}
 
 
+# Slots whose output depends only on the page's key, the shopper's session data (cart,
+# signed-in user and auth hash, discount code...) and the shared versions: rendered
+# once per combination and kept (a shopper browsing sees each page's slots rendered
+# once). Not the scene banner (a scene's state is not versioned) nor the cart page's
+# own content (its context comes from the view).
+MEMO_SLOTS = frozenset({"cart", "account", "account_mobile", "notices", "free_shipping_hint"})
+_slot_memo = ProcessLRU(max_entries=5000)
+_SLOT_MEMO_SECONDS = 30
+
+
+def _session_digest(request: HttpRequest) -> str | None:
+    """The session's data as a key (JSON, sorted), or None when it cannot be one."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    try:
+        return json.dumps(session._get_session(), sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _slots_for(
+    request: HttpRequest, names: list[str], context: dict | None, page_key: tuple | None
+) -> dict[str, str]:
+    """`_render_slots`, with the slots of MEMO_SLOTS kept per page, session data and
+    versions (never when rendering them used the CSP nonce: a nonce is never reused)."""
+    digest = _session_digest(request) if page_key is not None and context is None else None
+    if digest is None:
+        return _render_slots(request, names, context)
+    key = (page_key, digest, tuple(versions().values()), timezone.localdate())
+    rendered = {name: _slot_memo.get((key, name)) for name in names if name in MEMO_SLOTS}
+    missing = [name for name in names if rendered.get(name) is None]
+    if missing:
+        nonce_before = bool(getattr(request, "_csp_nonce", None))
+        fresh = _render_slots(request, missing, context)
+        nonce_used = bool(getattr(request, "_csp_nonce", None)) and not nonce_before
+        for name, html in fresh.items():
+            if name in MEMO_SLOTS and not nonce_used and not nonce_before:
+                _slot_memo.set((key, name), html, _SLOT_MEMO_SECONDS)
+        rendered.update(fresh)
+    return rendered
+
+
 def _has_messages(request: HttpRequest) -> bool:
     from django.contrib.messages.storage.cookie import CookieStorage
 
@@ -164,7 +208,7 @@ def _serve(
     if anonymous is not None and _is_anonymous(request):
         content = anonymous
     else:
-        content = _fill(request, parts, context)
+        content = _fill(request, parts, context, page_key=key)
     response = HttpResponse(content, content_type=content_type)
     for name, value in headers:
         response[name] = value
@@ -218,13 +262,15 @@ def _fill(
     context: dict | None = None,
     *,
     anonymous: bool = False,
+    page_key: tuple | None = None,
 ) -> str:
     """The page with each slot (odd parts are slot names) rendered for this shopper."""
     if len(parts) == 1:
         return parts[0]
     if anonymous or _is_anonymous(request):
         request = _new_visitor(request)
-    rendered = _render_slots(request, sorted(set(parts[1::2])), context)
+        page_key = None
+    rendered = _slots_for(request, sorted(set(parts[1::2])), context, page_key)
     return "".join(rendered[part] if i % 2 else part for i, part in enumerate(parts))
 
 
@@ -266,8 +312,9 @@ def _page_entry(request: HttpRequest, response: HttpResponse, *, shared: bool) -
 
 
 def page_cache_clear() -> None:
-    """Forget every cached page in this process (tests)."""
+    """Forget every cached page and slot in this process (tests)."""
     _pages.clear()
+    _slot_memo.clear()
 
 
 def caches_clear_on_setting_change(**kwargs) -> None:

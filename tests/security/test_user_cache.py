@@ -107,10 +107,11 @@ def test_a_post_always_reads_the_user_row(shopper):
         response = client.post("/account/password/", {}, HTTP_HOST=ALICE_HOST)
     assert any('"auth_user"' in q["sql"] for q in captured)
     assert response.status_code == 302 and "/account/login/" in response["Location"]
-    # That fresh read also dropped what this process remembered (other processes keep
-    # it until a version bump or at most user_cache.TTL seconds: writes must use save()
-    # or call users_changed()).
-    assert SIGNED_IN not in page(client)
+    # That fresh read also dropped what this process remembered: the account pages
+    # refuse at once (other processes keep the row until a version bump or at most
+    # user_cache.TTL seconds: writes must use save() or call users_changed()).
+    orders = client.get("/account/orders/", HTTP_HOST=ALICE_HOST)
+    assert orders.status_code == 302 and "/account/login/" in orders["Location"]
 
 
 def test_a_session_whose_auth_hash_does_not_verify_is_signed_out_even_when_remembered(shopper):

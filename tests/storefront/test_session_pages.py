@@ -64,3 +64,52 @@ def test_cart_totals_follow_a_product_rename_and_a_variant_going_off_sale_at_onc
     ProductVariant.objects.filter(product=candle).update(active=False)
     page = client.get("/cart/", HTTP_HOST=ALICE_HOST).text
     assert "$20.00" not in page
+
+
+# --- Per-shopper slots kept per session data (storefront/caching.py: MEMO_SLOTS) --------
+def test_cart_count_follows_every_change_of_the_session(client, candle):
+    url = f"/p/{candle.slug}/"
+    cart_add(client, candle, "1")
+    assert '<span class="cart-count">1</span>' in client.get(url, HTTP_HOST=ALICE_HOST).text
+    assert '<span class="cart-count">1</span>' in client.get(url, HTTP_HOST=ALICE_HOST).text
+    cart_add(client, candle, "2")
+    assert '<span class="cart-count">3</span>' in client.get(url, HTTP_HOST=ALICE_HOST).text
+
+
+def test_two_shoppers_never_see_each_others_slots(client, candle, make_product):
+    from django.test import Client
+
+    other = Client()
+    cart_add(client, candle, "2")
+    cart_add(other, candle, "1")
+    for _ in range(2):
+        mine = client.get("/", HTTP_HOST=ALICE_HOST).text
+        theirs = other.get("/", HTTP_HOST=ALICE_HOST).text
+        assert '<span class="cart-count">2</span>' in mine
+        assert '<span class="cart-count">1</span>' in theirs
+
+
+def test_a_slot_that_used_the_csp_nonce_is_never_kept(rf, alice, monkeypatch):
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.template import Template
+    from django.utils.csp import LazyNonce
+
+    from storefront import caching
+
+    node = Template(
+        '{% load shopper_slots %}{% shopper_slot "cart" %}{{ csp_nonce }}{% endshopper_slot %}'
+    ).nodelist[1]
+    monkeypatch.setitem(caching._slot_nodes, "cart", node)
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session["cart:x"] = {"1": 1}
+
+    def request():
+        made = rf.get("/")
+        made.session, made.tenant, made._csp_nonce = session, alice, LazyNonce()
+        return made
+
+    first = caching._slots_for(request(), ["cart"], None, ("page",))["cart"]
+    second = caching._slots_for(request(), ["cart"], None, ("page",))["cart"]
+    assert first and second and first != second
