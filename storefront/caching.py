@@ -26,6 +26,7 @@ import copy
 import json
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -98,43 +99,75 @@ def _render_slots(
 
 
 # Slots whose output depends only on the page's key, the shopper's session data (cart,
-# signed-in user and auth hash, discount code...) and the shared versions: rendered
-# once per combination and kept (a shopper browsing sees each page's slots rendered
-# once). Not the scene banner (a scene's state is not versioned) nor the cart page's
-# own content (its context comes from the view).
-MEMO_SLOTS = frozenset({"cart", "account", "account_mobile", "notices", "free_shipping_hint"})
+# signed-in user and auth hash, discount code...), the shared versions and, for the
+# cart page, the plain values of the view's context: rendered once per combination and
+# kept (a shopper browsing sees each page's slots rendered once). Not the scene banner
+# (a scene's state is not versioned).
+MEMO_SLOTS = frozenset(
+    {"cart", "account", "account_mobile", "notices", "free_shipping_hint", "cart_page"}
+)
 _slot_memo = ProcessLRU(max_entries=5000)
 _SLOT_MEMO_SECONDS = 30
+_PLAIN = (str, int, bool, float, Decimal, type(None))
+
+
+def slot_live(request: HttpRequest) -> None:
+    """Called while rendering a slot that read something no version covers (a discount
+    code's validity): this request's slots are not kept."""
+    request._slot_live = True
 
 
 def _session_digest(request: HttpRequest) -> str | None:
-    """The session's data as a key (JSON, sorted), or None when it cannot be one."""
+    """The session's data as a key (JSON, sorted; "" with no session), or None when it
+    cannot be one."""
     session = getattr(request, "session", None)
     if session is None:
-        return None
+        return ""
     try:
         return json.dumps(session._get_session(), sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError):
         return None
 
 
+def _context_key(context: dict | None) -> tuple:
+    """The plain values of a view's context (str, numbers, None, lists of them). Other
+    values (the cart's lines) must be functions of the session data and the versions:
+    that is `render_shopper_page`'s contract."""
+
+    def plain(value: Any) -> bool:
+        if isinstance(value, (list, tuple)):
+            return all(isinstance(item, _PLAIN) for item in value)
+        return isinstance(value, _PLAIN)
+
+    if not context:
+        return ()
+    return tuple(
+        (name, tuple(value) if isinstance(value, list) else value)
+        for name, value in sorted(context.items())
+        if plain(value)
+    )
+
+
 def _slots_for(
     request: HttpRequest, names: list[str], context: dict | None, page_key: tuple | None
 ) -> dict[str, str]:
-    """`_render_slots`, with the slots of MEMO_SLOTS kept per page, session data and
-    versions (never when rendering them used the CSP nonce: a nonce is never reused)."""
-    digest = _session_digest(request) if page_key is not None and context is None else None
+    """`_render_slots`, with the slots of MEMO_SLOTS kept per page, session data, context
+    and versions (never when rendering them used the CSP nonce, which is never reused, or
+    read something unversioned: `slot_live`)."""
+    digest = _session_digest(request) if page_key is not None else None
     if digest is None:
         return _render_slots(request, names, context)
-    key = (page_key, digest, tuple(versions().values()), timezone.localdate())
+    key = (page_key, digest, _context_key(context), tuple(versions().values()))
     rendered = {name: _slot_memo.get((key, name)) for name in names if name in MEMO_SLOTS}
     missing = [name for name in names if rendered.get(name) is None]
     if missing:
         nonce_before = bool(getattr(request, "_csp_nonce", None))
+        request._slot_live = False
         fresh = _render_slots(request, missing, context)
-        nonce_used = bool(getattr(request, "_csp_nonce", None)) and not nonce_before
+        nonce_used = nonce_before or bool(getattr(request, "_csp_nonce", None))
+        keep = not nonce_used and not request._slot_live
         for name, html in fresh.items():
-            if name in MEMO_SLOTS and not nonce_used and not nonce_before:
+            if name in MEMO_SLOTS and keep:
                 _slot_memo.set((key, name), html, _SLOT_MEMO_SECONDS)
         rendered.update(fresh)
     return rendered
@@ -241,7 +274,10 @@ def render_shopper_page(
 
     The page around it (header, menu, notices, footer) is kept in memory like any
     cached page; the template marks the shopper's content as a `{% shopper_slot %}`,
-    rendered for each request with `context`.
+    rendered with `context` once per session data, versions and plain context values
+    (MEMO_SLOTS). So `context` must be made of plain values (str, numbers, None, lists
+    of them) and of values that follow from the session data and the versions alone
+    (the cart's lines, priced under the catalog and stock versions).
     """
     from django.shortcuts import render
 
@@ -269,7 +305,6 @@ def _fill(
         return parts[0]
     if anonymous or _is_anonymous(request):
         request = _new_visitor(request)
-        page_key = None
     rendered = _slots_for(request, sorted(set(parts[1::2])), context, page_key)
     return "".join(rendered[part] if i % 2 else part for i, part in enumerate(parts))
 

@@ -113,3 +113,29 @@ def test_a_slot_that_used_the_csp_nonce_is_never_kept(rf, alice, monkeypatch):
     first = caching._slots_for(request(), ["cart"], None, ("page",))["cart"]
     second = caching._slots_for(request(), ["cart"], None, ("page",))["cart"]
     assert first and second and first != second
+
+
+def test_a_discount_code_switched_off_leaves_the_cart_at_once(client, candle):
+    from orders.discounts.models import DiscountCode
+
+    code = DiscountCode.objects.create(code="FIVEOFF", kind="fixed", value=Decimal("5"))
+    cart_add(client, candle, "2")
+    client.post("/cart/discount/", {"code": "FIVEOFF"}, HTTP_HOST=ALICE_HOST)
+    assert "Code FIVEOFF applied" in client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    assert "Code FIVEOFF applied" in client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    DiscountCode.objects.filter(pk=code.pk).update(active=False)  # no version covers codes
+    assert "Code FIVEOFF applied" not in client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+
+
+def test_the_cart_page_is_each_shoppers_own_and_follows_their_cart(client, candle, make_product):
+    from django.test import Client
+
+    soap = make_product("Lemon Soap", price="4.00")
+    cart_add(client, candle, "1")
+    other = Client()
+    assert "Your cart is empty" in other.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    assert "Your cart is empty" in other.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    assert "Vanilla Candle" in client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    cart_add(client, soap, "1")
+    page = client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    assert "Vanilla Candle" in page and "Lemon Soap" in page
