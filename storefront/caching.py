@@ -101,10 +101,18 @@ def _render_slots(
 # Slots whose output depends only on the page's key, the shopper's session data (cart,
 # signed-in user and auth hash, discount code...), the shared versions and, for the
 # cart page, the plain values of the view's context: rendered once per combination and
-# kept (a shopper browsing sees each page's slots rendered once). Not the scene banner
-# (a scene's state is not versioned).
+# kept (a shopper browsing sees each page's slots rendered once). What reads state no
+# version covers (a scene's banner, a discount code's validity) calls `slot_live`.
 MEMO_SLOTS = frozenset(
-    {"cart", "account", "account_mobile", "notices", "free_shipping_hint", "cart_page"}
+    {
+        "cart",
+        "account",
+        "account_mobile",
+        "notices",
+        "free_shipping_hint",
+        "cart_page",
+        "scene_banner",
+    }
 )
 _slot_memo = ProcessLRU(max_entries=5000)
 _SLOT_MEMO_SECONDS = 30
@@ -173,8 +181,13 @@ def _slots_for(
     return rendered
 
 
+_FALLBACK_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
+
+
 def _has_messages(request: HttpRequest) -> bool:
     from django.contrib.messages.storage.cookie import CookieStorage
+    from django.contrib.messages.storage.session import SessionStorage
+    from django.utils.functional import SimpleLazyObject, empty
 
     cookies = request.COOKIES
     if CookieStorage.cookie_name not in cookies and settings.SESSION_COOKIE_NAME not in cookies:
@@ -182,6 +195,17 @@ def _has_messages(request: HttpRequest) -> bool:
     storage = getattr(request, "_messages", None)
     if storage is None:
         return False
+    if (
+        type(storage) is SimpleLazyObject
+        and storage._wrapped is empty
+        and settings.MESSAGE_STORAGE == _FALLBACK_STORAGE
+    ):
+        # Not made yet (shopsocial.lean_middleware): Django's default storage keeps
+        # messages in its cookie, then in the session; look there without making it.
+        if cookies.get(CookieStorage.cookie_name):
+            return True
+        session = getattr(request, "session", None)
+        return session is not None and bool(session.get(SessionStorage.session_key))
     try:
         return bool(storage._loaded_messages) or bool(storage._queued_messages)
     except AttributeError:

@@ -6,6 +6,7 @@ neither touches the database or the session for an anonymous visitor.
 
 from django.http import HttpRequest
 
+from .caching import slot_live
 from .cart import Cart
 from .selectors import category_tree
 
@@ -20,6 +21,9 @@ def storefront(request: HttpRequest) -> dict:
         from .scenes.selectors import scene_for_cart
 
         attribution = cart.attribution()
-        return scene_for_cart(retailer=tenant, attribution=attribution) if attribution else None
+        if not attribution:
+            return None
+        slot_live(request)  # a scene's state has no version: its banner is never kept
+        return scene_for_cart(retailer=tenant, attribution=attribution)
 
     return {"nav_categories": category_tree, "cart_count": cart.count, "cart_scene": cart_scene}
