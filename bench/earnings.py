@@ -196,21 +196,29 @@ def main() -> None:
     rss_start = rss_mb()
     # (a) The order flow: each payment is one transaction that also accrues (the hook).
     hook_ids = order_ids[: args.hook_sample]
+    queries = [0]
+
+    def counter(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
     t = time.perf_counter()
-    for order_id in hook_ids:
-        order_transition(
-            order_id=order_id,
-            to_status=Order.Status.PAID,
-            actor="bench",
-            changes={"paid_at": now},
-        )
+    with connection.execute_wrapper(counter):
+        for order_id in hook_ids:
+            order_transition(
+                order_id=order_id,
+                to_status=Order.Status.PAID,
+                actor="bench",
+                changes={"paid_at": now},
+            )
     hook_s = time.perf_counter() - t
     if connection.execute_wrappers:
         for sql, secs in sorted(slow.items(), key=lambda kv: -kv[1])[:12]:
             print(f"  {secs:7.2f} s  {sql}")
     print(
         f"accrue via the order flow (payment + ledger, one transaction each): "
-        f"{len(hook_ids):,} orders in {hook_s:.1f} s = {len(hook_ids) / hook_s:,.0f} orders/s"
+        f"{len(hook_ids):,} orders in {hook_s:.1f} s = {len(hook_ids) / hook_s:,.0f} orders/s, "
+        f"{queries[0] / max(1, len(hook_ids)):.1f} queries per order"
     )
     # (b) The rest were paid without the ledger (as if the hook had been missed) and the
     # hourly safety-net job accrues them: the bulk path.
