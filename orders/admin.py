@@ -88,6 +88,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "retailer",
+        "helped_by",
         "status",
         "subtotal",
         "discount",
@@ -99,12 +100,13 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "retailer", "created_at"]
     date_hierarchy = "created_at"
-    list_select_related = ["retailer"]
+    list_select_related = ["retailer", "helped_by"]
     inlines = [OrderLineInline, OrderEventInline]
     actions = ["mark_shipped", "refund", "revoke_status_links"]
     ORDER_FIELDS = (
         "number",
         "retailer",
+        "helped_by",
         "customer",
         "status",
         "currency",

@@ -28,6 +28,9 @@ def order_email_context(order: Order) -> dict:
         "number": order.number,
         "full_name": order.full_name,
         "retailer_name": retailer.display_name,
+        "placed_on": "our website"
+        if retailer.is_company
+        else f"{retailer.display_name}'s storefront",
         "storefront_url": storefront_reverse(retailer.slug, "storefront:home"),
         "account_orders_url": storefront_reverse(
             retailer.slug, "orders:account-order-detail", order.number

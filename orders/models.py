@@ -87,6 +87,15 @@ class Order(VersionedModel, models.Model):
         on_delete=models.SET_NULL,
         related_name="orders",
     )
+    # Company-site orders only: the retailer the shopper said helped them ("who helped
+    # you?" at checkout). Empty: the company keeps the sale (retailers/earnings credits).
+    helped_by = models.ForeignKey(
+        "retailers.Retailer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="helped_orders",
+    )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True
     )
@@ -192,6 +201,11 @@ class Order(VersionedModel, models.Model):
                 condition=models.Q(refunded_amount__lte=models.F("total")),
                 name="order_refunded_at_most_total",
                 violation_error_message="An order cannot be refunded more than its total.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(helped_by=models.F("retailer")),
+                name="order_helper_not_the_storefront",
+                violation_error_message="The retailer who helped is not the storefront itself.",
             ),
             models.CheckConstraint(
                 condition=models.Q(currency="USD"),

@@ -1,4 +1,5 @@
-"""Company host: shopper sign-in, the gateway webhook and the offline gateway's hosted page."""
+"""Company host: shopper sign-in, checkout (the company site sells too), the gateway
+webhook and the offline gateway's hosted page."""
 
 from django.urls import URLPattern, path
 
@@ -6,6 +7,7 @@ from . import views
 from .accounts import urls as account_urls
 from .accounts import views as accounts
 from .gateways import offline_gateway_in_use
+from .urls_tenant import checkout
 
 
 def offline_gateway_urlpatterns() -> list[URLPattern]:
@@ -37,6 +39,7 @@ urlpatterns = [
     path("account/login/", accounts.account_login, name="account-login"),
     path("account/logout/", accounts.account_logout, name="account-logout"),
     *account_urls.shopper,
+    *checkout,
     path("webhooks/stripe/", views.gateway_webhook, name="gateway-webhook"),
     *offline_gateway_urlpatterns(),
 ]

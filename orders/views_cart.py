@@ -11,7 +11,7 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -31,12 +31,6 @@ from .tax.engines import Destination
 ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 
 
-def _storefront_cart(request: HttpRequest) -> Cart:
-    if request.tenant.is_company:
-        raise Http404("The cart lives on a retailer's storefront.")
-    return Cart(request)
-
-
 def _discount_rate(group, request) -> str:
     return settings.DISCOUNT_CODE_TRY_RATE
 
@@ -45,7 +39,7 @@ def _discount_rate(group, request) -> str:
 @ratelimit(key="ip", rate=_discount_rate, method="POST", block=False)
 def cart_discount(request: HttpRequest) -> HttpResponse:
     """POST code=...: apply a code (one per order; a new one replaces it); remove=1 drops it."""
-    cart = _storefront_cart(request)
+    cart = Cart(request)
     if request.POST.get("remove"):
         if cart_discount_code(request):
             cart_discount_code_set(request, "")
@@ -74,7 +68,6 @@ def cart_discount(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cart_estimate(request: HttpRequest) -> HttpResponse:
     """POST state=XX [postal_code=...]: where the cart ships, for the tax estimate."""
-    _storefront_cart(request)
     state = str(request.POST.get("state", ""))[:2].upper()
     postal_code = str(request.POST.get("postal_code", "")).strip()[:10]
     if not state:

@@ -11,6 +11,8 @@ def site(request: HttpRequest) -> dict:
         "company": settings.COMPANY,
         "company_url": company_url(),
         "retailer": retailer,
+        # The shop's name in titles and headers: the retailer's, or the company's.
+        "site_name": tenant.display_name if tenant is not None else "Shop Social Scenes",
         # Pages served on both hosts extend this layout.
         "base_layout": "storefront/base.html" if retailer else "company/base.html",
         # {% url home_url_name %}: this host's home page.

@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("orders.urls_public")),
     path("", include("storefront.pages.urls")),
     path("", include("storefront.urls_public")),
+    path("", include("storefront.urls_company_shop")),
 ]

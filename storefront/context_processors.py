@@ -1,7 +1,8 @@
-"""Header data on retailer storefronts: the category menu and the cart count.
+"""Header data of the shop pages: the category menu and the cart count.
 
-Both are passed as callables, so the template evaluates them only where used;
-neither touches the database or the session for an anonymous visitor.
+On retailer storefronts and on the company site (which sells too). Both are passed
+as callables, so the template evaluates them only where used; neither touches the
+database or the session for an anonymous visitor.
 """
 
 from django.http import HttpRequest
@@ -13,9 +14,11 @@ from .selectors import category_tree
 
 def storefront(request: HttpRequest) -> dict:
     tenant = getattr(request, "tenant", None)
-    if tenant is None or tenant.is_company:
+    if tenant is None:
         return {}
     cart = Cart(request)
+    if tenant.is_company:
+        return {"nav_categories": category_tree, "cart_count": cart.count, "cart_scene": None}
 
     def cart_scene():
         from .scenes.selectors import scene_for_cart

@@ -115,8 +115,16 @@ def _active_retailers() -> QuerySet:
     from retailers.models import Retailer
 
     return Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status=Retailer.Status.ACTIVE).only(
-        "slug", "display_name", "city", "state", "postal_code", "kind", "status"
+        "slug", "display_name", "city", "state", "postal_code", "kind", "status", "retailer_number"
     )
+
+
+def retailer_active_by_number(number: str):
+    """The active retailer with this Retailer ID, or None (anything else typed: None)."""
+    compact = (number or "").strip()
+    if not _NUMBER_RE.fullmatch(compact):
+        return None
+    return _active_retailers().filter(retailer_number=compact).first()
 
 
 def _slug_from_address(text: str) -> str | None:

@@ -4,8 +4,8 @@ from . import views
 
 app_name = "storefront"
 
-urlpatterns = [
-    path("", views.storefront_home, name="home"),
+# The shop: served on every storefront and on the company site (urls_company_shop.py).
+shop = [
     path("c/<slug:slug>/", views.category_detail, name="category"),
     path("p/<slug:slug>/", views.product_detail, name="product"),
     path("search/", views.search, name="search"),
@@ -13,4 +13,9 @@ urlpatterns = [
     path("cart/add/", views.cart_add, name="cart-add"),
     path("cart/update/", views.cart_update, name="cart-update"),
     path("cart/remove/", views.cart_remove, name="cart-remove"),
+]
+
+urlpatterns = [
+    path("", views.storefront_home, name="home"),
+    *shop,
 ]

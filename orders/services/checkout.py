@@ -134,6 +134,7 @@ def checkout_begin(
     previous_order_id: int | None = None,
     attribution: dict[str, str] | None = None,
     show_first_name_to_host: bool = False,
+    helped_by: Retailer | None = None,
 ) -> tuple[Order, str]:
     """The whole checkout: replace the cart's previous pending order, hold stock, pay page.
 
@@ -150,6 +151,7 @@ def checkout_begin(
         gateway=gateway_get().name,
         shipping_method_code=shipping_method_code,
         discount_code=discount_code,
+        helped_by=helped_by,
     )
     if attribution:
         from storefront.scenes.services import order_attribution_from_codes

@@ -11,7 +11,10 @@ class CheckoutError(Exception):
         UNAVAILABLE = "unavailable", "Some items are no longer available."
         OUT_OF_STOCK = "out_of_stock", "Some items are out of stock."
         BAD_QUANTITY = "bad_quantity", "A quantity in your cart is not valid."
-        NOT_A_STOREFRONT = "not_a_storefront", "Checkout happens on a retailer's storefront."
+        HELPER = (
+            "helper",
+            "That retailer cannot be credited with orders. Choose another, or no one.",
+        )
         DESTINATION = (
             "destination",
             "We ship only to the 50 US states and the District of Columbia.",

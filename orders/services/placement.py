@@ -96,6 +96,7 @@ def order_place(
     gateway: str = "",
     shipping_method_code: str = "",
     discount_code: str = "",
+    helped_by: Retailer | None = None,
 ) -> Order:
     """Create a pending order, hold its stock and reserve its discount code, all or nothing.
 
@@ -103,9 +104,14 @@ def order_place(
     every amount from the one totals calculation (`orders/totals.py`). Variants are
     locked in primary-key order (no deadlocks between checkouts); the hold expires
     after STOCK_HOLD_MINUTES.
+
+    `helped_by` is the retailer a shopper on the company site says helped them; only
+    the company site takes one, and only an active retailer can be named.
     """
-    if retailer.is_company:
-        raise CheckoutError(CheckoutError.Code.NOT_A_STOREFRONT)
+    if helped_by is not None and not (
+        retailer.is_company and not helped_by.is_company and helped_by.is_active
+    ):
+        raise CheckoutError(CheckoutError.Code.HELPER)
     quantities = _quantities(items)
     destination = Destination(state=customer.ship_state, postal_code=customer.ship_postal_code)
     if not destination.ships:
@@ -145,6 +151,7 @@ def order_place(
     )
     order = Order(
         retailer=retailer,
+        helped_by=helped_by,
         customer=user if user is not None and user.is_authenticated else None,
         currency=totals.currency,
         subtotal=totals.merchandise,

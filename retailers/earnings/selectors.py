@@ -214,3 +214,31 @@ def protected_customers_for_retailer(*, retailer: Retailer) -> list[ProtectedCus
         )
         for p in rows
     ]
+
+
+def protecting_retailer_for_user(*, user) -> Retailer | None:
+    """The active retailer who protects a signed-in shopper now, else None.
+
+    From order data only (customer protection): the account itself, and its email once
+    the account has proved it. Used to preselect "who helped you?" on the company site;
+    a guest's typed address never reveals anyone's retailer.
+    """
+    if not getattr(user, "is_authenticated", False) or settings.CUSTOMER_PROTECTION_DAYS <= 0:
+        return None
+    from orders.accounts.selectors import email_verified_for_user
+
+    keys = [f"user:{user.pk}"]
+    if email := email_verified_for_user(user=user):
+        keys.append(f"email:{email}")
+    protection = (
+        CustomerProtection.objects.filter(
+            customer_key__in=keys,
+            expires_at__gt=timezone.now(),
+            retailer__kind=Retailer.Kind.RETAILER,
+            retailer__status=Retailer.Status.ACTIVE,
+        )
+        .select_related("retailer")
+        .order_by("started_at")
+        .first()
+    )
+    return protection.retailer if protection else None

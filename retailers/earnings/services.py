@@ -38,6 +38,8 @@ from .models import (
 Entry = CommissionEntry
 S = Order.Status
 ZERO = Decimal("0.00")
+# How long the catch-up job keeps looking at a company-site sale credited to nobody.
+CATCH_UP_DAYS = timedelta(days=7)
 
 
 class EarningsError(Exception):
@@ -126,9 +128,10 @@ def customer_keys(order: Order) -> list[str]:
 
 
 def credited_retailer(*, order: Order) -> Retailer | None:
-    """Who earns the order's commission: the protecting retailer or the storefront.
+    """Who earns the order's commission: the protecting retailer, the storefront, or on
+    the company site the retailer the shopper named ("who helped you?").
 
-    None when the company keeps the sale (company site, no protecting retailer).
+    None when the company keeps the sale (company site, nobody named, no protection).
     """
     storefront = order.retailer
     days = settings.CUSTOMER_PROTECTION_DAYS
@@ -144,7 +147,18 @@ def credited_retailer(*, order: Order) -> Retailer | None:
         )
         if protection and protection.retailer.is_active:
             return protection.retailer
-    return None if storefront.is_company else storefront
+    if storefront.is_company:
+        helper = order.helped_by
+        return helper if helper is not None and helper.is_active else None
+    return storefront
+
+
+def _accrual_note(*, order: Order, retailer: Retailer) -> str:
+    if retailer.pk == order.retailer_id:
+        return ""
+    if retailer.pk == order.helped_by_id:
+        return "Company site: the shopper named you"
+    return "Protected customer (another storefront)"
 
 
 _PROTECTION_UPSERT = """
@@ -246,9 +260,7 @@ def commission_accrue(*, order: Order, plans: PlanMemo | None = None) -> None:
         key="paid",
         base=base,
         amount=amount,
-        note=(
-            "" if retailer.pk == order.retailer_id else "Protected customer (another storefront)"
-        ),
+        note=_accrual_note(order=order, retailer=retailer),
         available_at=_available_at(order),
     )
     _protection_record(order=order, retailer=retailer)
@@ -357,8 +369,13 @@ def commissions_accrue_missing(*, limit: int = 2_000) -> int:
     orders = (
         Order.objects.filter(status__in=settled)
         .exclude(pk__in=Entry.objects.filter(key="paid").values("order_id"))
-        .exclude(retailer__kind=Retailer.Kind.COMPANY, customer__isnull=True, email="")
-        .select_related("retailer")
+        # A company-site sale nobody is credited with never gets an entry: look at such
+        # orders only while they are recent (a protection may still credit them).
+        .exclude(
+            Q(retailer__kind=Retailer.Kind.COMPANY, helped_by__isnull=True)
+            & (Q(customer__isnull=True, email="") | Q(paid_at__lt=timezone.now() - CATCH_UP_DAYS))
+        )
+        .select_related("retailer", "helped_by")
         .prefetch_related("lines__product__category")
         .order_by("pk")[:limit]
     )

@@ -52,6 +52,19 @@ def test_product_and_checkout_pages_have_no_serious_accessibility_violation(live
     assert problems == {k: [] for k in problems}
 
 
+def test_company_site_shop_and_checkout_have_no_serious_accessibility_violation(live_shop, page):
+    require_feature(live_shop, "www", "/checkout/", "the company site's checkout")
+    add_a_product_to_cart(live_shop, page, "www")
+    problems = {"company-product-cart": serious_axe_violations(page)}
+    page.goto(live_shop.url("www", "/checkout/"))
+    page.get_by_label(re.compile("Find your retailer")).fill("OR")
+    page.get_by_role("button", name="Find").click()
+    page.wait_for_load_state()
+    screenshot(page, "a11y-company-checkout")
+    problems["company-checkout-helper"] = serious_axe_violations(page)
+    assert problems == {k: [] for k in problems}
+
+
 def test_back_office_pages_have_no_serious_accessibility_violation(live_shop, page):
     require_feature(live_shop, "www", "/backoffice/signin/", "the back office")
     # A back-office login for a demo retailer, made in the app's shell (the retailer

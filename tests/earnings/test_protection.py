@@ -8,11 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from orders.models import Order
 from retailers.earnings import services
 from retailers.earnings.models import CommissionEntry, CustomerProtection, ProtectionReassignment
 from tests.conftest import COMPANY_HOST
 
-from .conftest import PASSWORD, paid_order, product, with_login
+from .conftest import PASSWORD, order_pending, paid_order, pay, product, with_login
 
 pytestmark = pytest.mark.django_db
 Entry = CommissionEntry
@@ -108,3 +109,41 @@ def test_a_retailer_sees_first_name_city_and_last_order_only(client, plan, alice
     page = client.get("/backoffice/customers/", HTTP_HOST=COMPANY_HOST).content.decode()
     assert "Pat" not in page and "No protected customers yet." in page
     assert Decimal("2.00") == Entry.objects.get(retailer=alice).amount
+
+
+def _company_order(company, helper, candles, price: str):
+    order = order_pending(company, [(product(candles, price), 1)])
+    Order.objects.filter(pk=order.pk).update(helped_by=helper)
+    return pay(order)
+
+
+def test_on_the_company_site_the_named_retailer_earns_when_nobody_protects(
+    plan, company, bob, candles
+):
+    order = _company_order(company, bob, candles, "50.00")
+    entry = Entry.objects.get(order=order)
+    assert (entry.retailer, entry.amount) == (bob, Decimal("10.00"))
+    assert entry.note == "Company site: the shopper named you"
+
+
+def test_first_retailer_policy_outranks_the_name_given_on_the_company_site(
+    plan, company, alice, bob, candles, settings
+):
+    paid_order(alice, [(product(candles, "10.00"), 1)])
+    order = _company_order(company, bob, candles, "50.00")
+    assert Entry.objects.get(order=order).retailer == alice
+
+    settings.CUSTOMER_PROTECTION_POLICY = "storefront"
+    other = _company_order(company, bob, candles, "50.00")
+    assert Entry.objects.get(order=other).retailer == bob  # the shopper's word
+
+
+def test_a_suspended_helper_earns_nothing_and_the_company_keeps_the_sale(
+    plan, company, bob, candles
+):
+    order = order_pending(company, [(product(candles, "50.00"), 1)])
+    Order.objects.filter(pk=order.pk).update(helped_by=bob)
+    bob.status = bob.Status.SUSPENDED
+    bob.save()
+    pay(order)
+    assert not Entry.objects.filter(order=order).exists()

@@ -161,8 +161,16 @@ def test_order_pages_need_a_signed_in_shopper(client, alice):
     assert response["Location"] == "/account/login/?next=/account/orders/"
 
 
-def test_order_history_is_not_on_the_company_host(client, company):
-    assert client.get("/account/orders/", HTTP_HOST=COMPANY_HOST).status_code == 404
+def test_order_history_is_on_the_company_host_too(client, company, alice, pat, candle):
+    """The company site sells too, so its order mail links to history there."""
+    assert client.get("/account/orders/", HTTP_HOST=COMPANY_HOST).status_code == 302
+    mine = _order_for(pat, alice, candle)
+    client.force_login(pat)
+    html = client.get("/account/orders/", HTTP_HOST=COMPANY_HOST).content.decode()
+    assert mine.number in html
+    detail = client.get(f"/account/orders/{mine.number}/", HTTP_HOST=COMPANY_HOST)
+    assert detail.status_code == 200
+    assert "on Alice&#x27;s Attic's storefront" in detail.content.decode()
 
 
 def test_checkout_is_prefilled_for_a_signed_in_shopper(client, alice, pat, candle):

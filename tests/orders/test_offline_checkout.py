@@ -47,10 +47,6 @@ def test_checkout_with_empty_cart_says_so(client, alice):
     assert "Your cart is empty" in response.content.decode()
 
 
-def test_checkout_is_not_on_the_company_host(client, company):
-    assert client.get("/checkout/", HTTP_HOST=COMPANY_HOST).status_code == 404
-
-
 def test_invalid_checkout_form_keeps_what_was_typed_and_places_nothing(client, alice, candle):
     cart_fill(client, {candle: 1})
     data = {**CHECKOUT_FORM, "ship_postal_code": "not-a-zip", "ship_state": "ZZ"}

@@ -119,10 +119,28 @@ def test_empty_cart_or_bad_quantities_are_refused(alice, items):
     assert Order.objects.count() == 0
 
 
-def test_the_company_site_cannot_take_orders(company, candle):
+def test_the_company_site_takes_orders_with_or_without_a_helper(company, alice, candle):
+    kept = order_place(items=[(variant_of(candle).pk, 1)], retailer=company, customer=CUSTOMER)
+    helped = order_place(
+        items=[(variant_of(candle).pk, 1)], retailer=company, customer=CUSTOMER, helped_by=alice
+    )
+    assert (kept.retailer, kept.helped_by) == (company, None)
+    assert (helped.retailer, helped.helped_by) == (company, alice)
+
+
+def test_only_the_company_site_names_a_helper_and_only_an_active_retailer(
+    company, alice, bob, candle
+):
+    items = [(variant_of(candle).pk, 1)]
+    for retailer, helper in ((alice, bob), (company, company)):
+        with pytest.raises(CheckoutError) as err:
+            order_place(items=items, retailer=retailer, customer=CUSTOMER, helped_by=helper)
+        assert err.value.code == CheckoutError.Code.HELPER
+    bob.status = bob.Status.SUSPENDED
     with pytest.raises(CheckoutError) as err:
-        order_place(items=[(variant_of(candle).pk, 1)], retailer=company, customer=CUSTOMER)
-    assert err.value.code == CheckoutError.Code.NOT_A_STOREFRONT
+        order_place(items=items, retailer=company, customer=CUSTOMER, helped_by=bob)
+    assert err.value.code == CheckoutError.Code.HELPER
+    assert Order.objects.count() == 0
 
 
 def test_placing_writes_the_first_event(alice, candle):

@@ -91,6 +91,7 @@ def world(alice, bob) -> World:
     }
     route_samples = {
         "tenant:c/<slug:slug>/": {"slug": category.slug},
+        "public:c/<slug:slug>/": {"slug": category.slug},  # the company site sells too
         # Shop information pages (Shipping, Returns, Terms) are seeded by a migration.
         "public:help/<slug:slug>/": {"slug": "shipping"},
         "tenant:help/<slug:slug>/": {"slug": "returns"},

@@ -172,6 +172,16 @@ ACCESS: dict[str, dict[str, set[int]]] = {
         anonymous=REDIRECT, shopper=GONE, retailer=GONE, other_retailer=GONE
     ),
 }
+# The company site sells too: its shop, cart, checkout and order pages answer as a
+# storefront's do.
+for _key in [k for k in ACCESS if k.startswith("tenant:")]:
+    _route = _key.removeprefix("tenant:")
+    if _route.startswith(
+        ("c/", "p/", "search/", "cart/", "checkout/", "account/orders/", "orders/")
+    ):
+        ACCESS[f"public:{_route}"] = ACCESS[_key]
+# The sample order was taken by alice's storefront: the company site does not know it.
+ACCESS["public:checkout/canceled/<str:number>/"] = same(GONE)
 # Privacy and marketing pages answer the same on every storefront as on the company site.
 for _key in [k for k in ACCESS if k.startswith("public:")]:
     _route = _key.removeprefix("public:")

@@ -24,9 +24,9 @@ def test_company_home_introduces_and_links_registration_and_finder(client, compa
     assert 'action="/find-a-retailer/"' in page.text
     assert '<label for="finder-q">Retailer name, city, state or ZIP code</label>' in page.text
     assert "Vanilla Candle" in page.text
-    # Product tiles are links: to the finder, whose results open that product.
-    assert re.search(r'<a href="/find-a-retailer/\?product=vanilla-candle-\d+">', page.text)
-    assert 'class="button button-large" href="/find-a-retailer/">Find a retailer</a>' in page.text
+    # The company site sells too: product tiles open the product page on this host.
+    assert re.search(r'<a href="/p/vanilla-candle-\d+/">', page.text)
+    assert 'href="/find-a-retailer/">Find a retailer</a>' in page.text
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,7 @@ from .common import private_response
 # --- Order status: a signed link, no account needed --------------------------------------
 @require_safe
 def order_status(request: HttpRequest, token: str) -> HttpResponse:
-    order = None
-    if not request.tenant.is_company:
-        order = order_for_status_token(token=token, retailer=request.tenant)
+    order = order_for_status_token(token=token, retailer=request.tenant)
     if order is None:
         return private_response(render(request, "orders/order_status_invalid.html", status=404))
     context = {

@@ -37,11 +37,6 @@ from ..tokens import email_verification_token
 from .common import private_response, recovery_limited, site_slug
 
 
-def _storefront_only(request: HttpRequest) -> None:
-    if request.tenant.is_company:
-        raise Http404("Shopper accounts live on the storefronts.")
-
-
 def _next_url(request: HttpRequest) -> str:
     # Order history lives on the storefronts; the company host has the privacy pages.
     default = reverse("privacy:my-data" if request.tenant.is_company else "orders:account-orders")
@@ -123,14 +118,12 @@ def account_logout(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_order_list(request: HttpRequest) -> HttpResponse:
-    _storefront_only(request)
     orders = order_list_for_customer(user=request.user)
     return render(request, "orders/account/order_list.html", {"orders": orders})
 
 
 @login_required
 def account_order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    _storefront_only(request)
     order = order_get_for_customer(user=request.user, number=number)
     if order is None:
         raise Http404("No such order.")
