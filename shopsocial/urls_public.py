@@ -6,7 +6,11 @@ from django.urls import include, path
 from orders.accounts import urls as account_urls
 from shopsocial import private_files, views
 
+# The company home, finder and shop first: Django builds the list of tried patterns
+# for every include before the match (shopsocial/urls_tenant.py; bench/README.md).
 urlpatterns = [
+    path("", include("storefront.urls_public")),
+    path("", include("storefront.urls_company_shop")),
     path("healthz", views.healthz, name="healthz"),
     # Browsers and bots that ignore <link rel="icon"> ask for /favicon.ico.
     path("favicon.ico", views.favicon, name="favicon"),
@@ -27,6 +31,4 @@ urlpatterns = [
     path("", include("retailers.urls_public")),
     path("", include("orders.urls_public")),
     path("", include("storefront.pages.urls")),
-    path("", include("storefront.urls_public")),
-    path("", include("storefront.urls_company_shop")),
 ]
