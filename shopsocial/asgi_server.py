@@ -13,6 +13,9 @@ import os
 WS_MAX_SIZE = 64 * 1024
 
 
+CODE_DIRS = ("shopsocial", "storefront", "retailers", "orders", "privacy", "templates")
+
+
 def serve_asgi(*, host: str = "127.0.0.1", port: int = 8000, reload: bool = False) -> None:
     import uvicorn
     from django.conf import settings
@@ -26,7 +29,9 @@ def serve_asgi(*, host: str = "127.0.0.1", port: int = 8000, reload: bool = Fals
         host=host,
         port=port,
         reload=reload,
-        reload_dirs=[str(settings.BASE_DIR)] if reload else None,
+        # The code only: not .local/ (the embedded database and the mail folder change
+        # all the time) nor .venv/.
+        reload_dirs=[str(settings.BASE_DIR / name) for name in CODE_DIRS] if reload else None,
         reload_includes=["*.py", "*.html"] if reload else None,
         ws_max_size=WS_MAX_SIZE,
         lifespan="off",
