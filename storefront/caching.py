@@ -114,7 +114,7 @@ MEMO_SLOTS = frozenset(
         "scene_banner",
     }
 )
-_slot_memo = ProcessLRU(max_entries=5000)
+_slot_memo = ProcessLRU(max_entries=2000)  # slots of 1-10 kB: at most ~20 MB
 _SLOT_MEMO_SECONDS = 30
 _PLAIN = (str, int, bool, float, Decimal, type(None))
 
