@@ -110,7 +110,23 @@ signed[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 signed[HASH_SESSION_KEY] = user.get_session_auth_hash()
 signed.create()
 sessions = {"anonymous": "", "cart": cart_session.session_key, "signed-in": signed.session_key}
-pages = json.loads(os.environ["BENCH_PAGES"].replace("PRODUCT", product.slug))
+# A scene and a share link of the demo storefront, for their landing pages.
+from datetime import date, timedelta
+from storefront.scenes.models import Scene, ShareLink
+from storefront.scenes.services import scene_create, share_link_create
+scene = Scene.objects.filter(retailer=demo, title="Bench scene", status="open").first()
+if scene is None:
+    scene = scene_create(
+        retailer=demo, title="Bench scene", host_name="Bench", host_email="bench@example.com",
+        date=date.today(), closes_on=date.today() + timedelta(days=30), delivery="guest",
+    )
+link = ShareLink.objects.filter(retailer=demo, label="Bench link").first()
+if link is None:
+    link = share_link_create(retailer=demo, target="scene", scene=scene, label="Bench link")
+pages = json.loads(
+    os.environ["BENCH_PAGES"].replace("PRODUCT", product.slug)
+    .replace("SCENE", scene.code).replace("SHARELINK", link.code)
+)
 queries = {}
 for name, host, path, shopper in pages:
     client = Client()
@@ -125,7 +141,8 @@ for name, host, path, shopper in pages:
             raise SystemExit(f"{host}{path} ({shopper}) set a cookie: {list(response.cookies)}")
     queries[f"{name}|{shopper}"] = len(captured)
 print("BENCH-SETUP " + json.dumps({
-    "product": product.slug, "sessions": sessions, "queries": queries,
+    "product": product.slug, "scene": scene.code, "share": link.code,
+    "sessions": sessions, "queries": queries,
     "cookie": settings.SESSION_COOKIE_NAME,
 }))
 """
@@ -280,6 +297,8 @@ def main() -> int:
         ("search", SHOP_HOST, "/search/?q=candle"),
         ("privacy", SHOP_HOST, "/privacy/"),
         ("cart", SHOP_HOST, "/cart/"),
+        ("scene", SHOP_HOST, "/s/SCENE/"),
+        ("share link", SHOP_HOST, "/l/SHARELINK/"),
     ]
     pages = [Page(n, h, p, s) for s in ("anonymous", "cart", "signed-in") for n, h, p in kinds]
     pages.insert(5, Page("finder", COMPANY_HOST, "/find-a-retailer/?q=CA", "anonymous"))
@@ -291,7 +310,15 @@ def main() -> int:
     setup = manage({**env, "BENCH_PAGES": pages_json}, "shell", "-c", SETUP)
     info = json.loads(setup.split("BENCH-SETUP ", 1)[1])
     pages = [
-        Page(p.name, p.host, p.path.replace("PRODUCT", info["product"]), p.shopper) for p in pages
+        Page(
+            p.name,
+            p.host,
+            p.path.replace("PRODUCT", info["product"])
+            .replace("SCENE", info["scene"])
+            .replace("SHARELINK", info["share"]),
+            p.shopper,
+        )
+        for p in pages
     ]
     cookies = {
         shopper: f"{info['cookie']}={key}" if key else ""

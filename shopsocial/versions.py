@@ -37,7 +37,17 @@ from django.db.models import QuerySet
 logger = logging.getLogger(__name__)
 
 # Every counter, read together (one MGET). Add a name here to use it.
-NAMES = ("hostmap", "catalog", "stock", "storefront", "policy", "breach", "holds", "users")
+NAMES = (
+    "hostmap",
+    "catalog",
+    "stock",
+    "storefront",
+    "policy",
+    "breach",
+    "holds",
+    "users",
+    "scenes",
+)
 CHANNEL = "shopsocial:versions"
 _KEY = "shopsocial:version:{}"
 

@@ -281,14 +281,26 @@ def page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     STOREFRONT_PAGE_CACHE_SECONDS (default 300; 0 turns it off) bounds an entry's
     life; versions make edits show at once.
     """
+    return page_cache_also()(view)
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _ttl() or request.method != "GET" or _has_messages(request):
-            return view(request, *args, **kwargs)
-        return _serve(request, _page_key(request), lambda: view(request, *args, **kwargs))
 
-    return wrapped
+def page_cache_also(*names: str) -> Callable[[Callable[..., HttpResponse]], Callable]:
+    """`page_cache` for pages that also depend on the versions `names` (scene pages
+    depend on "scenes": a scene edited or closed shows at once)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _ttl() or request.method != "GET" or _has_messages(request):
+                return view(request, *args, **kwargs)
+            extra = (names, tuple(version(name) for name in names)) if names else ()
+            return _serve(
+                request, _page_key(request, *extra), lambda: view(request, *args, **kwargs)
+            )
+
+        return wrapped
+
+    return decorator
 
 
 def render_shopper_page(

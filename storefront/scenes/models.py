@@ -14,11 +14,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from shopsocial.versions import VersionedModel, VersionedQuerySet
+
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U
 CODE_RE = r"^[A-HJKMNP-TV-Z2-9]{8}$"
 
 
-class Scene(models.Model):
+class ScenesQuerySet(VersionedQuerySet):
+    # Scene and share landing pages are cached under the "scenes" version
+    # (storefront.caching.page_cache_also): edits, closing and deletions show at once.
+    version_name = "scenes"
+
+
+class Scene(VersionedModel, models.Model):
     class Delivery(models.TextChoices):
         GUEST = "guest", "To each guest"
         HOST = "host", "Together to the host"
@@ -46,6 +54,9 @@ class Scene(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    version_name = "scenes"
+    objects = ScenesQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -130,7 +141,7 @@ class SceneReward(models.Model):
         return f"{self.scene.code}: {self.amount} ({self.code or 'no code'})"
 
 
-class ShareLink(models.Model):
+class ShareLink(VersionedModel, models.Model):
     class Target(models.TextChoices):
         STOREFRONT = "storefront", "My storefront"
         PRODUCT = "product", "A product"
@@ -149,6 +160,9 @@ class ShareLink(models.Model):
     )
     label = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    version_name = "scenes"
+    objects = ScenesQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

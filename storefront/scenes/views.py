@@ -2,6 +2,8 @@
 
 A visit sets no cookie: the scene / link travels in the page (links and the
 add-to-cart form carry it) and reaches the cart only when the guest adds something.
+Landing pages are served from the shopper page cache (storefront/caching.py) under
+the "scenes" version as well, so a scene edited or closed shows at once.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from storefront.caching import page_cache_also
 from storefront.content.selectors import featured_product_ids, storefront_profile_get
 from storefront.selectors import bestsellers, category_tree, product_get, products_by_ids
 
@@ -42,6 +45,12 @@ def _home(request: HttpRequest, *, prefix: str, attribution: str, **extra) -> Ht
     return render(request, "storefront/home.html", context)
 
 
+def _release_expired_holds() -> None:
+    from storefront.views import _release_expired_holds as release
+
+    release()
+
+
 def _product(request, *, slug: str, prefix: str, attribution: str, **extra) -> HttpResponse:
     from storefront.views import _product_page
 
@@ -65,6 +74,7 @@ def _scene_context(scene: Scene | None, code: str) -> dict:
 
 
 @require_safe
+@page_cache_also("scenes")
 def scene_landing(request: HttpRequest, code: str) -> HttpResponse:
     scene = selectors.scene_get_for_storefront(retailer=request.tenant, code=code)
     live = scene is not None and scene.is_open
@@ -78,6 +88,12 @@ def scene_landing(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 def scene_product(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    _release_expired_holds()  # expired checkout holds give their stock back first
+    return _scene_product_page(request, code, slug)
+
+
+@page_cache_also("scenes")
+def _scene_product_page(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     scene = selectors.scene_get_for_storefront(retailer=request.tenant, code=code)
     live = scene is not None and scene.is_open
     return _product(
@@ -110,6 +126,12 @@ def host_page(request: HttpRequest, code: str, token: str) -> HttpResponse:
 
 @require_safe
 def share_landing(request: HttpRequest, code: str) -> HttpResponse:
+    _release_expired_holds()  # a link may open a product page
+    return _share_landing_page(request, code)
+
+
+@page_cache_also("scenes")
+def _share_landing_page(request: HttpRequest, code: str) -> HttpResponse:
     link = selectors.share_link_get_for_storefront(retailer=request.tenant, code=code)
     if link.target == ShareLink.Target.PRODUCT:
         return _product(
@@ -130,6 +152,12 @@ def share_landing(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 def share_product(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    _release_expired_holds()
+    return _share_product_page(request, code, slug)
+
+
+@page_cache_also("scenes")
+def _share_product_page(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     link = selectors.share_link_get_for_storefront(retailer=request.tenant, code=code)
     scene = link.scene if link.target == ShareLink.Target.SCENE else None
     extra = _scene_context(scene, "") if scene is not None else {}
