@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -63,6 +64,14 @@ class HelperChoice:
     found_count: int = 0
     protected: Retailer | None = None
     error: str = ""
+
+    @property
+    def protection_decides(self) -> bool:
+        """Under "first retailer keeps the customer" the protected retailer is credited
+        whoever is named: the shopper is told so."""
+        return self.protected is not None and (
+            settings.CUSTOMER_PROTECTION_POLICY == "first_retailer"
+        )
 
     @property
     def retailer(self) -> Retailer | None:

@@ -122,7 +122,9 @@ def test_with_no_one_named_the_company_keeps_the_sale(
     assert not CommissionEntry.objects.exists()
 
 
-def test_a_protected_shopper_finds_their_retailer_preselected(client, company, alice, candle):
+def test_a_protected_shopper_finds_their_retailer_preselected(
+    client, company, alice, candle, settings
+):
     user = get_user_model().objects.create_user(
         "pat@example.com", "pat@example.com", "Correct-Horse-Battery-42"
     )
@@ -142,6 +144,11 @@ def test_a_protected_shopper_finds_their_retailer_preselected(client, company, a
     assert f'name="helper" value="{alice.retailer_number}" checked' in html
     assert "your retailer" in html
     assert 'name="helper" value="" checked' not in html
+    assert "under our customer-protection policy they are credited" in html
+    settings.CUSTOMER_PROTECTION_POLICY = "storefront"  # then the shopper's word decides
+    html = client.get("/checkout/", HTTP_HOST=COMPANY_HOST).content.decode()
+    assert f'name="helper" value="{alice.retailer_number}" checked' in html
+    assert "customer-protection policy" not in html
 
 
 def test_a_retailer_who_cannot_be_credited_is_refused_and_nothing_is_lost(
