@@ -40,8 +40,16 @@ _users = ProcessLRU(max_entries=4096)
 _SAFE_METHODS = ("GET", "HEAD")
 
 
+# Saves that change nothing a page view relies on: Django's own `update_last_login`
+# saves every sign-in this way, and must not make every process forget every row.
+_HARMLESS_SAVES = frozenset({"last_login"})
+
+
 def users_changed(**kwargs: Any) -> None:
     """Forget every remembered user row in every process (now, and again after commit)."""
+    update_fields = kwargs.get("update_fields")
+    if update_fields and frozenset(update_fields) <= _HARMLESS_SAVES:
+        return
     version_bump_now_and_on_commit("users")
 
 

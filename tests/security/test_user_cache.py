@@ -60,6 +60,20 @@ def test_a_warm_page_view_of_a_signed_in_shopper_reads_no_user_row(shopper):
     assert [q["sql"] for q in captured] == []
 
 
+def test_another_persons_sign_in_keeps_remembered_rows(shopper):
+    """Django saves `last_login` at every sign-in: that must not flush every process."""
+    other = get_user_model().objects.create_user("kim@example.com", "kim@example.com", PASSWORD)
+    client = signed_in_client(shopper)
+    page(client)
+    before = version("users")
+    signed_in_client(other)  # force_login -> user_logged_in -> last_login saved
+    assert version("users") == before
+    assert user_row_queries(client) == []
+    other.set_password(NEW_PASSWORD)
+    other.save()  # any other save is a change
+    assert version("users") != before
+
+
 def test_a_password_change_signs_every_other_session_out_at_once(shopper):
     other_device = signed_in_client(shopper)
     changing = signed_in_client(shopper)
