@@ -18,11 +18,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from shopsocial.responses import private_response
 from storefront.caching import page_cache
 
 from . import selectors, services
@@ -42,15 +43,6 @@ _REFERENCE_RE = re.compile(r"^T-[A-Z0-9]{8}$")
 
 def _site(request: HttpRequest):
     return getattr(request, "tenant", None)
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Secret-bearing or personal pages: never cached, never leaked by Referer."""
-    add_never_cache_headers(response)
-    patch_cache_control(response, private=True)
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 # --- Signals and the policy -------------------------------------------------------
@@ -185,7 +177,7 @@ def ticket_detail(request: HttpRequest, reference: str, token: str) -> HttpRespo
         "form": form,
         "sent": request.GET.get("sent") == "1",
     }
-    return _private(render(request, "privacy/ticket.html", context, status=status))
+    return private_response(render(request, "privacy/ticket.html", context, status=status))
 
 
 # --- My data ----------------------------------------------------------------------
@@ -199,7 +191,7 @@ def _my_data_page(request, *, details_form=None, erase_form=None, status=200, **
         "erase_form": erase_form or EraseConfirmForm(),
         **extra,
     }
-    return _private(render(request, "privacy/my_data.html", context, status=status))
+    return private_response(render(request, "privacy/my_data.html", context, status=status))
 
 
 @login_required
@@ -241,7 +233,7 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'
-    return _private(response)
+    return private_response(response)
 
 
 @login_required

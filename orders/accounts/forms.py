@@ -9,11 +9,7 @@ from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from shopsocial.reauth import LockoutOldPasswordMixin
 
 from . import services
-
-
-def _slug(request) -> str:
-    tenant = getattr(request, "tenant", None)
-    return "" if tenant is None or tenant.is_company else tenant.slug
+from .links import site_slug
 
 
 class ShopperPasswordResetForm(forms.Form):
@@ -24,7 +20,7 @@ class ShopperPasswordResetForm(forms.Form):
 
     def save(self, *, request=None, **_ignored) -> None:
         services.shopper_password_reset_request(
-            email=self.cleaned_data["email"], slug=_slug(request)
+            email=self.cleaned_data["email"], slug=site_slug(request)
         )
 
 

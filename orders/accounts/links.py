@@ -22,6 +22,12 @@ RESET_VIEWS = {
 }
 
 
+def site_slug(request) -> str:
+    """The storefront the person is on ("" on the company site): links go back there."""
+    tenant = getattr(request, "tenant", None)
+    return "" if tenant is None or tenant.is_company else tenant.slug
+
+
 def site_url(slug: str, path: str) -> str:
     """A storefront's own subdomain for `slug`, the company site for ""."""
     return storefront_url(slug, path) if slug else company_url(path)

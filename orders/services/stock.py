@@ -13,14 +13,10 @@ from collections.abc import Mapping
 
 from django.db.models import F
 
+from storefront.cart import variant_display_name
 from storefront.models import Product, ProductVariant
 
 from .errors import CheckoutError
-
-
-def _describe(variant: ProductVariant) -> str:
-    label = variant.label
-    return f"{variant.product.name} ({label})" if label else variant.product.name
 
 
 def _product_stock_move(per_variant: Mapping[int, int], variants: list[ProductVariant]) -> None:
@@ -46,10 +42,10 @@ def stock_reserve(*, quantities: Mapping[int, int]) -> list[ProductVariant]:
         .filter(pk__in=quantities.keys())
         .order_by("pk")
     )
-    unavailable = [_describe(v) for v in variants if not (v.active and v.product.active)]
+    unavailable = [variant_display_name(v) for v in variants if not (v.active and v.product.active)]
     if len(variants) != len(quantities) or unavailable:
         raise CheckoutError(CheckoutError.Code.UNAVAILABLE, unavailable)
-    short = [_describe(v) for v in variants if v.stock < quantities[v.pk]]
+    short = [variant_display_name(v) for v in variants if v.stock < quantities[v.pk]]
     if short:
         raise CheckoutError(CheckoutError.Code.OUT_OF_STOCK, short)
     if {v.product.currency for v in variants} != {"USD"}:

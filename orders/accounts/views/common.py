@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
 from shopsocial.mail.addresses import email_normalise
+from shopsocial.responses import private_response  # noqa: F401  (the account views' import)
 
-
-def site_slug(request: HttpRequest) -> str:
-    """The storefront the person is on ("" on the company site): links go back there."""
-    return "" if request.tenant.is_company else request.tenant.slug
+from ..links import site_slug  # noqa: F401  (the account views' import)
 
 
 # --- Shared: private pages, rate limits ------------------------------------------------
-def private_response(response: HttpResponse) -> HttpResponse:
-    """Pages reached through a secret link or about one person: never cached, no Referer."""
-    add_never_cache_headers(response)
-    patch_cache_control(response, private=True)
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
 def reset_minutes_setting() -> int:
     return settings.PASSWORD_RESET_TIMEOUT // 60
 
