@@ -38,7 +38,7 @@ from .selectors import (
     shipping_methods_active,
 )
 from .services import CheckoutError, checkout_begin, order_payment_sync
-from .services.holds import stock_holds_release_expired
+from .services.holds import stock_holds_release_due
 from .tax.engines import Destination
 from .webhooks import webhook_receive
 
@@ -151,7 +151,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     POST with `action=update` only recomputes the totals for the address and shipping
     method typed (exact tax before the payment page); any other POST places the order.
     """
-    stock_holds_release_expired()
+    stock_holds_release_due()
     items = cart_items(request)
     methods = shipping_methods_active()
     code = cart_discount_code(request)

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
-from orders.services.holds import stock_holds_release_expired
+from orders.services.holds import stock_holds_release_due
 
 from .caching import listing_version, page_cache, render_shopper_page
 from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
@@ -159,39 +159,9 @@ def _product_page(
     return render(request, "storefront/product.html", context, status=status)
 
 
-def _release_expired_holds() -> None:
-    """Expired checkout holds give their stock back before stock is shown.
-
-    `stock_holds_release_expired()` costs a query; it runs only once the earliest
-    hold can have expired. That moment is kept in memory under the "holds" version,
-    which every order write bumps (orders/models.py).
-    """
-    from datetime import UTC, datetime, timedelta
-
-    from django.conf import settings
-    from django.db.models import Min
-    from django.utils import timezone
-
-    from orders.models import Order
-    from shopsocial.versions import memoized
-
-    never = datetime.max.replace(tzinfo=UTC)
-
-    def earliest() -> datetime:
-        found = Order.objects.filter(
-            status=Order.Status.PENDING_PAYMENT, hold_expires_at__isnull=False
-        ).aggregate(first=Min("hold_expires_at"))["first"]
-        return found or never
-
-    first = memoized("next-hold-expiry", earliest, depends=("holds",), ttl=60)
-    grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
-    if first != never and timezone.now() >= first + grace:
-        stock_holds_release_expired()
-
-
 @require_safe
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    _release_expired_holds()  # expired checkout holds give their stock back first
+    stock_holds_release_due()  # expired checkout holds give their stock back first
     return _product_detail_page(request, slug)
 
 
@@ -235,7 +205,7 @@ def _cart_page(
     typed: str = "",
     status=200,
 ) -> HttpResponse:
-    _release_expired_holds()  # expired checkout holds give their stock back first
+    stock_holds_release_due()  # expired checkout holds give their stock back first
     cart = Cart(request)
     removed = cart.remove_unavailable() if not cart.is_empty() else []
     lines = cart.lines()
@@ -261,7 +231,7 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 def cart_add(request: HttpRequest) -> HttpResponse:
     form = CartAddForm(request.POST)
     product_id = _parse_id(form.data.get("product_id"))
-    stock_holds_release_expired()
+    stock_holds_release_due()
     if product_id is None:
         raise Http404("No such product")
     product = product_get(pk=product_id)

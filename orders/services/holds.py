@@ -10,10 +10,13 @@ expires, leaving a payment that completed at the last second time to arrive.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Min
 from django.utils import timezone
+
+from shopsocial.versions import memoized
 
 from ..models import Order
 from .payment import order_payment_cancel
@@ -38,3 +41,27 @@ def stock_holds_release_expired(*, now: datetime | None = None, limit: int = 100
     if ids:
         logger.info("released %d expired stock holds", len(ids))
     return len(ids)
+
+
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _next_hold_expiry() -> datetime:
+    found = Order.objects.filter(
+        status=Order.Status.PENDING_PAYMENT, hold_expires_at__isnull=False
+    ).aggregate(first=Min("hold_expires_at"))["first"]
+    return found or _NEVER
+
+
+def stock_holds_release_due() -> int:
+    """`stock_holds_release_expired()` for pages that show stock, without its query
+    while no hold can have expired yet.
+
+    The earliest expiry is kept in memory under the "holds" version, which every order
+    write bumps (orders/models.py).
+    """
+    first = memoized("next-hold-expiry", _next_hold_expiry, depends=("holds",), ttl=60)
+    grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
+    if first != _NEVER and timezone.now() >= first + grace:
+        return stock_holds_release_expired()
+    return 0

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from orders.services.holds import stock_holds_release_due
 from storefront.caching import page_cache_also
 from storefront.content.selectors import featured_product_ids, storefront_profile_get
 from storefront.selectors import bestsellers, category_tree, product_get, products_by_ids
@@ -43,12 +44,6 @@ def _home(request: HttpRequest, *, prefix: str, attribution: str, **extra) -> Ht
         **extra,
     }
     return render(request, "storefront/home.html", context)
-
-
-def _release_expired_holds() -> None:
-    from storefront.views import _release_expired_holds as release
-
-    release()
 
 
 def _product(request, *, slug: str, prefix: str, attribution: str, **extra) -> HttpResponse:
@@ -88,7 +83,7 @@ def scene_landing(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 def scene_product(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    _release_expired_holds()  # expired checkout holds give their stock back first
+    stock_holds_release_due()  # expired checkout holds give their stock back first
     return _scene_product_page(request, code, slug)
 
 
@@ -126,7 +121,7 @@ def host_page(request: HttpRequest, code: str, token: str) -> HttpResponse:
 
 @require_safe
 def share_landing(request: HttpRequest, code: str) -> HttpResponse:
-    _release_expired_holds()  # a link may open a product page
+    stock_holds_release_due()  # a link may open a product page
     return _share_landing_page(request, code)
 
 
@@ -152,7 +147,7 @@ def _share_landing_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 def share_product(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    _release_expired_holds()
+    stock_holds_release_due()
     return _share_product_page(request, code, slug)
 
 
