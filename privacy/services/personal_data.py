@@ -275,14 +275,19 @@ def _erase_traces(
 
     from shopsocial.mail.models import OutboundEmail
 
-    for email in emails:
-        rows = OutboundEmail.objects.filter(outbound_keys | models.Q(to__iexact=email))
+    def pseudonymise(rows) -> None:
         rows.filter(status=OutboundEmail.Status.PENDING).update(
             status=OutboundEmail.Status.FAILED, last_error="recipient erased"
         )
-        rows.update(to=email_pseudonym(email), context={}, headers={})
+        for to in set(rows.values_list("to", flat=True)):
+            rows.filter(to=to).update(to=email_pseudonym(to), context={}, headers={})
+
+    # Mail about the account's own records (whatever address it went to, proved or not),
+    # then mail to the addresses the account has proved.
+    pseudonymise(OutboundEmail.objects.filter(outbound_keys))
+    for email in emails:
+        pseudonymise(OutboundEmail.objects.filter(to__iexact=email))
         BreachNotification.objects.filter(email=email).update(email=email_pseudonym(email))
-    OutboundEmail.objects.filter(outbound_keys).update(context={}, headers={})
     names = {n for n in usernames | emails if n}
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__in=names).delete()
