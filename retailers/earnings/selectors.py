@@ -216,8 +216,30 @@ def protected_customers_for_retailer(*, retailer: Retailer) -> list[ProtectedCus
     ]
 
 
+def customer_key_for_user(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def customer_key_for_email(email: str) -> str:
+    """`email` already normalised (shopsocial.mail.addresses.email_normalise)."""
+    return f"email:{email}"
+
+
+def protection_first(*, keys: list[str], at: datetime) -> CustomerProtection | None:
+    """The earliest protection still running at `at` for any of the customer's keys."""
+    if not keys:
+        return None
+    return (
+        CustomerProtection.objects.filter(customer_key__in=keys, expires_at__gt=at)
+        .select_related("retailer")
+        .order_by("started_at")
+        .first()
+    )
+
+
 def protecting_retailer_for_user(*, user) -> Retailer | None:
-    """The active retailer who protects a signed-in shopper now, else None.
+    """The retailer protecting a signed-in shopper now, by the rule that credits their
+    orders (`services.credited_retailer`), else None.
 
     From order data only (customer protection): the account itself, and its email once
     the account has proved it. Used to preselect "who helped you?" on the company site;
@@ -227,18 +249,10 @@ def protecting_retailer_for_user(*, user) -> Retailer | None:
         return None
     from orders.accounts.selectors import email_verified_for_user
 
-    keys = [f"user:{user.pk}"]
+    keys = [customer_key_for_user(user.pk)]
     if email := email_verified_for_user(user=user):
-        keys.append(f"email:{email}")
-    protection = (
-        CustomerProtection.objects.filter(
-            customer_key__in=keys,
-            expires_at__gt=timezone.now(),
-            retailer__kind=Retailer.Kind.RETAILER,
-            retailer__status=Retailer.Status.ACTIVE,
-        )
-        .select_related("retailer")
-        .order_by("started_at")
-        .first()
-    )
-    return protection.retailer if protection else None
+        keys.append(customer_key_for_email(email))
+    protection = protection_first(keys=keys, at=timezone.now())
+    if protection is None or not protection.retailer.is_active:
+        return None
+    return protection.retailer

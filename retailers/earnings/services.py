@@ -25,7 +25,7 @@ from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse
 
-from . import rules
+from . import rules, selectors
 from .models import (
     CommissionEntry,
     CommissionPlan,
@@ -121,9 +121,9 @@ def customer_keys(order: Order) -> list[str]:
     """Who the customer is, from order data only: their account and their email."""
     keys = []
     if order.customer_id:
-        keys.append(f"user:{order.customer_id}")
+        keys.append(selectors.customer_key_for_user(order.customer_id))
     if order.email:
-        keys.append(f"email:{email_normalise(order.email)}")
+        keys.append(selectors.customer_key_for_email(email_normalise(order.email)))
     return keys
 
 
@@ -136,14 +136,8 @@ def credited_retailer(*, order: Order) -> Retailer | None:
     storefront = order.retailer
     days = settings.CUSTOMER_PROTECTION_DAYS
     if days > 0 and settings.CUSTOMER_PROTECTION_POLICY == "first_retailer":
-        now = order.paid_at or timezone.now()
-        protection = (
-            CustomerProtection.objects.filter(
-                customer_key__in=customer_keys(order), expires_at__gt=now
-            )
-            .select_related("retailer")
-            .order_by("started_at")
-            .first()
+        protection = selectors.protection_first(
+            keys=customer_keys(order), at=order.paid_at or timezone.now()
         )
         if protection and protection.retailer.is_active:
             return protection.retailer
