@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from retailers.earnings.selectors import protecting_retailer_for_user
-from retailers.models import Retailer
-from storefront.finder import Found, retailer_active_by_number, retailer_find
 from storefront.scenes.selectors import scene_for_cart
 from storefront.scenes.services import checkout_data_for_scene
-from storefront.selectors import SEARCH_MAX_LENGTH, search_text_clean
 
 from .cart_source import (
     cart_attribution,
@@ -30,6 +24,7 @@ from .cart_source import (
 )
 from .forms import CheckoutForm
 from .gateways import GatewayError, MalformedEventError, SignatureError
+from .helper_choice import HelperChoice, helper_choice_resolve
 from .models import Order
 from .selectors import (
     checkout_quote,
@@ -45,76 +40,18 @@ from .webhooks import webhook_receive
 logger = logging.getLogger(__name__)
 
 
-HELPER_OPTIONS_MAX = 10
-
-
-@dataclass
-class HelperChoice:
-    """Company site: "who helped you?" at checkout (the retailer finder, inline).
-
-    `options` are finder results (`storefront.finder.Found`); `chosen` is the Retailer ID
-    ticked ("" = no one: the company keeps the sale); `protected` is the shopper's own
-    retailer (customer protection), preselected.
-    """
-
-    options: list = field(default_factory=list)
-    chosen: str = ""
-    search: str = ""
-    searched: bool = False
-    found_count: int = 0
-    protected: Retailer | None = None
-    error: str = ""
-
-    @property
-    def protection_decides(self) -> bool:
-        """Under "first retailer keeps the customer" the protected retailer is credited
-        whoever is named: the shopper is told so."""
-        return self.protected is not None and (
-            settings.CUSTOMER_PROTECTION_POLICY == "first_retailer"
-        )
-
-    @property
-    def retailer(self) -> Retailer | None:
-        return next(
-            (f.retailer for f in self.options if f.retailer.retailer_number == self.chosen), None
-        )
-
-
-def _helper_choice(request: HttpRequest) -> HelperChoice | None:
+def _helper_choice(request: HttpRequest, *, placing: bool) -> HelperChoice | None:
     """None on a storefront (the storefront is credited); the choice on the company site."""
     if not request.tenant.is_company:
         return None
-    protected = protecting_retailer_for_user(user=request.user)
-    choice = HelperChoice(protected=protected)
-    if protected is not None:
-        choice.options.append(Found(protected))
-        choice.chosen = protected.retailer_number
-    if request.method != "POST":
-        return choice
-    choice.chosen = str(request.POST.get("helper", ""))[:20].strip()
-    choice.search = search_text_clean(request.POST.get("helper_search"))[:SEARCH_MAX_LENGTH]
-    if choice.chosen and choice.retailer is None:
-        named = retailer_active_by_number(choice.chosen)
-        if named is None:
-            choice.error = "That retailer cannot be credited any more. Choose another, or no one."
-            choice.chosen = ""
-        else:
-            choice.options.append(Found(named))
-    if choice.search:
-        choice.searched = True
-        known = {f.retailer.pk for f in choice.options}
-        result = retailer_find(text=choice.search).found
-        choice.found_count = len(result)
-        new = [f for f in result if f.retailer.pk not in known]
-        choice.options.extend(new[:HELPER_OPTIONS_MAX])
-        if not choice.chosen and len(result) == 1:
-            choice.chosen = result[0].retailer.retailer_number
-        elif not choice.chosen and request.POST.get("action") not in ("update", "find"):
-            choice.error = (
-                "Choose the retailer who helped you from the list, or No one "
-                "(or clear the search box)."
-            )
-    return choice
+    posted = request.method == "POST"
+    return helper_choice_resolve(
+        user=request.user,
+        posted=posted,
+        chosen=str(request.POST.get("helper", "")) if posted else "",
+        search=request.POST.get("helper_search", "") if posted else "",
+        placing=placing,
+    )
 
 
 def _checkout_initial(request: HttpRequest) -> dict:
@@ -158,15 +95,16 @@ def checkout(request: HttpRequest) -> HttpResponse:
     error = ""
     status = 200
     destination = cart_destination(request)
-    scene = scene_for_cart(retailer=request.tenant, attribution=cart_attribution(request))
-    helper = _helper_choice(request)
+    attribution = cart_attribution(request)
+    scene = scene_for_cart(retailer=request.tenant, attribution=attribution)
+    placing = request.method == "POST" and request.POST.get("action") not in ("update", "find")
+    helper = _helper_choice(request, placing=placing)
     if request.method == "POST":
         data = checkout_data_for_scene(request.POST, scene=scene)
         form = CheckoutForm(data, shipping_methods=methods)
         valid = form.is_valid()
         destination = _destination_of(form) or destination
         method_code = form.cleaned_data.get("shipping_method", "") if valid else ""
-        placing = request.POST.get("action") not in ("update", "find")
         if valid and placing and helper is not None and helper.error:
             status = 400
         elif valid and placing:
@@ -179,7 +117,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     shipping_method_code=method_code,
                     discount_code=code,
                     previous_order_id=cart_pending_order_id(request),
-                    attribution=cart_attribution(request),
+                    attribution=attribution,
                     show_first_name_to_host=request.POST.get("show_first_name_to_host") == "on",
                     helped_by=helper.retailer if helper is not None else None,
                 )
