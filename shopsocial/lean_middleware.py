@@ -9,10 +9,8 @@ a signed-in person's user row comes from process memory on page views
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.conf import settings
-from django.contrib.auth.middleware import AuthenticationMiddleware, auser
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.middleware.csp import ContentSecurityPolicyMiddleware, get_nonce
@@ -28,7 +26,6 @@ class CachedUserAuthenticationMiddleware(AuthenticationMiddleware):
     def process_request(self, request):
         super().process_request(request)  # Django's checks and `request.auser`
         request.user = SimpleLazyObject(lambda: _user(request))
-        request.auser = partial(auser, request)
 
 
 def _user(request):

@@ -252,12 +252,6 @@ def version_bump(name: str) -> None:
     _backend().bump(name)
 
 
-def versions_reset_for_tests() -> None:
-    """Forget the backend (tests that change CACHES)."""
-    global _counters
-    _counters = None
-
-
 # --- Writes through the ORM bump a version -------------------------------------------
 def version_bump_now_and_on_commit(name: str) -> None:
     """Bump at once (this transaction's later reads see it) and again after commit

@@ -47,10 +47,6 @@ from shopsocial.versions import (
 
 
 # --- Versions ---------------------------------------------------------------------
-def catalog_version() -> int:
-    return version("catalog")
-
-
 def listing_version() -> str:
     """What a cached product listing depends on: the catalog and stock versions."""
     current = versions()

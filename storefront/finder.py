@@ -29,11 +29,10 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Left
 from django.utils import timezone
 
-from .selectors import SEARCH_MAX_LENGTH, retailer_search, search_text_clean
+from .selectors import FINDER_MAX_RESULTS, SEARCH_MAX_LENGTH, retailer_search, search_text_clean
 
 RADII_MILES = (25, 100, 250)
 FEATURED_COUNT = 6
-FINDER_MAX_RESULTS = 50
 EARTH_RADIUS_MILES = 3958.8
 
 _ZIP_RE = re.compile(r"(\d{5})(?:-\d{4})?")
@@ -176,10 +175,8 @@ def retailer_find(*, text: str) -> FinderResult:
     if not text:
         return FinderResult("featured", retailers_featured())
     compact = text.replace(" ", "")
-    if _NUMBER_RE.fullmatch(compact) and not _ZIP_RE.fullmatch(compact):
-        shop = _active_retailers().filter(retailer_number=compact).first()
-        if shop is not None:
-            return FinderResult("id", [Found(shop)])
+    if not _ZIP_RE.fullmatch(compact) and (shop := retailer_active_by_number(compact)):
+        return FinderResult("id", [Found(shop)])
     zip_match = _ZIP_RE.fullmatch(compact)
     if zip_match and (origin := zip_place(zip_match.group(1))):
         found, radius = retailers_near(origin)
