@@ -3,7 +3,7 @@
 A wrong "current password" counts toward the account's django-axes lockout, as a
 failed sign-in does (and lands in axes' sign-in log); while locked out the current
 password is not even checked. Used by the admin (staff) and the shopper account
-pages; the retailer back office has its own gate with audit events
+pages (password and email change); the retailer back office has its own gate with audit events
 (retailers/services/reauth.py).
 """
 
@@ -27,11 +27,19 @@ class LockoutOldPasswordMixin:
         self.request = request
 
     def clean_old_password(self):
-        credentials = {"username": self.user.get_username()}
-        if not AxesProxyHandler.is_allowed(self.request, credentials):
-            raise forms.ValidationError(LOCKED_OUT_MESSAGE, code="locked_out")
-        try:
-            return super().clean_old_password()
-        except forms.ValidationError:
-            user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
-            raise
+        return password_reconfirm_clean(
+            request=self.request, user=self.user, check=super().clean_old_password
+        )
+
+
+def password_reconfirm_clean(*, request: HttpRequest, user, check):
+    """Run a form's current-password `check` behind the account's sign-in lockout: refused
+    while locked out, and a wrong password counts as a failed sign-in."""
+    credentials = {"username": user.get_username()}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        raise forms.ValidationError(LOCKED_OUT_MESSAGE, code="locked_out")
+    try:
+        return check()
+    except forms.ValidationError:
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        raise

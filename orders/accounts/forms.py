@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 
-from shopsocial.reauth import LockoutOldPasswordMixin
+from shopsocial.reauth import LockoutOldPasswordMixin, password_reconfirm_clean
 
 from . import services
 from .links import site_slug
@@ -73,11 +73,18 @@ class EmailChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
+        # Changing the address is the first step of a takeover: the same lockout as sign-in.
+        return password_reconfirm_clean(
+            request=self.request, user=self.user, check=self._password_checked
+        )
+
+    def _password_checked(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your current password.")

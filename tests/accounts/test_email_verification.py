@@ -230,3 +230,27 @@ def test_an_address_that_is_another_accounts_username_is_refused(client, alice, 
     )
     assert response.status_code == 400
     assert "Another account already uses" in response.text
+
+
+def test_wrong_passwords_on_an_email_change_count_toward_the_sign_in_lockout(
+    client, alice, make_shopper, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.ACCOUNT_RECOVERY_RATE = "100/h"
+    pat = make_shopper("pat@example.com")
+    client.force_login(pat)
+    for _ in range(3):
+        response = client.post(
+            "/account/email/",
+            {"email": "new@example.com", "password": "nope"},
+            HTTP_HOST=ALICE_HOST,
+        )
+        assert response.status_code == 400
+        assert "That is not your current password." in response.text
+    # Locked out: even the right password is not checked, and nothing is sent.
+    response = client.post(
+        "/account/email/", {"email": "new@example.com", "password": PASSWORD}, HTTP_HOST=ALICE_HOST
+    )
+    assert response.status_code == 400
+    assert "Too many wrong passwords" in response.text
+    assert outbox("account_email_verify") == []

@@ -163,7 +163,7 @@ class ShopperPasswordChangeView(PasswordChangeView):
 def _email_page(request, *, form=None, status=200, **extra) -> HttpResponse:
     record = account_email_get(user=request.user)
     context = {
-        "form": form or EmailChangeForm(user=request.user),
+        "form": form or EmailChangeForm(user=request.user, request=request),
         "verified": bool(email_verified_for_user(user=request.user)),
         "pending_email": record.pending_email if record else "",
         **extra,
@@ -178,7 +178,7 @@ def account_email(request: HttpRequest) -> HttpResponse:
     new address's link is used)."""
     if request.method != "POST":
         return _email_page(request, sent=request.GET.get("sent", ""))
-    form = EmailChangeForm(request.POST, user=request.user)
+    form = EmailChangeForm(request.POST, user=request.user, request=request)
     if recovery_limited(request, group="account-email", value=request.user.get_username()):
         form.is_valid()
         return _email_page(request, form=form, status=429, limited=True)
