@@ -37,6 +37,7 @@ from django.template.context import RequestContext
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from shopsocial.versions import NAMES as VERSION_NAMES
 from shopsocial.versions import (
     ProcessLRU,
     version,
@@ -152,6 +153,12 @@ def _context_key(context: dict | None) -> tuple:
     )
 
 
+# What slot output can depend on: every version but "holds" (every order write bumps
+# it, and the stock an order moves bumps "stock" itself) and "scenes" (the scene banner
+# is live: `slot_live`).
+_SLOT_VERSIONS = tuple(name for name in VERSION_NAMES if name not in ("holds", "scenes"))
+
+
 def _slots_for(
     request: HttpRequest, names: list[str], context: dict | None, page_key: tuple | None
 ) -> dict[str, str]:
@@ -161,7 +168,8 @@ def _slots_for(
     digest = _session_digest(request) if page_key is not None else None
     if digest is None:
         return _render_slots(request, names, context)
-    key = (page_key, digest, _context_key(context), tuple(versions().values()))
+    current = versions()
+    key = (page_key, digest, _context_key(context), tuple(current[n] for n in _SLOT_VERSIONS))
     rendered = {name: _slot_memo.get((key, name)) for name in names if name in MEMO_SLOTS}
     missing = [name for name in names if rendered.get(name) is None]
     if missing:
