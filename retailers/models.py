@@ -11,7 +11,7 @@ from django_tenants.models import DomainMixin, TenantMixin
 from shopsocial.contact import AddressNames, phone_display
 from shopsocial.versions import VersionedModel, VersionedQuerySet
 
-from .earnings.levels import Level
+from .levels import Level
 
 
 class HostmapQuerySet(VersionedQuerySet):

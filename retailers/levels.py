@@ -1,4 +1,4 @@
-"""Levels of the compensation plan."""
+"""Levels of the compensation plan: a field of the Retailer, so they live beside it."""
 
 from django.db import models
 
