@@ -22,7 +22,7 @@ from django.utils.csp import CSP
 from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from retailers.views.auth import backoffice_view
+from retailers.decorators import backoffice_view
 
 from . import selectors, services
 from .forms import ChatStartForm, RetailerChatStartForm

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from retailers.views.auth import backoffice_view
+from retailers.decorators import backoffice_view
 
 from . import selectors
 

@@ -4,11 +4,7 @@ sign-out, idle timeout, and the guard every back-office view goes through."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from functools import wraps
-from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.http import HttpRequest, HttpResponse
@@ -18,62 +14,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..decorators import (
+    DASHBOARD_URL,
+    SESSION_RETAILER,
+    SESSION_SEEN,
+    SIGNIN_URL,
+    backoffice_retailer,
+    no_store,
+)
 from ..forms import OtpForm, SignInForm
 from ..models import Retailer
-from ..selectors import retailer_for_user
 
-SESSION_RETAILER = "backoffice_retailer_id"
-SESSION_SEEN = "backoffice_seen_at"
 SESSION_PENDING = "backoffice_pending"
 PENDING_MAX_AGE = 5 * 60
 OTP_MAX_TRIES = 5
 BACKEND = "retailers.backends.RetailerBackend"
-SIGNIN_URL = "retailers:backoffice-signin"  # a URL name: redirect() and reverse() take it
-DASHBOARD_URL = "retailers:backoffice-dashboard"
 
 User = get_user_model()
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def backoffice_retailer(request: HttpRequest) -> Retailer | None:
-    """The retailer signed in to the back office on this session, or None (signs out stale ones)."""
-    user = request.user
-    if not user.is_authenticated or SESSION_RETAILER not in request.session:
-        return None
-    retailer = retailer_for_user(user)
-    now = int(time.time())
-    seen = request.session.get(SESSION_SEEN, 0)
-    if (
-        retailer is None
-        or retailer.pk != request.session.get(SESSION_RETAILER)
-        or not retailer.is_active
-        or now - seen > settings.BACKOFFICE_IDLE_SECONDS
-    ):
-        expired = retailer is not None and now - seen > settings.BACKOFFICE_IDLE_SECONDS
-        logout(request)
-        if expired:
-            messages.info(request, "You were signed out after a period of inactivity.")
-        return None
-    request.session[SESSION_SEEN] = now
-    return retailer
-
-
-def backoffice_view(view: Callable) -> Callable:
-    """Only for a signed-in retailer; sets request.retailer; responses are never cached."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        retailer = backoffice_retailer(request)
-        if retailer is None:
-            return redirect(f"{reverse(SIGNIN_URL)}?next={quote(request.get_full_path())}")
-        request.retailer = retailer
-        return _no_store(view(request, *args, **kwargs))
-
-    return wrapper
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -139,7 +96,7 @@ def sign_in_view(request: HttpRequest) -> HttpResponse:
                     return redirect("retailers:backoffice-signin-code")
                 return _complete_sign_in(request, user, retailer)
     context = {"form": form, "next": _safe_next(request)}
-    return _no_store(render(request, "backoffice/signin.html", context, status=status))
+    return no_store(render(request, "backoffice/signin.html", context, status=status))
 
 
 def _has_totp(user) -> bool:
@@ -181,7 +138,7 @@ def sign_in_code_view(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 "otp_token", "That code is not right. Enter the code your app shows now."
             )
-    return _no_store(render(request, "backoffice/signin_code.html", {"form": form}, status=status))
+    return no_store(render(request, "backoffice/signin_code.html", {"form": form}, status=status))
 
 
 @require_POST

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import selectors, services
 from ..charts import sales_chart
+from ..decorators import backoffice_view
 from ..forms import (
     ContactForm,
     GatedPasswordChangeForm,
@@ -25,7 +26,6 @@ from ..forms import (
     StorefrontForm,
 )
 from ..models import Retailer
-from .auth import backoffice_view
 
 
 def _gate(request: HttpRequest, gate: services.ReauthGate) -> dict:

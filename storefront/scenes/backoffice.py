@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from retailers.views.auth import backoffice_view
+from retailers.decorators import backoffice_view
 
 from . import selectors, services
 from .forms import SceneForm, ShareLinkForm

@@ -101,7 +101,7 @@ def world(alice, bob) -> World:
 
 def _backoffice_sign_in(client: Client, retailer: Retailer) -> None:
     """What the back-office sign-in leaves in the session (Retailer ID + password checked)."""
-    from retailers.views.auth import SESSION_RETAILER, SESSION_SEEN
+    from retailers.decorators import SESSION_RETAILER, SESSION_SEEN
 
     client.force_login(retailer.user, backend="retailers.backends.RetailerBackend")
     session = client.session
