@@ -106,7 +106,12 @@ class StripeTaxEngine(RateTableEngine):
     exact = False
 
 
-def tax_engine_get() -> RateTableEngine:
-    from orders.gateways import offline_gateway_in_use
+ENGINES: dict[str, type[RateTableEngine]] = {
+    RateTableEngine.name: RateTableEngine,
+    StripeTaxEngine.name: StripeTaxEngine,
+}
 
-    return RateTableEngine() if offline_gateway_in_use() else StripeTaxEngine()
+
+def tax_engine_get() -> RateTableEngine:
+    """The engine named by settings.TAX_ENGINE."""
+    return ENGINES[settings.TAX_ENGINE]()

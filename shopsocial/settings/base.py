@@ -401,6 +401,10 @@ COMPANY = {
 
 # --- Payments ---------------------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+# Which engine computes sales tax: "stripe_tax" (Stripe Tax on the hosted page, the
+# rate table's estimate until then) or "rate_table" (exact, what the offline gateway
+# charges). A setting of its own, so the tax code never asks which gateway is in use.
+TAX_ENGINE = env.str("TAX_ENGINE", default="stripe_tax" if STRIPE_SECRET_KEY else "rate_table")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # The offline gateway signs its webhook events with this secret (Stripe's scheme).
 OFFLINE_GATEWAY_WEBHOOK_SECRET = env.str("OFFLINE_GATEWAY_WEBHOOK_SECRET", default="")

@@ -173,7 +173,9 @@ def fake_stripe(monkeypatch) -> FakeStripeHTTP:
     fake = FakeStripeHTTP()
     monkeypatch.setattr(StripeGateway, "default_http_client", staticmethod(lambda: fake))
     with override_settings(
-        STRIPE_SECRET_KEY="sk_test_fake", STRIPE_WEBHOOK_SECRET=STRIPE_WEBHOOK_SECRET
+        STRIPE_SECRET_KEY="sk_test_fake",
+        TAX_ENGINE="stripe_tax",
+        STRIPE_WEBHOOK_SECRET=STRIPE_WEBHOOK_SECRET,
     ):
         yield fake
 

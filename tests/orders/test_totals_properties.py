@@ -178,7 +178,10 @@ def test_stripe_is_asked_for_the_same_pre_tax_total_and_the_order_records_its_ta
     fake.tax_rate = stripe_rate
     monkeypatch.setattr(StripeGateway, "default_http_client", staticmethod(lambda: fake))
     with override_settings(
-        STRIPE_SECRET_KEY="sk_test_fake", STRIPE_WEBHOOK_SECRET="whsec_x", TAX_NEXUS_STATES=NEXUS
+        STRIPE_SECRET_KEY="sk_test_fake",
+        TAX_ENGINE="stripe_tax",
+        STRIPE_WEBHOOK_SECRET="whsec_x",
+        TAX_NEXUS_STATES=NEXUS,
     ):
         made = _products(lines)
         order = order_place(
