@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from ..discounts.services import discount_redeem, discount_release
+from ..hooks import order_transition_hooks_run
 from ..models import Order, OrderEvent
 from .errors import OrderTransitionError
 from .stock import stock_release
@@ -74,10 +75,9 @@ def order_transition(
         discount_release(order_id=order.pk)
     elif to_status == S.PAID:
         discount_redeem(order_id=order.pk)
-    # Commissions follow the order in the same transaction (the ledger is unique per event).
-    from retailers.earnings.services import commission_on_order_transition
-
-    commission_on_order_transition(order=order, from_status=from_status, to_status=to_status)
+    # What other apps do on a status change (earnings: commissions follow the order in the
+    # same transaction) runs through the hooks they register; orders imports none of them.
+    order_transition_hooks_run(order=order, from_status=from_status, to_status=to_status)
     OrderEvent.objects.create(
         order=order,
         from_status=from_status,

@@ -7,3 +7,12 @@ class EarningsConfig(AppConfig):
     name = "retailers.earnings"
     label = "earnings"
     verbose_name = "Retailer earnings"
+
+    def ready(self) -> None:
+        # Order paid → commission accrued: orders runs this hook inside its transition, so
+        # the dependency points from earnings to orders, never back (see orders/hooks.py).
+        from orders.hooks import order_transition_hook_register
+
+        from .services import commission_on_order_transition
+
+        order_transition_hook_register(commission_on_order_transition)
