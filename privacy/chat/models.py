@@ -5,9 +5,20 @@ name and email stay on the ticket (referenced, never copied)."""
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+# An agent whose socket has not been seen for this long is no longer present.
+PRESENCE_STALE_AFTER = timedelta(seconds=90)
+
+
+def chat_token_hash(token: str) -> str:
+    """What a Chat stores of the shopper's token (services write it, selectors look it up)."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Chat(models.Model):

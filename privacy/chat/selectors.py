@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from privacy.models import Ticket, TicketMessage
 
-from .models import AgentPresence, CannedReply, Chat
-from .services import PRESENCE_STALE_AFTER, chat_token_hash
+from .models import PRESENCE_STALE_AFTER, AgentPresence, CannedReply, Chat, chat_token_hash
 
 EARLIER_TICKETS_SHOWN = 10
 

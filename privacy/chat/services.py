@@ -3,10 +3,8 @@ broadcast (the consumers call these, then tell the channel layer)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import unicodedata
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -19,15 +17,11 @@ from retailers.models import Retailer
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 
-from .models import AgentPresence, Chat
+from .models import PRESENCE_STALE_AFTER, AgentPresence, Chat, chat_token_hash
 
 
 class ChatError(Exception):
     """A refused chat action; `str(error)` is safe to show the person."""
-
-
-def chat_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def message_text_clean(body: object) -> str:
@@ -224,7 +218,6 @@ def chat_transcript_send(*, chat_id: int) -> OutboundEmail:
 
 
 # --- Agents online ---------------------------------------------------------------
-PRESENCE_STALE_AFTER = timedelta(seconds=90)
 
 
 def agent_presence_add(*, user: AbstractBaseUser, channel_name: str) -> AgentPresence:
