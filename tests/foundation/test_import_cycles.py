@@ -12,6 +12,8 @@ A failure names one cycle, module by module.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,47 @@ def test_every_app_of_the_project_is_checked(settings):
 def test_no_import_cycle_between_the_modules_of_an_app(app):
     cycle = find_cycle(import_graph(app))
     assert cycle == [], f"import cycle in {app}/: " + " -> ".join(cycle)
+
+
+# --- Between apps: import-linter's contracts in pyproject.toml -------------------------
+
+
+def _lint_imports(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_import_contracts_hold():
+    """The app order (no cycle between apps), layers in each app, adapters, siblings."""
+    result = _lint_imports("--no-cache")
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_the_app_order_contract_reports_an_import_against_the_order(tmp_path):
+    config = tmp_path / "contracts.toml"
+    config.write_text(
+        "[tool.importlinter]\n"
+        'root_packages = ["orders", "privacy", "retailers", "storefront", "shopsocial"]\n'
+        'contract_types = ["app_order: tools.app_order.AppOrderContract"]\n'
+        "[[tool.importlinter.contracts]]\n"
+        'name = "reversed"\n'
+        'type = "app_order"\n'
+        'components = ["retailers", "orders | privacy | storefront | shopsocial"]\n'
+        'skip = ["*.migrations"]\n'
+    )
+    result = _lint_imports(str(config), "--no-cache")
+    assert result.returncode == 1
+    out = " ".join(result.stdout.split())
+    # With retailers on top, an order crediting a retailer imports against the order...
+    assert (
+        "orders.services.placement -> retailers.models "
+        "(orders -> retailers: imports a component above it)"
+    ) in out
+    # ...and the back office reading orders is allowed.
+    assert "retailers.selectors -> orders.models" not in out
