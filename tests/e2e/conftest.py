@@ -47,19 +47,31 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT = 60
 
 
-@pytest.hookimpl(trylast=True)
+def _is_e2e(item: pytest.Item) -> bool:
+    return HERE in Path(str(item.fspath)).resolve().parents
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    """Mark the browser journeys before pytest filters by marker (`-m "not e2e"`).
+
+    Runs before the mark plugin's own hook, which deselects; a marker added later
+    (e.g. in a trylast hook) would be seen by nothing."""
     skip = pytest.mark.skip(reason=f"{CHROMIUM} is absent: install Debian's chromium to run")
-    e2e = []
     for item in items:
-        if HERE in Path(str(item.fspath)).resolve().parents:
+        if _is_e2e(item):
             item.add_marker(pytest.mark.e2e)
-            e2e.append(item)
             if not CHROMIUM.exists():
                 item.add_marker(skip)
-    # The browser journeys run last (after pytest-django's own ordering): Playwright's
-    # sync API keeps an event loop in this thread while the session's browser is open,
-    # and Django refuses database work from a thread with a running loop.
+
+
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
+def e2e_journeys_last(items):
+    """The browser journeys run last, after any shuffle (pytest-randomly) and after
+    pytest-django's ordering: Playwright's sync API keeps an event loop in this thread
+    while the session's browser is open, and Django refuses database work from a thread
+    with a running loop."""
+    e2e = [item for item in items if _is_e2e(item)]
     if e2e:
         ids = {id(item) for item in e2e}
         items[:] = [item for item in items if id(item) not in ids] + e2e
