@@ -24,7 +24,7 @@ from .cart_source import (
     cart_discount_code_set,
     cart_items,
 )
-from .discounts.services import DiscountError, discount_code_normalise
+from .discounts.selectors import DiscountError, discount_code_normalise
 from .selectors import discount_code_valid, priced_items
 from .tax.engines import Destination
 

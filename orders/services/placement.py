@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from retailers.models import Retailer
 from storefront.cart import MAX_LINE_QUANTITY
 
-from ..discounts.services import DiscountError, discount_amount_for, discount_reserve
+from ..discounts.selectors import DiscountError, discount_amount_for
+from ..discounts.services import discount_reserve
 from ..models import Order, OrderEvent, OrderLine, ShippingMethod
 from ..selectors import discount_code_valid, shipping_method_get
 from ..tax.engines import Destination

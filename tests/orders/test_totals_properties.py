@@ -64,7 +64,7 @@ def _discount_amount(discount, merchandise: Decimal) -> Decimal:
         return D("0")
     kind, value = discount
     code = DiscountCode(code="P", kind=kind, value=value)
-    from orders.discounts.services import discount_amount_for
+    from orders.discounts.selectors import discount_amount_for
 
     return discount_amount_for(code=code, merchandise=merchandise)
 
