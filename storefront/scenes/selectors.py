@@ -68,20 +68,27 @@ def scene_from_host_token(*, scene: Scene, token: str) -> bool:
     return True
 
 
+def _attributed_sales() -> dict:
+    """`orders` and `sales` (merchandise after discount) of the counted orders attributed to
+    a scene or a share link: one definition for both listings."""
+    counted = Q(attributions__order__status__in=COUNTED)
+    return {
+        "orders": Count("attributions", filter=counted),
+        "sales": Coalesce(
+            Sum(
+                F("attributions__order__subtotal") - F("attributions__order__discount"),
+                filter=counted,
+            ),
+            Value(ZERO),
+            output_field=_MONEY,
+        ),
+    }
+
+
 def scenes_for_retailer(*, retailer: Retailer) -> QuerySet[Scene]:
     return (
         Scene.objects.filter(retailer=retailer)
-        .annotate(
-            orders=Count("attributions", filter=Q(attributions__order__status__in=COUNTED)),
-            sales=Coalesce(
-                Sum(
-                    F("attributions__order__subtotal") - F("attributions__order__discount"),
-                    filter=Q(attributions__order__status__in=COUNTED),
-                ),
-                Value(ZERO),
-                output_field=_MONEY,
-            ),
-        )
+        .annotate(**_attributed_sales())
         .select_related("reward")
         .order_by("-date", "-pk")
     )
@@ -146,17 +153,7 @@ def share_links_for_retailer(*, retailer: Retailer) -> QuerySet[ShareLink]:
     return (
         ShareLink.objects.filter(retailer=retailer)
         .select_related("product", "scene")
-        .annotate(
-            orders=Count("attributions", filter=Q(attributions__order__status__in=COUNTED)),
-            sales=Coalesce(
-                Sum(
-                    F("attributions__order__subtotal") - F("attributions__order__discount"),
-                    filter=Q(attributions__order__status__in=COUNTED),
-                ),
-                Value(ZERO),
-                output_field=_MONEY,
-            ),
-        )
+        .annotate(**_attributed_sales())
         .order_by("-created_at")
     )
 
