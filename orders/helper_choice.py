@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from retailers.earnings.selectors import protecting_retailer_for_user
+from retailers.finder import Found, retailer_active_by_number, retailer_find
 from retailers.models import Retailer
-from storefront.finder import Found, retailer_active_by_number, retailer_find
-from storefront.selectors import SEARCH_MAX_LENGTH, search_text_clean
+from shopsocial.search_text import SEARCH_MAX_LENGTH, search_text_clean
 
 HELPER_OPTIONS_MAX = 10
 
@@ -23,7 +23,7 @@ HELPER_OPTIONS_MAX = 10
 class HelperChoice:
     """Company site: "who helped you?" at checkout (the retailer finder, inline).
 
-    `options` are finder results (`storefront.finder.Found`); `chosen` is the Retailer ID
+    `options` are finder results (`retailers.finder.Found`); `chosen` is the Retailer ID
     ticked ("" = no one: the company keeps the sale); `protected` is the shopper's own
     retailer (customer protection), preselected.
     """

@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from retailers.finder import FEATURED_COUNT, retailers_active
 from retailers.models import Retailer
 from shopsocial.versions import memoized
 from storefront.models import Product, ProductVariant
 
 from .discounts.models import DiscountCode
-from .discounts.services import DiscountError, discount_amount_for, discount_code_check
+from .discounts.selectors import DiscountError, discount_amount_for, discount_code_check
 from .models import Order, ShippingMethod
 from .tax.engines import Destination
 from .totals import PricedItem, Totals, totals_calculate
@@ -162,3 +165,21 @@ def order_last_for_customer(*, user) -> Order | None:
     if not user.is_authenticated:
         return None
     return Order.objects.filter(customer=user).order_by("-created_at").first()
+
+
+def retailers_best_selling(*, limit: int = FEATURED_COUNT) -> list[Retailer]:
+    """The finder's featured shops: most paid or shipped orders in the last 90 days, newest
+    shops filling up (an orders read, so the finder in retailers takes it as `featured=`)."""
+    since = timezone.now() - timedelta(days=90)
+    sold = [Order.Status.PAID, Order.Status.SHIPPED]
+    rows = (
+        retailers_active()
+        .annotate(
+            recent_orders=Count(
+                "orders",
+                filter=Q(orders__created_at__gte=since, orders__status__in=sold),
+            )
+        )
+        .order_by("-recent_orders", "-created_at", "pk")[:limit]
+    )
+    return list(rows)

@@ -9,8 +9,9 @@
   data; nothing leaves the server.
 - Anything else: every word must match a shop's name, city, two-letter state or
   ZIP prefix (as before).
-- An empty search shows featured shops: those with the most paid orders in the
-  last 90 days, newest shops filling up.
+- An empty search shows featured shops: the caller says which (`featured=`; the company
+  site passes `orders.selectors.retailers_best_selling`, the shops with the most paid
+  orders lately, since the retailers app sits below orders); the newest shops otherwise.
 
 Queries are constant: at most one per radius, plus one for the Retailer ID or address.
 """
@@ -19,18 +20,20 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from functools import cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Left
-from django.utils import timezone
 
-from .selectors import FINDER_MAX_RESULTS, SEARCH_MAX_LENGTH, retailer_search, search_text_clean
+from shopsocial.search_text import SEARCH_MAX_LENGTH, SEARCH_MAX_TERMS, search_text_clean
 
+from .models import Retailer
+
+FINDER_MAX_RESULTS = 50
 RADII_MILES = (25, 100, 250)
 FEATURED_COUNT = 6
 EARTH_RADIUS_MILES = 3958.8
@@ -110,9 +113,8 @@ def zips_within(origin: Place, miles: float) -> dict[str, float]:
     return near
 
 
-def _active_retailers() -> QuerySet:
-    from retailers.models import Retailer
-
+def retailers_active() -> QuerySet[Retailer]:
+    """Active retailers (not the company), with the fields the finder shows."""
     return Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status=Retailer.Status.ACTIVE).only(
         "slug", "display_name", "city", "state", "postal_code", "kind", "status", "retailer_number"
     )
@@ -123,7 +125,7 @@ def retailer_active_by_number(number: str):
     compact = (number or "").strip()
     if not _NUMBER_RE.fullmatch(compact):
         return None
-    return _active_retailers().filter(retailer_number=compact).first()
+    return retailers_active().filter(retailer_number=compact).first()
 
 
 def _slug_from_address(text: str) -> str | None:
@@ -139,10 +141,32 @@ def _slug_from_address(text: str) -> str | None:
     return None
 
 
+def retailer_search(*, text: str) -> list:
+    """Active retailers matching every word by name, city, state, ZIP or shop address name."""
+    words = re.findall(r"[^\s,]+", search_text_clean(text)[:SEARCH_MAX_LENGTH])
+    words = words[:SEARCH_MAX_TERMS]
+    if not words:
+        return []
+    queryset = Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status=Retailer.Status.ACTIVE)
+    for word in words:
+        queryset = queryset.filter(
+            Q(display_name__icontains=word)
+            | Q(city__icontains=word)
+            | Q(state__iexact=word)
+            | Q(postal_code__startswith=word)
+            | Q(slug__iexact=word)
+        )
+    return list(
+        queryset.only(
+            "slug", "display_name", "city", "state", "postal_code", "kind", "status"
+        ).order_by("display_name", "pk")[:FINDER_MAX_RESULTS]
+    )
+
+
 def retailers_near(origin: Place) -> tuple[list[Found], int]:
     for radius in RADII_MILES:
         near = zips_within(origin, radius)
-        rows = _active_retailers().annotate(zip5=Left("postal_code", 5)).filter(zip5__in=list(near))
+        rows = retailers_active().annotate(zip5=Left("postal_code", 5)).filter(zip5__in=list(near))
         found = sorted(
             (Found(r, near[r.zip5]) for r in rows),
             key=lambda f: (f.miles, f.retailer.display_name, f.retailer.pk),
@@ -152,28 +176,16 @@ def retailers_near(origin: Place) -> tuple[list[Found], int]:
     return [], RADII_MILES[-1]
 
 
-def retailers_featured(*, limit: int = FEATURED_COUNT) -> list[Found]:
-    from orders.models import Order
-
-    since = timezone.now() - timedelta(days=90)
-    sold = [Order.Status.PAID, Order.Status.SHIPPED]
-    rows = (
-        _active_retailers()
-        .annotate(
-            recent_orders=Count(
-                "orders",
-                filter=Q(orders__created_at__gte=since, orders__status__in=sold),
-            )
-        )
-        .order_by("-recent_orders", "-created_at", "pk")[:limit]
-    )
-    return [Found(r) for r in rows]
+def retailers_newest(*, limit: int = FEATURED_COUNT) -> list[Retailer]:
+    return list(retailers_active().order_by("-created_at", "pk")[:limit])
 
 
-def retailer_find(*, text: str) -> FinderResult:
+def retailer_find(
+    *, text: str, featured: Callable[[], list[Retailer]] = retailers_newest
+) -> FinderResult:
     text = search_text_clean(text)[:SEARCH_MAX_LENGTH]
     if not text:
-        return FinderResult("featured", retailers_featured())
+        return FinderResult("featured", [Found(r) for r in featured()])
     compact = text.replace(" ", "")
     if not _ZIP_RE.fullmatch(compact) and (shop := retailer_active_by_number(compact)):
         return FinderResult("id", [Found(shop)])
@@ -183,6 +195,6 @@ def retailer_find(*, text: str) -> FinderResult:
         return FinderResult("zip", found, origin=origin, radius=radius)
     slug = _slug_from_address(text)
     if slug:
-        shop = _active_retailers().filter(slug=slug).first()
+        shop = retailers_active().filter(slug=slug).first()
         return FinderResult("address", [Found(shop)] if shop else [])
     return FinderResult("text", [Found(r) for r in retailer_search(text=text)])

@@ -29,19 +29,17 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest
 
+from shopsocial.search_text import SEARCH_MAX_LENGTH, SEARCH_MAX_TERMS, search_text_clean
 from shopsocial.versions import memoized
 
 from .models import Product, ProductVariant
 from .selectors import (
     CACHE_TTL,
-    SEARCH_MAX_LENGTH,
-    SEARCH_MAX_TERMS,
     CategoryNode,
-    _paginate,
-    _with_images,
     category_tree,
     product_qs_active,
-    search_text_clean,
+    products_paginate,
+    products_with_images,
 )
 
 FEW_RESULTS = 3
@@ -240,7 +238,7 @@ def _search_queryset(
 
 
 def _page(queryset: QuerySet[Product], page: str | None) -> Page:
-    result = _paginate(_with_images(queryset), page)
+    result = products_paginate(products_with_images(queryset), page)
     result.object_list = list(result.object_list)
     return result
 
@@ -248,7 +246,7 @@ def _page(queryset: QuerySet[Product], page: str | None) -> Page:
 # --- The search -----------------------------------------------------------------
 def product_search(*, terms: SearchTerms, page: str | None) -> SearchResult:
     if terms.is_empty:
-        return SearchResult(page=_paginate(Product.objects.none(), 1))
+        return SearchResult(page=products_paginate(Product.objects.none(), 1))
     result = _page(_search_queryset(terms.terms, terms.text), page)
     if result.paginator.count >= FEW_RESULTS:
         return SearchResult(page=result)

@@ -9,11 +9,10 @@ in process memory under the catalog version that every catalog write bumps
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 
 from shopsocial.urls_util import storefront_path
 from shopsocial.versions import memoized
@@ -21,8 +20,6 @@ from shopsocial.versions import memoized
 from .models import Category, Product, ProductImage, ProductVariant
 
 PAGE_SIZE = 24
-SEARCH_MAX_LENGTH = 100
-SEARCH_MAX_TERMS = 8
 BESTSELLER_COUNT = 8
 CACHE_TTL = 300
 LISTING_CACHE_TTL = 60
@@ -91,7 +88,7 @@ def category_get(*, slug: str) -> CategoryNode | None:
 
 
 # --- Products -----------------------------------------------------------------
-def _with_images(queryset: QuerySet[Product]) -> QuerySet[Product]:
+def products_with_images(queryset: QuerySet[Product]) -> QuerySet[Product]:
     return queryset.prefetch_related(
         Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
     )
@@ -113,7 +110,7 @@ def product_qs_active() -> QuerySet[Product]:
     )
 
 
-def _paginate(queryset: QuerySet[Product], page: str | int | None) -> Page:
+def products_paginate(queryset: QuerySet[Product], page: str | int | None) -> Page:
     paginator = Paginator(queryset, PAGE_SIZE)
     try:
         return paginator.page(page or 1)
@@ -125,15 +122,17 @@ def _paginate(queryset: QuerySet[Product], page: str | int | None) -> Page:
 
 def category_products_page(*, category: CategoryNode, sort: str, page: str | None) -> Page:
     queryset = product_qs_active().filter(category_id__in=category.ids)
-    queryset = _with_images(queryset.order_by(*Sort.CHOICES[Sort.parse(sort)][1]))
-    result = _paginate(queryset, page)
+    queryset = products_with_images(queryset.order_by(*Sort.CHOICES[Sort.parse(sort)][1]))
+    result = products_paginate(queryset, page)
     result.object_list = list(result.object_list)
     return result
 
 
 def product_get(*, slug: str | None = None, pk: int | None = None) -> Product | None:
     """An active product with its category, images and on-sale variants, or None."""
-    queryset = _with_images(product_qs_active().select_related("category", "category__parent"))
+    queryset = products_with_images(
+        product_qs_active().select_related("category", "category__parent")
+    )
     queryset = queryset.prefetch_related(
         Prefetch(
             "variants",
@@ -148,7 +147,7 @@ def products_by_ids(*, ids: list[int]) -> list[Product]:
     """Active products in the given order (missing or inactive ids are skipped)."""
     if not ids:
         return []
-    found = {p.pk: p for p in _with_images(product_qs_active().filter(pk__in=ids))}
+    found = {p.pk: p for p in products_with_images(product_qs_active().filter(pk__in=ids))}
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -183,41 +182,3 @@ def bestseller_ids(*, limit: int = BESTSELLER_COUNT) -> list[int]:
 
 def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
     return products_by_ids(ids=bestseller_ids(limit=limit))
-
-
-# --- Search -------------------------------------------------------------------
-# Product search itself lives in storefront/search.py (full-text + pg_trgm).
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def search_text_clean(raw: str | None) -> str:
-    """Typed search text without control characters (PostgreSQL refuses NUL)."""
-    return _CONTROL_RE.sub(" ", raw or "").strip()
-
-
-# --- Company site: find a retailer ---------------------------------------------
-FINDER_MAX_RESULTS = 50
-
-
-def retailer_search(*, text: str) -> list:
-    """Active retailers matching every word by name, city, state, ZIP or shop address name."""
-    from retailers.models import Retailer
-
-    words = re.findall(r"[^\s,]+", search_text_clean(text)[:SEARCH_MAX_LENGTH])
-    words = words[:SEARCH_MAX_TERMS]
-    if not words:
-        return []
-    queryset = Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status=Retailer.Status.ACTIVE)
-    for word in words:
-        queryset = queryset.filter(
-            Q(display_name__icontains=word)
-            | Q(city__icontains=word)
-            | Q(state__iexact=word)
-            | Q(postal_code__startswith=word)
-            | Q(slug__iexact=word)
-        )
-    return list(
-        queryset.only(
-            "slug", "display_name", "city", "state", "postal_code", "kind", "status"
-        ).order_by("display_name", "pk")[:FINDER_MAX_RESULTS]
-    )

@@ -17,19 +17,20 @@ from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
+from orders.selectors import retailers_best_selling
 from orders.services.holds import stock_holds_release_due
+from retailers.finder import retailer_find
+from shopsocial.search_text import SEARCH_MAX_LENGTH, search_text_clean
 
 from .caching import listing_version, page_cache, render_shopper_page
 from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
-from .finder import retailer_find
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product, ProductVariant
 from .scenes.selectors import attribution_parse
 from .search import product_search, search_terms_parse
 from .selectors import (
     LISTING_CACHE_TTL,
-    SEARCH_MAX_LENGTH,
     Sort,
     bestsellers,
     category_get,
@@ -37,7 +38,6 @@ from .selectors import (
     category_tree,
     product_get,
     products_by_ids,
-    search_text_clean,
 )
 from .variants import (
     VariantPickError,
@@ -83,7 +83,7 @@ def retailer_finder(request: HttpRequest) -> HttpResponse:
         "query": text,
         "too_long": len(raw) > SEARCH_MAX_LENGTH,
         "searched": bool(text),
-        "result": retailer_find(text=text),
+        "result": retailer_find(text=text, featured=retailers_best_selling),
         "product": product,
     }
     return render(request, "company/find_retailer.html", context)
@@ -129,7 +129,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "storefront/category.html", context)
 
 
-def _product_page(
+def product_page_render(
     request: HttpRequest,
     product: Product,
     *,
@@ -177,7 +177,7 @@ def _product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
             chosen = variant_resolve(product, request.GET)
         except VariantPickError:
             chosen = None
-    return _product_page(request, product, chosen=chosen)
+    return product_page_render(request, product, chosen=chosen)
 
 
 @require_safe
@@ -247,11 +247,11 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     try:
         variant = variant_resolve(product, form.data)
     except VariantPickError as error:
-        return _product_page(
+        return product_page_render(
             request, product, error=str(error), quantity=typed, status=400, extra=extra
         )
     if not form.is_valid():
-        return _product_page(
+        return product_page_render(
             request,
             product,
             error=first_error(form),
@@ -264,7 +264,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     try:
         quantity = cart.add(variant, form.cleaned_data["quantity"])
     except CartError as error:
-        return _product_page(
+        return product_page_render(
             request,
             product,
             error=str(error),

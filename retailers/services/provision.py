@@ -16,7 +16,7 @@ User = get_user_model()
 
 
 @sensitive_variables("digits")
-def _tax_id_fields(*, kind: str, digits: str) -> dict:
+def tax_id_fields(*, kind: str, digits: str) -> dict:
     return {
         "tax_id_kind": kind,
         "tax_id_encrypted": crypto.encrypt(digits),
@@ -90,7 +90,7 @@ def retailer_demo_login_ensure(*, slug: str, username: str, password: str) -> Re
         address_line1="1 Demo Way",
         terms_accepted_at=timezone.now(),
         privacy_accepted_at=timezone.now(),
-        **_tax_id_fields(kind=Retailer.TaxIdKind.SSN, digits="123456789"),
+        **tax_id_fields(kind=Retailer.TaxIdKind.SSN, digits="123456789"),
     )
     retailer.refresh_from_db()
     return retailer

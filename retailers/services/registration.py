@@ -14,7 +14,7 @@ from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse
 
 from ..models import Retailer
-from .provision import _tax_id_fields, retailer_provision
+from .provision import retailer_provision, tax_id_fields
 
 User = get_user_model()
 
@@ -58,7 +58,7 @@ def retailer_register(
         **contact,
         terms_accepted_at=now,
         privacy_accepted_at=now,
-        **_tax_id_fields(kind=tax_id_kind, digits=tax_id_digits),
+        **tax_id_fields(kind=tax_id_kind, digits=tax_id_digits),
     )
     retailer_welcome_email_enqueue(retailer=retailer)
     return retailer

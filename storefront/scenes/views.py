@@ -47,12 +47,12 @@ def _home(request: HttpRequest, *, prefix: str, attribution: str, **extra) -> Ht
 
 
 def _product(request, *, slug: str, prefix: str, attribution: str, **extra) -> HttpResponse:
-    from storefront.views import _product_page
+    from storefront.views import product_page_render
 
     product = product_get(slug=slug)
     if product is None:
         raise Http404("No such product")
-    return _product_page(
+    return product_page_render(
         request, product, extra={"link_prefix": prefix, "attribution": attribution, **extra}
     )
 

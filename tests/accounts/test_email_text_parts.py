@@ -104,11 +104,11 @@ def test_every_email_text_part_is_text_and_html_part_is_escaped(name):
 
 def test_an_apostrophe_in_a_storefront_name_arrives_as_an_apostrophe(alice):
     """The bug as reported: "Alice's Attic" arrived as Alice&#x27;s Attic."""
-    from orders.accounts.services import _verification_enqueue
+    from orders.accounts.services import verification_email_enqueue
     from tests.accounts.conftest import rendered_text
 
     user = type("U", (), {"pk": 1, "get_full_name": lambda self: "Pat O'Neil"})()
-    row = _verification_enqueue(user=user, email="pat@example.com", slug="alice", change=False)
+    row = verification_email_enqueue(user=user, email="pat@example.com", slug="alice", change=False)
     text = rendered_text(row)
     assert "Alice's Attic" in text and "Pat O'Neil" in text
     message = email_render(email=row)

@@ -5,7 +5,6 @@ is rendered (`orders/accounts/links.py`), never stored."""
 from .common import ADDRESS_TAKEN
 from .email import (
     EmailVerified,
-    _verification_enqueue,
     account_email_change_request,
     account_email_export,
     account_email_forget,
@@ -13,6 +12,7 @@ from .email import (
     account_email_verification_resend,
     account_email_verify,
     shopper_signup,
+    verification_email_enqueue,
 )
 from .order_status import order_status_links_revoke
 from .recovery import (
@@ -26,7 +26,7 @@ from .recovery import (
 __all__ = [
     "ADDRESS_TAKEN",
     "EmailVerified",
-    "_verification_enqueue",
+    "verification_email_enqueue",
     "account_email_change_request",
     "account_email_export",
     "account_email_forget",

@@ -14,12 +14,12 @@ from ..models import AccountEmail
 ADDRESS_TAKEN = "Another account already uses this email address."
 
 
-def _key(prefix: str) -> str:
+def email_dedupe_key(prefix: str) -> str:
     """Dedupe key for an email the person asked for (each request is its own message)."""
     return f"{prefix}:{uuid.uuid4().hex}"
 
 
-def _site_name(slug: str) -> str:
+def site_name_for(slug: str) -> str:
     if slug:
         retailer = Retailer.objects.filter(slug=slug).only("display_name").first()
         if retailer is not None:
@@ -27,12 +27,12 @@ def _site_name(slug: str) -> str:
     return settings.COMPANY["name"]
 
 
-def _mask(email: str) -> str:
+def email_mask(email: str) -> str:
     """p***@example.com: enough for the owner to recognise, not to harvest."""
     local, _, domain = email.partition("@")
     return f"{local[:1]}***@{domain}" if domain else "***"
 
 
-def _record_for_update(user: AbstractBaseUser) -> AccountEmail:
+def account_email_for_update(user: AbstractBaseUser) -> AccountEmail:
     AccountEmail.objects.get_or_create(user_id=user.pk)
     return AccountEmail.objects.select_for_update().get(user_id=user.pk)

@@ -23,13 +23,19 @@ from shopsocial.urls_util import company_reverse, shared_path, storefront_path
 from ..links import site_url
 from ..models import AccountEmail
 from ..selectors import email_taken, guest_orders_for_email
-from .common import ADDRESS_TAKEN, _key, _mask, _record_for_update, _site_name
+from .common import (
+    ADDRESS_TAKEN,
+    account_email_for_update,
+    email_dedupe_key,
+    email_mask,
+    site_name_for,
+)
 
 User = get_user_model()
 
 
 # --- Verified email ------------------------------------------------------------------
-def _verification_enqueue(*, user: AbstractBaseUser, email: str, slug: str, change: bool):
+def verification_email_enqueue(*, user: AbstractBaseUser, email: str, slug: str, change: bool):
     return email_enqueue(
         kind=OutboundEmail.Kind.TRANSACTIONAL,
         to=email,
@@ -37,13 +43,13 @@ def _verification_enqueue(*, user: AbstractBaseUser, email: str, slug: str, chan
         context={
             "privacy_url": company_reverse("privacy:policy"),
             "full_name": user.get_full_name() or email,
-            "site_name": _site_name(slug),
+            "site_name": site_name_for(slug),
             "change": change,
             "days": settings.ACCOUNT_EMAIL_VERIFY_SECONDS // 86400,
             "resend_url": site_url(slug, shared_path("orders:account-email")),
             "links": email_links_spec("accounts.email_verify", user_id=user.pk, slug=slug),
         },
-        dedupe_key=_key(f"account:{user.pk}:verify"),
+        dedupe_key=email_dedupe_key(f"account:{user.pk}:verify"),
     )
 
 
@@ -57,14 +63,14 @@ def shopper_signup(*, email: str, full_name: str, password: str, slug: str = "")
     AccountEmail.objects.create(
         user=user, pending_email=email_normalise(user.email), pending_since=timezone.now()
     )
-    _verification_enqueue(user=user, email=user.email, slug=slug, change=False)
+    verification_email_enqueue(user=user, email=user.email, slug=slug, change=False)
     return user
 
 
 @transaction.atomic
 def account_email_verification_resend(*, user: AbstractBaseUser, slug: str = "") -> bool:
     """Send a fresh link for the address waiting to be proved (older links die). False: none."""
-    record = _record_for_update(user)
+    record = account_email_for_update(user)
     current = email_normalise(user.email)
     if not record.pending_email and current and record.verified_email != current:
         record.pending_email = current  # an account from before verification existed
@@ -72,7 +78,7 @@ def account_email_verification_resend(*, user: AbstractBaseUser, slug: str = "")
         return False
     record.pending_since = timezone.now()
     record.save(update_fields=["pending_email", "pending_since"])
-    _verification_enqueue(
+    verification_email_enqueue(
         user=user,
         email=record.pending_email,
         slug=slug,
@@ -91,11 +97,11 @@ def account_email_change_request(
         raise ValidationError({"email": "That is already your email address."})
     if email_taken(email=new, exclude_user_id=user.pk):
         raise ValidationError({"email": ADDRESS_TAKEN})
-    record = _record_for_update(user)
+    record = account_email_for_update(user)
     record.pending_email = new
     record.pending_since = timezone.now()
     record.save(update_fields=["pending_email", "pending_since"])
-    _verification_enqueue(user=user, email=new, slug=slug, change=True)
+    verification_email_enqueue(user=user, email=new, slug=slug, change=True)
     return record
 
 
@@ -147,10 +153,10 @@ def _prove(*, user: AbstractBaseUser, record: AccountEmail, email: str, slug: st
             context={
                 "privacy_url": company_reverse("privacy:policy"),
                 "full_name": user.get_full_name() or changed_from,
-                "new_email_masked": _mask(email),
+                "new_email_masked": email_mask(email),
                 "contact_url": company_reverse("privacy:contact"),
             },
-            dedupe_key=_key(f"account:{user.pk}:email-changed"),
+            dedupe_key=email_dedupe_key(f"account:{user.pk}:email-changed"),
         )
     if joined:
         email_enqueue(
@@ -172,7 +178,7 @@ def _prove(*, user: AbstractBaseUser, record: AccountEmail, email: str, slug: st
                 if slug
                 else "",
             },
-            dedupe_key=_key(f"account:{user.pk}:orders-joined"),
+            dedupe_key=email_dedupe_key(f"account:{user.pk}:orders-joined"),
         )
     return EmailVerified(email=email, joined_orders=joined, changed_from=changed_from)
 
@@ -180,7 +186,7 @@ def _prove(*, user: AbstractBaseUser, record: AccountEmail, email: str, slug: st
 @transaction.atomic
 def account_email_verify(*, user: AbstractBaseUser, slug: str = "") -> EmailVerified:
     """The verification link was used (the view checked its token): prove the pending address."""
-    record = _record_for_update(user)
+    record = account_email_for_update(user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if not record.pending_email:
         raise ValidationError("This link has already been used.")
@@ -195,7 +201,7 @@ def account_email_proved_by_reset(
 
     (So the real owner of an address someone else signed up with takes the account over.)
     """
-    record = _record_for_update(user)
+    record = account_email_for_update(user)
     user = User.objects.select_for_update().get(pk=user.pk)
     email = email_normalise(user.email)
     if not email or record.verified_email == email:

@@ -19,7 +19,7 @@ from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse, shared_path
 
 from ..links import site_url
-from .common import _key, _site_name
+from .common import email_dedupe_key, site_name_for
 
 User = get_user_model()
 
@@ -35,14 +35,14 @@ def _reset_enqueue(*, user, to: str, audience: str, slug: str, request_again_url
             "full_name": user.get_full_name() or user.get_username(),
             "username": user.get_username() if audience != "shopper" else "",
             "audience": audience,
-            "site_name": _site_name(slug),
+            "site_name": site_name_for(slug),
             "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
             "request_again_url": request_again_url,
             "links": email_links_spec(
                 "accounts.password_reset", user_id=user.pk, audience=audience, slug=slug
             ),
         },
-        dedupe_key=_key(f"account:{user.pk}:password-reset"),
+        dedupe_key=email_dedupe_key(f"account:{user.pk}:password-reset"),
     )
 
 
@@ -121,7 +121,7 @@ def retailer_number_reminder_send(*, email: str) -> int:
             "signin_url": company_reverse("retailers:backoffice-signin"),
             "reset_url": company_reverse("backoffice-password-reset"),
         },
-        dedupe_key=_key(f"retailer-id-reminder:{retailers[0].pk}"),
+        dedupe_key=email_dedupe_key(f"retailer-id-reminder:{retailers[0].pk}"),
     )
     return len(retailers)
 
@@ -155,5 +155,5 @@ def account_password_changed_notify(*, user: AbstractBaseUser, to: str | None = 
             "full_name": user.get_full_name() or user.get_username(),
             "contact_url": company_reverse("privacy:contact"),
         },
-        dedupe_key=_key(f"account:{user.pk}:password-changed"),
+        dedupe_key=email_dedupe_key(f"account:{user.pk}:password-changed"),
     )
