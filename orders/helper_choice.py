@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from retailers.earnings.selectors import protecting_retailer_for_user
 from retailers.finder import Found, retailer_active_by_number, retailer_find
 from retailers.models import Retailer
 from shopsocial.search_text import SEARCH_MAX_LENGTH, search_text_clean
@@ -52,12 +51,17 @@ class HelperChoice:
 
 
 def helper_choice_resolve(
-    *, user, posted: bool, chosen: str = "", search: str = "", placing: bool = False
+    *,
+    protected: Retailer | None,
+    posted: bool,
+    chosen: str = "",
+    search: str = "",
+    placing: bool = False,
 ) -> HelperChoice:
     """The choice as the shopper left it: what they ticked, what they searched for, and
     anything to tell them (a retailer who cannot be credited, a search with nothing
-    chosen before paying). `placing`: this POST would place the order."""
-    protected = protecting_retailer_for_user(user=user)
+    chosen before paying). `protected`: the retailer protecting this customer (earnings'
+    `protecting_retailer_for_user`), preselected. `placing`: this POST would place the order."""
     choice = HelperChoice(protected=protected)
     if protected is not None:
         choice.options.append(Found(protected))

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from retailers.earnings.selectors import protecting_retailer_for_user
 from storefront.scenes.selectors import scene_for_cart
 from storefront.scenes.services import checkout_data_for_scene
 
@@ -46,7 +47,8 @@ def _helper_choice(request: HttpRequest, *, placing: bool) -> HelperChoice | Non
         return None
     posted = request.method == "POST"
     return helper_choice_resolve(
-        user=request.user,
+        # customer protection is an earnings read: the view asks, the rules take the answer
+        protected=protecting_retailer_for_user(user=request.user),
         posted=posted,
         chosen=str(request.POST.get("helper", "")) if posted else "",
         search=request.POST.get("helper_search", "") if posted else "",
