@@ -1,10 +1,15 @@
-"""Hooks: what other apps do when an order changes status, without orders importing them.
+"""Hooks: what other apps do when an order is placed or changes status, without orders
+importing them.
 
-The order flow sits below earnings in the app order (pyproject.toml's import contracts),
-yet an order paid must accrue a commission in the same transaction. So the earnings app
-registers a hook here from its `AppConfig.ready()`, and `order_transition` runs every
-registered hook inside its transaction, after the status is saved. A hook that raises
-rolls the transition back.
+The order flow sits below earnings and scenes in the app order (pyproject.toml's import
+contracts), yet an order paid must accrue a commission in the same transaction, and an
+order placed through a scene link must be attributed to the scene. So those apps register
+hooks here from their `AppConfig.ready()`:
+
+- `order_transition` runs every transition hook inside its transaction, after the status
+  is saved; a hook that raises rolls the transition back;
+- `checkout_begin` runs every placed hook with the cart's attribution codes (scene, share
+  link) after the order is placed and before the payment page opens.
 """
 
 from __future__ import annotations
@@ -20,7 +25,14 @@ class OrderTransitionHook(Protocol):
     def __call__(self, *, order: Order, from_status: str, to_status: str) -> None: ...
 
 
+class OrderPlacedHook(Protocol):
+    def __call__(
+        self, *, order: Order, attribution: dict[str, str], show_first_name_to_host: bool
+    ) -> object: ...
+
+
 _transition_hooks: list[Callable[..., None]] = []
+_placed_hooks: list[Callable[..., None]] = []
 
 
 def order_transition_hook_register(hook: OrderTransitionHook) -> OrderTransitionHook:
@@ -33,3 +45,17 @@ def order_transition_hook_register(hook: OrderTransitionHook) -> OrderTransition
 def order_transition_hooks_run(*, order: Order, from_status: str, to_status: str) -> None:
     for hook in tuple(_transition_hooks):
         hook(order=order, from_status=from_status, to_status=to_status)
+
+
+def order_placed_hook_register(hook: OrderPlacedHook) -> OrderPlacedHook:
+    """Run `hook(order=..., attribution=..., show_first_name_to_host=...)` at checkout (once)."""
+    if hook not in _placed_hooks:
+        _placed_hooks.append(hook)
+    return hook
+
+
+def order_placed_hooks_run(
+    *, order: Order, attribution: dict[str, str], show_first_name_to_host: bool
+) -> None:
+    for hook in tuple(_placed_hooks):
+        hook(order=order, attribution=attribution, show_first_name_to_host=show_first_name_to_host)

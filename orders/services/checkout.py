@@ -20,6 +20,7 @@ from ..gateways import (
     ShippingOption,
     gateway_get,
 )
+from ..hooks import order_placed_hooks_run
 from ..models import Order
 from .errors import CheckoutError
 from .money import to_minor
@@ -139,7 +140,8 @@ def checkout_begin(
     """The whole checkout: replace the cart's previous pending order, hold stock, pay page.
 
     `attribution` is the scene / share-link codes the cart came through; they are
-    recorded on the order (storefront.scenes) before the payment page opens.
+    recorded on the order (storefront.scenes, through `orders.hooks`) before the payment
+    page opens.
     """
     if previous_order_id is not None:
         checkout_abandon(order_id=previous_order_id, retailer=retailer)
@@ -154,9 +156,8 @@ def checkout_begin(
         helped_by=helped_by,
     )
     if attribution:
-        from storefront.scenes.services import order_attribution_from_codes
-
-        order_attribution_from_codes(
-            order=order, codes=attribution, show_first_name=show_first_name_to_host
+        # scenes records it (a hook it registers: orders imports no scene code)
+        order_placed_hooks_run(
+            order=order, attribution=attribution, show_first_name_to_host=show_first_name_to_host
         )
     return order, checkout_session_start(order=order)

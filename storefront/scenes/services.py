@@ -245,12 +245,15 @@ def checkout_data_for_scene(data, *, scene: Scene | None):
     return data
 
 
-def order_attribution_from_codes(
-    *, order: Order, codes: dict[str, str], show_first_name: bool
+def order_attribution_on_checkout(
+    *, order: Order, attribution: dict[str, str], show_first_name_to_host: bool
 ) -> OrderAttribution | None:
-    """Checkout's call: the cart's codes, checked against the order's storefront."""
-    scene = Scene.objects.filter(code=codes.get("scene", ""), retailer=order.retailer).first()
-    link = ShareLink.objects.filter(code=codes.get("link", ""), retailer=order.retailer).first()
+    """The placed hook this app registers (orders/hooks.py): the cart's codes, checked
+    against the order's storefront, recorded on the order."""
+    scene = Scene.objects.filter(code=attribution.get("scene", ""), retailer=order.retailer).first()
+    link = ShareLink.objects.filter(
+        code=attribution.get("link", ""), retailer=order.retailer
+    ).first()
     return order_attribution_record(
-        order=order, scene=scene, share_link=link, show_first_name=show_first_name
+        order=order, scene=scene, share_link=link, show_first_name=show_first_name_to_host
     )
