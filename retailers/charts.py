@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from .selectors import DayPoint
+
+@dataclass(frozen=True)
+class DayPoint:
+    """One day of a retailer's sales (orders/sales.py's `sales_per_day` makes them)."""
+
+    day: date
+    orders: int
+    sales: Decimal
+
 
 WIDTH, HEIGHT, PAD_TOP, PAD_BOTTOM, PAD_LEFT, PAD_RIGHT = 640, 220, 16, 28, 48, 24
 

@@ -182,3 +182,8 @@ def bestseller_ids(*, limit: int = BESTSELLER_COUNT) -> list[int]:
 
 def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
     return products_by_ids(ids=bestseller_ids(limit=limit))
+
+
+def catalog_products_active() -> QuerySet[Product]:
+    """Every active product by name (the storefront editor's product list)."""
+    return Product.objects.filter(active=True).order_by("name")

@@ -15,6 +15,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from orders import sales
+from storefront.content.selectors import featured_product_ids, storefront_profile_get
+from storefront.selectors import catalog_products_active
+
 from .. import selectors, services
 from ..charts import sales_chart
 from ..decorators import backoffice_view
@@ -36,12 +40,12 @@ def _gate(request: HttpRequest, gate: services.ReauthGate) -> dict:
 @backoffice_view
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     retailer = request.retailer
-    points = selectors.sales_per_day(retailer=retailer)
+    points = sales.sales_per_day(retailer=retailer)
     context = {
-        "month": selectors.sales_this_month(retailer=retailer),
-        "last30": selectors.sales_last_days(retailer=retailer, days=30),
+        "month": sales.sales_this_month(retailer=retailer),
+        "last30": sales.sales_last_days(retailer=retailer, days=30),
         "chart": sales_chart(points),
-        "latest": selectors.orders_latest(retailer=retailer),
+        "latest": sales.orders_latest(retailer=retailer),
     }
     return render(request, "backoffice/dashboard.html", context)
 
@@ -50,7 +54,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 def order_list_view(request: HttpRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    orders = selectors.order_list_for_retailer(
+    orders = sales.order_list_for_retailer(
         retailer=request.retailer,
         status=filters.get("status", ""),
         date_from=filters.get("date_from"),
@@ -66,7 +70,7 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
 
 @backoffice_view
 def order_detail_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = selectors.order_get_for_retailer(retailer=request.retailer, order_id=order_id)
+    order = sales.order_get_for_retailer(retailer=request.retailer, order_id=order_id)
     return render(request, "backoffice/order_detail.html", {"order": order})
 
 
@@ -135,8 +139,9 @@ def tax_id_reveal_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def storefront_view(request: HttpRequest) -> HttpResponse:
     retailer = request.retailer
-    products = list(selectors.catalog_products_active())
-    profile, featured = selectors.storefront_content_for_retailer(retailer=retailer)
+    products = list(catalog_products_active())
+    profile = storefront_profile_get(retailer=retailer)
+    featured = featured_product_ids(retailer=retailer)
     status = 200
     if request.method == "POST":
         form = StorefrontForm(request.POST, request.FILES, products=products)

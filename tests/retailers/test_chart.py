@@ -3,8 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from retailers.charts import sales_chart
-from retailers.selectors import DayPoint
+from retailers.charts import DayPoint, sales_chart
 
 
 def test_bars_are_proportional_and_empty_days_are_flat():
