@@ -305,7 +305,7 @@ class StorefrontForm(forms.Form):
         return value
 
     def clean_photo(self):
-        from .services import photo_reencode
+        from storefront.content.services import photo_reencode
 
         photo = self.cleaned_data.get("photo")
         if photo:

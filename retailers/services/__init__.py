@@ -35,11 +35,6 @@ from .reauth import (
     staff_password_reconfirm,
 )
 from .registration import retailer_register, retailer_welcome_email_enqueue
-from .storefront import (
-    PHOTO_MAX_BYTES,
-    photo_reencode,
-    storefront_update,
-)
 
 __all__ = [
     "ReauthGate",
@@ -47,10 +42,8 @@ __all__ = [
     "reauth_failure_record",
     "reauth_gate_check",
     "staff_password_reconfirm",
-    "PHOTO_MAX_BYTES",
     "audit_record",
     "company_tenant_ensure",
-    "photo_reencode",
     "retailer_contact_update",
     "retailer_demo_login_ensure",
     "retailer_hostnames",
@@ -65,7 +58,6 @@ __all__ = [
     "retailer_tax_id_reveal",
     "retailer_tax_ids_rotate",
     "retailer_welcome_email_enqueue",
-    "storefront_update",
     "totp_device_confirm",
     "totp_device_remove",
     "totp_device_start",

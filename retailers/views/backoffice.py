@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from orders import sales
 from storefront.content.selectors import featured_product_ids, storefront_profile_get
+from storefront.content.services import storefront_update
 from storefront.selectors import catalog_products_active
 
 from .. import selectors, services
@@ -148,7 +149,7 @@ def storefront_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.storefront_update(
+                storefront_update(
                     retailer=retailer,
                     actor=request.user,
                     display_name=data["display_name"],

@@ -21,9 +21,9 @@ from django.db import models
 from django_tenants.utils import tenant_context
 
 from privacy.models import BreachIncident
-from retailers.services.storefront import storefront_update
 from shopsocial.storage import PRIVATE_FILES_URL, private_storage
 from storefront.content.models import StorefrontProfile
+from storefront.content.services import storefront_update
 from tests.conftest import ALICE_HOST, COMPANY_HOST
 from tests.factories import ProductFactory
 from tests.uploads import breach_incident_admin_add, image_upload, product_image_form_save

@@ -26,10 +26,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
 from privacy.models import BreachIncident
-from retailers.services.storefront import storefront_update
 from shopsocial.storage import PRIVATE_FILES_URL, PrivateS3Storage, private_storage
 from shopsocial.storage_settings import s3_storages
 from storefront.content.models import StorefrontProfile
+from storefront.content.services import storefront_update
 from tests.conftest import ALICE_HOST, COMPANY_HOST
 from tests.factories import ProductFactory
 from tests.uploads import breach_incident_admin_add, image_upload, product_image_form_save

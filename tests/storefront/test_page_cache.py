@@ -177,7 +177,7 @@ def test_catalog_edit_in_the_admin_shows_at_once(
 
 
 def test_storefront_edit_shows_at_once(client, alice, candle, shopper):
-    from retailers.services.storefront import storefront_update
+    from storefront.content.services import storefront_update
 
     assert "Picked by" not in client.get("/", HTTP_HOST=ALICE_HOST).text
     storefront_update(

@@ -12,11 +12,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from retailers.models import Retailer, RetailerAuditEvent
+from retailers.services import audit_record
 from shopsocial.images import image_clean
 from storefront.caching import storefront_content_changed
-
-from ..models import Retailer, RetailerAuditEvent
-from .account import audit_record
 
 User = get_user_model()
 
