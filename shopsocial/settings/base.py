@@ -502,3 +502,11 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# --- HTTP cache in front (issue 23, docs/caching.md) ---------------------------
+# Each Varnish that caches our pages (PURGE by surrogate key after every commit that
+# changes what a cached page shows). Empty: no HTTP cache in front, nothing is sent.
+VARNISH_PURGE_URLS = env.list("VARNISH_PURGE_URLS", default=[])
+# How long a shared cache may keep an anonymous storefront page (purges make edits
+# show at once; this bounds what nothing purges, such as the date).
+STOREFRONT_SHARED_MAX_AGE = env.int("STOREFRONT_SHARED_MAX_AGE", default=300)
