@@ -64,12 +64,11 @@ def serve_behind_varnish(*, port: int, reload: bool) -> None:
         "VARNISH_PURGE_URLS": varnish.url,
     }
     base = str(settings.BASE_DIR)
-    children = [
-        subprocess.Popen(gunicorn_argv(port=web_port, workers=2, reload=reload), env=env, cwd=base),  # noqa: S603
-        subprocess.Popen(
-            uvicorn_argv(port=chat_port, reload=reload, base_dir=base), env=env, cwd=base
-        ),  # noqa: S603
+    argvs = [
+        gunicorn_argv(port=web_port, workers=2, reload=reload),
+        uvicorn_argv(port=chat_port, reload=reload, base_dir=base),
     ]
+    children = [subprocess.Popen(argv, env=env, cwd=base) for argv in argvs]  # noqa: S603
     try:
         varnish.start()
         while all(child.poll() is None for child in children):
