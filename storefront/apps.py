@@ -8,9 +8,14 @@ class StorefrontConfig(AppConfig):
     def ready(self) -> None:
         from django.test.signals import setting_changed
 
+        # Every write to a model a cached page reads purges it (one declared map).
+        from shopsocial.invalidation import connect
+
         from .caching import caches_clear_on_setting_change
 
-        # Pages and memos in process memory depend on settings; they change only
+        connect()
+
+        # Memos in process memory depend on settings; they change only
         # in tests (override_settings), which must never see an old page.
         setting_changed.connect(caches_clear_on_setting_change)
 

@@ -13,7 +13,6 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from shopsocial.images import image_clean
-from storefront.caching import storefront_content_changed
 
 from ..models import Retailer, RetailerAuditEvent
 from .account import audit_record
@@ -93,7 +92,6 @@ def storefront_update(
             action=RetailerAuditEvent.Action.STOREFRONT_UPDATED,
             detail=", ".join(changed),
         )
-    storefront_content_changed()
     if old_photo and "photo" in changed:
         storage = StorefrontProfile._meta.get_field("photo").storage
         transaction.on_commit(lambda: storage.delete(old_photo))
