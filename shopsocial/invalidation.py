@@ -40,9 +40,9 @@ from shopsocial.versions import version_bump_now_and_on_commit
 EVERY_PAGE_KEYS = ("catalog", "menu", "policy")
 
 
-def storefront_key(schema_name: str) -> str:
-    """Every page of one storefront (its header, its content)."""
-    return f"storefront-{schema_name}"
+def storefront_key(slug: str) -> str:
+    """Every page of one storefront (its header, its content), by the retailer's slug."""
+    return f"storefront-{slug}"
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,15 @@ class Rule:
 
 
 def _this_storefront(row: Model) -> tuple[str, ...]:
-    return (storefront_key(connection.schema_name),)
+    """A tenant table's row: the storefront whose schema is active (tenant_context)."""
+    tenant = getattr(connection, "tenant", None)
+    return (storefront_key(getattr(tenant, "slug", None) or connection.schema_name),)
 
 
 def _domain_keys(row: Model) -> tuple[str, ...]:
     retailer = apps.get_model("retailers", "Retailer")
-    schemas = retailer.objects.filter(pk=row.tenant_id).values_list("schema_name", flat=True)
-    return (*(storefront_key(s) for s in schemas), "retailers")
+    slugs = retailer.objects.filter(pk=row.tenant_id).values_list("slug", flat=True)
+    return (*(storefront_key(slug) for slug in slugs), "retailers")
 
 
 def _variant_shown(row: Model) -> Hashable:
@@ -96,9 +98,9 @@ RULES: dict[str, Rule] = {
     "storefront_content.FeaturedProduct": Rule(keys=_this_storefront, versions=("storefront",)),
     "storefront_pages.ShopPage": Rule(keys=lambda p: (f"shoppage-{p.pk}",)),
     "retailers.Retailer": Rule(
-        keys=lambda r: (storefront_key(r.schema_name), "retailers"),
+        keys=lambda r: (storefront_key(r.slug), "retailers"),
         versions=("hostmap",),
-        fields=("pk", "schema_name"),
+        fields=("pk", "slug"),
     ),
     "retailers.Domain": Rule(keys=_domain_keys, versions=("hostmap",), fields=("pk", "tenant_id")),
     "privacy.PolicyVersion": Rule(keys=lambda p: ("policy",), versions=("policy",)),

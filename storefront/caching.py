@@ -43,8 +43,8 @@ def product_keys(products: Iterable) -> list[str]:
 def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and "HTTP_COOKIE" not in request.META  # Varnish passes every request with one
-        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.META.get("HTTP_COOKIE")  # Varnish passes every request with one
+        and not request.META.get("HTTP_AUTHORIZATION")
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
@@ -59,7 +59,7 @@ def shared_page_headers(request: HttpRequest, response: HttpResponse) -> HttpRes
         tenant = getattr(request, "tenant", None)
         keys = set(getattr(request, "surrogate_keys", ())) | set(EVERY_PAGE_KEYS)
         if tenant is not None:
-            keys.add(storefront_key(tenant.schema_name))
+            keys.add(storefront_key(tenant.slug))
         patch_cache_control(
             response, public=True, max_age=0, s_maxage=settings.STOREFRONT_SHARED_MAX_AGE
         )
