@@ -23,13 +23,3 @@ class StorefrontConfig(AppConfig):
         from shopsocial.cache import close_caches_lean
 
         close_caches_lean()
-
-        # Every process (web, worker, shell) forgets remembered user rows when one
-        # is saved or deleted: a password change signs other sessions out at once.
-        from django.conf import settings
-        from django.db.models.signals import post_delete, post_save
-
-        from shopsocial.user_cache import users_changed
-
-        for signal in (post_save, post_delete):
-            signal.connect(users_changed, sender=settings.AUTH_USER_MODEL, weak=False)

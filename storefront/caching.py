@@ -81,8 +81,6 @@ def shared_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 def caches_clear_on_setting_change(**kwargs) -> None:
-    from shopsocial.user_cache import user_cache_clear
     from shopsocial.versions import memos_clear
 
     memos_clear()
-    user_cache_clear()

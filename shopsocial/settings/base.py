@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Django's CSP header; privacy's middleware (below) widens it per request only
     # when analytics may run, and sets Vary: DNT, Sec-GPC, Cookie.
-    "shopsocial.lean_middleware.CachedContentSecurityPolicyMiddleware",  # Django's, header built once
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "privacy.middleware.TrackingDecisionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,10 +99,9 @@ MIDDLEWARE = [
     # goes through Django's token check (shopsocial/csrf.py).
     "shopsocial.csrf.FetchMetadataCsrfMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, with the user row from process memory on page views (shopsocial/user_cache.py).
-    "shopsocial.lean_middleware.CachedUserAuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "shopsocial.lean_middleware.LazyMessageMiddleware",  # Django's, storage made on first use
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
