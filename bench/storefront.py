@@ -107,7 +107,10 @@ from orders.services.placement import CustomerDetails
 from retailers.models import Retailer
 other = Retailer.objects.get(slug=os.environ["BENCH_OTHER"])
 variant, rate, seconds = int(os.environ["BENCH_VARIANT"]), 20, float(os.environ["BENCH_SECONDS"])
-customer = CustomerDetails(email="bench-orders@example.com", full_name="Bench Orders")
+customer = CustomerDetails(
+    email="bench-orders@example.com", full_name="Bench Orders", ship_line1="1 Main St",
+    ship_city="Austin", ship_state="TX", ship_postal_code="78701",
+)
 start, placed = time.monotonic(), 0
 while time.monotonic() - start < seconds:
     order_place(items=[(variant, 1)], retailer=other, customer=customer)
