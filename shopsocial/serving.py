@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -68,6 +69,8 @@ def serve_behind_varnish(*, port: int, reload: bool) -> None:
         gunicorn_argv(port=web_port, workers=2, reload=reload),
         uvicorn_argv(port=chat_port, reload=reload, base_dir=base),
     ]
+    # SIGTERM (docker stop, a supervisor) stops the children and Varnish too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     children = [subprocess.Popen(argv, env=env, cwd=base) for argv in argvs]  # noqa: S603
     try:
         varnish.start()
