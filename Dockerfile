@@ -12,4 +12,7 @@ RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build FIELD_EN
 RUN useradd --create-home shop && chown -R shop /app
 USER shop
 EXPOSE 8000
-CMD ["gunicorn", "shopsocial.asgi:application", "-k", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000", "--workers", "4"]
+# Pages: gunicorn's sync WSGI workers (measured against gthread and the ASGI worker:
+# docs/benchmarks.md); Varnish in front buffers slow clients. The chat's WebSockets run
+# in their own service on the ASGI server (docker-compose.yml, `chat`).
+CMD ["gunicorn", "shopsocial.wsgi:application", "--worker-class", "sync", "--workers", "5", "--bind", "0.0.0.0:8000"]

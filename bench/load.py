@@ -29,7 +29,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,14 +41,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import free_port, manage, percentile  # noqa: E402
+
 DOMAIN = "localhost"
 EXCLUDE = ("/admin", "/account", "/logout", "/backoffice", "/register", "/unsubscribe", "/static")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def bench_database_url(base_url: str) -> tuple[str, str, str]:
@@ -84,20 +80,6 @@ for n in range(1, max(0, {want} - have) + 1):
         retailer_provision(slug=slug, display_name=f"Bench Shop {{n}}", city="Austin", state="TX", postal_code="78701")
 print(",".join(Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status="active").order_by("pk").values_list("slug", flat=True)[:{want}]))
 """
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if result.returncode != 0:
-        sys.exit(f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
 
 
 # --- HTTP -------------------------------------------------------------------
@@ -238,13 +220,6 @@ def shopper(
         results.latencies.extend(lat)
         results.statuses.update(statuses)
         results.errors.update(errors)
-
-
-def percentile(sorted_values: list[float], q: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(q / 100 * len(sorted_values)) - 1))
-    return sorted_values[index]
 
 
 def main() -> None:

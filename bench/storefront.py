@@ -1,21 +1,23 @@
-"""Storefront pages against the framework's floor: one run, alternating rounds.
+"""Storefront pages in the deployed shape: Varnish → gunicorn WSGI (the Dockerfile's CMD).
 
-    DATABASE_URL=postgres://.../ss_x uv run python bench/storefront.py [--seconds 4] [--rounds 2]
+    DATABASE_URL=postgres://.../ss_x uv run python bench/storefront.py [--seconds 3]
 
-Starts two gunicorn servers on loopback (2 sync workers each, production settings,
-PostgreSQL and Redis):
+Starts, on loopback, with production settings (bench.storefront_settings: plus
+`/bench/hello/`, a view answering "hello" through the shop's full middleware stack):
 
-- the shop (`bench.storefront_settings`: production settings plus `/bench/hello/`, a
-  view answering "hello" through the shop's full middleware stack);
-- a bare Django (`bench.bare_settings`: the same settings with no middleware at all,
-  serving only the hello view).
+- the origin: gunicorn with the Dockerfile's arguments (worker class and count);
+- varnishd with deploy/varnish/default.vcl in front of it (writes purge it);
+- a bare Django on the same gunicorn shape (no middleware, the hello view only);
+- for one comparison, the same page on other server shapes (gthread, the ASGI worker).
 
-It seeds the demo data if needed, makes a cart session and a signed-in session (with a
-cart), counts the SQL queries of every page (warm, in process, through the same
-middleware), then drives every page x shopper with `wrk` (16 connections) in
-alternating rounds and prints one table: requests/s, share of the same-stack hello,
-p99 latency and queries, and the hello's share of the bare view. Needs `wrk`
-(Debian: `apt-get install wrk`). Loopback only.
+Rows (each a few seconds of `wrk -c16`), every one as a ratio of the same-stack hello
+at the origin measured in the same run: Varnish hits for every anonymous page; the
+same pages rendered at the origin (a cache miss); pages with a session (cart,
+signed-in) through Varnish (passed to the origin); Varnish's hit rate on a storefront
+while orders are placed on another storefront at 20/s; the Dockerfile's server against
+the fastest shape measured; the same-stack hello against the bare hello. Also queries
+per page (warm, in process), p99 and the machine's load average. Needs `wrk` and
+`varnishd` (Debian: wrk, varnish, varnish-modules).
 """
 
 from __future__ import annotations
@@ -23,57 +25,34 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import (  # noqa: E402
+    bench_env,
+    dockerfile_gunicorn_args,
+    free_port,
+    manage,
+    run_wrk,
+)
+
 DOMAIN = "localhost"
 SHOP_HOST = f"demo.{DOMAIN}"
-COMPANY_HOST = f"www.{DOMAIN}"
+OTHER_SLUG = "maplelane"  # orders are placed here while the demo storefront is measured
 
-ANON_GOAL = 0.6
-SESSION_GOAL = 0.35
-HELLO_GOAL = 0.6
+GOALS = {"hit": 10.0, "miss": 0.5, "session": 0.35, "hit rate": 0.95, "server": 0.9, "hello": 0.6}
 
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    host: str
-    path: str
-    shopper: str  # anonymous | cart | signed-in | - (baselines)
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.shopper})" if self.shopper != "-" else self.name
-
-
-@dataclass
-class Result:
-    rates: list[float] = field(default_factory=list)
-    p99_ms: list[float] = field(default_factory=list)
-    shares: list[float] = field(default_factory=list)  # of its baseline, measured next to it
-    errors: int = 0
-
-    @property
-    def share(self) -> float:
-        return statistics.median(self.shares) if self.shares else 0.0
-
-    @property
-    def rate(self) -> float:
-        return sum(self.rates) / len(self.rates) if self.rates else 0.0
-
-
-# --- setup inside Django (a subprocess with the bench settings) ---------------------
+# Django setup inside a `manage.py shell` (bench settings): the product, sessions, the
+# warm query count of each page.
 SETUP = r"""
 import json, os
 from django.conf import settings
@@ -82,334 +61,319 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from importlib import import_module
-
 from retailers.models import Retailer
-from storefront.models import Product
+from storefront.models import Product, ProductVariant
 
 demo = Retailer.objects.get(slug="demo")
 product = (
     Product.objects.filter(active=True, variants__active=True, variants__stock__gte=20)
     .order_by("pk").first()
 )
-User = get_user_model()
-user = User.objects.filter(username="bench-shopper@example.com").first()
-if user is None:
-    user = User.objects.create_user(
-        "bench-shopper@example.com", "bench-shopper@example.com", "bench-only-password-1"
-    )
-store = import_module(settings.SESSION_ENGINE).SessionStore
 variant = product.variants.filter(active=True).order_by("position", "pk").first()
-cart = {f"cart:{demo.schema_name}:variants": {str(variant.pk): 2}}  # storefront/cart.py
-cart_session = store()
-cart_session.update(cart)
-cart_session.create()
-signed = store()
-signed.update(cart)
+ProductVariant.objects.filter(pk=variant.pk).update(stock=1_000_000)  # orders never sell out
+User = get_user_model()
+user = User.objects.filter(username="bench-shopper@example.com").first() or (
+    User.objects.create_user("bench-shopper@example.com", "bench-shopper@example.com", "bench-only-pw-1")
+)
+store = import_module(settings.SESSION_ENGINE).SessionStore
+cart = {f"cart:{demo.schema_name}:variants": {str(variant.pk): 2}}
+cart_session = store(); cart_session.update(cart); cart_session.create()
+signed = store(); signed.update(cart)
 signed[SESSION_KEY] = str(user.pk)
 signed[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 signed[HASH_SESSION_KEY] = user.get_session_auth_hash()
 signed.create()
 sessions = {"anonymous": "", "cart": cart_session.session_key, "signed-in": signed.session_key}
-# A scene and a share link of the demo storefront, for their landing pages.
-from datetime import date, timedelta
-from storefront.scenes.models import Scene, ShareLink
-from storefront.scenes.services import scene_create, share_link_create
-scene = Scene.objects.filter(retailer=demo, title="Bench scene", status="open").first()
-if scene is None:
-    scene = scene_create(
-        retailer=demo, title="Bench scene", host_name="Bench", host_email="bench@example.com",
-        date=date.today(), closes_on=date.today() + timedelta(days=30), delivery="guest",
-    )
-link = ShareLink.objects.filter(retailer=demo, label="Bench link").first()
-if link is None:
-    link = share_link_create(retailer=demo, target="scene", scene=scene, label="Bench link")
-pages = json.loads(
-    os.environ["BENCH_PAGES"].replace("PRODUCT", product.slug)
-    .replace("SCENE", scene.code).replace("SHARELINK", link.code)
-)
 queries = {}
-for name, host, path, shopper in pages:
+for entry in json.loads(os.environ["BENCH_PAGES"].replace("PRODUCT", product.slug)):
+    name, path, shopper = entry[0], entry[-2], entry[-1]
+    host = entry[1] if len(entry) == 4 else "demo.localhost"  # bench/storefront_profile.py
     client = Client()
     if sessions.get(shopper):
         client.cookies[settings.SESSION_COOKIE_NAME] = sessions[shopper]
     for attempt in (1, 2, 3):  # the third is the warm figure
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path, HTTP_HOST=host, secure=True)
-        if response.status_code != 200:
-            raise SystemExit(f"{host}{path} ({shopper}) answered {response.status_code}")
-        if response.cookies:
-            raise SystemExit(f"{host}{path} ({shopper}) set a cookie: {list(response.cookies)}")
+        assert response.status_code == 200, (path, response.status_code)
     queries[f"{name}|{shopper}"] = len(captured)
-print("BENCH-SETUP " + json.dumps({
-    "product": product.slug, "scene": scene.code, "share": link.code,
-    "sessions": sessions, "queries": queries,
-    "cookie": settings.SESSION_COOKIE_NAME,
-}))
+print("BENCH-SETUP " + json.dumps({"product": product.slug, "variant": variant.pk,
+    "sessions": sessions, "queries": queries, "cookie": settings.SESSION_COOKIE_NAME}))
+"""
+
+# Orders on another storefront at RATE per second for SECONDS (the stock they move is
+# the measured product's: an order elsewhere must purge nothing here).
+ORDERS = r"""
+import os, time
+from orders.services import order_place
+from orders.services.placement import CustomerDetails
+from retailers.models import Retailer
+other = Retailer.objects.get(slug=os.environ["BENCH_OTHER"])
+variant, rate, seconds = int(os.environ["BENCH_VARIANT"]), 20, float(os.environ["BENCH_SECONDS"])
+customer = CustomerDetails(
+    email="bench-orders@example.com", full_name="Bench Orders", ship_line1="1 Main St",
+    ship_city="Austin", ship_state="TX", ship_postal_code="78701",
+)
+start, placed = time.monotonic(), 0
+while time.monotonic() - start < seconds:
+    order_place(items=[(variant, 1)], retailer=other, customer=customer)
+    placed += 1
+    time.sleep(max(0.0, start + placed / rate - time.monotonic()))
+print("BENCH-ORDERS", placed, round(placed / (time.monotonic() - start), 1))
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@dataclass
+class Row:
+    group: str
+    label: str
+    rate: float
+    p99: float
+    queries: str = ""
+    ratio: float | None = None
+    goal: float | None = None
+    errors: int = 0
 
 
-def bench_env(static_root: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "CELERY_", "SECURE_")) and k != "DEBUG"
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.storefront_settings",
-        SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        FIELD_ENCRYPTION_KEYS="YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMtbG8=",
-        OFFLINE_GATEWAY_WEBHOOK_SECRET="whsec_bench",
-        SHOP_DOMAIN=DOMAIN,
-        STATIC_ROOT=str(static_root),
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        LOG_LEVEL="ERROR",
-        CELERY_BROKER_URL="",  # tasks inline: no worker runs during the bench
-        # Production refuses to start without a gateway; browsing never calls it.
-        STRIPE_SECRET_KEY="sk_test_bench_never_called",
-        STRIPE_WEBHOOK_SECRET="whsec_bench_never_called",
-    )
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
-    return env
+def gunicorn(env: dict[str, str], port: int, args: list[str]) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "gunicorn", *args, "--bind", f"127.0.0.1:{port}"]
+    argv += ["--log-level", "warning", "--backlog", "2048"]
+    return subprocess.Popen(argv, cwd=ROOT, env=env)  # noqa: S603
 
 
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if result.returncode != 0:
-        sys.exit(f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "shopsocial.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--worker-class", "sync", "--log-level", "warning", "--backlog", "2048",
-        ],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-
-
-def get(port: int, page: Page, cookie: str = "") -> int:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{page.path}",
-        headers={
-            "Host": page.host,
-            "X-Forwarded-Proto": "https",
-            **({"Cookie": cookie} if cookie else {}),
-        },
-    )
+def get(port: int, host: str, path: str, cookie: str = "") -> int:
+    headers = {"Host": host, "X-Forwarded-Proto": "https", **({"Cookie": cookie} if cookie else {})}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
 
 
-def drain(port: int, page: Page) -> None:
-    """Wait until the server has worked through what wrk left queued (closed
-    connections still in its accept queue), so it does not spill into the next page."""
+def wait_ready(port: int, path: str = "/bench/hello/") -> None:
     for _ in range(300):
-        started = time.monotonic()
-        get(port, page)
-        if time.monotonic() - started < 0.05:
-            return
-        time.sleep(0.1)
-
-
-def wait_ready(port: int, page: Page) -> None:
-    for _ in range(200):
         try:
-            get(port, page)
-            return
+            if get(port, SHOP_HOST, path) == 200:
+                return
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     sys.exit(f"server on {port} did not start")
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+def varnish_counters(workdir: Path) -> dict[str, int]:
+    out = subprocess.run(  # noqa: S603
+        ["varnishstat", "-n", str(workdir), "-1", "-j", "-f", "MAIN.cache_hit", "-f", "MAIN.cache_miss"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    data = json.loads(out)
+    counters = data.get("counters", data)
+    return {name: counters[f"MAIN.{name}"]["value"] for name in ("cache_hit", "cache_miss")}
 
 
-def run_wrk(port: int, page: Page, cookie: str, seconds: float, connections: int):
-    command = [
-        "wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
-        "-H", f"Host: {page.host}", "-H", "X-Forwarded-Proto: https",
-    ]  # fmt: skip
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    command.append(f"http://127.0.0.1:{port}{page.path}")
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    value, unit = re.search(r"\s99%\s+([\d.]+)(us|ms|s)", out).groups()
-    errors = 0
-    if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
-        errors += int(match.group(1))
-    if match := re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
-    ):
-        errors += int(match.group(1)) + int(match.group(3)) + int(match.group(4))
-    return rate, float(value) * _UNITS[unit], errors
-
-
-def main() -> int:
+def main() -> int:  # noqa: C901, PLR0915 - one linear script
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=int, default=4, help="per page and round")
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--seconds", type=float, default=3, help="per row")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--only", default="", help="comma-separated page names (quick looks)")
-    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
-
     if not os.environ.get("DATABASE_URL"):
         print("Set DATABASE_URL (a database on a loopback server; demo data is seeded).")
         return 2
     if not shutil.which("wrk"):
         print("wrk is needed (Debian: apt-get install wrk)")
         return 2
+    from shopsocial.varnish import Varnishd, varnishd_path
+
+    if varnishd_path() is None:
+        print("varnishd is needed (Debian: apt-get install varnish varnish-modules)")
+        return 2
+
     static_root = Path(tempfile.mkdtemp(prefix="shopsocial-bench-static-"))
-    env = bench_env(static_root)
+    env = bench_env(static_root, domain=DOMAIN)
     print("preparing: migrate, seed_demo, collectstatic ...", flush=True)
     manage(env, "migrate_schemas", "--noinput", "-v", "0")
     manage(env, "seed_demo")
     manage(env, "collectstatic", "--noinput", "-v", "0")
 
-    hello = Page("hello, same stack", SHOP_HOST, "/bench/hello/", "-")
-    bare = Page("hello, bare Django", SHOP_HOST, "/bench/hello/", "-")
-    kinds = [
-        ("home", SHOP_HOST, "/"),
-        ("category", SHOP_HOST, "/c/candles/"),
-        ("product", SHOP_HOST, "/p/PRODUCT/"),
-        ("search", SHOP_HOST, "/search/?q=candle"),
-        ("privacy", SHOP_HOST, "/privacy/"),
-        ("cart", SHOP_HOST, "/cart/"),
-        ("scene", SHOP_HOST, "/s/SCENE/"),
-        ("share link", SHOP_HOST, "/l/SHARELINK/"),
+    anonymous = [
+        ("home", "/"),
+        ("category", "/c/candles/"),
+        ("product", "/p/PRODUCT/"),
+        ("search", "/search/?q=candle"),
+        ("privacy", "/privacy/"),
     ]
-    pages = [Page(n, h, p, s) for s in ("anonymous", "cart", "signed-in") for n, h, p in kinds]
-    pages.insert(5, Page("finder", COMPANY_HOST, "/find-a-retailer/?q=CA", "anonymous"))
-    if args.only:
-        wanted = set(args.only.split(","))
-        pages = [p for p in pages if p.name in wanted]
-
-    pages_json = json.dumps([[p.name, p.host, p.path, p.shopper] for p in pages])
-    setup = manage({**env, "BENCH_PAGES": pages_json}, "shell", "-c", SETUP)
+    session_pages = [("product", "/p/PRODUCT/"), ("cart", "/cart/")]
+    plan = [(n, p, "anonymous") for n, p in anonymous]
+    plan += [(n, p, s) for s in ("cart", "signed-in") for n, p in session_pages]
+    setup = manage({**env, "BENCH_PAGES": json.dumps(plan)}, "shell", "-c", SETUP)
     info = json.loads(setup.split("BENCH-SETUP ", 1)[1])
-    pages = [
-        Page(
-            p.name,
-            p.host,
-            p.path.replace("PRODUCT", info["product"])
-            .replace("SCENE", info["scene"])
-            .replace("SHARELINK", info["share"]),
-            p.shopper,
-        )
-        for p in pages
-    ]
-    cookies = {
-        shopper: f"{info['cookie']}={key}" if key else ""
-        for shopper, key in info["sessions"].items()
-    }
-    cookies["-"] = ""
+    product_path = f"/p/{info['product']}/"
+    cookies = {s: f"{info['cookie']}={k}" if k else "" for s, k in info["sessions"].items()}
 
-    shop_port, bare_port = free_port(), free_port()
+    def path_of(path: str) -> str:
+        return path.replace("PRODUCT", info["product"])
+
+    docker = dockerfile_gunicorn_args()
+    origin_port, bare_port, varnish_port = free_port(), free_port(), free_port()
+    varnish = Varnishd(
+        port=varnish_port, web=("127.0.0.1", origin_port), chat=("127.0.0.1", origin_port)
+    )
+    origin_env = {**env, "VARNISH_PURGE_URLS": varnish.url}
     bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare_settings"}
-    servers = [gunicorn(env, shop_port, args.workers), gunicorn(bare_env, bare_port, args.workers)]
-    results: dict[str, Result] = {}
-    loads: list[float] = []
+    bare_args = [
+        a if a != "shopsocial.wsgi:application" else "shopsocial.wsgi:application" for a in docker
+    ]
+    servers = [gunicorn(origin_env, origin_port, docker), gunicorn(bare_env, bare_port, bare_args)]
+    rows: list[Row] = []
+    loads = [os.getloadavg()[0]]
+
+    def measure(port: int, path: str, cookie: str = "") -> tuple[float, float, int]:
+        headers = {"X-Forwarded-Proto": "https", **({"Cookie": cookie} if cookie else {})}
+        return run_wrk(
+            f"http://127.0.0.1:{port}{path}",
+            host=SHOP_HOST,
+            seconds=args.seconds,
+            connections=args.connections,
+            headers=headers,
+        )
+
     try:
-        wait_ready(shop_port, hello)
-        wait_ready(bare_port, bare)
-        plan = [(bare_port, bare), (shop_port, hello), *((shop_port, p) for p in pages)]
-        for port, page in plan:  # warm every worker: caches, connections, templates
-            for _ in range(2 * args.workers):
-                status = get(port, page, cookies[page.shopper])
-                if status != 200:
-                    sys.exit(f"{page.label} answered {status}")
-        # Each page is measured right next to its baseline (the hello next to the
-        # bare view), in alternating order, so that the load others put on the
-        # machine weighs on both sides of each ratio alike.
-        pairs = [((bare_port, bare), (shop_port, hello))]
-        pairs += [((shop_port, hello), (shop_port, page)) for page in pages]
-        for round_no in range(args.rounds):
-            loads.append(os.getloadavg()[0])
-            for pair in pairs:
-                rates = {}
-                for port, page in pair if round_no % 2 == 0 else reversed(pair):
-                    rate, p99, errors = run_wrk(
-                        port, page, cookies[page.shopper], args.seconds, args.connections
-                    )
-                    drain(port, hello if port == shop_port else bare)
-                    result = results.setdefault(page.label, Result())
-                    result.rates.append(rate)
-                    result.p99_ms.append(p99)
-                    result.errors += errors
-                    rates[page.label] = rate
-                    print(f"round {round_no + 1} {page.label:<28} {rate:8.0f} req/s  p99 {p99:7.1f} ms",
-                          flush=True)  # fmt: skip
-                base, measured = pair[0][1].label, pair[1][1].label
-                results[measured].shares.append(rates[measured] / rates[base] if rates[base] else 0)
+        varnish.start()
+        wait_ready(origin_port)
+        wait_ready(bare_port)
+        for _ in range(10):  # warm every worker
+            get(origin_port, SHOP_HOST, "/bench/hello/")
+            get(bare_port, SHOP_HOST, "/bench/hello/")
+        bare = measure(bare_port, "/bench/hello/")
+        hello = measure(origin_port, "/bench/hello/")
+        rows.append(
+            Row("baseline", "hello, bare Django (origin)", bare[0], bare[1], errors=bare[2])
+        )
+        rows.append(
+            Row("baseline", "hello, same stack (origin)", hello[0], hello[1], errors=hello[2])
+        )
+        rows.append(
+            Row("hello", "same-stack hello / bare hello", hello[0], hello[1], "",
+                hello[0] / bare[0], GOALS["hello"])
+        )  # fmt: skip
+        base = hello[0]
+        for name, path in anonymous:
+            path = path_of(path)
+            queries = str(info["queries"].get(f"{name}|anonymous", ""))
+            get(varnish_port, SHOP_HOST, path)  # the miss that fills the cache
+            hit = measure(varnish_port, path)
+            rows.append(Row("hit", f"{name}: Varnish hit", hit[0], hit[1], "0", hit[0] / base,
+                            GOALS["hit"], hit[2]))  # fmt: skip
+            miss = measure(origin_port, path)
+            rows.append(Row("miss", f"{name}: origin render (miss)", miss[0], miss[1], queries,
+                            miss[0] / base, GOALS["miss"], miss[2]))  # fmt: skip
+            print(f"{name}: hit {hit[0]:.0f}/s miss {miss[0]:.0f}/s", flush=True)
+        for shopper in ("cart", "signed-in"):
+            for name, path in session_pages:
+                path = path_of(path)
+                queries = str(info["queries"].get(f"{name}|{shopper}", ""))
+                result = measure(varnish_port, path, cookies[shopper])
+                rows.append(Row("session", f"{name} ({shopper}) via Varnish", result[0], result[1],
+                                queries, result[0] / base, GOALS["session"], result[2]))  # fmt: skip
+        loads.append(os.getloadavg()[0])
+
+        # Hit rate while orders are placed on another storefront at 20/s.
+        for path in (product_path, "/", "/c/candles/"):
+            get(varnish_port, SHOP_HOST, path)
+        before = varnish_counters(varnish.dir / "work")
+        orders_env = {
+            **origin_env,
+            "BENCH_OTHER": OTHER_SLUG,
+            "BENCH_VARIANT": str(info["variant"]),
+            "BENCH_SECONDS": str(args.seconds + 1),
+        }
+        orders = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "shell", "-c", ORDERS],
+            cwd=ROOT, env=orders_env, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(0.5)
+        under = measure(varnish_port, product_path)
+        orders_out = orders.communicate(timeout=120)[0]
+        after = varnish_counters(varnish.dir / "work")
+        hits = after["cache_hit"] - before["cache_hit"]
+        misses = after["cache_miss"] - before["cache_miss"]
+        placed = (
+            orders_out.split("BENCH-ORDERS", 1)[1].split()
+            if "BENCH-ORDERS" in orders_out
+            else ["?", "?"]
+        )
+        rate = hits / (hits + misses) if hits + misses else 0.0
+        rows.append(
+            Row("hit rate", f"product hit rate, {placed[1]} orders/s on {OTHER_SLUG}",
+                under[0], under[1], "0", rate, GOALS["hit rate"], under[2])
+        )  # fmt: skip
         loads.append(os.getloadavg()[0])
     finally:
+        varnish.stop()
         for server in servers:
             server.terminate()
         for server in servers:
-            server.wait(timeout=20)
-        shutil.rmtree(static_root, ignore_errors=True)
+            server.wait(timeout=30)
 
-    rows = []
+    # The Dockerfile's server against other shapes, for the product page at the origin.
+    workers = docker[docker.index("--workers") + 1]
+    shapes = {
+        "Dockerfile: " + " ".join(docker[1:]): docker,
+        f"gthread, {workers} workers x 4 threads": [
+            "shopsocial.wsgi:application", "--worker-class", "gthread", "--workers", workers,
+            "--threads", "4",
+        ],
+        f"ASGI (uvicorn worker), {workers} workers": [
+            "shopsocial.asgi:application", "--worker-class", "uvicorn_worker.UvicornWorker",
+            "--workers", workers,
+        ],
+    }  # fmt: skip
+    shape_rates: dict[str, tuple[float, float, int]] = {}
+    for label, shape_args in shapes.items():
+        port = free_port()
+        server = gunicorn(env, port, shape_args)
+        try:
+            wait_ready(port)
+            for _ in range(10):
+                get(port, SHOP_HOST, product_path)
+            shape_rates[label] = measure(port, product_path)
+            print(f"{label}: {shape_rates[label][0]:.0f}/s", flush=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    fastest = max(rate for rate, _, _ in shape_rates.values())
+    for label, (rate, p99, errors) in shape_rates.items():
+        is_docker = label.startswith("Dockerfile")
+        rows.append(
+            Row("server", f"product at origin, {label}", rate, p99,
+                str(info["queries"].get("product|anonymous", "")), rate / fastest,
+                GOALS["server"] if is_docker else None, errors)
+        )  # fmt: skip
+    loads.append(os.getloadavg()[0])
+    shutil.rmtree(static_root, ignore_errors=True)
+
     failed = False
     print(
-        f"\nworkers={args.workers} (sync) connections={args.connections} "
-        f"seconds={args.seconds} rounds={args.rounds} "
-        f"load average {min(loads):.1f}-{max(loads):.1f} (1 min, sampled each round)\n"
+        f"\nconnections={args.connections} seconds={args.seconds} per row; origin: gunicorn "
+        f"{' '.join(docker[1:])}; load average {min(loads):.1f}-{max(loads):.1f} "
+        f"(1 min, {os.cpu_count()} CPUs)\n"
     )
-    print("| page | shopper | req/s | share of hello | goal | p99 ms | queries |")
-    print("|---|---|---|---|---|---|---|")
-    for page in [bare, hello, *pages]:
-        result = results[page.label]
-        if page is bare:
-            share, goal = 1.0, None
-        elif page is hello:
-            share, goal = result.share, HELLO_GOAL
-        else:
-            share = result.share
-            goal = ANON_GOAL if page.shopper == "anonymous" else SESSION_GOAL
-        met = goal is None or share >= goal
-        failed |= not met or result.errors > 0
-        queries = info["queries"].get(f"{page.name}|{page.shopper}", 0)
-        share_text = f"{share:.2f} of bare" if page is hello else (
-            "—" if page is bare else f"{share:.2f}"
-        )  # fmt: skip
-        goal_text = "—" if goal is None else f"≥ {goal} {'met' if met else 'NOT MET'}"
+    print("| row | req/s | p99 ms | queries | ratio | goal |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        met = row.goal is None or (row.ratio or 0) >= row.goal
+        failed |= not met or row.errors > 0
+        ratio = "—" if row.ratio is None else f"{row.ratio:.2f}"
+        goal = "—" if row.goal is None else f"≥ {row.goal} {'met' if met else 'NOT MET'}"
+        errors = f" errors: {row.errors}" if row.errors else ""
         print(
-            f"| {page.name} | {page.shopper} | {result.rate:,.0f} | {share_text} | {goal_text} "
-            f"| {max(result.p99_ms):.1f} | {queries} |"
-            + (f" errors: {result.errors}" if result.errors else "")
+            f"| {row.label} | {row.rate:,.0f} | {row.p99:.1f} | {row.queries} | {ratio} | {goal} |{errors}"
         )
-        rows.append(
-            {
-                "page": page.name, "shopper": page.shopper, "rps": result.rate,
-                "rates": result.rates, "shares": result.shares, "share": share, "goal": goal,
-                "p99_ms": max(result.p99_ms), "queries": queries, "errors": result.errors,
-            }
-        )  # fmt: skip
     if args.json:
-        args.json.write_text(json.dumps({"loads": loads, "rows": rows}, indent=1))
+        args.json.write_text(
+            json.dumps({"loads": loads, "rows": [r.__dict__ for r in rows]}, indent=1)
+        )
     return 1 if failed else 0
 
 

@@ -29,7 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.storefront import COMPANY_HOST, SHOP_HOST, bench_env  # noqa: E402
+from bench.common import bench_env  # noqa: E402
+from bench.storefront import SHOP_HOST  # noqa: E402
+
+COMPANY_HOST = "www.localhost"
 
 KINDS = [
     ("hello", SHOP_HOST, "/bench/hello/"),

@@ -9,14 +9,10 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from shopsocial.versions import VersionedModel, VersionedQuerySet
+from shopsocial.invalidation import InvalidatingQuerySet
 
 
-class ShippingMethodQuerySet(VersionedQuerySet):
-    version_name = "catalog"  # cart and checkout pages memoise methods (orders/selectors.py)
-
-
-class ShippingMethod(VersionedModel, models.Model):
+class ShippingMethod(models.Model):
     """A way to ship, managed in the admin (Standard and Express are seeded)."""
 
     code = models.SlugField(max_length=30, unique=True)
@@ -39,8 +35,7 @@ class ShippingMethod(VersionedModel, models.Model):
     active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
-    version_name = "catalog"  # saves too
-    objects = ShippingMethodQuerySet.as_manager()
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "price", "pk"]
@@ -61,13 +56,7 @@ class ShippingMethod(VersionedModel, models.Model):
         return self.name
 
 
-class OrderQuerySet(VersionedQuerySet):
-    # Storefront pages look for expired stock holds only once the earliest hold can
-    # have expired (storefront/views.py); order writes move holds, so they bump "holds".
-    version_name = "holds"
-
-
-class Order(VersionedModel, models.Model):
+class Order(models.Model):
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", "Pending payment"
         PAID = "paid", "Paid"
@@ -148,8 +137,7 @@ class Order(VersionedModel, models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
 
-    version_name = "holds"  # saves too (shopsocial/versions.py)
-    objects = OrderQuerySet.as_manager()
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

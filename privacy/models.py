@@ -7,21 +7,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from shopsocial.invalidation import InvalidatingQuerySet
 from shopsocial.storage import private_storage_get
-from shopsocial.versions import VersionedModel, VersionedQuerySet
 
 
-class PolicyQuerySet(VersionedQuerySet):
-    version_name = "policy"  # cached notices and pages refresh at once
-
-
-class BreachQuerySet(VersionedQuerySet):
-    # Cached in-site notices refresh at once (notices themselves bump it in
-    # privacy/services/breach.py: their sending updates them too often).
-    version_name = "breach"
-
-
-class PolicyVersion(VersionedModel, models.Model):
+class PolicyVersion(models.Model):
     """One version of the privacy policy. Published versions are never edited."""
 
     version = models.CharField(max_length=20, unique=True, help_text='e.g. "1.0", "2026-12"')
@@ -34,8 +24,7 @@ class PolicyVersion(VersionedModel, models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    version_name = "policy"
-    objects = PolicyQuerySet.as_manager()
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-effective_date", "-published_at", "-pk"]
@@ -143,7 +132,7 @@ def breach_list_upload_to(instance: BreachIncident, filename: str) -> str:
     return f"breach-lists/{uuid.uuid4().hex}{suffix}"
 
 
-class BreachIncident(VersionedModel, models.Model):
+class BreachIncident(models.Model):
     class Scope(models.TextChoices):
         ALL_SHOPPERS = "all_shoppers", "All shoppers"
         ALL_RETAILERS = "all_retailers", "All retailers"
@@ -175,8 +164,7 @@ class BreachIncident(VersionedModel, models.Model):
     notify_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    version_name = "breach"
-    objects = BreachQuerySet.as_manager()
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-discovered_at"]

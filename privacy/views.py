@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.decorators import ratelimit
 
 from shopsocial.responses import private_response
-from storefront.caching import page_cache
+from storefront.caching import shared_page
 
 from . import selectors, services
 from .forms import (
@@ -54,7 +54,7 @@ def gpc_json(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
-@page_cache
+@shared_page
 def policy(request: HttpRequest) -> HttpResponse:
     versions = list(selectors.policy_versions_published())
     return render(

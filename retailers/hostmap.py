@@ -51,8 +51,5 @@ def retailer_for_hostname(hostname: str) -> Retailer | None:
 
 
 def _clone(retailer: Retailer) -> Retailer:
-    """A shallow copy for one request (cheaper than copy.copy of a model)."""
-    clone = Retailer.__new__(Retailer)
-    clone.__dict__.update(retailer.__dict__)
-    clone._state = copy.copy(retailer._state)
-    return clone
+    """A copy for one request (django-tenants sets attributes on it)."""
+    return copy.copy(retailer)

@@ -9,18 +9,12 @@ from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
 from shopsocial.contact import AddressNames, phone_display
-from shopsocial.versions import VersionedModel, VersionedQuerySet
+from shopsocial.invalidation import InvalidatingQuerySet
 
 from .levels import Level
 
 
-class HostmapQuerySet(VersionedQuerySet):
-    """Writes through the ORM refresh every process's host map (retailers/hostmap.py)."""
-
-    version_name = "hostmap"
-
-
-class Retailer(VersionedModel, TenantMixin):
+class Retailer(TenantMixin):
     class Kind(models.TextChoices):
         COMPANY = "company", "Company site"
         RETAILER = "retailer", "Retailer"
@@ -75,8 +69,7 @@ class Retailer(VersionedModel, TenantMixin):
     auto_drop_schema = True
 
     # Saves, deletes and updates refresh every process's host map (retailers/hostmap.py).
-    version_name = "hostmap"
-    objects = HostmapQuerySet.as_manager()
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]
@@ -124,10 +117,9 @@ class Retailer(VersionedModel, TenantMixin):
         return storefront_url(self.slug, path)
 
 
-class Domain(VersionedModel, DomainMixin):
+class Domain(DomainMixin):
     # Saves, deletes and updates refresh every process's host map (retailers/hostmap.py).
-    version_name = "hostmap"
-    objects = HostmapQuerySet.as_manager()
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["domain"]

@@ -15,7 +15,7 @@ from django_tenants.utils import tenant_context
 from orders.demo import checkout_money_demo_seed
 from retailers.models import Retailer
 from retailers.services import company_tenant_ensure, retailer_provision
-from storefront.caching import catalog_cache_bump, storefront_content_changed
+from shopsocial import varnish
 from storefront.content.models import FeaturedProduct, StorefrontProfile
 from storefront.models import Category, Product, ProductImage
 from storefront.services import product_image_store
@@ -408,6 +408,6 @@ def demo_seed() -> list[str]:
         _seed_storefront_content(retailer, created)
     created += checkout_money_demo_seed()  # payments: demo discount code, tax override
     if created:
-        transaction.on_commit(catalog_cache_bump)
-        storefront_content_changed()
+        # Rows written by bulk paths and raw seeds: purge every page at once.
+        transaction.on_commit(lambda: varnish.purge(["catalog"]))
     return created

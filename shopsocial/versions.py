@@ -45,7 +45,6 @@ NAMES = (
     "policy",
     "breach",
     "holds",
-    "users",
     "scenes",
 )
 CHANNEL = "shopsocial:versions"

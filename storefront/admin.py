@@ -12,7 +12,6 @@ from django.utils.html import format_html
 from .forms import ProductImageForm
 from .models import Category, Product, ProductImage, ProductVariant
 from .services import (
-    catalog_changed,
     product_bulk_set_active,
     product_image_files_delete,
     product_summary_refresh,
@@ -79,14 +78,6 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        catalog_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        catalog_changed()
-
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
@@ -132,10 +123,6 @@ class ProductAdmin(admin.ModelAdmin):
         )
         self.message_user(request, f"{changed} product(s) deactivated.", messages.SUCCESS)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        catalog_changed()
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         for formset in formsets:
@@ -145,7 +132,6 @@ class ProductAdmin(admin.ModelAdmin):
                         name=removed.image.name, renditions=list(removed.renditions)
                     )
         product_summary_refresh(product=form.instance)
-        catalog_changed()
 
 
 @admin.register(ProductVariant)
@@ -171,4 +157,3 @@ class ProductVariantAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         product_summary_refresh(product=obj.product)
-        catalog_changed()

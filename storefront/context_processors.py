@@ -7,7 +7,6 @@ database or the session for an anonymous visitor.
 
 from django.http import HttpRequest
 
-from .caching import slot_live
 from .cart import Cart
 from .selectors import category_tree
 
@@ -26,7 +25,6 @@ def storefront(request: HttpRequest) -> dict:
         attribution = cart.attribution()
         if not attribution:
             return None
-        slot_live(request)  # a scene's state has no version: its banner is never kept
         return scene_for_cart(retailer=tenant, attribution=attribution)
 
     return {"nav_categories": category_tree, "cart_count": cart.count, "cart_scene": cart_scene}

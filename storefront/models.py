@@ -9,8 +9,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from shopsocial.images import rendition_name
+from shopsocial.invalidation import InvalidatingQuerySet
 from shopsocial.urls_util import storefront_path
-from shopsocial.versions import VersionedModel, VersionedQuerySet
 
 
 class Category(models.Model):
@@ -20,6 +20,8 @@ class Category(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     position = models.PositiveIntegerField(default=0)
+
+    objects = InvalidatingQuerySet.as_manager()  # writes purge cached pages
 
     class Meta:
         ordering = ["position", "name"]
@@ -43,13 +45,7 @@ class Category(models.Model):
             raise ValidationError({"parent": "This category has sub-categories of its own."})
 
 
-class ProductQuerySet(VersionedQuerySet):
-    # Stock moves by queryset updates (order placement, cancellation): pages
-    # showing stock are keyed by the "stock" version, so they refresh at once.
-    version_name = "stock"
-
-
-class Product(VersionedModel, models.Model):
+class Product(models.Model):
     """Never hard-deleted once it may have been ordered: deactivate instead.
 
     What is sold is a `ProductVariant` (every product has at least one): each has its own
@@ -95,8 +91,7 @@ class Product(VersionedModel, models.Model):
         db_persist=True,
     )
 
-    version_name = "stock"  # saves too (storefront/caching.py)
-    objects = ProductQuerySet.as_manager()
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -164,12 +159,7 @@ class Product(VersionedModel, models.Model):
         return price_to is not None and price_to != self.price
 
 
-class ProductVariantQuerySet(VersionedQuerySet):
-    # Variant stock moves by queryset updates (orders/services/stock.py), like Product's.
-    version_name = "stock"
-
-
-class ProductVariant(VersionedModel, models.Model):
+class ProductVariant(models.Model):
     """One thing a shopper can buy: its own SKU, price, stock and pictures.
 
     SKUs are unique among variants (a database constraint) and across products: a variant
@@ -188,8 +178,7 @@ class ProductVariant(VersionedModel, models.Model):
     active = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
 
-    version_name = "stock"  # saves too, as Product's
-    objects = ProductVariantQuerySet.as_manager()
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -280,6 +269,8 @@ class ProductImage(models.Model):
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     renditions = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = InvalidatingQuerySet.as_manager()  # writes purge cached pages
 
     class Meta:
         ordering = ["position", "pk"]

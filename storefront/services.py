@@ -14,7 +14,6 @@ from shopsocial.images import (
     rendition_name,
 )
 
-from .caching import catalog_cache_bump
 from .models import Product, ProductImage, ProductVariant
 
 PRODUCT_IMAGE_MAX_BYTES = 8 * 1024 * 1024
@@ -27,7 +26,6 @@ def product_bulk_set_active(*, product_ids: list[int], active: bool) -> int:
     changed = (
         Product.objects.filter(pk__in=product_ids).exclude(active=active).update(active=active)
     )
-    transaction.on_commit(catalog_cache_bump)
     return changed
 
 
@@ -64,13 +62,7 @@ def product_variant_create(
     variant.full_clean()
     variant.save()
     product_summary_refresh(product=product)
-    catalog_changed()
     return variant
-
-
-def catalog_changed() -> None:
-    """Called after any catalog edit (admin saves) so cached listings refresh at once."""
-    transaction.on_commit(catalog_cache_bump)
 
 
 def product_image_clean(upload) -> CleanImage:
@@ -111,7 +103,6 @@ def product_image_store(
     image.full_clean()
     image.save()
     product_image_renditions_store(image=image, clean=clean)
-    catalog_changed()
     return image
 
 

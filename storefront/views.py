@@ -2,8 +2,9 @@
 
 Views parse the request, call one selector or cart operation, and respond. GET
 pages never create a session: an anonymous shopper gets no cookie until they add
-something to the cart. Browsing pages are served from the shopper page cache
-(storefront/caching.py), for every shopper.
+something to the cart. Browsing pages are `shared_page`s: an HTTP cache in front
+keeps the anonymous ones, tagged with the keys of what they show
+(storefront/caching.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from orders.selectors import retailers_best_selling
@@ -22,7 +22,7 @@ from orders.services.holds import stock_holds_release_due
 from retailers.finder import retailer_find
 from shopsocial.search_text import SEARCH_MAX_LENGTH, search_text_clean
 
-from .caching import listing_version, page_cache, render_shopper_page
+from .caching import product_keys, shared_page, surrogate_keys_add
 from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
@@ -30,7 +30,6 @@ from .models import Product, ProductVariant
 from .scenes.selectors import attribution_parse
 from .search import product_search, search_terms_parse
 from .selectors import (
-    LISTING_CACHE_TTL,
     Sort,
     bestsellers,
     category_get,
@@ -66,13 +65,15 @@ def _page_param(request: HttpRequest) -> str:
 
 # --- Company site ---------------------------------------------------------------
 @require_safe
-@page_cache
+@shared_page
 def company_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "company/home.html", {"featured": bestsellers()})
+    featured = bestsellers()
+    surrogate_keys_add(request, ["bestsellers", *product_keys(featured)])
+    return render(request, "company/home.html", {"featured": featured})
 
 
 @require_safe
-@page_cache
+@shared_page
 def retailer_finder(request: HttpRequest) -> HttpResponse:
     raw = search_text_clean(request.GET.get("q"))
     text = raw[:SEARCH_MAX_LENGTH]
@@ -86,18 +87,21 @@ def retailer_finder(request: HttpRequest) -> HttpResponse:
         "result": retailer_find(text=text, featured=retailers_best_selling),
         "product": product,
     }
+    surrogate_keys_add(request, ["retailers", *product_keys([product] if product else [])])
     return render(request, "company/find_retailer.html", context)
 
 
 # --- Storefront -----------------------------------------------------------------
 @require_safe
-@page_cache
+@shared_page
 def storefront_home(request: HttpRequest) -> HttpResponse:
     retailer = request.tenant
     featured = products_by_ids(ids=featured_product_ids(retailer=retailer))
+    shown = featured or bestsellers()
+    surrogate_keys_add(request, ["bestsellers", *product_keys(shown)])
     context = {
         "profile": storefront_profile_get(retailer=retailer),
-        "featured": featured or bestsellers(),
+        "featured": shown,
         "featured_is_retailers_choice": bool(featured),
         "categories": category_tree(),
     }
@@ -105,7 +109,7 @@ def storefront_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@page_cache
+@shared_page
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = category_get(slug=slug)
     if category is None:
@@ -119,13 +123,9 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "sort_choices": [(key, label) for key, (label, _) in Sort.CHOICES.items()],
         "page_number": page,
         "query_prefix": f"sort={sort}&",
-        # Evaluated only when the cached listing fragment is cold.
-        "page_obj": SimpleLazyObject(
-            lambda: category_products_page(category=category, sort=sort, page=page)
-        ),
-        "catalog_version": listing_version(),
-        "listing_ttl": LISTING_CACHE_TTL,
+        "page_obj": category_products_page(category=category, sort=sort, page=page),
     }
+    surrogate_keys_add(request, [f"category-{category.pk}", *product_keys(context["page_obj"])])
     return render(request, "storefront/category.html", context)
 
 
@@ -140,6 +140,7 @@ def product_page_render(
     extra: dict | None = None,
 ) -> HttpResponse:
     variant = chosen or variant_default(product)
+    surrogate_keys_add(request, [f"product-{product.pk}", "shipping"])
     context = {
         "product": product,
         "variant": variant,
@@ -165,7 +166,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _product_detail_page(request, slug)
 
 
-@page_cache
+@shared_page
 def _product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_get(slug=slug)
     if product is None:
@@ -181,10 +182,11 @@ def _product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@page_cache
+@shared_page
 def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms_parse(request.GET.get("q"))
     result = product_search(terms=terms, page=_page_param(request))
+    surrogate_keys_add(request, ["search"])
     context = {
         "terms": terms,
         "page_obj": result.page,
@@ -219,7 +221,7 @@ def _cart_page(
         "has_stock_problem": any(line.exceeds_stock for line in lines),
         "max_quantity": MAX_LINE_QUANTITY,
     }
-    return render_shopper_page(request, "storefront/cart.html", context, status=status)
+    return render(request, "storefront/cart.html", context, status=status)
 
 
 @require_safe

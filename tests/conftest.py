@@ -61,15 +61,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def _caches_clear() -> None:
-    from shopsocial.user_cache import user_cache_clear
     from shopsocial.versions import memos_clear
-    from storefront.caching import page_cache_clear
 
     for alias in ("default", "shared"):
         caches[alias].clear()
     memos_clear()
-    user_cache_clear()
-    page_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,6 @@ from orders.cart_source import cart_destination, cart_discount_code, cart_items
 from orders.gateways import offline_gateway_in_use
 from orders.selectors import checkout_quote, shipping_method_for_display
 from orders.tax.engines import SHIPPING_STATES
-from storefront.caching import slot_live
 
 register = template.Library()
 
@@ -34,8 +33,6 @@ def offline_demo_banner() -> dict:
 def cart_totals(context) -> dict:
     request = context["request"]
     code = cart_discount_code(request)
-    if code:
-        slot_live(request)  # a code's validity (dates, uses) has no version
     destination = cart_destination(request)
     quote = checkout_quote(items=cart_items(request), discount_code=code, destination=destination)
     return {
@@ -73,8 +70,6 @@ def free_shipping_hint(context) -> dict:
         method = shipping_method_for_display()
         return {"remaining": None, "method": method, "empty": True}
     code = cart_discount_code(request)
-    if code:
-        slot_live(request)  # a code's validity (dates, uses) has no version
     quote = checkout_quote(items=items, discount_code=code)
     return {
         "remaining": quote.totals.free_shipping_remaining,

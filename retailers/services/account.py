@@ -9,8 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from shopsocial.user_cache import users_changed
-
 from .. import crypto
 from ..models import Retailer, RetailerAuditEvent
 from ..validators import tax_id_format
@@ -64,7 +62,6 @@ def retailer_contact_update(
     retailer.save(update_fields=[*changed, "updated_at"])
     if "email" in changed and retailer.user_id:
         User.objects.filter(pk=retailer.user_id).update(email=retailer.email)
-        users_changed()  # a queryset update sends no post_save (shopsocial/user_cache.py)
     audit_record(
         retailer=retailer,
         actor=actor,

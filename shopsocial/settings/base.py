@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Django's CSP header; privacy's middleware (below) widens it per request only
     # when analytics may run, and sets Vary: DNT, Sec-GPC, Cookie.
-    "shopsocial.lean_middleware.CachedContentSecurityPolicyMiddleware",  # Django's, header built once
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "privacy.middleware.TrackingDecisionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,10 +99,9 @@ MIDDLEWARE = [
     # goes through Django's token check (shopsocial/csrf.py).
     "shopsocial.csrf.FetchMetadataCsrfMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, with the user row from process memory on page views (shopsocial/user_cache.py).
-    "shopsocial.lean_middleware.CachedUserAuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "shopsocial.lean_middleware.LazyMessageMiddleware",  # Django's, storage made on first use
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -506,3 +505,11 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# --- HTTP cache in front (issue 23, docs/caching.md) ---------------------------
+# Each Varnish that caches our pages (PURGE by surrogate key after every commit that
+# changes what a cached page shows). Empty: no HTTP cache in front, nothing is sent.
+VARNISH_PURGE_URLS = env.list("VARNISH_PURGE_URLS", default=[])
+# How long a shared cache may keep an anonymous storefront page (purges make edits
+# show at once; this bounds what nothing purges, such as the date).
+STOREFRONT_SHARED_MAX_AGE = env.int("STOREFRONT_SHARED_MAX_AGE", default=300)

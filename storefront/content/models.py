@@ -7,12 +7,16 @@ them, and catalog items are only ever deactivated).
 
 from django.db import models
 
+from shopsocial.invalidation import InvalidatingQuerySet
+
 
 class StorefrontProfile(models.Model):
     about = models.TextField(blank=True)
     photo = models.ImageField(upload_to="retailers/", blank=True)
     photo_alt = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InvalidatingQuerySet.as_manager()  # writes purge this storefront's pages
 
     def __str__(self) -> str:
         return "Storefront profile"
@@ -21,6 +25,8 @@ class StorefrontProfile(models.Model):
 class FeaturedProduct(models.Model):
     product_id = models.BigIntegerField(unique=True)
     position = models.PositiveIntegerField(default=0)
+
+    objects = InvalidatingQuerySet.as_manager()  # writes purge this storefront's pages
 
     class Meta:
         ordering = ["position", "pk"]

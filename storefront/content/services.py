@@ -15,7 +15,6 @@ from django_tenants.utils import tenant_context
 from retailers.models import Retailer, RetailerAuditEvent
 from retailers.services import audit_record
 from shopsocial.images import image_clean
-from storefront.caching import storefront_content_changed
 
 User = get_user_model()
 
@@ -92,7 +91,6 @@ def storefront_update(
             action=RetailerAuditEvent.Action.STOREFRONT_UPDATED,
             detail=", ".join(changed),
         )
-    storefront_content_changed()
     if old_photo and "photo" in changed:
         storage = StorefrontProfile._meta.get_field("photo").storage
         transaction.on_commit(lambda: storage.delete(old_photo))

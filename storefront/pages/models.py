@@ -7,6 +7,8 @@ text. The footer links the three pages the shop promises by their fixed slugs.
 from django.db import models
 from django.urls import reverse
 
+from shopsocial.invalidation import InvalidatingQuerySet
+
 
 class ShopPage(models.Model):
     class Slug(models.TextChoices):
@@ -24,6 +26,8 @@ class ShopPage(models.Model):
         "a line starting with '## ' is a heading; lines starting with '- ' make a list."
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InvalidatingQuerySet.as_manager()  # writes purge cached pages
 
     class Meta:
         ordering = ["slug"]

@@ -14,19 +14,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from shopsocial.versions import VersionedModel, VersionedQuerySet
+from shopsocial.invalidation import InvalidatingQuerySet
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U
 CODE_RE = r"^[A-HJKMNP-TV-Z2-9]{8}$"
 
 
-class ScenesQuerySet(VersionedQuerySet):
-    # Scene and share landing pages are cached under the "scenes" version
-    # (storefront.caching.page_cache_also): edits, closing and deletions show at once.
-    version_name = "scenes"
-
-
-class Scene(VersionedModel, models.Model):
+class Scene(models.Model):
     class Delivery(models.TextChoices):
         GUEST = "guest", "To each guest"
         HOST = "host", "Together to the host"
@@ -55,8 +49,7 @@ class Scene(VersionedModel, models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    version_name = "scenes"
-    objects = ScenesQuerySet.as_manager()
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -141,7 +134,7 @@ class SceneReward(models.Model):
         return f"{self.scene.code}: {self.amount} ({self.code or 'no code'})"
 
 
-class ShareLink(VersionedModel, models.Model):
+class ShareLink(models.Model):
     class Target(models.TextChoices):
         STOREFRONT = "storefront", "My storefront"
         PRODUCT = "product", "A product"
@@ -161,8 +154,7 @@ class ShareLink(VersionedModel, models.Model):
     label = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    version_name = "scenes"
-    objects = ScenesQuerySet.as_manager()
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from orders.services.holds import stock_holds_release_due
-from storefront.caching import page_cache_also
+from storefront.caching import product_keys, shared_page, surrogate_keys_add
 from storefront.content.selectors import featured_product_ids, storefront_profile_get
 from storefront.selectors import bestsellers, category_tree, product_get, products_by_ids
 
@@ -34,9 +34,11 @@ def attribution_value(*, scene: Scene | None = None, link: ShareLink | None = No
 def _home(request: HttpRequest, *, prefix: str, attribution: str, **extra) -> HttpResponse:
     retailer = request.tenant
     featured = products_by_ids(ids=featured_product_ids(retailer=retailer))
+    shown = featured or bestsellers()
+    surrogate_keys_add(request, ["bestsellers", *product_keys(shown)])
     context = {
         "profile": storefront_profile_get(retailer=retailer),
-        "featured": featured or bestsellers(),
+        "featured": shown,
         "featured_is_retailers_choice": bool(featured),
         "categories": category_tree(),
         "link_prefix": prefix,
@@ -69,9 +71,10 @@ def _scene_context(scene: Scene | None, code: str) -> dict:
 
 
 @require_safe
-@page_cache_also("scenes")
+@shared_page
 def scene_landing(request: HttpRequest, code: str) -> HttpResponse:
     scene = selectors.scene_get_for_storefront(retailer=request.tenant, code=code)
+    surrogate_keys_add(request, [f"scene-{scene.pk}"] if scene else ["scenes"])
     live = scene is not None and scene.is_open
     return _home(
         request,
@@ -87,9 +90,10 @@ def scene_product(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     return _scene_product_page(request, code, slug)
 
 
-@page_cache_also("scenes")
+@shared_page
 def _scene_product_page(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     scene = selectors.scene_get_for_storefront(retailer=request.tenant, code=code)
+    surrogate_keys_add(request, [f"scene-{scene.pk}"] if scene else ["scenes"])
     live = scene is not None and scene.is_open
     return _product(
         request,
@@ -125,9 +129,12 @@ def share_landing(request: HttpRequest, code: str) -> HttpResponse:
     return _share_landing_page(request, code)
 
 
-@page_cache_also("scenes")
+@shared_page
 def _share_landing_page(request: HttpRequest, code: str) -> HttpResponse:
     link = selectors.share_link_get_for_storefront(retailer=request.tenant, code=code)
+    surrogate_keys_add(
+        request, [f"sharelink-{link.pk}", *([f"scene-{link.scene_id}"] if link.scene_id else [])]
+    )
     if link.target == ShareLink.Target.PRODUCT:
         return _product(
             request,
@@ -151,9 +158,12 @@ def share_product(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     return _share_product_page(request, code, slug)
 
 
-@page_cache_also("scenes")
+@shared_page
 def _share_product_page(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     link = selectors.share_link_get_for_storefront(retailer=request.tenant, code=code)
+    surrogate_keys_add(
+        request, [f"sharelink-{link.pk}", *([f"scene-{link.scene_id}"] if link.scene_id else [])]
+    )
     scene = link.scene if link.target == ShareLink.Target.SCENE else None
     extra = _scene_context(scene, "") if scene is not None else {}
     return _product(

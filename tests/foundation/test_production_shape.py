@@ -16,11 +16,12 @@ DOCKERFILE = (ROOT / "Dockerfile").read_text()
 
 def test_compose_has_every_production_service():
     services = set(re.findall(r"^  ([a-z]+):\s*$", COMPOSE, flags=re.M))
-    assert {"postgres", "redis", "web", "worker", "beat", "mailcatcher"} <= services
+    assert {"postgres", "redis", "web", "chat", "varnish", "worker", "beat"} <= services
+    assert "mailcatcher" in services
 
 
 def test_web_worker_and_beat_share_one_image_definition():
-    for service in ("web", "worker", "beat"):
+    for service in ("web", "chat", "worker", "beat"):
         block = COMPOSE.split(f"\n  {service}:\n", 1)[1].split("\n\n", 1)[0]
         assert "<<: *app" in block
 
@@ -28,15 +29,22 @@ def test_web_worker_and_beat_share_one_image_definition():
 def test_commands_named_by_compose_and_dockerfile_exist():
     assert "migrate_schemas" in COMPOSE and "migrate_schemas" in get_commands()
     assert "collectstatic" in DOCKERFILE and "collectstatic" in get_commands()
-    # gunicorn's target and celery's app are importable objects.
-    import uvicorn_worker
-
-    from shopsocial.asgi import application
+    # gunicorn's and uvicorn's targets and celery's app are importable objects.
+    from shopsocial.asgi import application as asgi_application
     from shopsocial.celery import app
+    from shopsocial.wsgi import application as wsgi_application
 
-    # gunicorn runs the ASGI application (HTTP and the chat's WebSockets) on uvicorn workers.
-    assert "shopsocial.asgi:application" in COMPOSE and callable(application)
-    assert "-k uvicorn_worker.UvicornWorker" in COMPOSE and uvicorn_worker.UvicornWorker
+    # Pages on gunicorn's WSGI workers (compose and the image's CMD alike); the ASGI
+    # application only in the chat service, which Varnish reaches for /ws/ alone.
+    web = COMPOSE.split("\n  web:\n", 1)[1].split("\n\n", 1)[0]
+    chat = COMPOSE.split("\n  chat:\n", 1)[1].split("\n\n", 1)[0]
+    assert "gunicorn shopsocial.wsgi:application --worker-class sync" in web
+    assert '"gunicorn", "shopsocial.wsgi:application", "--worker-class", "sync"' in DOCKERFILE
+    assert callable(wsgi_application) and "asgi" not in web
+    assert "uvicorn shopsocial.asgi:application" in chat and callable(asgi_application)
+    vcl = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+    assert '.host = "web";' in vcl and '.host = "chat";' in vcl
+    assert "./deploy/varnish/default.vcl:/etc/varnish/default.vcl" in COMPOSE
     assert "celery -A shopsocial worker" in COMPOSE and app.main == "shopsocial"
     assert "celery -A shopsocial beat" in COMPOSE
 

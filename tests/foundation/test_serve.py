@@ -43,8 +43,23 @@ def test_serve_prepares_the_database_then_serves_in_a_process_told_its_port(monk
     assert port_before == settings.SHOP_PORT
 
 
-def test_the_serving_process_runs_uvicorn_for_http_and_chat_websockets(monkeypatch):
+def test_the_serving_process_runs_varnish_gunicorn_and_uvicorn_when_varnish_is_installed(
+    monkeypatch,
+):
     calls = []
+    monkeypatch.setattr("retailers.management.commands.serve.varnishd_path", lambda: "/v")
+    monkeypatch.setattr(
+        "retailers.management.commands.serve.serve_behind_varnish",
+        lambda **kwargs: calls.append(kwargs),
+    )
+    monkeypatch.setattr("shopsocial.dev_beat.dev_beat_start", lambda: None)
+    call_command("serve", "--serving", "--port", "8123", "--noreload")
+    assert calls == [{"port": 8123, "reload": False}]
+
+
+def test_the_serving_process_runs_uvicorn_for_everything_without_varnish(monkeypatch):
+    calls = []
+    monkeypatch.setattr("retailers.management.commands.serve.varnishd_path", lambda: None)
     monkeypatch.setattr(
         "retailers.management.commands.serve.serve_asgi",
         lambda **kwargs: calls.append(kwargs),
@@ -74,6 +89,7 @@ def test_serve_runs_the_beat_schedule_in_development(monkeypatch, settings):
     started = []
     settings.SERVE_RUNS_BEAT = True
     monkeypatch.setenv("RUN_MAIN", "true")
+    monkeypatch.setattr("retailers.management.commands.serve.varnishd_path", lambda: None)
     monkeypatch.setattr("retailers.management.commands.serve.serve_asgi", lambda **k: None)
     monkeypatch.setattr("shopsocial.dev_beat.dev_beat_start", lambda: started.append(True))
     call_command("serve", "--serving", "--port", "8124", "--noreload")

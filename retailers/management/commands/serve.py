@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand
 
 from shopsocial.asgi_server import serve_asgi
 from shopsocial.embedded_db import EMBEDDED_DATABASE_URL
+from shopsocial.serving import serve_behind_varnish
+from shopsocial.varnish import varnishd_path
 
 
 def serving_command(*, port: int, noreload: bool) -> tuple[list[str], dict[str, str]]:
@@ -70,6 +72,12 @@ class Command(BaseCommand):
             from shopsocial.dev_beat import dev_beat_start
 
             dev_beat_start()
-        # uvicorn serves HTTP and the chat's WebSockets (in-memory channel layer
-        # unless REDIS_URL/CHAT_REDIS_URL is set).
+        if varnishd_path():
+            # The production shape (shopsocial/serving.py): Varnish on the port, gunicorn
+            # WSGI workers for pages, uvicorn for the chat's /ws/ only.
+            serve_behind_varnish(port=port, reload=not noreload)
+            return
+        # No proxy to route /ws/: uvicorn serves HTTP and the chat's WebSockets
+        # (in-memory channel layer unless REDIS_URL/CHAT_REDIS_URL is set).
+        self.stdout.write("varnishd not found: serving everything with uvicorn (no HTTP cache)")
         serve_asgi(port=port, reload=not noreload)

@@ -1,0 +1,117 @@
+# ShopSocial's HTTP cache (Varnish 7, xkey from varnish-modules).
+#
+# - Anonymous GET/HEAD requests (no Cookie, no Authorization) are looked up in the
+#   cache; the origin decides what may be kept: only responses that say
+#   `Cache-Control: public, s-maxage=N` and set no cookie are stored.
+# - Pages vary on DNT / Sec-GPC (normalised here to "1" or absent).
+# - Tracking parameters (utm_*, gclid, fbclid, ...) are removed before the lookup
+#   and before the request reaches the origin: they never split the cache.
+# - /ws/ (the live chat's WebSockets) is piped to the ASGI server.
+# - `PURGE` with an `xkey-purge: product-42 storefront-alice` header removes every
+#   object tagged with any of those keys; accepted from the `purgers` ACL only.
+#
+# The backend addresses below are the compose services; tests and `manage.py serve`
+# substitute their own (shopsocial/varnish.py).
+vcl 4.1;
+
+import std;
+import xkey;
+
+backend web {
+    .host = "web";
+    .port = "8000";
+    .connect_timeout = 2s;
+    .first_byte_timeout = 30s;
+}
+
+backend chat {
+    .host = "chat";
+    .port = "8001";
+}
+
+acl purgers {
+    "localhost";
+    "127.0.0.1";
+    "::1";
+    "10.0.0.0"/8;
+    "172.16.0.0"/12;
+    "192.168.0.0"/16;
+}
+
+sub vcl_recv {
+    if (req.url ~ "^/ws/") {
+        set req.backend_hint = chat;
+        return (pipe);
+    }
+    set req.backend_hint = web;
+
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        if (!req.http.xkey-purge) {
+            return (synth(400, "xkey-purge header required"));
+        }
+        set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        return (synth(200, "Purged " + req.http.n-gone));
+    }
+
+    # Junk query parameters: not part of the page, not part of the key.
+    if (req.url ~ "[?&](utm_[A-Za-z0-9_]*|gclid|gbraid|wbraid|fbclid|msclkid|mc_cid|mc_eid|_ga|_gl)=") {
+        set req.url = regsuball(req.url, "(?<=[?&])(utm_[A-Za-z0-9_]*|gclid|gbraid|wbraid|fbclid|msclkid|mc_cid|mc_eid|_ga|_gl)=[^&]*(&|$)", "");
+        set req.url = regsub(req.url, "[?&]+$", "");
+    }
+
+    # Only "1" means anything (privacy/tracking.py): two variants per header, not many.
+    if (req.http.DNT != "1") {
+        unset req.http.DNT;
+    }
+    if (req.http.Sec-GPC != "1") {
+        unset req.http.Sec-GPC;
+    }
+
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # A cookie means a session (cart, sign-in) or an opt-out: rendered at the origin.
+    if (req.http.Cookie || req.http.Authorization) {
+        return (pass);
+    }
+    return (hash);
+}
+
+sub vcl_pipe {
+    # WebSocket upgrade: keep the handshake headers.
+    if (req.http.Upgrade) {
+        set bereq.http.Upgrade = req.http.Upgrade;
+        set bereq.http.Connection = req.http.Connection;
+    }
+}
+
+sub vcl_backend_response {
+    # Opt-in: the origin says what is shared. Never a response that sets a cookie or is
+    # private, whatever else it says.
+    if (beresp.http.Set-Cookie
+        || beresp.http.Cache-Control ~ "(private|no-store|no-cache)"
+        || beresp.http.Cache-Control !~ "s-maxage") {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 60s;
+        return (deliver);
+    }
+    # The origin's pages are short-lived on purpose (purges make them fresh); keep a
+    # little grace so a purge storm does not send every shopper to the origin at once
+    # for pages that expired rather than were purged.
+    set beresp.grace = 10s;
+}
+
+sub vcl_deliver {
+    if (obj.uncacheable) {
+        set resp.http.X-Cache = "PASS";
+    } elsif (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+    # The surrogate keys are for this cache only.
+    unset resp.http.xkey;
+}

@@ -1,0 +1,225 @@
+"""What each write makes stale, declared once (docs/caching.md).
+
+`RULES` maps every model that a cached page or an origin memo reads to:
+
+- the surrogate keys of the pages that show a row (`product-42`, `category-7`,
+  `storefront-alice`, `menu`, `policy` ...): Varnish tags each anonymous page with
+  the keys of what it shows (the `xkey` header, storefront/caching.py) and a write
+  purges exactly those pages, after commit;
+- the origin versions its rows feed (`shopsocial.versions`: the host map and the
+  process memos of the category tree, search words, policy versions ...).
+
+Every way the ORM writes is observed here, so no caller has to remember anything:
+`post_save`, `post_delete` (queryset `delete()` and the admin's bulk delete send it
+per row, because a receiver is connected) and `m2m_changed` are connected in
+`connect()`; queryset `update()`, `bulk_create()` and `bulk_update()` go through
+`InvalidatingQuerySet` (each mapped model's manager).
+
+Stock moves with every order. A stock-only update (`quiet` fields) purges a row's
+pages only when what they show of it changes (`shown`: in or out of stock, "only 3
+left"), so an order on alice's storefront purges nothing on bob's unless it sells a
+product out.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import Model, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from shopsocial import varnish
+from shopsocial.versions import version_bump_now_and_on_commit
+
+# On every storefront page: the category menu, the policy notice in the footer, and
+# `catalog` (what changes the whole catalog at once: the demo seed, an import).
+EVERY_PAGE_KEYS = ("catalog", "menu", "policy")
+
+
+def storefront_key(slug: str) -> str:
+    """Every page of one storefront (its header, its content), by the retailer's slug."""
+    return f"storefront-{slug}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    keys: Callable[[Model], Iterable[str]] = lambda row: ()
+    versions: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ("pk",)  # what `keys` and `shown` read (queryset writes)
+    quiet: frozenset[str] = field(default_factory=frozenset)
+    shown: Callable[[Model], Hashable] | None = None
+
+
+def _this_storefront(row: Model) -> tuple[str, ...]:
+    """A tenant table's row: the storefront whose schema is active (tenant_context)."""
+    tenant = getattr(connection, "tenant", None)
+    return (storefront_key(getattr(tenant, "slug", None) or connection.schema_name),)
+
+
+def _domain_keys(row: Model) -> tuple[str, ...]:
+    retailer = apps.get_model("retailers", "Retailer")
+    slugs = retailer.objects.filter(pk=row.tenant_id).values_list("slug", flat=True)
+    return (*(storefront_key(slug) for slug in slugs), "retailers")
+
+
+def _variant_shown(row: Model) -> Hashable:
+    # product.html: "In stock: only N left" below 10, "Out of stock" at 0.
+    return (row.stock > 0, row.stock if row.stock < 10 else None)
+
+
+RULES: dict[str, Rule] = {
+    "storefront.Category": Rule(
+        keys=lambda c: ("menu", f"category-{c.pk}", "search"), versions=("catalog",)
+    ),
+    "storefront.Product": Rule(
+        keys=lambda p: (f"product-{p.pk}", f"category-{p.category_id}", "search"),
+        versions=("catalog", "stock"),
+        fields=("pk", "category_id", "stock"),
+        quiet=frozenset({"stock"}),
+        shown=lambda p: p.stock > 0,  # listings: "Out of stock"
+    ),
+    "storefront.ProductVariant": Rule(
+        keys=lambda v: (f"product-{v.product_id}",),
+        versions=("catalog", "stock"),
+        fields=("pk", "product_id", "stock"),
+        quiet=frozenset({"stock"}),
+        shown=_variant_shown,
+    ),
+    "storefront.ProductImage": Rule(
+        keys=lambda i: (f"product-{i.product_id}",),
+        versions=("catalog",),
+        fields=("pk", "product_id"),
+    ),
+    "storefront_content.StorefrontProfile": Rule(keys=_this_storefront, versions=("storefront",)),
+    "storefront_content.FeaturedProduct": Rule(keys=_this_storefront, versions=("storefront",)),
+    "storefront_pages.ShopPage": Rule(keys=lambda p: (f"shoppage-{p.pk}",)),
+    "retailers.Retailer": Rule(
+        keys=lambda r: (storefront_key(r.slug), "retailers"),
+        versions=("hostmap",),
+        fields=("pk", "slug"),
+    ),
+    "retailers.Domain": Rule(keys=_domain_keys, versions=("hostmap",), fields=("pk", "tenant_id")),
+    "privacy.PolicyVersion": Rule(keys=lambda p: ("policy",), versions=("policy",)),
+    "privacy.BreachIncident": Rule(versions=("breach",)),  # notices: signed-in pages only
+    "orders.ShippingMethod": Rule(keys=lambda m: ("shipping",), versions=("catalog",)),
+    "orders.Order": Rule(versions=("holds",)),  # the next hold expiry (orders/services/holds.py)
+    "scenes.Scene": Rule(keys=lambda s: (f"scene-{s.pk}",), versions=("scenes",)),
+    "scenes.ShareLink": Rule(keys=lambda s: (f"sharelink-{s.pk}",), versions=("scenes",)),
+}
+
+
+def rule_for(model: type[Model]) -> Rule | None:
+    return RULES.get(model._meta.label)
+
+
+# --- Sending -----------------------------------------------------------------------
+def _purge_now(keys: frozenset[str]) -> None:
+    varnish.purge(keys)
+
+
+def invalidate(rule: Rule, rows: Iterable[Model]) -> None:
+    """Bump the rule's origin versions now and after commit; purge the rows' pages
+    after commit (nothing is purged for a transaction that rolls back)."""
+    for name in rule.versions:
+        version_bump_now_and_on_commit(name)
+    keys = frozenset(key for row in rows for key in rule.keys(row))
+    if keys:
+        transaction.on_commit(functools.partial(_purge_now, keys))
+
+
+# --- Receivers ---------------------------------------------------------------------
+def _saved_or_deleted(sender: type[Model], instance: Model, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # loaddata
+    rule = rule_for(sender)
+    if rule is not None:
+        invalidate(rule, [instance])
+
+
+def _m2m_changed(sender, instance: Model, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        rule = rule_for(type(instance))
+        if rule is not None:
+            invalidate(rule, [instance])
+
+
+def connect() -> None:
+    """Connect the receivers for every mapped model (storefront's AppConfig.ready)."""
+    for label in RULES:
+        model = apps.get_model(label)
+        post_save.connect(_saved_or_deleted, sender=model, dispatch_uid=f"invalidate-s-{label}")
+        post_delete.connect(_saved_or_deleted, sender=model, dispatch_uid=f"invalidate-d-{label}")
+        manager = model._default_manager
+        if not isinstance(manager.get_queryset(), InvalidatingQuerySet):
+            raise TypeError(
+                f"{label}'s manager must use shopsocial.invalidation.InvalidatingQuerySet"
+            )
+        for m2m in model._meta.many_to_many:
+            m2m_changed.connect(
+                _m2m_changed, sender=m2m.remote_field.through, dispatch_uid=f"invalidate-m-{label}"
+            )
+
+
+class InvalidatingQuerySet(QuerySet):
+    """A mapped model's queryset: the writes that send no per-row signal invalidate too."""
+
+    def _rows(self) -> list[Model]:
+        rule = rule_for(self.model)
+        if rule is None:
+            return []
+        names = [name for name in rule.fields if name != "pk"]
+        return list(self.only(*names)) if names else list(self.only("pk"))
+
+    def update(self, **kwargs):
+        rule = rule_for(self.model)
+        if rule is None:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            before = self._rows()
+            count = super().update(**kwargs)
+            after = {
+                row.pk: row
+                for row in self.model._base_manager.filter(pk__in=[row.pk for row in before]).only(
+                    *[n for n in rule.fields if n != "pk"] or ["pk"]
+                )
+            }
+            if rule.shown is not None and set(kwargs) <= rule.quiet:
+                # Stock moved: only rows whose shown state changed purge their pages.
+                for name in rule.versions:
+                    version_bump_now_and_on_commit(name)
+                rows = [
+                    after[row.pk]
+                    for row in before
+                    if row.pk in after and rule.shown(row) != rule.shown(after[row.pk])
+                ]
+                keys = frozenset(key for row in rows for key in rule.keys(row))
+                if keys:
+                    transaction.on_commit(functools.partial(_purge_now, keys))
+            else:
+                invalidate(rule, [*before, *after.values()])  # old and new keys alike
+        return count
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        rule = rule_for(self.model)
+        if rule is not None:
+            invalidate(rule, created)
+        return created
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        rule = rule_for(self.model)
+        if rule is not None:
+            invalidate(rule, objs)
+        return count
+
+    bulk_update.alters_data = True

@@ -1,0 +1,229 @@
+"""The HTTP cache in front, for real: varnishd with deploy/varnish/default.vcl in front of
+a live server on the test database (issue 23).
+
+Proves: the second anonymous request is a hit; a request with a cookie, a response
+that sets one and a private page are never kept; junk query strings share one object;
+DNT/GPC variants are kept apart; a write purges by key after commit, so the next
+request shows it; an order on alice's storefront purges nothing on bob's; purges are
+refused from outside the ACL.
+"""
+
+from __future__ import annotations
+
+import http.client
+from dataclasses import dataclass
+
+import pytest
+
+from orders.services import order_place
+from shopsocial.serving import free_port
+from shopsocial.varnish import Varnishd, varnishd_path
+from storefront.models import Product
+from tests.catalog import variant_of
+from tests.conftest import ALICE_HOST, BOB_HOST
+from tests.factories import CustomerDetailsFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(varnishd_path() is None, reason="varnishd is installed by .ci/run"),
+]
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    text: str
+
+    @property
+    def cache(self) -> str:
+        return self.headers.get("x-cache", "")
+
+
+@dataclass
+class Front:
+    varnish: Varnishd
+
+    def get(self, host: str, path: str, **headers: str) -> Answer:
+        connection = http.client.HTTPConnection("127.0.0.1", self.varnish.port, timeout=20)
+        try:
+            connection.request("GET", path, headers={"Host": host, **headers})
+            response = connection.getresponse()
+            body = response.read().decode()
+            return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
+        finally:
+            connection.close()
+
+
+@pytest.fixture(scope="module")
+def varnish_server(live_server):
+    port = int(live_server.url.rsplit(":", 1)[1])
+    varnish = Varnishd(port=free_port(), web=("127.0.0.1", port), chat=("127.0.0.1", port))
+    varnish.start()
+    yield varnish
+    varnish.stop()
+
+
+@pytest.fixture
+def front(varnish_server, settings, alice, bob) -> Front:
+    settings.VARNISH_PURGE_URLS = [varnish_server.url]
+    # Each test starts from an empty cache (the database was flushed between tests).
+    from shopsocial import varnish
+
+    varnish.purge(["catalog"])
+    return Front(varnish_server)
+
+
+@pytest.fixture
+def candle(make_product) -> Product:
+    return make_product("Vanilla Candle", price="10.00", stock=50)
+
+
+def test_second_anonymous_request_is_a_hit_and_carries_no_cookie(front, candle):
+    path = f"/p/{candle.slug}/"
+    first = front.get(ALICE_HOST, path)
+    second = front.get(ALICE_HOST, path)
+    assert (first.status, first.cache, second.cache) == (200, "MISS", "HIT")
+    assert second.text == first.text and "Vanilla Candle" in second.text
+    assert "set-cookie" not in second.headers and "xkey" not in second.headers
+    assert "s-maxage=" in second.headers["cache-control"]
+
+
+def test_pages_are_kept_per_storefront(front, candle):
+    assert front.get(ALICE_HOST, "/").cache == "MISS"
+    assert front.get(BOB_HOST, "/").cache == "MISS"
+    alice_page, bob_page = front.get(ALICE_HOST, "/"), front.get(BOB_HOST, "/")
+    assert (alice_page.cache, bob_page.cache) == ("HIT", "HIT")
+    assert "Attic" in alice_page.text and "Barn" in bob_page.text
+    assert "Barn" not in alice_page.text
+
+
+def test_a_request_with_a_cookie_is_rendered_at_the_origin_and_never_kept(front, candle):
+    path = f"/p/{candle.slug}/"
+    for _ in range(2):
+        answer = front.get(ALICE_HOST, path, Cookie="sessionid=nobody")
+        assert (answer.status, answer.cache) == (200, "PASS")
+        assert "private" in answer.headers["cache-control"]
+    assert front.get(ALICE_HOST, path).cache == "MISS"  # the cookie's page was not stored
+
+
+@pytest.fixture(scope="module")
+def stub_front():
+    """Varnish with the project's VCL in front of a stub origin that answers each path
+    with the headers it names: what the VCL does whatever the app says."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    answers = {
+        "/public": [("Cache-Control", "public, s-maxage=60")],
+        "/sets-cookie": [("Cache-Control", "public, s-maxage=60"), ("Set-Cookie", "a=1")],
+        "/private": [("Cache-Control", "private, s-maxage=60")],
+        "/no-s-maxage": [("Cache-Control", "public, max-age=60")],
+    }
+
+    class Origin(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the stdlib's name
+            self.send_response(200)
+            for name, value in answers[self.path]:
+                self.send_header(name, value)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    origin = ThreadingHTTPServer(("127.0.0.1", 0), Origin)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    port = origin.server_address[1]
+    varnish = Varnishd(port=free_port(), web=("127.0.0.1", port), chat=("127.0.0.1", port))
+    varnish.start()
+    yield Front(varnish)
+    varnish.stop()
+    origin.shutdown()
+
+
+@pytest.mark.parametrize("path", ["/sets-cookie", "/private", "/no-s-maxage"])
+def test_varnish_never_keeps_a_set_cookie_a_private_or_an_unmarked_response(stub_front, path):
+    assert [stub_front.get("x.test", path).cache for _ in range(3)] == ["PASS"] * 3
+    assert [stub_front.get("x.test", "/public").cache for _ in range(2)][-1] == "HIT"
+
+
+def test_varnish_keeps_nothing_for_a_request_with_a_cookie(stub_front):
+    answers = [stub_front.get("y.test", "/public", Cookie="a=1").cache for _ in range(2)]
+    assert answers == ["PASS", "PASS"]
+
+
+def test_junk_query_strings_share_one_cached_page(front, candle):
+    path = f"/p/{candle.slug}/"
+    assert front.get(ALICE_HOST, path).cache == "MISS"
+    for junk in ("?utm_source=news&utm_medium=email", "?gclid=abc", "?fbclid=x&utm_campaign=y"):
+        assert front.get(ALICE_HOST, path + junk).cache == "HIT", junk
+    assert front.get(ALICE_HOST, "/search/?q=vanilla&utm_source=x").cache == "MISS"
+    assert front.get(ALICE_HOST, "/search/?q=vanilla").cache == "HIT"
+
+
+def test_dnt_and_gpc_visitors_get_their_own_variant(front, candle):
+    path = f"/p/{candle.slug}/"
+    assert front.get(ALICE_HOST, path).cache == "MISS"
+    assert front.get(ALICE_HOST, path, DNT="1").cache == "MISS"
+    assert front.get(ALICE_HOST, path, **{"Sec-GPC": "1"}).cache == "MISS"
+    assert front.get(ALICE_HOST, path, DNT="1").cache == "HIT"
+    assert front.get(ALICE_HOST, path, DNT="0").cache == "HIT"  # only "1" means anything
+
+
+def test_a_product_edit_purges_its_pages_and_the_next_request_shows_it(front, candle):
+    product_path, category_path = f"/p/{candle.slug}/", "/c/candles/"
+    for path in (product_path, category_path, "/"):
+        front.get(ALICE_HOST, path)
+        assert front.get(ALICE_HOST, path).cache == "HIT"
+    candle.name = "Cedar Candle"
+    candle.save()
+    product_page = front.get(ALICE_HOST, product_path)
+    listing = front.get(ALICE_HOST, category_path)
+    assert (product_page.cache, listing.cache) == ("MISS", "MISS")
+    assert "Cedar Candle" in product_page.text and "Cedar Candle" in listing.text
+
+
+def test_an_order_on_alices_storefront_purges_nothing_on_bobs(front, candle):
+    paths = [f"/p/{candle.slug}/", "/c/candles/", "/"]
+    for host in (ALICE_HOST, BOB_HOST):
+        for path in paths:
+            front.get(host, path)
+    order_place(
+        items=[(variant_of(candle).pk, 2)],
+        retailer=front_retailer("alice"),
+        customer=CustomerDetailsFactory(email="ann@example.com", full_name="Ann Shopper"),
+    )
+    candle.refresh_from_db()
+    assert candle.stock == 48
+    assert [front.get(BOB_HOST, path).cache for path in paths] == ["HIT", "HIT", "HIT"]
+    assert [front.get(ALICE_HOST, path).cache for path in paths] == ["HIT", "HIT", "HIT"]
+
+
+def test_selling_the_last_units_purges_the_product_everywhere(front, make_product):
+    last = make_product("Last Candle", price="10.00", stock=2)
+    path = f"/p/{last.slug}/"
+    for host in (ALICE_HOST, BOB_HOST):
+        front.get(host, path)
+    order_place(
+        items=[(variant_of(last).pk, 2)],
+        retailer=front_retailer("alice"),
+        customer=CustomerDetailsFactory(email="ann@example.com", full_name="Ann Shopper"),
+    )
+    bob_page = front.get(BOB_HOST, path)
+    assert bob_page.cache == "MISS" and "Out of stock" in bob_page.text
+
+
+def test_purges_are_refused_from_outside_the_acl():
+    from pathlib import Path
+
+    vcl = (Path(__file__).resolve().parents[2] / "deploy/varnish/default.vcl").read_text()
+    acl = vcl.split("acl purgers {", 1)[1].split("}", 1)[0]
+    assert '"0.0.0.0"/0' not in acl and "client.ip !~ purgers" in vcl
+
+
+def front_retailer(slug: str):
+    from retailers.models import Retailer
+
+    return Retailer.objects.get(slug=slug)
