@@ -60,6 +60,10 @@ SHARED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # --- hardening: last, so its ready() sees every app's checks and refuses to start
+    # on a production guard's ERROR (shopsocial/guards.py)
+    "shopsocial.apps.ShopSocialConfig",
+    # --- end hardening
 ]
 TENANT_APPS = [
     "storefront.content",
@@ -156,6 +160,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "default" is prefixed per schema; "shared" holds company-wide keys (the
 # host -> retailer map), the same for every tenant.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Production refuses to start without REDIS_URL (shopsocial.E030, shopsocial/guards.py):
+# several workers must share sessions, sign-outs, suspensions and rate limits.
+# Only dev and test (one process, or locmem on purpose) relax it.
+REDIS_REQUIRED = True
 if REDIS_URL:
     _cache_backend = {
         # Django's RedisCache, reusing its client (shopsocial/cache.py).
