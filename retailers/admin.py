@@ -196,6 +196,15 @@ class RetailerAdmin(admin.ModelAdmin):
         if contact:
             fresh = Retailer.objects.get(pk=obj.pk)
             retailer_contact_update(retailer=fresh, actor=request.user, **contact)
+            if "email" in contact:
+                # Support cannot take a retailer over by its email (issue 30 item 3).
+                self.message_user(
+                    request,
+                    "The email address is not changed yet: a confirmation link went to the "
+                    "new address (the retailer confirms it signed in), and the current "
+                    "address was told.",
+                    level=messages.WARNING,
+                )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Retailers are created by registration (or retailer_provision), which also

@@ -19,6 +19,12 @@ from .account import (
     totp_device_remove,
     totp_device_start,
 )
+from .email_change import (
+    email_change_from_token,
+    retailer_email_change_confirm,
+    retailer_email_change_request,
+    retailer_password_changed_notify,
+)
 from .provision import (
     company_tenant_ensure,
     retailer_demo_login_ensure,
@@ -42,6 +48,10 @@ from .storefront import (
 )
 
 __all__ = [
+    "email_change_from_token",
+    "retailer_email_change_confirm",
+    "retailer_email_change_request",
+    "retailer_password_changed_notify",
     "ReauthGate",
     "ReauthLockedOut",
     "reauth_failure_record",

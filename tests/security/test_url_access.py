@@ -171,6 +171,11 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "tenant:account/orders/<str:number>/": per_role(
         anonymous=REDIRECT, shopper=GONE, retailer=GONE, other_retailer=GONE
     ),
+    # --- hardening: the link sent to a new retailer email ("x" is no valid token)
+    "public:backoffice/email/confirm/<str:token>/": per_role(
+        anonymous=REDIRECT, shopper=REDIRECT, retailer=GONE, other_retailer=GONE
+    ),
+    # --- end hardening
 }
 # The company site sells too: its shop, cart, checkout and order pages answer as a
 # storefront's do.

@@ -148,7 +148,7 @@ def test_a_session_without_an_auth_hash_is_signed_out_even_when_remembered(shopp
 
 def test_a_retailers_email_change_reaches_the_remembered_user_at_once(shopper, alice, rf):
     from retailers.models import Retailer
-    from retailers.services.account import retailer_contact_update
+    from retailers.services import retailer_email_change_confirm, retailer_email_change_request
     from shopsocial.user_cache import user_get
 
     Retailer.objects.filter(pk=alice.pk).update(user=shopper, email="sam@example.com")
@@ -158,8 +158,11 @@ def test_a_retailers_email_change_reaches_the_remembered_user_at_once(shopper, a
     assert user_get(request).email == "sam@example.com"
     assert user_get(request).email == "sam@example.com"  # remembered
     alice.refresh_from_db()
-    # The service writes the user's email with a queryset update (no post_save).
-    retailer_contact_update(retailer=alice, actor=shopper, email="sam.new@example.com")
+    # The confirmation writes the user's email with a queryset update (no post_save).
+    change = retailer_email_change_request(
+        retailer=alice, actor=shopper, new_email="sam.new@example.com"
+    )
+    retailer_email_change_confirm(change=change, user=shopper)
     assert user_get(request).email == "sam.new@example.com"
 
 
