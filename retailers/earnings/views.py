@@ -49,7 +49,7 @@ def statement_view(request: HttpRequest, year: int, month: int) -> HttpResponse:
             writer.writerow(
                 [
                     timezone.localtime(entry.created_at).date().isoformat(),
-                    entry.order.number,
+                    entry.order_label,
                     entry.get_kind_display(),
                     f"{entry.base:.2f}",
                     f"{entry.amount:.2f}",
