@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
@@ -11,13 +10,14 @@ from django.db import transaction
 from retailers import crypto
 from retailers.models import Retailer, RetailerAuditEvent
 from retailers.validators import tax_id_format
+from shopsocial.csv_safe import csv_writer
 
 
 @transaction.atomic
 def form_1099_csv(*, rows: list[tuple[Retailer, Decimal]], year: int, reveal_by=None) -> str:
     """One row per recipient. Tax IDs in full only with `reveal_by` (audited per retailer)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         [
             "retailer_id",
@@ -94,7 +94,7 @@ def statements_write_all(*, year: int, month: int, directory) -> int:
         with (directory / f"statement-{year:04d}-{month:02d}-{retailer_id}.csv").open(
             "w", newline=""
         ) as f:
-            writer = csv.writer(f)
+            writer = csv_writer(f)
             writer.writerow(["date", "order", "kind", "base", "amount"])
             writer.writerow(["", "", "opening balance", "", f"{opening:.2f}"])
             while pending is not None and pending[0] < retailer_id:

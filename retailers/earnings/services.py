@@ -8,7 +8,6 @@ that does is covered by the database's (order, key) uniqueness.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from retailers.models import Retailer
+from shopsocial.csv_safe import csv_writer
 from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse
@@ -471,7 +471,7 @@ def payout_batch_create(*, period_end: date, actor, minimum: Decimal | None = No
 def payout_csv(*, batch: PayoutBatch) -> str:
     """The bank file: one row per paid retailer (no tax IDs, no bank data held here)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["retailer_id", "legal_name", "email", "amount_usd", "batch", "period_end"])
     for line in (
         batch.lines.filter(held=False)
