@@ -190,11 +190,36 @@ def chat_close(*, chat_id: int, outcome: str, agent: AbstractBaseUser | None = N
     return chat
 
 
+def chat_transcript_address(*, ticket: Ticket) -> str:
+    """Where a transcript may go: the signed-in person's own proved address, else "".
+
+    A retailer's address on file, or a shopper's verified account address. The address
+    typed into the chat form proves nothing, so it never gets one (issue 30 item 6).
+    """
+    user = ticket.user
+    if user is None:
+        return ""
+    retailer = getattr(user, "retailer", None)
+    if retailer is not None:
+        return retailer.email or user.email
+    from orders.accounts.selectors import email_verified_for_user
+
+    return email_verified_for_user(user=user)
+
+
 @transaction.atomic
 def chat_transcript_send(*, chat_id: int) -> OutboundEmail:
-    """Email the transcript so far to the ticket's address (an outbox row, sent after commit)."""
+    """Email the transcript, once per chat, to the signed-in person's proved address."""
     chat = _chat_for_update(chat_id)
     ticket = chat.ticket
+    if chat.transcript_sent_at is not None:
+        raise ChatError("The transcript of this chat was already sent.")
+    to = chat_transcript_address(ticket=ticket)
+    if not to:
+        raise ChatError(
+            "Transcripts are emailed only to a signed-in account's confirmed address. "
+            "Your ticket link keeps the whole conversation."
+        )
     lines = [
         {
             "who": "You" if m.author == TicketMessage.Author.CUSTOMER else "Support",
@@ -205,10 +230,9 @@ def chat_transcript_send(*, chat_id: int) -> OutboundEmail:
     ]
     if not lines:
         raise ChatError("There is nothing to send yet.")
-    last_id = ticket.messages.order_by("-pk").values_list("pk", flat=True).first()
     email = email_enqueue(
         kind=OutboundEmail.Kind.TRANSACTIONAL,
-        to=ticket.email,
+        to=to,
         template="chat_transcript",
         context={
             "name": ticket.name,
@@ -216,7 +240,7 @@ def chat_transcript_send(*, chat_id: int) -> OutboundEmail:
             "messages": lines,
             "ticket_url": ticket_url(ticket=ticket),
         },
-        dedupe_key=f"chat-transcript:{chat.pk}:{last_id}",
+        dedupe_key=f"chat-transcript:{chat.pk}",
     )
     chat.transcript_sent_at = timezone.now()
     chat.save(update_fields=["transcript_sent_at"])
