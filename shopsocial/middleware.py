@@ -27,6 +27,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.security import SecurityMiddleware
+from django.utils.cache import patch_cache_control
 
 # No control character belongs in a path; query values may carry a textarea's
 # tab and line breaks; header values may carry a tab.
@@ -53,7 +54,30 @@ class SecurityHeadersMiddleware:
         policy = getattr(settings, "PERMISSIONS_POLICY", "")
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy
+        if _signed_in(request):
+            _mark_private(response)
         return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    """A signed-in request (only looked at when it carries a session cookie, so an
+    anonymous page costs nothing here)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _mark_private(response: HttpResponse) -> None:
+    """A signed-in person's page is never stored by a shared cache (issue 30 item 11):
+    `Cache-Control: private`, without `public` or `s-maxage`."""
+    directives = response.get("Cache-Control", "")
+    if "no-store" in directives and "private" in directives:
+        return
+    if "s-maxage" in directives:
+        parts = [d for d in directives.split(",") if not d.strip().startswith("s-maxage")]
+        response["Cache-Control"] = ",".join(parts).strip(" ,")
+    patch_cache_control(response, private=True)
 
 
 def _bad_query_string(raw: str) -> str | None:
