@@ -107,7 +107,6 @@ class OrderAdmin(admin.ModelAdmin):
         "number",
         "retailer",
         "helped_by",
-        "customer",
         "status",
         "currency",
         "subtotal",
@@ -147,13 +146,15 @@ class OrderAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request: HttpRequest, obj=None):
         fieldsets = [(None, {"fields": self.ORDER_FIELDS})]
         if self._sees_contact(request):
-            fieldsets.append(("Customer contact", {"fields": CONTACT_FIELDS}))
+            # The account names the shopper by email: only with the contact data
+            # (issue 30 item 10; Fulfilment, Finance and Compliance do not see it).
+            fieldsets.append(("Customer contact", {"fields": ("customer", *CONTACT_FIELDS)}))
         elif request.user.has_perm(SHIPPING_PERMISSION):
             fieldsets.append(("Ship to", {"fields": SHIPPING_FIELDS}))
         return fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
-        return self.ORDER_FIELDS + CONTACT_FIELDS
+        return (*self.ORDER_FIELDS, "customer", *CONTACT_FIELDS)
 
     @admin.display(description="Phone")
     def phone_national(self, obj: Order) -> str:

@@ -275,3 +275,39 @@ def test_other_roles_never_see_a_full_tax_id(role, alice_with_ssn):
     assert response.status_code == 403
     assert "123-45-6789" not in response.content.decode()
     assert not RetailerAuditEvent.objects.filter(action="tax_id_revealed").exists()
+
+
+# --- hardening: least privilege, checked against the privacy policy (issue 30 item 10)
+ACCOUNT_EMAIL = "account-holder@example.com"
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("Support", True), ("Fulfilment", False), ("Finance", False), ("Compliance", False)],
+)
+def test_only_roles_with_contact_data_see_the_shoppers_account_on_an_order(role, sees, order):
+    account = get_user_model().objects.create_user(ACCOUNT_EMAIL, ACCOUNT_EMAIL, "x")
+    Order.objects.filter(pk=order.pk).update(customer=account)
+    client, _ = staff_client(role)
+    page = client.get(f"/admin/orders/order/{order.pk}/change/", HTTP_HOST=COMPANY_HOST)
+    assert page.status_code == 200
+    assert (ACCOUNT_EMAIL in page.content.decode()) is sees
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("Support", True), ("Finance", True), ("Compliance", True), ("Marketing", False)],
+)
+def test_retailer_contact_data_only_for_roles_that_need_it(role, sees, alice):
+    Retailer.objects.filter(pk=alice.pk).update(
+        email="alice-contact@example.com", phone="+15125550177"
+    )
+    client, _ = staff_client(role)
+    page = client.get(f"/admin/retailers/retailer/{alice.pk}/change/", HTTP_HOST=COMPANY_HOST)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert ("alice-contact@example.com" in body) is sees
+    search = client.get(
+        "/admin/retailers/retailer/?q=alice-contact@example.com", HTTP_HOST=COMPANY_HOST
+    )
+    assert (alice.display_name.replace("'", "&#x27;") in search.content.decode()) is sees
