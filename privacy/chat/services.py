@@ -155,6 +155,34 @@ def chat_claim(*, chat_id: int, agent: AbstractBaseUser) -> Chat:
 
 
 @transaction.atomic
+def chat_claims_expire(*, now=None) -> list[int]:
+    """Chats an agent claimed but has not answered within CHAT_CLAIM_TIMEOUT_SECONDS go
+    back to the queue (issue 30 item 11), so a person is not left with an absent agent.
+    Returns the ids of the chats put back."""
+    from django.db.models import Exists, OuterRef
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CHAT_CLAIM_TIMEOUT_SECONDS)
+    answered = TicketMessage.objects.filter(
+        ticket_id=OuterRef("ticket_id"),
+        author=TicketMessage.Author.STAFF,
+        created_at__gte=OuterRef("claimed_at"),
+    )
+    stale = list(
+        Chat.objects.select_for_update(skip_locked=True)
+        .filter(status=Chat.Status.ACTIVE, claimed_at__lt=cutoff)
+        .filter(~Exists(answered))
+        .values_list("pk", "ticket_id")
+    )
+    if not stale:
+        return []
+    ids = [pk for pk, _ in stale]
+    Chat.objects.filter(pk__in=ids).update(status=Chat.Status.WAITING, agent=None, claimed_at=None)
+    Ticket.objects.filter(pk__in=[t for _, t in stale]).update(assignee=None, updated_at=now)
+    return ids
+
+
+@transaction.atomic
 def chat_close(*, chat_id: int, outcome: str, agent: AbstractBaseUser | None = None) -> Chat:
     """End a chat. Its ticket is closed when resolved, otherwise stays open for staff.
 

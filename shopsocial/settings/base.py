@@ -224,6 +224,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketing.subscribers_purge_unconfirmed_task",
         "schedule": 86400.0,
     },
+    # --- hardening: unanswered chat claims go back to the queue (issue 30 item 11)
+    "chat-claims-expire": {"task": "chat.chat_claims_expire_task", "schedule": 30.0},
+    # --- end hardening
 }
 
 # --- Auth and sessions ------------------------------------------------------
@@ -490,6 +493,8 @@ else:
 # When agents answer, in the company time zone: "mon-fri 08:00-17:00", "always" or "never".
 CHAT_OFFICE_HOURS = env.str("CHAT_OFFICE_HOURS", default="mon-fri 08:00-17:00")
 CHAT_MESSAGE_MAX_CHARS = env.int("CHAT_MESSAGE_MAX_CHARS", default=2000)
+# --- hardening: a claimed chat with no agent reply this long returns to the queue
+CHAT_CLAIM_TIMEOUT_SECONDS = env.int("CHAT_CLAIM_TIMEOUT_SECONDS", default=180)
 # Messages per connection (burst, then one per CHAT_RATE_SECONDS) and per client address
 # per minute, across all its sockets.
 CHAT_RATE_BURST = env.int("CHAT_RATE_BURST", default=5)
