@@ -42,13 +42,13 @@ def scene_totals(*, scene: Scene) -> SceneTotals:
 
 
 def scene_get_for_storefront(*, retailer: Retailer, code: str) -> Scene | None:
-    """The scene if it is this storefront's; None if unknown; 404 if another retailer's."""
-    scene = Scene.objects.filter(code=(code or "").upper()[:8]).select_related("retailer").first()
-    if scene is None:
-        return None
-    if scene.retailer_id != retailer.pk:
-        raise Http404("No such scene on this storefront")
-    return scene
+    """The scene if it is this storefront's, else None: another storefront's code
+    answers exactly like an unknown one (issue 30 item 11: no probing which codes exist)."""
+    return (
+        Scene.objects.filter(code=(code or "").upper()[:8], retailer=retailer)
+        .select_related("retailer")
+        .first()
+    )
 
 
 def share_link_get_for_storefront(*, retailer: Retailer, code: str) -> ShareLink:
