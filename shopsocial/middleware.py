@@ -72,8 +72,8 @@ def _mark_private(response: HttpResponse) -> None:
     """A signed-in person's page is never stored by a shared cache (issue 30 item 11):
     `Cache-Control: private`, without `public` or `s-maxage`."""
     directives = response.get("Cache-Control", "")
-    if "no-store" in directives and "private" in directives:
-        return
+    if "no-store" in directives:
+        return  # stored by no cache at all: stronger than private
     if "s-maxage" in directives:
         parts = [d for d in directives.split(",") if not d.strip().startswith("s-maxage")]
         response["Cache-Control"] = ",".join(parts).strip(" ,")

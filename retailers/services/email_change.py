@@ -36,12 +36,21 @@ from shopsocial.urls_util import company_reverse
 from shopsocial.user_cache import users_changed
 
 from ..models import Retailer, RetailerAuditEvent, RetailerEmailChange
-from .account import audit_record
 
 User = get_user_model()
 
 TOKEN_SALT = "retailers.email-change"
 OLD_ADDRESS_TOLD_DAYS = 30
+
+
+def _audit(*, retailer: Retailer, actor: AbstractBaseUser | None, detail: str) -> None:
+    # Written here, not through account.py's helper: account imports this module.
+    RetailerAuditEvent.objects.create(
+        retailer=retailer,
+        actor=actor,
+        action=RetailerAuditEvent.Action.CONTACT_UPDATED,
+        detail=detail[:255],
+    )
 
 
 def _mask(email: str) -> str:
@@ -136,10 +145,9 @@ def retailer_email_change_request(
             },
             key=f"retailer:{retailer.pk}:email-change-requested",
         )
-    audit_record(
+    _audit(
         retailer=retailer,
         actor=actor,
-        action=RetailerAuditEvent.Action.CONTACT_UPDATED,
         detail="email change requested (waits for the new address to confirm)",
     )
     return change
@@ -175,10 +183,9 @@ def retailer_email_change_confirm(
             },
             key=f"retailer:{retailer.pk}:email-changed",
         )
-    audit_record(
+    _audit(
         retailer=retailer,
         actor=change.requested_by,
-        action=RetailerAuditEvent.Action.CONTACT_UPDATED,
         detail="email (confirmed by the new address)",
     )
     return retailer
