@@ -7,7 +7,10 @@ WORKDIR /app
 COPY pyproject.toml uv.lock .python-version ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
+# Build-only values: the production guards (shopsocial/guards.py) refuse to start without
+# a gateway key and REDIS_URL; nothing here connects to them, and none of it is kept.
 RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1rZXktbm90LXVzZWQtYXQtcnVuLXQ= \
+    STRIPE_SECRET_KEY=build-only STRIPE_WEBHOOK_SECRET=build-only REDIS_URL=redis://build-only:6379/0 \
     python manage.py collectstatic --noinput
 RUN useradd --create-home shop && chown -R shop /app
 USER shop

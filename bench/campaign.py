@@ -41,6 +41,10 @@ for key, value in {
     "FIELD_ENCRYPTION_KEYS": "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc=",
     "DATABASE_URL": BENCH_DB,
     "CELERY_BROKER_URL": BROKER,
+    # Production refuses to start without Redis and a gateway (shopsocial/guards.py).
+    "REDIS_URL": BROKER,
+    "PAYMENTS_OFFLINE_DEMO": "true",
+    "OFFLINE_GATEWAY_WEBHOOK_SECRET": "whsec_bench",
     "EMAIL_BACKEND": "bench.campaign.RecordingTestBackend",
     "SHOP_DOMAIN": "shop.test",
     "LOG_LEVEL": "WARNING",

@@ -262,6 +262,7 @@ def main() -> None:
         SHOP_PORT=f":{port}",
         DATABASE_URL=db_url,
         CHAT_REDIS_URL=args.redis,
+        REDIS_URL=args.redis,  # production refuses to start without it (shopsocial.E030)
         CHAT_CHANNEL_LAYER=args.layer,
         CHAT_RATE_PER_ADDRESS_PER_MINUTE="0",
         STATIC_ROOT=tempfile.mkdtemp(prefix="shopsocial-chatbench-static-"),

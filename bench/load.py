@@ -250,6 +250,10 @@ def main() -> None:
         SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         FIELD_ENCRYPTION_KEYS="YmVuY2gtb25seS1maWVsZC1rZXktMzItYnl0ZXMtbG8=",
         OFFLINE_GATEWAY_WEBHOOK_SECRET="whsec_bench",
+        # Production refuses to start without a gateway key or the demo switch, and
+        # without Redis (shopsocial/guards.py).
+        PAYMENTS_OFFLINE_DEMO="true",
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
         SHOP_DOMAIN=DOMAIN,
         DATABASE_URL=db_url,
         STATIC_ROOT=str(static_root),

@@ -1,10 +1,13 @@
-"""System checks: production never takes money through the offline gateway.
+"""System checks that are also start-up guards: production never takes money offline.
 
 The offline gateway's hosted page marks an order paid on a button press. Under
 production settings (`PAYMENTS_OFFLINE_ALLOWED` is False; only `dev` and `test`
 set it) a deployment without Stripe keys is an ERROR, so `check --deploy`,
 `migrate` and `migrate_schemas` refuse to run, unless the loudly named demo switch
 `PAYMENTS_OFFLINE_DEMO=true` says a demo is meant (every page then shows a banner).
+
+Tagged STARTUP: the same ERRORs stop gunicorn/uvicorn workers at `django.setup()`
+(shopsocial/guards.py), not only management commands.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from shopsocial.guards import STARTUP
 
-@register(Tags.security, deploy=False)
+
+@register(Tags.security, STARTUP)
 def payments_gateway_check(app_configs=None, **kwargs) -> list:
     errors: list = []
     if settings.STRIPE_SECRET_KEY:
@@ -47,6 +52,7 @@ def payments_gateway_check(app_configs=None, **kwargs) -> list:
                 id="orders.E001",
             )
         )
+        return errors
     if not settings.OFFLINE_GATEWAY_WEBHOOK_SECRET:
         errors.append(
             Error(

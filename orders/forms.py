@@ -163,3 +163,15 @@ class LoginForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+# --- hardening: Support corrects an unshipped order's customer details (issue 30 item 10)
+class ContactCorrectionForm(address_form(SHIPPING_ADDRESS, section="shipping")):
+    """Admin: the customer's name, phone and ship-to address, and why they change."""
+
+    _selected_action = forms.CharField(widget=forms.MultipleHiddenInput)
+    full_name = forms.CharField(label="Full name", max_length=120)
+    phone = forms.CharField(label="Phone", max_length=30, required=False)
+    reason = forms.CharField(
+        label="Why (ticket reference, or 'phone call' and the date)", max_length=150
+    )

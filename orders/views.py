@@ -188,9 +188,10 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
 
 
 def checkout_canceled(request: HttpRequest, number: str) -> HttpResponse:
-    if not Order.objects.filter(retailer=request.tenant, number=number).exists():
-        raise Http404("No such order.")
-    return render(request, "orders/checkout_canceled.html", {"number": number})
+    """Where the gateway sends a shopper who left its page. The same answer for any
+    `number` (issue 30 item 11): the page neither looks the order up nor shows it, so
+    it cannot tell whether an order number exists."""
+    return render(request, "orders/checkout_canceled.html", {})
 
 
 @csrf_exempt

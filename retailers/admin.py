@@ -53,6 +53,14 @@ class RetailerAdminForm(forms.ModelForm):
         self.fields["phone"] = PhoneField(required=False)
 
 
+CONTACT_PERMISSIONS = (
+    "retailers.change_retailer",
+    "retailers.suspend_retailer",
+    "earnings.run_payouts",
+    "earnings.year_end_report",
+)
+
+
 @admin.register(Retailer)
 class RetailerAdmin(admin.ModelAdmin):
     form = RetailerAdminForm
@@ -115,8 +123,20 @@ class RetailerAdmin(admin.ModelAdmin):
         url = reverse("admin:retailers_retailer_tax_id_reveal", args=[obj.pk])
         return format_html('<a href="{}">Reveal (password, audited)</a>', url)
 
+    def _sees_contact(self, request: HttpRequest) -> bool:
+        """Retailer contact data (email, phone, address) only for the roles whose job
+        needs it: Support (changes by phone), Compliance, Finance (payouts, 1099);
+        Marketing does not (issue 30 item 10)."""
+        return any(request.user.has_perm(p) for p in CONTACT_PERMISSIONS)
+
+    def get_search_fields(self, request: HttpRequest):
+        fields = list(super().get_search_fields(request))
+        return fields if self._sees_contact(request) else [f for f in fields if f != "email"]
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if not self._sees_contact(request):
+            fieldsets = [(name, opts) for name, opts in fieldsets if name != "Contact information"]
         if obj is None or not request.user.has_perm(REVEAL_PERMISSION):
             return fieldsets
         return [
@@ -196,6 +216,15 @@ class RetailerAdmin(admin.ModelAdmin):
         if contact:
             fresh = Retailer.objects.get(pk=obj.pk)
             retailer_contact_update(retailer=fresh, actor=request.user, **contact)
+            if "email" in contact:
+                # Support cannot take a retailer over by its email (issue 30 item 3).
+                self.message_user(
+                    request,
+                    "The email address is not changed yet: a confirmation link went to the "
+                    "new address (the retailer confirms it signed in), and the current "
+                    "address was told.",
+                    level=messages.WARNING,
+                )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Retailers are created by registration (or retailer_provision), which also

@@ -164,3 +164,33 @@ class RetailerAuditEvent(models.Model):
         return (
             f"{self.get_action_display()} · {self.retailer_id} · {self.created_at:%Y-%m-%d %H:%M}"
         )
+
+
+# --- hardening: a retailer's email changes only when the new address confirms (issue 30)
+class RetailerEmailChange(models.Model):
+    """A requested change of a retailer's email, pending until the new address confirms.
+
+    Whoever asks (the retailer in the back office, or staff in the admin), nothing
+    changes until the link sent to the new address is used by the retailer, signed
+    in. The old address is told at the request and at the change; for 30 days after
+    a change, password changes are mailed to the old address too.
+    """
+
+    retailer = models.ForeignKey(Retailer, on_delete=models.CASCADE, related_name="email_changes")
+    old_email = models.EmailField()
+    new_email = models.EmailField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["retailer", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"email change #{self.pk} of retailer {self.retailer_id}"
+
+
+# --- end hardening

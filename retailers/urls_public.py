@@ -28,6 +28,13 @@ urlpatterns = [
         name="backoffice-order",
     ),
     path("backoffice/contact/", backoffice.contact_view, name="backoffice-contact"),
+    # --- hardening: the link sent to a new email address (issue 30 item 3)
+    path(
+        "backoffice/email/confirm/<str:token>/",
+        backoffice.email_confirm_view,
+        name="backoffice-email-confirm",
+    ),
+    # --- end hardening
     path(
         "backoffice/contact/reveal/",
         backoffice.tax_id_reveal_view,

@@ -9,7 +9,8 @@
   sandbox CSP, keep theirs).
 - `RequestSanityMiddleware` (second): input no page can mean is refused with a 400
   before any view or query sees it: NUL and other control characters in the path,
-  the query string, header values or url-encoded form fields, and bytes that are
+  the query string, header values or the body of any type (url-encoded and
+  multipart form fields and file names, JSON and text), and bytes that are
   not UTF-8 in the path or the query string. PostgreSQL cannot store or compare a
   NUL, so letting one through turns into a 500 deep inside a query.
 """
@@ -22,16 +23,19 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.security import SecurityMiddleware
+from django.utils.cache import patch_cache_control
 
 # No control character belongs in a path; query values may carry a textarea's
 # tab and line breaks; header values may carry a tab.
 _CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_IN_HEADER = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_FORM_URLENCODED = "application/x-www-form-urlencoded"
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 class SecurityHeadersMiddleware:
@@ -50,7 +54,30 @@ class SecurityHeadersMiddleware:
         policy = getattr(settings, "PERMISSIONS_POLICY", "")
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy
+        if _signed_in(request):
+            _mark_private(response)
         return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    """A signed-in request (only looked at when it carries a session cookie, so an
+    anonymous page costs nothing here)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _mark_private(response: HttpResponse) -> None:
+    """A signed-in person's page is never stored by a shared cache (issue 30 item 11):
+    `Cache-Control: private`, without `public` or `s-maxage`."""
+    directives = response.get("Cache-Control", "")
+    if "no-store" in directives:
+        return  # stored by no cache at all: stronger than private
+    if "s-maxage" in directives:
+        parts = [d for d in directives.split(",") if not d.strip().startswith("s-maxage")]
+        response["Cache-Control"] = ",".join(parts).strip(" ,")
+    patch_cache_control(response, private=True)
 
 
 def _bad_query_string(raw: str) -> str | None:
@@ -79,10 +106,30 @@ def request_problem(request: HttpRequest) -> str | None:
     for key, value in request.META.items():
         if key.startswith("HTTP_") and isinstance(value, str) and _CONTROL_IN_HEADER.search(value):
             return "A request header contains control characters."
-    if request.method == "POST" and request.content_type == _FORM_URLENCODED:
-        for key, values in request.POST.lists():
+    if request.method in _BODY_METHODS:
+        return _body_problem(request)
+    return None
+
+
+def _body_problem(request: HttpRequest) -> str | None:
+    """A NUL in any body type: form fields (url-encoded and multipart, names, values and
+    upload file names), and JSON or text bodies (raw, or JSON's \\u0000 escape)."""
+    if request.content_type in _FORM_TYPES:
+        try:
+            fields = list(request.POST.lists())
+            files = list(request.FILES.lists())
+        except MultiPartParserError:
+            return "The form body cannot be read."
+        for key, values in fields:
             if "\x00" in key or any("\x00" in v for v in values):
                 return "A form field contains a NUL character."
+        for key, uploads in files:
+            if "\x00" in key or any("\x00" in (upload.name or "") for upload in uploads):
+                return "A form field contains a NUL character."
+        return None
+    body = request.body
+    if b"\x00" in body or b"\\u0000" in body:
+        return "The request body contains a NUL character."
     return None
 
 

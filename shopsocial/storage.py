@@ -80,7 +80,7 @@ def _storages_changed(*, setting, **kwargs) -> None:
 setting_changed.connect(_storages_changed)
 
 
-@checks.register(checks.Tags.security)
+@checks.register(checks.Tags.security, "startup")  # also a start-up guard (shopsocial/guards.py)
 def private_storage_is_not_public(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """The private folder must not sit inside MEDIA_ROOT (served at /media/), nor contain it."""
     private_backend = settings.STORAGES.get("private", {}).get("BACKEND", "")

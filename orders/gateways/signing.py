@@ -56,3 +56,19 @@ def signature_verify(
     now = int(time.time()) if now is None else now
     if tolerance and timestamp < now - tolerance:
         raise SignatureError("stale signature")
+    signature_not_from_the_future(header=header, tolerance=tolerance, now=now)
+
+
+def signature_not_from_the_future(
+    *, header: str | None, tolerance: int = SIGNATURE_TOLERANCE_SECONDS, now: int | None = None
+) -> None:
+    """Refuse a signed timestamp more than `tolerance` ahead of our clock (issue 30
+    item 11). Stripe's library checks only the past; a signature made "in the future"
+    would otherwise stay replayable for as long as its timestamp is ahead."""
+    if not tolerance:
+        return
+    now = int(time.time()) if now is None else now
+    for part in (header or "").split(","):
+        key, _, value = part.strip().partition("=")
+        if key == "t" and value.isdigit() and len(value) < 12 and int(value) > now + tolerance:
+            raise SignatureError("signature timestamp in the future")

@@ -20,7 +20,7 @@ from .base import (
     SignatureError,
 )
 from .event_shape import event_from_json
-from .signing import SIGNATURE_TOLERANCE_SECONDS
+from .signing import SIGNATURE_TOLERANCE_SECONDS, signature_not_from_the_future
 
 HTTP_TIMEOUT_SECONDS = 20
 # Unpaid sessions expire after an hour (Stripe allows 30 min to 24 h); the
@@ -100,6 +100,7 @@ class StripeGateway(PaymentGateway):
             )
         except (stripe.SignatureVerificationError, UnicodeDecodeError, AttributeError) as exc:
             raise SignatureError(type(exc).__name__) from exc
+        signature_not_from_the_future(header=headers.get("Stripe-Signature"))
         return event_from_json(payload)
 
     def payment_retrieve(self, payment_id: str) -> GatewayPayment:

@@ -149,6 +149,34 @@ def chat_claim(*, chat_id: int, agent: AbstractBaseUser) -> Chat:
 
 
 @transaction.atomic
+def chat_claims_expire(*, now=None) -> list[int]:
+    """Chats an agent claimed but has not answered within CHAT_CLAIM_TIMEOUT_SECONDS go
+    back to the queue (issue 30 item 11), so a person is not left with an absent agent.
+    Returns the ids of the chats put back."""
+    from django.db.models import Exists, OuterRef
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CHAT_CLAIM_TIMEOUT_SECONDS)
+    answered = TicketMessage.objects.filter(
+        ticket_id=OuterRef("ticket_id"),
+        author=TicketMessage.Author.STAFF,
+        created_at__gte=OuterRef("claimed_at"),
+    )
+    stale = list(
+        Chat.objects.select_for_update(skip_locked=True)
+        .filter(status=Chat.Status.ACTIVE, claimed_at__lt=cutoff)
+        .filter(~Exists(answered))
+        .values_list("pk", "ticket_id")
+    )
+    if not stale:
+        return []
+    ids = [pk for pk, _ in stale]
+    Chat.objects.filter(pk__in=ids).update(status=Chat.Status.WAITING, agent=None, claimed_at=None)
+    Ticket.objects.filter(pk__in=[t for _, t in stale]).update(assignee=None, updated_at=now)
+    return ids
+
+
+@transaction.atomic
 def chat_close(*, chat_id: int, outcome: str, agent: AbstractBaseUser | None = None) -> Chat:
     """End a chat. Its ticket is closed when resolved, otherwise stays open for staff.
 
@@ -184,11 +212,36 @@ def chat_close(*, chat_id: int, outcome: str, agent: AbstractBaseUser | None = N
     return chat
 
 
+def chat_transcript_address(*, ticket: Ticket) -> str:
+    """Where a transcript may go: the signed-in person's own proved address, else "".
+
+    A retailer's address on file, or a shopper's verified account address. The address
+    typed into the chat form proves nothing, so it never gets one (issue 30 item 6).
+    """
+    user = ticket.user
+    if user is None:
+        return ""
+    retailer = getattr(user, "retailer", None)
+    if retailer is not None:
+        return retailer.email or user.email
+    from orders.accounts.selectors import email_verified_for_user
+
+    return email_verified_for_user(user=user)
+
+
 @transaction.atomic
 def chat_transcript_send(*, chat_id: int) -> OutboundEmail:
-    """Email the transcript so far to the ticket's address (an outbox row, sent after commit)."""
+    """Email the transcript, once per chat, to the signed-in person's proved address."""
     chat = _chat_for_update(chat_id)
     ticket = chat.ticket
+    if chat.transcript_sent_at is not None:
+        raise ChatError("The transcript of this chat was already sent.")
+    to = chat_transcript_address(ticket=ticket)
+    if not to:
+        raise ChatError(
+            "Transcripts are emailed only to a signed-in account's confirmed address. "
+            "Your ticket link keeps the whole conversation."
+        )
     lines = [
         {
             "who": "You" if m.author == TicketMessage.Author.CUSTOMER else "Support",
@@ -199,10 +252,9 @@ def chat_transcript_send(*, chat_id: int) -> OutboundEmail:
     ]
     if not lines:
         raise ChatError("There is nothing to send yet.")
-    last_id = ticket.messages.order_by("-pk").values_list("pk", flat=True).first()
     email = email_enqueue(
         kind=OutboundEmail.Kind.TRANSACTIONAL,
-        to=ticket.email,
+        to=to,
         template="chat_transcript",
         context={
             "name": ticket.name,
@@ -210,7 +262,7 @@ def chat_transcript_send(*, chat_id: int) -> OutboundEmail:
             "messages": lines,
             "ticket_url": ticket_url(ticket=ticket),
         },
-        dedupe_key=f"chat-transcript:{chat.pk}:{last_id}",
+        dedupe_key=f"chat-transcript:{chat.pk}",
     )
     chat.transcript_sent_at = timezone.now()
     chat.save(update_fields=["transcript_sent_at"])

@@ -217,6 +217,9 @@ def personal_details_update(
 ) -> AbstractBaseUser:
     user_model = get_user_model()
     email = email.strip()
+    if not (first_name.strip() or last_name.strip()):
+        # Orders and email address people by name (issue 30 item 11).
+        raise ValidationError({"first_name": "Enter your name."})
     if user_model.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": "Another account already uses this email address."})
     user = user_model.objects.select_for_update().get(pk=user.pk)

@@ -217,6 +217,26 @@ class CommissionEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} ({self.retailer_id})"
 
+    @property
+    def order_label(self) -> str:
+        """What the retailer's statement shows for the order: its number only when the
+        order was taken on their own storefront (or the company site named them); never
+        another storefront's order number (issue 30 item 4)."""
+        order = self.order
+        return order_label_for(
+            retailer_id=self.retailer_id,
+            number=order.number,
+            taken_by_id=order.retailer_id,
+            helped_by_id=order.helped_by_id,
+        )
+
+
+def order_label_for(
+    *, retailer_id: int, number: str, taken_by_id: int, helped_by_id: int | None
+) -> str:
+    """The one rule for CommissionEntry.order_label, also for rows read with values_list."""
+    return number if retailer_id in (taken_by_id, helped_by_id) else "Another storefront"
+
 
 class CustomerProtection(models.Model):
     """A customer belongs to the retailer who first served them, until `expires_at`.

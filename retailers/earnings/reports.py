@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
@@ -11,13 +10,14 @@ from django.db import transaction
 from retailers import crypto
 from retailers.models import Retailer, RetailerAuditEvent
 from retailers.validators import tax_id_format
+from shopsocial.csv_safe import csv_writer
 
 
 @transaction.atomic
 def form_1099_csv(*, rows: list[tuple[Retailer, Decimal]], year: int, reveal_by=None) -> str:
     """One row per recipient. Tax IDs in full only with `reveal_by` (audited per retailer)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         [
             "retailer_id",
@@ -67,7 +67,7 @@ def statements_write_all(*, year: int, month: int, directory) -> int:
     """
     from pathlib import Path
 
-    from .models import CommissionEntry
+    from .models import CommissionEntry, order_label_for
     from .selectors import month_bounds, statements_stream
 
     start, end = month_bounds(year, month)
@@ -76,7 +76,16 @@ def statements_write_all(*, year: int, month: int, directory) -> int:
     entries = (
         CommissionEntry.objects.filter(created_at__gte=start, created_at__lt=end)
         .order_by("retailer_id", "created_at", "pk")
-        .values_list("retailer_id", "created_at", "order__number", "kind", "base", "amount")
+        .values_list(
+            "retailer_id",
+            "created_at",
+            "order__number",
+            "order__retailer_id",
+            "order__helped_by_id",
+            "kind",
+            "base",
+            "amount",
+        )
         .iterator(chunk_size=5000)
     )
     pending = next(entries, None)
@@ -85,14 +94,20 @@ def statements_write_all(*, year: int, month: int, directory) -> int:
         with (directory / f"statement-{year:04d}-{month:02d}-{retailer_id}.csv").open(
             "w", newline=""
         ) as f:
-            writer = csv.writer(f)
+            writer = csv_writer(f)
             writer.writerow(["date", "order", "kind", "base", "amount"])
             writer.writerow(["", "", "opening balance", "", f"{opening:.2f}"])
             while pending is not None and pending[0] < retailer_id:
                 pending = next(entries, None)  # entries of retailers with no row (none)
             while pending is not None and pending[0] == retailer_id:
-                _, created_at, number, kind, base, amount = pending
-                writer.writerow([created_at.date().isoformat(), number, kind, base, amount])
+                _, created_at, number, taken_by, helped_by, kind, base, amount = pending
+                label = order_label_for(
+                    retailer_id=retailer_id,
+                    number=number,
+                    taken_by_id=taken_by,
+                    helped_by_id=helped_by,
+                )
+                writer.writerow([created_at.date().isoformat(), label, kind, base, amount])
                 pending = next(entries, None)
             writer.writerow(["", "", "closing balance", "", f"{closing:.2f}"])
         written += 1

@@ -225,6 +225,21 @@ def customer_key_for_email(email: str) -> str:
     return f"email:{email}"
 
 
+def order_email_proved(*, order) -> str:
+    """The order's email, normalised, if the shopper proved it; else "".
+
+    Proved: the order belongs to an account that verified this very address. A guest's
+    typed address proves nothing (issue 30 item 4).
+    """
+    if not order.email or not order.customer_id:
+        return ""
+    from orders.accounts.selectors import email_verified_for_user
+    from shopsocial.mail.addresses import email_normalise
+
+    email = email_normalise(order.email)
+    return email if email_verified_for_user(user=order.customer) == email else ""
+
+
 def protection_first(*, keys: list[str], at: datetime) -> CustomerProtection | None:
     """The earliest protection still running at `at` for any of the customer's keys."""
     if not keys:

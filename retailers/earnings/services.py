@@ -8,7 +8,6 @@ that does is covered by the database's (order, key) uniqueness.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from retailers.models import Retailer
+from shopsocial.csv_safe import csv_writer
 from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse
@@ -117,13 +117,25 @@ def order_commission(
 # --- Customer protection ----------------------------------------------------------
 
 
-def customer_keys(order: Order) -> list[str]:
-    """Who the customer is, from order data only: their account and their email."""
+def customer_keys(order: Order, *, proved_only: bool = False) -> list[str]:
+    """Who the customer is, from order data only: their account and their email.
+
+    Protection is *started* only from what the shopper proved (`proved_only=True`:
+    the account, and the email only when that account verified it), so a retailer
+    cannot claim a prospect by placing a guest order with their address (issue 30
+    item 4). Looking up an existing protection may use the typed address: every
+    protection it can find was started by proof, and it only decides who earns.
+    """
     keys = []
     if order.customer_id:
         keys.append(selectors.customer_key_for_user(order.customer_id))
-    if order.email:
-        keys.append(selectors.customer_key_for_email(email_normalise(order.email)))
+    email = (
+        selectors.order_email_proved(order=order)
+        if proved_only
+        else email_normalise(order.email or "")
+    )
+    if email:
+        keys.append(selectors.customer_key_for_email(email))
     return keys
 
 
@@ -180,7 +192,7 @@ def _protection_record(*, order: Order, retailer: Retailer) -> None:
     gets the last order date updated.
     """
     days = settings.CUSTOMER_PROTECTION_DAYS
-    keys = customer_keys(order)
+    keys = customer_keys(order, proved_only=True)
     if days <= 0 or not keys:
         return
     now = order.paid_at or timezone.now()
@@ -459,7 +471,7 @@ def payout_batch_create(*, period_end: date, actor, minimum: Decimal | None = No
 def payout_csv(*, batch: PayoutBatch) -> str:
     """The bank file: one row per paid retailer (no tax IDs, no bank data held here)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["retailer_id", "legal_name", "email", "amount_usd", "batch", "period_end"])
     for line in (
         batch.lines.filter(held=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.core.paginator import Paginator
@@ -11,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from retailers.decorators import backoffice_view
+from shopsocial.csv_safe import csv_writer
 
 from . import selectors
 
@@ -42,14 +42,14 @@ def statement_view(request: HttpRequest, year: int, month: int) -> HttpResponse:
     statement = selectors.statement_for_retailer(retailer=request.retailer, year=year, month=month)
     if request.GET.get("format") == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(["date", "order", "description", "base", "amount", "status"])
         writer.writerow(["", "", "Opening balance", "", f"{statement.opening:.2f}", ""])
         for entry in statement.entries:
             writer.writerow(
                 [
                     timezone.localtime(entry.created_at).date().isoformat(),
-                    entry.order.number,
+                    entry.order_label,
                     entry.get_kind_display(),
                     f"{entry.base:.2f}",
                     f"{entry.amount:.2f}",

@@ -19,6 +19,12 @@ from .account import (
     totp_device_remove,
     totp_device_start,
 )
+from .email_change import (
+    email_change_from_token,
+    retailer_email_change_confirm,
+    retailer_email_change_request,
+    retailer_password_changed_notify,
+)
 from .provision import (
     company_tenant_ensure,
     retailer_demo_login_ensure,
@@ -37,6 +43,10 @@ from .reauth import (
 from .registration import retailer_register, retailer_welcome_email_enqueue
 
 __all__ = [
+    "email_change_from_token",
+    "retailer_email_change_confirm",
+    "retailer_email_change_request",
+    "retailer_password_changed_notify",
     "ReauthGate",
     "ReauthLockedOut",
     "reauth_failure_record",

@@ -43,16 +43,20 @@ def retailer_tax_id_reveal(*, retailer: Retailer, actor: AbstractBaseUser, passw
 def retailer_contact_update(
     *, retailer: Retailer, actor: AbstractBaseUser, **changes: str
 ) -> Retailer:
-    """Edit contact information; records which fields changed (never their values)."""
+    """Edit contact information; records which fields changed (never their values).
+
+    The email is not changed here: a different address starts a change that takes
+    effect only when the new address confirms (retailers/services/email_change.py).
+    """
+    from .email_change import retailer_email_change_request
+
     unknown = set(changes) - set(Retailer.CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"not contact fields: {sorted(unknown)}")
+    new_email = changes.pop("email", None)
     retailer = Retailer.objects.select_for_update().get(pk=retailer.pk)
-    if (
-        "email" in changes
-        and Retailer.objects.filter(email__iexact=changes["email"]).exclude(pk=retailer.pk).exists()
-    ):
-        raise ValidationError({"email": "A retailer with this email address already exists."})
+    if new_email is not None:
+        retailer_email_change_request(retailer=retailer, actor=actor, new_email=new_email)
     changed = [name for name, value in changes.items() if getattr(retailer, name) != value]
     if not changed:
         return retailer
@@ -60,8 +64,6 @@ def retailer_contact_update(
         setattr(retailer, name, changes[name])
     retailer.full_clean(exclude=["schema_name", "user"])
     retailer.save(update_fields=[*changed, "updated_at"])
-    if "email" in changed and retailer.user_id:
-        User.objects.filter(pk=retailer.user_id).update(email=retailer.email)
     audit_record(
         retailer=retailer,
         actor=actor,
@@ -109,9 +111,12 @@ def retailer_reactivate(*, retailer: Retailer, actor: AbstractBaseUser | None) -
 def retailer_password_change(
     *, retailer: Retailer, user: AbstractBaseUser, new_password: str
 ) -> AbstractBaseUser:
+    from .email_change import retailer_password_changed_notify
+
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit_record(retailer=retailer, actor=user, action=RetailerAuditEvent.Action.PASSWORD_CHANGED)
+    retailer_password_changed_notify(retailer=retailer)
     return user
 
 

@@ -108,6 +108,12 @@ def contact_view(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, error)
         else:
             messages.success(request, "Your contact information is saved.")
+            if form.cleaned_data["email"].lower() != (request.retailer.email or "").lower():
+                messages.info(
+                    request,
+                    "We sent a link to the new email address: your email changes when you "
+                    "use it, signed in here. Your current address was told.",
+                )
             return redirect("retailers:backoffice-contact")
     return _contact_page(request, form=form, status=400)
 
@@ -261,3 +267,29 @@ def security_view(request: HttpRequest) -> HttpResponse:
         "password_error": password_error,
     }
     return render(request, "backoffice/security.html", context, status=status)
+
+
+# --- hardening: an email change takes effect when the new address confirms (issue 30)
+@backoffice_view
+@require_http_methods(["GET", "POST"])
+def email_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to the new address; a GET only shows a button (scanners follow links)."""
+    change = services.email_change_from_token(token)
+    if change is None or change.retailer_id != request.retailer.pk:
+        return render(request, "backoffice/email_confirm.html", {"change": None}, status=404)
+    if request.method == "POST":
+        try:
+            services.retailer_email_change_confirm(change=change, user=request.user)
+        except ValidationError as exc:
+            return render(
+                request,
+                "backoffice/email_confirm.html",
+                {"change": None, "error": exc.messages[0]},
+                status=409,
+            )
+        messages.success(request, "Your email address is changed.")
+        return redirect("retailers:backoffice-contact")
+    return render(request, "backoffice/email_confirm.html", {"change": change})
+
+
+# --- end hardening

@@ -60,6 +60,10 @@ SHARED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # --- hardening: last, so its ready() sees every app's checks and refuses to start
+    # on a production guard's ERROR (shopsocial/guards.py)
+    "shopsocial.apps.ShopSocialConfig",
+    # --- end hardening
 ]
 TENANT_APPS = [
     "storefront.content",
@@ -155,6 +159,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "default" is prefixed per schema; "shared" holds company-wide keys (the
 # host -> retailer map), the same for every tenant.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Production refuses to start without REDIS_URL (shopsocial.E030, shopsocial/guards.py):
+# several workers must share sessions, sign-outs, suspensions and rate limits.
+# Only dev and test (one process, or locmem on purpose) relax it.
+REDIS_REQUIRED = True
 if REDIS_URL:
     _cache_backend = {
         # Django's RedisCache, reusing its client (shopsocial/cache.py).
@@ -215,6 +223,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketing.subscribers_purge_unconfirmed_task",
         "schedule": 86400.0,
     },
+    # --- hardening: unanswered chat claims go back to the queue (issue 30 item 11)
+    "chat-claims-expire": {"task": "chat.chat_claims_expire_task", "schedule": 30.0},
+    # --- end hardening
 }
 
 # --- Auth and sessions ------------------------------------------------------
@@ -485,6 +496,8 @@ else:
 # When agents answer, in the company time zone: "mon-fri 08:00-17:00", "always" or "never".
 CHAT_OFFICE_HOURS = env.str("CHAT_OFFICE_HOURS", default="mon-fri 08:00-17:00")
 CHAT_MESSAGE_MAX_CHARS = env.int("CHAT_MESSAGE_MAX_CHARS", default=2000)
+# --- hardening: a claimed chat with no agent reply this long returns to the queue
+CHAT_CLAIM_TIMEOUT_SECONDS = env.int("CHAT_CLAIM_TIMEOUT_SECONDS", default=180)
 # Messages per connection (burst, then one per CHAT_RATE_SECONDS) and per client address
 # per minute, across all its sockets.
 CHAT_RATE_BURST = env.int("CHAT_RATE_BURST", default=5)

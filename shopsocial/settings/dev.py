@@ -46,3 +46,6 @@ DEV_MAIL_DIR = env.path("DEV_MAIL_DIR", default=BASE_DIR / ".local" / "mail")
 PAYMENTS_OFFLINE_ALLOWED = True
 # Live chat is offered at any hour in development (production: Mon-Fri 8-17 Pacific).
 CHAT_OFFICE_HOURS = env.str("CHAT_OFFICE_HOURS", default="always")
+# --- hardening: one process here; production requires REDIS_URL (shopsocial.E030).
+REDIS_REQUIRED = False
+# --- end hardening

@@ -56,3 +56,6 @@ SERVE_RUNS_BEAT = False
 # and the benchmark run a real ASGI server with the layer they configure.
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 CHAT_OFFICE_HOURS = "always"
+# --- hardening: one process here; production requires REDIS_URL (shopsocial.E030).
+REDIS_REQUIRED = False
+# --- end hardening

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from django.core.signing import BadSignature, TimestampSigner
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from orders.models import Order
 from retailers.models import Retailer
@@ -40,13 +42,13 @@ def scene_totals(*, scene: Scene) -> SceneTotals:
 
 
 def scene_get_for_storefront(*, retailer: Retailer, code: str) -> Scene | None:
-    """The scene if it is this storefront's; None if unknown; 404 if another retailer's."""
-    scene = Scene.objects.filter(code=(code or "").upper()[:8]).select_related("retailer").first()
-    if scene is None:
-        return None
-    if scene.retailer_id != retailer.pk:
-        raise Http404("No such scene on this storefront")
-    return scene
+    """The scene if it is this storefront's, else None: another storefront's code
+    answers exactly like an unknown one (issue 30 item 11: no probing which codes exist)."""
+    return (
+        Scene.objects.filter(code=(code or "").upper()[:8], retailer=retailer)
+        .select_related("retailer")
+        .first()
+    )
 
 
 def share_link_get_for_storefront(*, retailer: Retailer, code: str) -> ShareLink:
@@ -60,12 +62,33 @@ def share_link_get_for_storefront(*, retailer: Retailer, code: str) -> ShareLink
     return link
 
 
+# --- hardening: the host link (issue 30 item 8) ------------------------------------
+HOST_LINK_SALT = "scenes.host-page.v2"
+# The host page keeps working this long after the scene's last day (the reward).
+HOST_LINK_DAYS_AFTER_CLOSE = 60
+
+
+def host_token(scene: Scene) -> str:
+    """The host page's secret: an HMAC (SECRET_KEY) of the scene and its host's email.
+
+    The host email is the per-scene secret part: changing it rotates the token, so the
+    link sent to a previous address stops working (a new one is sent).
+    """
+    from shopsocial.mail.addresses import email_normalise
+
+    value = f"{scene.pk}:{email_normalise(scene.host_email)}"
+    return salted_hmac(HOST_LINK_SALT, value, algorithm="sha256").hexdigest()[:40]
+
+
 def scene_from_host_token(*, scene: Scene, token: str) -> bool:
-    try:
-        TimestampSigner(salt="scenes.host-page").unsign(f"{scene.pk}:{token}")
-    except BadSignature:
+    """The token is this scene's current one, and the link has not expired."""
+    if not isinstance(token, str) or not constant_time_compare(token, host_token(scene)):
         return False
-    return True
+    last_day = scene.closes_on + timedelta(days=HOST_LINK_DAYS_AFTER_CLOSE)
+    return timezone.localdate() <= last_day
+
+
+# --- end hardening
 
 
 def _attributed_sales() -> dict:

@@ -6,7 +6,6 @@ import secrets
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.signing import TimestampSigner
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -19,7 +18,6 @@ from . import selectors
 from .models import CODE_ALPHABET, OrderAttribution, RewardTier, Scene, SceneReward, ShareLink
 
 CENT = Decimal("0.01")
-HOST_SALT = "scenes.host-page"
 SCENE_FIELDS = (
     "title",
     "host_name",
@@ -59,7 +57,7 @@ def _save_with_code(obj) -> None:
 
 
 def host_token(scene: Scene) -> str:
-    return TimestampSigner(salt=HOST_SALT).sign(str(scene.pk)).split(":", 1)[1]
+    return selectors.host_token(scene)  # rotated with the host email (issue 30 item 8)
 
 
 def host_page_url(scene: Scene) -> str:
@@ -81,11 +79,19 @@ def scene_update(*, scene: Scene, **fields) -> Scene:
     scene = Scene.objects.select_for_update().get(pk=scene.pk)
     if not scene.is_open:
         raise SceneError("This scene is closed; it can no longer be changed.")
+    old_host_email = scene.host_email
     for name in SCENE_FIELDS:
         if name in fields:
             setattr(scene, name, fields[name])
     scene.full_clean()
     scene.save()
+    if scene.host_email.lower() != old_host_email.lower():
+        # The old link died with the old address (selectors.host_token): send the new one.
+        _host_email(
+            scene,
+            template="scene_host_invite",
+            key=f"scene:{scene.pk}:invite:{secrets.token_hex(8)}",
+        )
     return scene
 
 

@@ -351,7 +351,10 @@ def test_rate_limit_per_address_across_connections(transactional_db, alice, star
 
 
 def test_transcript_is_emailed_on_request_as_an_outbox_row(transactional_db, alice, start_chat):
-    chat, token = start_chat(alice)
+    from tests.chat.test_transcripts import verified_user
+
+    # Only a signed-in, proved address gets one (tests/chat/test_transcripts.py).
+    chat, token = start_chat(alice, user=verified_user("sam@example.com"))
 
     async def scenario():
         comm = socket("/ws/chat/", host=ALICE_HOST)

@@ -34,6 +34,8 @@ def _production_env(**overrides: str) -> dict[str, str]:
         # Production refuses the offline gateway (orders.E001): real Stripe keys.
         STRIPE_SECRET_KEY="sk_live_test_only",
         STRIPE_WEBHOOK_SECRET="whsec_test_only",
+        # Production refuses to start without Redis (shopsocial.E030): this run's Redis.
+        REDIS_URL=os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0",
         # Uploads in object storage (no connection is made by the checks).
         MEDIA_S3_BUCKET="shopsocial-media",
         MEDIA_S3_PRIVATE_BUCKET="shopsocial-private",

@@ -267,8 +267,19 @@ def test_same_origin_checkout_post_needs_no_token(alice, candle):
     assert Order.objects.count() == 1
 
 
-def test_canceled_page_of_an_unknown_order_is_not_found(client, alice):
-    assert client.get("/checkout/canceled/SS-NONE-NONE/", HTTP_HOST=ALICE_HOST).status_code == 404
+def test_canceled_page_does_not_tell_whether_an_order_number_exists(client, alice):
+    # issue 30 item 11: an unknown number gets exactly the page a real one gets.
+    from tests.factories import OrderFactory
+
+    OrderFactory(number="SS-REAL-0001", retailer=alice)
+    real = client.get("/checkout/canceled/SS-REAL-0001/", HTTP_HOST=ALICE_HOST)
+    unknown = client.get("/checkout/canceled/SS-NONE-NONE/", HTTP_HOST=ALICE_HOST)
+    assert real.status_code == unknown.status_code == 200
+    # Identical but for the address itself (echoed in the page's own links).
+    assert real.content.replace(b"SS-REAL-0001", b"N") == unknown.content.replace(
+        b"SS-NONE-NONE", b"N"
+    )
+    assert "order SS-REAL-0001" not in real.content.decode()
 
 
 def test_the_webhook_lives_only_on_the_company_host(client, alice):

@@ -77,6 +77,33 @@ def test_stale_signature_timestamp_is_refused(client, placed, candle):
     assert WebhookEvent.objects.count() == 0
 
 
+def test_a_signature_timestamp_in_the_future_is_refused(client, placed, candle):
+    # issue 30 item 11: beyond the tolerance ahead of our clock, like a stale one.
+    _settle(placed, pay=True)
+    event = session_event("evt_1", "checkout.session.completed", placed.checkout_session_id)
+    response = signed_event_post(client, event, timestamp=int(time.time()) + 3600)
+    assert response.status_code == 400
+    _unchanged(placed, status=Order.Status.PENDING_PAYMENT, stock=8, candle=candle)
+    assert WebhookEvent.objects.count() == 0
+
+
+def test_the_stripe_adapter_refuses_a_signature_from_the_future_too():
+    import stripe
+
+    from orders.gateways import SignatureError
+    from orders.gateways.stripe import StripeGateway
+
+    gateway = StripeGateway(secret_key="sk_test_x", webhook_secret="whsec_future")
+    payload = json.dumps({"id": "evt_f", "type": "ping", "data": {"object": {}}})
+    ahead = stripe.WebhookSignature.generate_signature_header(
+        payload, "whsec_future", timestamp=int(time.time()) + 3600
+    )
+    with pytest.raises(SignatureError, match="future"):
+        gateway.webhook_event_parse(payload=payload.encode(), headers={"Stripe-Signature": ahead})
+    now = stripe.WebhookSignature.generate_signature_header(payload, "whsec_future")
+    gateway.webhook_event_parse(payload=payload.encode(), headers={"Stripe-Signature": now})
+
+
 def test_body_altered_after_signing_is_refused(client, placed, candle):
     import stripe
 

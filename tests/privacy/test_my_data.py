@@ -67,6 +67,9 @@ def test_a_shopper_edits_their_details_but_not_their_email_here(client, shopper)
     [
         ({"first_name": "x" * 151, "last_name": ""}, "at most 150"),
         ({"first_name": "S", "last_name": "y" * 151}, "at most 150"),
+        # hardening (issue 30 item 11): an empty name is refused.
+        ({"first_name": "", "last_name": ""}, "Enter your name."),
+        ({"first_name": "   ", "last_name": " "}, "Enter your name."),
     ],
 )
 def test_bad_details_are_refused_and_nothing_changes(client, shopper, other_shopper, data, error):

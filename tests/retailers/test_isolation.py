@@ -34,6 +34,8 @@ BY_ID = [
     "/backoffice/scenes/<int:scene_id>/close/",
     "/backoffice/scenes/<int:scene_id>/qr.<str:fmt>",
     "/backoffice/share/<int:link_id>/qr.<str:fmt>",
+    # hardening: another retailer gets a 404 (tests/retailers/test_email_change.py)
+    "/backoffice/email/confirm/<str:token>/",
 ]
 PUBLIC = ["/backoffice/signin/", "/backoffice/signin/code/"]
 

@@ -54,8 +54,15 @@ def test_a_closed_or_unknown_scene_shows_the_storefront_with_a_notice(client, sc
     assert "We couldn&#x27;t find that scene" in unknown.text
 
 
-def test_another_retailers_scene_code_is_a_404_here(client, bob_scene):
-    assert client.get(f"/s/{bob_scene.code}/", HTTP_HOST=ALICE_HOST).status_code == 404
+def test_another_retailers_scene_code_answers_like_an_unknown_one(client, bob_scene):
+    # issue 30 item 11: the answer does not tell that the code exists elsewhere.
+    elsewhere = client.get(f"/s/{bob_scene.code}/", HTTP_HOST=ALICE_HOST)
+    unknown = client.get("/s/ZZZZZZZZ/", HTTP_HOST=ALICE_HOST)
+    assert elsewhere.status_code == unknown.status_code == 200
+    assert elsewhere.content.replace(bob_scene.code.encode(), b"C") == unknown.content.replace(
+        b"ZZZZZZZZ", b"C"
+    )
+    assert bob_scene.title not in elsewhere.text
     assert client.get(f"/s/{bob_scene.code}/", HTTP_HOST=BOB_HOST).status_code == 200
 
 

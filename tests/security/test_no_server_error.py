@@ -86,6 +86,60 @@ def test_a_nul_in_a_form_field_is_a_400_and_stores_nothing(client, alice):
     assert response.status_code == 400
 
 
+# --- hardening: every body type is checked (issue 30 item 5) -------------------------
+MULTIPART_NUL = [
+    ("/cart/discount/", {"code": "SAVE\x0010"}),
+    ("/checkout/", {"shipping_method": "standard\x00", "email": "pat@example.com"}),
+    ("/newsletter/", {"email\x00": "pat@example.com"}),
+]
+
+
+@pytest.mark.parametrize(("path", "data"), MULTIPART_NUL)
+def test_a_nul_in_a_multipart_form_field_is_refused_by_the_sanity_check(client, alice, path, data):
+    response = client.post(path, data, HTTP_HOST=ALICE_HOST)  # the test client sends multipart
+    assert response.status_code == 400
+    assert response.content == b"Bad request: A form field contains a NUL character.\n"
+
+
+@pytest.mark.parametrize(("path", "data"), MULTIPART_NUL)
+def test_a_nul_in_a_urlencoded_form_field_is_refused_by_the_sanity_check(client, alice, path, data):
+    from urllib.parse import urlencode
+
+    response = client.post(
+        path,
+        urlencode(data),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_HOST=ALICE_HOST,
+    )
+    assert response.status_code == 400
+    assert response.content == b"Bad request: A form field contains a NUL character.\n"
+
+
+def test_a_nul_in_an_uploaded_file_name_is_refused(client, alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("photo\x00.png", b"\x89PNG\r\n", content_type="image/png")
+    response = client.post("/contact/", {"attachment": upload}, HTTP_HOST=ALICE_HOST)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("body", [b'{"name": "Pat\\u0000"}', b'{"name": "Pat\x00"}'])
+def test_a_nul_in_a_json_body_is_refused(client, alice, body):
+    response = client.post(
+        "/contact/chat/start/", body, content_type="application/json", HTTP_HOST=COMPANY_HOST
+    )
+    assert response.status_code == 400
+    assert response.content == b"Bad request: The request body contains a NUL character.\n"
+
+
+def test_binary_file_contents_are_not_mistaken_for_a_nul_in_a_field(client, alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("photo.png", b"\x89PNG\x00\x00\x00", content_type="image/png")
+    response = client.post("/contact/", {"attachment": upload}, HTTP_HOST=ALICE_HOST)
+    assert b"NUL" not in response.content
+
+
 def test_ordinary_text_with_line_breaks_and_unicode_still_passes(client, alice):
     response = client.get("/search/?q=caf%C3%A9+%E2%9C%93%0D%0Acandle", HTTP_HOST=ALICE_HOST)
     assert response.status_code == 200

@@ -47,7 +47,7 @@ PAGES = {
 }
 # Order actions each role is offered on the order list.
 ORDER_ACTIONS = {
-    "Support": {"revoke_status_links"},
+    "Support": {"revoke_status_links", "correct_contact"},  # correct: issue 30 item 10
     "Fulfilment": {"mark_shipped"},
     "Finance": {"refund"},
     "Compliance": set(),
@@ -275,3 +275,86 @@ def test_other_roles_never_see_a_full_tax_id(role, alice_with_ssn):
     assert response.status_code == 403
     assert "123-45-6789" not in response.content.decode()
     assert not RetailerAuditEvent.objects.filter(action="tax_id_revealed").exists()
+
+
+# --- hardening: least privilege, checked against the privacy policy (issue 30 item 10)
+ACCOUNT_EMAIL = "account-holder@example.com"
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("Support", True), ("Fulfilment", False), ("Finance", False), ("Compliance", False)],
+)
+def test_only_roles_with_contact_data_see_the_shoppers_account_on_an_order(role, sees, order):
+    account = get_user_model().objects.create_user(ACCOUNT_EMAIL, ACCOUNT_EMAIL, "x")
+    Order.objects.filter(pk=order.pk).update(customer=account)
+    client, _ = staff_client(role)
+    page = client.get(f"/admin/orders/order/{order.pk}/change/", HTTP_HOST=COMPANY_HOST)
+    assert page.status_code == 200
+    assert (ACCOUNT_EMAIL in page.content.decode()) is sees
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("Support", True), ("Finance", True), ("Compliance", True), ("Marketing", False)],
+)
+def test_retailer_contact_data_only_for_roles_that_need_it(role, sees, alice):
+    Retailer.objects.filter(pk=alice.pk).update(
+        email="alice-contact@example.com", phone="+15125550177"
+    )
+    client, _ = staff_client(role)
+    page = client.get(f"/admin/retailers/retailer/{alice.pk}/change/", HTTP_HOST=COMPANY_HOST)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert ("alice-contact@example.com" in body) is sees
+    search = client.get(
+        "/admin/retailers/retailer/?q=alice-contact@example.com", HTTP_HOST=COMPANY_HOST
+    )
+    assert (alice.display_name.replace("'", "&#x27;") in search.content.decode()) is sees
+
+
+def _correct(client, order, **changes):
+    data = {
+        "action": "correct_contact",
+        "_selected_action": [order.pk],
+        "apply": "1",
+        "full_name": "Rolf Customer",
+        "phone": "555-010-9999",
+        "ship_line1": "9 Ship Street",
+        "ship_line2": "",
+        "ship_city": "Austin",
+        "ship_state": "TX",
+        "ship_postal_code": "78701",
+        "reason": "Ticket T-123: moved",
+        **changes,
+    }
+    return client.post("/admin/orders/order/", data, HTTP_HOST=COMPANY_HOST)
+
+
+def test_support_corrects_an_unshipped_orders_address_with_an_audit_row(order):
+    from orders.models import OrderEvent
+
+    client, support = staff_client("Support")
+    response = _correct(client, order, ship_line1="12 New Road", ship_postal_code="78702")
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert (order.ship_line1, order.ship_postal_code) == ("12 New Road", "78702")
+    event = OrderEvent.objects.get(order=order, message__startswith="Customer details corrected")
+    assert event.actor == f"staff:{support.pk}"
+    assert "ship_line1, ship_postal_code" in event.message and "12 New Road" not in event.message
+
+
+def test_a_shipped_orders_address_is_not_corrected(order):
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.SHIPPED)
+    client, _ = staff_client("Support")
+    _correct(client, order, ship_line1="12 New Road")
+    order.refresh_from_db()
+    assert order.ship_line1 == "9 Ship Street"
+
+
+@pytest.mark.parametrize("role", ["Fulfilment", "Finance", "Compliance"])
+def test_other_roles_cannot_correct_customer_details(role, order):
+    client, _ = staff_client(role)
+    _correct(client, order, ship_line1="12 New Road")
+    order.refresh_from_db()
+    assert order.ship_line1 == "9 Ship Street"

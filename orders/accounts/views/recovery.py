@@ -147,6 +147,14 @@ class RetailerPasswordResetConfirmView(_ResetConfirmView):
     def notice_address(self, user) -> str:
         return user.retailer.email or user.email
 
+    def form_valid(self, form):
+        from retailers.services import retailer_password_changed_notify
+
+        response = super().form_valid(form)
+        # Addresses replaced in the last 30 days are told too (issue 30 item 3).
+        retailer_password_changed_notify(retailer=form.user.retailer, include_current=False)
+        return response
+
 
 @require_safe
 def retailer_password_reset_sent(request: HttpRequest) -> HttpResponse:
