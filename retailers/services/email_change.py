@@ -33,7 +33,6 @@ from shopsocial.mail.links import email_link_builder, email_links_spec
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse
-from shopsocial.user_cache import users_changed
 
 from ..models import Retailer, RetailerAuditEvent, RetailerEmailChange
 
@@ -172,7 +171,6 @@ def retailer_email_change_confirm(
     retailer.email = change.new_email
     retailer.save(update_fields=["email", "updated_at"])
     User.objects.filter(pk=retailer.user_id).update(email=retailer.email)
-    users_changed()  # a queryset update sends no post_save (shopsocial/user_cache.py)
     if previous:
         _enqueue(
             to=previous,
