@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from .base import (
+    ChargeOutcome,
     CheckoutRequest,
     EventKind,
     GatewayError,
@@ -15,13 +16,18 @@ from .base import (
     GatewaySession,
     LineItem,
     MalformedEventError,
+    OffSessionCharge,
+    OffSessionResult,
     PaymentGateway,
     PostalAddress,
+    SavedPaymentMethod,
+    SetupRequest,
     ShippingOption,
     SignatureError,
 )
 
 __all__ = [
+    "ChargeOutcome",
     "CheckoutRequest",
     "EventKind",
     "GatewayError",
@@ -32,8 +38,12 @@ __all__ = [
     "GatewaySession",
     "LineItem",
     "MalformedEventError",
+    "OffSessionCharge",
+    "OffSessionResult",
     "PaymentGateway",
     "PostalAddress",
+    "SavedPaymentMethod",
+    "SetupRequest",
     "ShippingOption",
     "SignatureError",
     "gateway_get",

@@ -97,6 +97,7 @@ def order_place(
     shipping_method_code: str = "",
     discount_code: str = "",
     helped_by: Retailer | None = None,
+    autoship_discount_percent: Decimal | None = None,
 ) -> Order:
     """Create a pending order, hold its stock and reserve its discount code, all or nothing.
 
@@ -107,6 +108,9 @@ def order_place(
 
     `helped_by` is the retailer a shopper on the company site says helped them; only
     the company site takes one, and only an active retailer can be named.
+
+    `autoship_discount_percent`: a repeat delivery of an autoship (orders/autoship) is
+    discounted by this percentage of the merchandise instead of by a code.
     """
     if helped_by is not None and not (
         retailer.is_company and not helped_by.is_company and helped_by.is_active
@@ -140,13 +144,17 @@ def order_place(
         if discount_code
         else None
     )
+    if code:
+        discount, label = discount_amount_for(code=code, merchandise=merchandise), code.code
+    elif autoship_discount_percent:
+        discount, label = merchandise * autoship_discount_percent / 100, "AUTOSHIP"
+    else:
+        discount, label = CENT * 0, ""
     totals: Totals = totals_calculate(
         items=priced,
         shipping_method=method,
-        discount_amount=discount_amount_for(code=code, merchandise=merchandise)
-        if code
-        else CENT * 0,
-        discount_code=code.code if code else "",
+        discount_amount=discount,
+        discount_code=label,
         destination=destination,
     )
     order = Order(

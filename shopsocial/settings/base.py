@@ -7,6 +7,7 @@ server or writes os.environ (the embedded PostgreSQL is started by manage.py and
 test session: shopsocial/embedded_db.py).
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -51,6 +52,7 @@ SHARED_APPS = [
     "orders.accounts",  # accounts: verified email, order-status links
     "orders.tax",  # payments: sales-tax rate table
     "orders.discounts",  # payments: discount codes
+    "orders.autoship",  # autoship: repeat deliveries (issue 27)
     "privacy",
     "privacy.marketing",
     "privacy.chat",
@@ -502,3 +504,13 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# --- Autoship (orders/autoship, issue 27) ---------------------------------------
+# Off the catalog price of every repeat delivery (the first order pays the cart's price).
+AUTOSHIP_DISCOUNT_PERCENT = Decimal(env.str("AUTOSHIP_DISCOUNT_PERCENT", default="10"))
+# The reminder goes this many days before a delivery (with skip / change date / edit).
+AUTOSHIP_REMINDER_DAYS = env.int("AUTOSHIP_REMINDER_DAYS", default=3)
+# A declined charge is tried again after these many days each; paused after the last.
+AUTOSHIP_RETRY_DAYS = [int(d) for d in env.list("AUTOSHIP_RETRY_DAYS", default=["1", "3", "5"])]
+CELERY_BEAT_SCHEDULE["autoship-run"] = {"task": "autoship.autoship_run_task", "schedule": 3600.0}
+# --- end Autoship ---------------------------------------------------------------
