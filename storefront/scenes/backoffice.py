@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from retailers.views.auth import backoffice_view
 
 from . import selectors, services
-from .forms import SceneForm, ShareLinkForm
+from .forms import SceneForm, SceneGuestForm, ShareLinkForm
+from .guest_selectors import scene_rsvp_summary
 from .qr import qr_png, qr_svg
 
 
@@ -60,6 +61,8 @@ def scene_detail_view(request: HttpRequest, scene_id: int) -> HttpResponse:
         "guests": selectors.scene_guests(scene=scene, with_orders=True),
         "progress": selectors.tier_progress(sales=scene.sales),
         "reward": getattr(scene, "reward", None),
+        "rsvp": scene_rsvp_summary(scene=scene),  # party guest list (issue 27)
+        "guest_form": SceneGuestForm(),
     }
     return render(
         request,

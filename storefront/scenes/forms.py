@@ -53,3 +53,10 @@ class ShareLinkForm(forms.Form):
         if target != ShareLink.Target.SCENE:
             data["scene"] = None
         return data
+
+
+class SceneGuestForm(forms.Form):
+    """A guest for the party's list: a name and an address for the one invitation."""
+
+    name = forms.CharField(max_length=80)
+    email = forms.EmailField()

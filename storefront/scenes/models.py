@@ -211,3 +211,46 @@ class OrderAttribution(models.Model):
 
     def __str__(self) -> str:
         return f"order {self.order_id}"
+
+
+class SceneGuest(models.Model):
+    """A guest on a party's list (added by the retailer or the host), and their RSVP.
+
+    The address is kept only to send the one invitation and to recognise the guest; the
+    host and the retailer are shown first names and counts, never the address.
+    """
+
+    class Rsvp(models.TextChoices):
+        NONE = "", "No answer yet"
+        YES = "yes", "Yes"
+        MAYBE = "maybe", "Maybe"
+        NO = "no", "No"
+
+    class AddedBy(models.TextChoices):
+        RETAILER = "retailer", "The retailer"
+        HOST = "host", "The host"
+
+    scene = models.ForeignKey(Scene, on_delete=models.CASCADE, related_name="guest_list")
+    name = models.CharField(max_length=80)
+    email = models.EmailField(help_text="Normalised: trimmed, lowercase.")
+    added_by = models.CharField(max_length=10, choices=AddedBy.choices)
+    rsvp = models.CharField(max_length=5, choices=Rsvp.choices, default=Rsvp.NONE, blank=True)
+    rsvp_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scene", "email"], name="sceneguest_once_per_scene"),
+            models.CheckConstraint(
+                condition=Q(rsvp__in=["", "yes", "maybe", "no"]), name="sceneguest_rsvp_choice"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} ({self.scene_id})"
+
+    @property
+    def first_name(self) -> str:
+        return (self.name.split() or [""])[0]

@@ -225,6 +225,11 @@ for _site in ("public", "tenant"):
         }
     )
 # --- end autoship ---
+# --- party guest list (issue 27): a guest's own signed links; "x" is a forged token ---
+ACCESS["public:backoffice/scenes/<int:scene_id>/guests/"] = same(GONE)  # sample id "x"
+ACCESS["tenant:s/<str:code>/rsvp/<str:token>/"] = same(GONE)
+ACCESS["tenant:s/<str:code>/no-parties/<str:token>/"] = same(GONE)
+# --- end party guest list ---
 # The email provider's tracking webhook (anymail): POST only, with the provider's auth.
 ACCESS["public:webhooks/anymail/postmark/tracking/"] = same({400, 403, 405})
 

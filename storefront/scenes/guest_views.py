@@ -1,0 +1,91 @@
+"""Party guest pages: RSVP and "don't contact me" on the storefront (no account), adding
+guests from the back office. A GET never changes anything (mail scanners follow links);
+the one-click opt-out POST (RFC 8058) carries its proof in the URL, so it is CSRF-exempt.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from retailers.views.auth import backoffice_view
+
+from . import selectors
+from .forms import SceneGuestForm
+from .guest_services import (
+    guest_from_token,
+    scene_guest_add,
+    scene_guest_opt_out,
+    scene_guest_rsvp,
+)
+from .models import SceneGuest
+from .services import SceneError
+
+
+def _guest(request: HttpRequest, code: str, token: str) -> SceneGuest:
+    scene = selectors.scene_get_for_storefront(retailer=request.tenant, code=code)
+    guest = guest_from_token(scene=scene, token=token) if scene is not None else None
+    if guest is None:
+        raise Http404("No such invitation.")
+    return guest
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def guest_rsvp(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    guest = _guest(request, code, token)
+    error = ""
+    if request.method == "POST":
+        try:
+            guest = scene_guest_rsvp(guest=guest, answer=str(request.POST.get("answer", "")))
+        except SceneError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "scenes/rsvp.html",
+        {
+            "guest": guest,
+            "scene": guest.scene,
+            "error": error,
+            "answered": request.method == "POST" and not error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def guest_opt_out(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    guest = _guest(request, code, token)
+    done = False
+    if request.method == "POST":
+        scene_guest_opt_out(guest=guest)
+        done = True
+    return render(request, "scenes/no_parties.html", {"scene": guest.scene, "done": done})
+
+
+@backoffice_view
+@require_POST
+def scene_guest_add_view(request: HttpRequest, scene_id: int) -> HttpResponse:
+    scene = selectors.scene_get_for_retailer(retailer=request.retailer, scene_id=scene_id)
+    form = SceneGuestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the guest's name and a valid email address.")
+        return redirect("retailers:backoffice-scene", scene_id=scene.pk)
+    try:
+        guest = scene_guest_add(
+            scene=scene,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            added_by=SceneGuest.AddedBy.RETAILER,
+        )
+    except SceneError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{guest.first_name} was added and invited.")
+    return redirect("retailers:backoffice-scene", scene_id=scene.pk)
