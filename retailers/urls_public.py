@@ -48,6 +48,11 @@ urlpatterns = [
         scene_guests.scene_guest_add_view,
         name="backoffice-scene-guests",
     ),
+    path(  # orders entered for party guests (issue 27)
+        "backoffice/scenes/<int:scene_id>/guest-orders/",
+        scene_guests.scene_guest_order_view,
+        name="backoffice-scene-guest-order",
+    ),
     path(
         "backoffice/scenes/<int:scene_id>/close/",
         scenes.scene_close_view,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from retailers.views.auth import backoffice_view
 
 from . import selectors, services
-from .forms import SceneForm, SceneGuestForm, ShareLinkForm
+from .forms import SceneForm, SceneGuestForm, SceneGuestOrderForm, ShareLinkForm
 from .guest_selectors import scene_rsvp_summary
 from .qr import qr_png, qr_svg
 
@@ -63,6 +63,7 @@ def scene_detail_view(request: HttpRequest, scene_id: int) -> HttpResponse:
         "reward": getattr(scene, "reward", None),
         "rsvp": scene_rsvp_summary(scene=scene),  # party guest list (issue 27)
         "guest_form": SceneGuestForm(),
+        "guest_order_form": SceneGuestOrderForm(),
     }
     return render(
         request,

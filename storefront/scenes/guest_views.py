@@ -13,9 +13,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from retailers.views.auth import backoffice_view
+from storefront.forms import first_error
 
 from . import selectors
-from .forms import SceneGuestForm
+from .forms import SceneGuestForm, SceneGuestOrderForm
+from .guest_orders import scene_guest_order_create
 from .guest_services import (
     guest_from_token,
     scene_guest_add,
@@ -88,4 +90,32 @@ def scene_guest_add_view(request: HttpRequest, scene_id: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{guest.first_name} was added and invited.")
+    return redirect("retailers:backoffice-scene", scene_id=scene.pk)
+
+
+@backoffice_view
+@require_POST
+def scene_guest_order_view(request: HttpRequest, scene_id: int) -> HttpResponse:
+    """The retailer enters a guest's order; the guest is emailed the payment link."""
+    scene = selectors.scene_get_for_retailer(retailer=request.retailer, scene_id=scene_id)
+    form = SceneGuestOrderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Check the guest's order: " + first_error(form))
+        return redirect("retailers:backoffice-scene", scene_id=scene.pk)
+    try:
+        order, _url = scene_guest_order_create(
+            scene=scene,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            items=form.items(),
+            ship_to_host=form.cleaned_data["ship_to"] == "host",
+            address=form.address(),
+        )
+    except SceneError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Order {order.number} (${order.total}) entered; the guest was emailed the payment link.",
+        )
     return redirect("retailers:backoffice-scene", scene_id=scene.pk)

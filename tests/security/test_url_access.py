@@ -227,6 +227,7 @@ for _site in ("public", "tenant"):
 # --- end autoship ---
 # --- party guest list (issue 27): a guest's own signed links; "x" is a forged token ---
 ACCESS["public:backoffice/scenes/<int:scene_id>/guests/"] = same(GONE)  # sample id "x"
+ACCESS["public:backoffice/scenes/<int:scene_id>/guest-orders/"] = same(GONE)
 ACCESS["tenant:s/<str:code>/rsvp/<str:token>/"] = same(GONE)
 ACCESS["tenant:s/<str:code>/no-parties/<str:token>/"] = same(GONE)
 # --- end party guest list ---

@@ -1,0 +1,97 @@
+"""Orders the retailer enters for a party guest, paid by the guest through a link.
+
+The order is placed like a self-service one (`order_place`: catalog prices, stock held,
+one totals calculation) on the scene's storefront and attributed to the scene; the
+gateway's hosted payment page is opened for it and its link emailed to the guest. The
+stock is held while the link can be paid (GUEST_PAYMENT_LINK_HOURS, under Stripe's 24 h
+session limit); an unpaid order is then canceled and its stock released, as any other.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from orders.gateways import gateway_get
+from orders.models import Order
+from orders.selectors import shipping_methods_active
+from orders.services import CheckoutError, CustomerDetails, checkout_session_start
+from orders.services.placement import order_place
+from shopsocial.mail.addresses import email_normalise
+from shopsocial.mail.models import OutboundEmail
+from shopsocial.mail.services import email_enqueue
+
+from .models import Scene
+from .services import HOST_ADDRESS, SceneError, order_attribution_record
+
+
+def _payment_link_hours() -> int:
+    return getattr(settings, "GUEST_PAYMENT_LINK_HOURS", 23)
+
+
+def scene_guest_order_create(
+    *,
+    scene: Scene,
+    name: str,
+    email: str,
+    items: list[tuple[int, int]],
+    ship_to_host: bool,
+    address: dict[str, str] | None = None,
+) -> tuple[Order, str]:
+    """Place the guest's order for the scene and email them the payment link; (order, url)."""
+    if not scene.is_open:
+        raise SceneError("This party is closed; orders can no longer be entered.")
+    if ship_to_host:
+        if not scene.host_line1:
+            raise SceneError("The host's address is not on the scene: ship to the guest.")
+        ship = {field: getattr(scene, source) for field, source in HOST_ADDRESS.items()}
+    else:
+        ship = dict(address or {})
+        if not all(
+            ship.get(k) for k in ("ship_line1", "ship_city", "ship_state", "ship_postal_code")
+        ):
+            raise SceneError("Enter the guest's street address, city, state and ZIP code.")
+    methods = shipping_methods_active()
+    customer = CustomerDetails(email=email_normalise(email), full_name=name, **ship)
+    try:
+        with transaction.atomic():
+            order = order_place(
+                items=items,
+                retailer=scene.retailer,
+                customer=customer,
+                gateway=gateway_get().name,
+                shipping_method_code=methods[0].code if methods else "",
+            )
+            order_attribution_record(
+                order=order, scene=scene, share_link=None, show_first_name=True
+            )
+            expires = timezone.now() + timedelta(hours=_payment_link_hours())
+            Order.objects.filter(pk=order.pk).update(hold_expires_at=expires)
+            order.hold_expires_at = expires
+    except CheckoutError as exc:
+        raise SceneError(exc.message) from exc
+    try:
+        url = checkout_session_start(order=order)
+    except CheckoutError as exc:
+        raise SceneError(exc.message) from exc
+    email_enqueue(
+        kind=OutboundEmail.Kind.TRANSACTIONAL,
+        to=order.email,
+        template="scene_guest_payment",
+        context={
+            "first_name": (name.split() or [""])[0],
+            "title": scene.title,
+            "retailer_name": scene.retailer.display_name,
+            "number": order.number,
+            "lines": [f"{line.quantity} × {line.display_name}" for line in order.lines.all()],
+            "total": f"{order.total:.2f}",
+            "payment_url": url,
+            "pay_by": f"{order.hold_expires_at:%Y-%m-%d %H:%M} UTC",
+            "privacy_url": scene.retailer.storefront_url("/privacy/"),
+        },
+        dedupe_key=f"order:{order.pk}:guest-payment-link",
+    )
+    return order, url
