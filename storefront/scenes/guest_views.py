@@ -119,3 +119,28 @@ def scene_guest_order_view(request: HttpRequest, scene_id: int) -> HttpResponse:
             f"Order {order.number} (${order.total}) entered; the guest was emailed the payment link.",
         )
     return redirect("retailers:backoffice-scene", scene_id=scene.pk)
+
+
+@require_POST
+def host_guest_add(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    """The host adds a guest through their signed host page (no account)."""
+    scene = selectors.scene_get_for_storefront(retailer=request.tenant, code=code)
+    if scene is None or not selectors.scene_from_host_token(scene=scene, token=token):
+        raise Http404("No such host page")
+    form = SceneGuestForm(request.POST)
+    host_page = f"/s/{scene.code}/host/{token}/"
+    if not form.is_valid():
+        messages.error(request, "Enter the guest's name and a valid email address.")
+        return redirect(host_page + "#guest-list")
+    try:
+        guest = scene_guest_add(
+            scene=scene,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            added_by=SceneGuest.AddedBy.HOST,
+        )
+    except SceneError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{guest.first_name} was added and invited.")
+    return redirect(host_page + "#guest-list")

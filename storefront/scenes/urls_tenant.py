@@ -10,6 +10,7 @@ urlpatterns = [
     path("s/<str:code>/host/<str:token>/", views.host_page, name="host"),
     # party guest list (issue 27): a guest's own links, no account
     path("s/<str:code>/rsvp/<str:token>/", guest_views.guest_rsvp, name="guest-rsvp"),
+    path("s/<str:code>/host/<str:token>/guests/", guest_views.host_guest_add, name="host-guests"),
     path("s/<str:code>/no-parties/<str:token>/", guest_views.guest_opt_out, name="guest-opt-out"),
     path("l/<str:code>/", views.share_landing, name="share"),
     path("l/<str:code>/p/<slug:slug>/", views.share_product, name="share-product"),

@@ -161,3 +161,37 @@ def test_bad_input_adds_nobody(bo, scene):
     response = _add(bo, scene, "", "not-an-email")
     assert response.status_code == 302
     assert SceneGuest.objects.count() == 0
+
+
+def test_the_host_adds_a_guest_through_the_signed_host_page_and_sees_counts(
+    client, scene, mailoutbox, django_capture_on_commit_callbacks
+):
+    from storefront.scenes.services import host_token
+
+    host = f"/s/{scene.code}/host/{host_token(scene)}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            host + "guests/",
+            {"name": "Finn Host-Friend", "email": "finn@example.com"},
+            HTTP_HOST=ALICE_HOST,
+        )
+    assert response.status_code == 302 and response["Location"] == host + "#guest-list"
+    guest = SceneGuest.objects.get()
+    assert (guest.added_by, guest.first_name) == ("host", "Finn")
+    assert [m.to for m in mailoutbox] == [["finn@example.com"]]
+    scene_guest_rsvp_yes = client.post(
+        f"/s/{scene.code}/rsvp/{guest_token(guest)}/", {"answer": "yes"}, HTTP_HOST=ALICE_HOST
+    )
+    assert scene_guest_rsvp_yes.status_code == 200
+    page = client.get(host, HTTP_HOST=ALICE_HOST).content.decode()
+    assert "1 invited" in page and "Coming: Finn" in page and "finn@example.com" not in page
+
+
+def test_a_forged_host_token_adds_nobody(client, scene):
+    response = client.post(
+        f"/s/{scene.code}/host/forged/guests/",
+        {"name": "X", "email": "x@example.com"},
+        HTTP_HOST=ALICE_HOST,
+    )
+    assert response.status_code == 404
+    assert SceneGuest.objects.count() == 0
