@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from retailers.views.auth import backoffice_view
 
 from . import selectors, services
+from .closing import scene_summary_send
 from .forms import SceneForm, SceneGuestForm, SceneGuestOrderForm, ShareLinkForm
 from .guest_selectors import scene_rsvp_summary
 from .qr import qr_png, qr_svg
@@ -82,6 +83,7 @@ def scene_close_view(request: HttpRequest, scene_id: int) -> HttpResponse:
     except services.SceneError as exc:
         messages.error(request, str(exc))
     else:
+        scene_summary_send(scene=scene)  # the closing summary (issue 27)
         messages.success(request, "Scene closed; the host's reward was emailed to them.")
     return redirect("retailers:backoffice-scene", scene_id=scene.pk)
 
