@@ -213,7 +213,8 @@ def _autoship_place(*, autoship_id: int, today: date) -> AutoshipRun | None:
                 user=autoship.customer,
                 gateway=gateway_get().name,
                 shipping_method_code=_shipping_code(autoship),
-                autoship_discount_percent=settings.AUTOSHIP_DISCOUNT_PERCENT,
+                percent_off=settings.AUTOSHIP_DISCOUNT_PERCENT,
+                percent_off_label="AUTOSHIP",
             )
         except CheckoutError as exc:
             if exc.code != CheckoutError.Code.OUT_OF_STOCK:

@@ -97,7 +97,8 @@ def order_place(
     shipping_method_code: str = "",
     discount_code: str = "",
     helped_by: Retailer | None = None,
-    autoship_discount_percent: Decimal | None = None,
+    percent_off: Decimal | None = None,
+    percent_off_label: str = "",
 ) -> Order:
     """Create a pending order, hold its stock and reserve its discount code, all or nothing.
 
@@ -109,8 +110,9 @@ def order_place(
     `helped_by` is the retailer a shopper on the company site says helped them; only
     the company site takes one, and only an active retailer can be named.
 
-    `autoship_discount_percent`: a repeat delivery of an autoship (orders/autoship) is
-    discounted by this percentage of the merchandise instead of by a code.
+    `percent_off` (with its `percent_off_label`): a discount of this percentage of the
+    merchandise instead of a code, for an autoship's repeat delivery (orders/autoship)
+    or a party host's half-price items (storefront/scenes).
     """
     if helped_by is not None and not (
         retailer.is_company and not helped_by.is_company and helped_by.is_active
@@ -146,8 +148,8 @@ def order_place(
     )
     if code:
         discount, label = discount_amount_for(code=code, merchandise=merchandise), code.code
-    elif autoship_discount_percent:
-        discount, label = merchandise * autoship_discount_percent / 100, "AUTOSHIP"
+    elif percent_off:
+        discount, label = merchandise * percent_off / 100, percent_off_label
     else:
         discount, label = CENT * 0, ""
     totals: Totals = totals_calculate(

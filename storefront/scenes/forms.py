@@ -116,3 +116,34 @@ class SceneGuestOrderForm(forms.Form):
             "ship_state": (data.get("ship_state") or "").upper(),
             "ship_postal_code": data.get("ship_postal_code", ""),
         }
+
+
+class HostHalfPriceForm(forms.Form):
+    """The host picks their half-price items (and, without one on the scene, an address)."""
+
+    ship_line1 = forms.CharField(label="Street address", max_length=120, required=False)
+    ship_city = forms.CharField(label="City", max_length=80, required=False)
+    ship_state = forms.CharField(label="State (2 letters)", max_length=2, required=False)
+    ship_postal_code = forms.CharField(label="ZIP code", max_length=10, required=False)
+
+    def __init__(self, *args, rows: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        template = SceneGuestOrderForm()
+        for n in range(1, max(rows, 1) + 1):
+            self.fields[f"variant_{n}"] = forms.ChoiceField(
+                label=f"Half-price item {n}",
+                choices=template.fields["variant_1"].choices,
+                required=n == 1,
+            )
+        self.rows = max(rows, 1)
+
+    def items(self) -> list[tuple[int, int]]:
+        chosen: dict[int, int] = {}
+        for n in range(1, self.rows + 1):
+            variant = self.cleaned_data.get(f"variant_{n}")
+            if variant:
+                chosen[int(variant)] = chosen.get(int(variant), 0) + 1
+        return list(chosen.items())
+
+    def address(self) -> dict[str, str]:
+        return SceneGuestOrderForm.address(self)

@@ -10,9 +10,10 @@ session limit); an unpaid order is then canceled and its stock released, as any 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orders.gateways import gateway_get
@@ -94,4 +95,75 @@ def scene_guest_order_create(
         },
         dedupe_key=f"order:{order.pk}:guest-payment-link",
     )
+    return order, url
+
+
+# --- The host's half-price items (the half-price reward tier) --------------------------
+HALF_PRICE_LABEL = "HOST-HALF-PRICE"
+
+
+def host_half_price_allowance(*, scene: Scene) -> int:
+    """How many half-price items the host may buy: by the tier the closed party reached,
+    none before closing or once redeemed (an unpaid, canceled redemption frees it)."""
+    from .models import HostHalfPriceRedemption, RewardTier, SceneReward
+
+    reward = SceneReward.objects.filter(scene=scene).first()
+    if scene.is_open or reward is None:
+        return 0
+    taken = HostHalfPriceRedemption.objects.filter(scene=scene).exclude(
+        order__status=Order.Status.CANCELED
+    )
+    if taken.exists():
+        return 0
+    tier = (
+        RewardTier.objects.filter(active=True, min_sales__lte=reward.sales)
+        .order_by("-min_sales")
+        .first()
+    )
+    return tier.half_price_items if tier else 0
+
+
+def host_half_price_order_create(
+    *, scene: Scene, items: list[tuple[int, int]], address: dict[str, str]
+) -> tuple[Order, str]:
+    """The host's half-price items as one order, 50 % off, paid on the hosted page; once."""
+    from .models import HostHalfPriceRedemption
+
+    allowance = host_half_price_allowance(scene=scene)
+    count = sum(quantity for _variant, quantity in items)
+    if allowance == 0:
+        raise SceneError("There are no half-price items to pick for this party.")
+    if not 1 <= count <= allowance:
+        raise SceneError(f"Pick from 1 to {allowance} half-price items.")
+    ship = {field: getattr(scene, source) for field, source in HOST_ADDRESS.items()}
+    if not scene.host_line1:
+        ship = dict(address)
+    if not all(ship.get(k) for k in ("ship_line1", "ship_city", "ship_state", "ship_postal_code")):
+        raise SceneError("Enter your street address, city, state and ZIP code.")
+    methods = shipping_methods_active()
+    try:
+        with transaction.atomic():
+            # One live redemption per scene: the lock and the constraint make it certain.
+            Scene.objects.select_for_update().get(pk=scene.pk)
+            HostHalfPriceRedemption.objects.filter(
+                scene=scene, order__status=Order.Status.CANCELED
+            ).delete()
+            order = order_place(
+                items=items,
+                retailer=scene.retailer,
+                customer=CustomerDetails(email=scene.host_email, full_name=scene.host_name, **ship),
+                gateway=gateway_get().name,
+                shipping_method_code=methods[0].code if methods else "",
+                percent_off=Decimal("50"),
+                percent_off_label=HALF_PRICE_LABEL,
+            )
+            HostHalfPriceRedemption.objects.create(scene=scene, order=order, items=count)
+    except CheckoutError as exc:
+        raise SceneError(exc.message) from exc
+    except IntegrityError as exc:
+        raise SceneError("Your half-price items were already picked.") from exc
+    try:
+        url = checkout_session_start(order=order)
+    except CheckoutError as exc:
+        raise SceneError(exc.message) from exc
     return order, url

@@ -6,7 +6,7 @@ the one-click opt-out POST (RFC 8058) carries its proof in the URL, so it is CSR
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -16,8 +16,12 @@ from retailers.views.auth import backoffice_view
 from storefront.forms import first_error
 
 from . import selectors
-from .forms import SceneGuestForm, SceneGuestOrderForm
-from .guest_orders import scene_guest_order_create
+from .forms import HostHalfPriceForm, SceneGuestForm, SceneGuestOrderForm
+from .guest_orders import (
+    host_half_price_allowance,
+    host_half_price_order_create,
+    scene_guest_order_create,
+)
 from .guest_services import (
     guest_from_token,
     scene_guest_add,
@@ -144,3 +148,35 @@ def host_guest_add(request: HttpRequest, code: str, token: str) -> HttpResponse:
     else:
         messages.success(request, f"{guest.first_name} was added and invited.")
     return redirect(host_page + "#guest-list")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def host_half_price(request: HttpRequest, code: str, token: str) -> HttpResponse:
+    """The host (signed host page only) picks their half-price items and pays for them."""
+    scene = selectors.scene_get_for_storefront(retailer=request.tenant, code=code)
+    if scene is None or not selectors.scene_from_host_token(scene=scene, token=token):
+        raise Http404("No such host page")
+    allowance = host_half_price_allowance(scene=scene)
+    form = HostHalfPriceForm(request.POST or None, rows=allowance)
+    error = ""
+    if request.method == "POST" and allowance and form.is_valid():
+        try:
+            _order, url = host_half_price_order_create(
+                scene=scene, items=form.items(), address=form.address()
+            )
+        except SceneError as exc:
+            error = str(exc)
+        else:
+            return HttpResponseRedirect(url, status=303)
+    context = {
+        "scene": scene,
+        "allowance": allowance,
+        "form": form,
+        "error": error,
+        "host_path": f"/s/{scene.code}/host/{token}/",
+    }
+    status = 400 if error or (request.method == "POST" and form.errors) else 200
+    response = render(request, "scenes/half_price.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    return response

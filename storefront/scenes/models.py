@@ -107,6 +107,13 @@ class RewardTier(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
     )
     active = models.BooleanField(default=True)
+    # The half-price tier (issue 27): the host may buy this many items at half price, once.
+    half_price_items = models.PositiveSmallIntegerField(
+        "half-price items for the host",
+        default=0,
+        validators=[MaxValueValidator(10)],
+        help_text="How many items the host may buy at half price, once (0: none).",
+    )
 
     class Meta:
         ordering = ["min_sales"]
@@ -254,3 +261,23 @@ class SceneGuest(models.Model):
     @property
     def first_name(self) -> str:
         return (self.name.split() or [""])[0]
+
+
+class HostHalfPriceRedemption(models.Model):
+    """The host's half-price items, redeemed once per scene (by constraint) as one order.
+
+    If that order is never paid (canceled), the host may pick again: the row is replaced.
+    """
+
+    scene = models.OneToOneField(Scene, on_delete=models.CASCADE, related_name="half_price")
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="+")
+    items = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(items__gte=1), name="halfprice_items_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scene_id}: {self.items} items"

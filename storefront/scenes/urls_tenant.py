@@ -11,6 +11,11 @@ urlpatterns = [
     # party guest list (issue 27): a guest's own links, no account
     path("s/<str:code>/rsvp/<str:token>/", guest_views.guest_rsvp, name="guest-rsvp"),
     path("s/<str:code>/host/<str:token>/guests/", guest_views.host_guest_add, name="host-guests"),
+    path(
+        "s/<str:code>/host/<str:token>/half-price/",
+        guest_views.host_half_price,
+        name="host-half-price",
+    ),
     path("s/<str:code>/no-parties/<str:token>/", guest_views.guest_opt_out, name="guest-opt-out"),
     path("l/<str:code>/", views.share_landing, name="share"),
     path("l/<str:code>/p/<slug:slug>/", views.share_product, name="share-product"),

@@ -230,6 +230,7 @@ ACCESS["public:backoffice/scenes/<int:scene_id>/guests/"] = same(GONE)  # sample
 ACCESS["public:backoffice/scenes/<int:scene_id>/guest-orders/"] = same(GONE)
 ACCESS["tenant:s/<str:code>/rsvp/<str:token>/"] = same(GONE)
 ACCESS["tenant:s/<str:code>/host/<str:token>/guests/"] = same(NOT_ALLOWED)  # POST only
+ACCESS["tenant:s/<str:code>/host/<str:token>/half-price/"] = same(GONE)
 ACCESS["tenant:s/<str:code>/no-parties/<str:token>/"] = same(GONE)
 # --- end party guest list ---
 # The email provider's tracking webhook (anymail): POST only, with the provider's auth.

@@ -18,3 +18,11 @@ def scene_rsvp(scene) -> RsvpSummary:
 @register.simple_tag
 def scene_summary(scene) -> ClosingSummary:
     return scene_closing_summary(scene=scene)
+
+
+@register.simple_tag
+def scene_half_price(scene) -> int:
+    """Half-price items the host may still pick (0 before closing or once redeemed)."""
+    from ..guest_orders import host_half_price_allowance
+
+    return host_half_price_allowance(scene=scene)
