@@ -63,8 +63,8 @@ def scene_detail_view(request: HttpRequest, scene_id: int) -> HttpResponse:
         "progress": selectors.tier_progress(sales=scene.sales),
         "reward": getattr(scene, "reward", None),
         "rsvp": scene_rsvp_summary(scene=scene),  # party guest list (issue 27)
-        "guest_form": SceneGuestForm(),
-        "guest_order_form": SceneGuestOrderForm(),
+        "guest_form": SceneGuestForm(auto_id="guest-%s"),  # one page, unique ids
+        "guest_order_form": SceneGuestOrderForm(auto_id="order-%s"),
     }
     return render(
         request,

@@ -66,8 +66,9 @@ def scene_guest_order_create(
                 gateway=gateway_get().name,
                 shipping_method_code=methods[0].code if methods else "",
             )
+            # The guest did not tick "show my first name to the host": it stays hidden.
             order_attribution_record(
-                order=order, scene=scene, share_link=None, show_first_name=True
+                order=order, scene=scene, share_link=None, show_first_name=False
             )
             expires = timezone.now() + timedelta(hours=_payment_link_hours())
             Order.objects.filter(pk=order.pk).update(hold_expires_at=expires)
