@@ -470,3 +470,22 @@ def autoship_card_update_finish(*, autoship: Autoship, session_id: str) -> Autos
         autoship.payment_method_id = saved.payment_method_id
         autoship.save(update_fields=["payment_method_id", "updated_at"])
     return autoship
+
+
+# --- "My data" ------------------------------------------------------------------------
+def autoship_export(user, emails: set[str]) -> list[dict]:
+    return [
+        {
+            "every_weeks": a.interval_weeks,
+            "status": a.status,
+            "next_date": a.next_date,
+            "items": [(line.variant.sku, line.quantity) for line in a.lines.all()],
+        }
+        for a in Autoship.objects.filter(customer_id=user.pk).prefetch_related("lines__variant")
+    ]
+
+
+def autoship_forget(user, emails: set[str]) -> int:
+    """Erasure: the autoships stop and go (the orders they placed stay, as orders do)."""
+    deleted, _ = Autoship.objects.filter(customer_id=user.pk).delete()
+    return deleted

@@ -114,3 +114,16 @@ def scene_guest_opt_out(*, guest: SceneGuest) -> Suppression:
     return suppression_add(
         email=guest.email, reason=Suppression.Reason.UNSUBSCRIBED, source=OPT_OUT_SOURCE
     )
+
+
+# --- "My data": a person's places on guest lists, matched by their proved address ------
+def scene_guests_export(user, emails: set[str]) -> list[dict]:
+    return [
+        {"party": g.scene.title, "date": g.scene.date, "name": g.name, "rsvp": g.rsvp}
+        for g in SceneGuest.objects.filter(email__in=emails).select_related("scene")
+    ]
+
+
+def scene_guests_forget(user, emails: set[str]) -> int:
+    deleted, _ = SceneGuest.objects.filter(email__in=emails).delete()
+    return deleted

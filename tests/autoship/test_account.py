@@ -185,3 +185,21 @@ def test_another_retailer_sees_none_of_them(client, autoship, bob):
     _backoffice(client, bob, "bob-owner")
     html = client.get("/backoffice/autoship/", HTTP_HOST=COMPANY_HOST).content.decode()
     assert "No autoships yet." in html and "Sam" not in html
+
+
+def test_my_data_exports_the_autoship_and_erasure_removes_it(autoship, candle):
+    from orders.models import Order
+    from privacy.services.personal_data import personal_data_erase, personal_data_export
+
+    exported = personal_data_export(user=autoship.customer)["autoship"]
+    assert exported == [
+        {
+            "every_weeks": 4,
+            "status": "active",
+            "next_date": autoship.next_date,
+            "items": [(candle.sku, 1)],
+        }
+    ]
+    Order.objects.update(status=Order.Status.SHIPPED)  # erasure waits for open orders
+    personal_data_erase(user=autoship.customer)
+    assert Autoship.objects.count() == 0

@@ -195,3 +195,19 @@ def test_a_forged_host_token_adds_nobody(client, scene):
     )
     assert response.status_code == 404
     assert SceneGuest.objects.count() == 0
+
+
+def test_my_data_exports_and_erases_a_persons_places_on_guest_lists(scene):
+    from django.contrib.auth import get_user_model
+
+    from privacy.services.personal_data import personal_data_erase, personal_data_export
+    from tests.accounts.support import email_verified_set
+
+    scene_guest_add(scene=scene, name="Ana Lopez", email="ana@example.com", added_by="retailer")
+    scene_guest_add(scene=scene, name="Ben", email="ben@example.com", added_by="retailer")
+    ana = get_user_model().objects.create_user(username="ana", email="ana@example.com")
+    email_verified_set(ana)
+    [row] = personal_data_export(user=ana)["party_guest_lists"]
+    assert (row["party"], row["name"], row["rsvp"]) == ("Candle Night", "Ana Lopez", "")
+    personal_data_erase(user=ana)
+    assert list(SceneGuest.objects.values_list("email", flat=True)) == ["ben@example.com"]
