@@ -513,4 +513,7 @@ AUTOSHIP_REMINDER_DAYS = env.int("AUTOSHIP_REMINDER_DAYS", default=3)
 # A declined charge is tried again after these many days each; paused after the last.
 AUTOSHIP_RETRY_DAYS = [int(d) for d in env.list("AUTOSHIP_RETRY_DAYS", default=["1", "3", "5"])]
 CELERY_BEAT_SCHEDULE["autoship-run"] = {"task": "autoship.autoship_run_task", "schedule": 3600.0}
-# --- end Autoship ---------------------------------------------------------------
+# Party tools (storefront/scenes): an order entered for a guest holds its stock, and its
+# payment link works, this long (Stripe Checkout sessions last at most 24 hours).
+GUEST_PAYMENT_LINK_HOURS = env.int("GUEST_PAYMENT_LINK_HOURS", default=23)
+# --- end Autoship and party tools --------------------------------------------------

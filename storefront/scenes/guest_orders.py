@@ -30,7 +30,7 @@ from .services import HOST_ADDRESS, SceneError, order_attribution_record
 
 
 def _payment_link_hours() -> int:
-    return getattr(settings, "GUEST_PAYMENT_LINK_HOURS", 23)
+    return min(settings.GUEST_PAYMENT_LINK_HOURS, 23)  # under Stripe's 24 h session limit
 
 
 def scene_guest_order_create(
