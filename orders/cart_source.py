@@ -83,3 +83,8 @@ def cart_clear(request: HttpRequest) -> None:
 def cart_attribution(request: HttpRequest) -> dict[str, str]:
     """The scene / share-link codes the cart came through (never a cookie: the session)."""
     return Cart(request).attribution()
+
+
+def cart_autoship(request: HttpRequest) -> dict[int, int]:
+    """{variant_id: weeks} for the cart's lines to deliver again (orders/autoship)."""
+    return Cart(request).autoship()

@@ -6,6 +6,7 @@ from django.urls import URLPattern, path
 from . import views
 from .accounts import urls as account_urls
 from .accounts import views as accounts
+from .autoship import urls as autoship_urls
 from .gateways import offline_gateway_in_use
 from .urls_tenant import checkout
 
@@ -42,4 +43,5 @@ urlpatterns = [
     *checkout,
     path("webhooks/stripe/", views.gateway_webhook, name="gateway-webhook"),
     *offline_gateway_urlpatterns(),
+    *autoship_urls.company,  # autoship (issue 27): the retailer's back-office list
 ]

@@ -5,6 +5,7 @@ from django.urls import path
 from . import views, views_cart
 from .accounts import urls as account_urls
 from .accounts import views as accounts
+from .autoship import urls as autoship_urls
 
 app_name = "orders"
 
@@ -20,6 +21,7 @@ checkout = [
         "account/orders/<str:number>/", accounts.account_order_detail, name="account-order-detail"
     ),
     *account_urls.storefront,
+    *autoship_urls.storefront,  # autoship (issue 27)
 ]
 
 urlpatterns = [

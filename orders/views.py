@@ -15,6 +15,7 @@ from storefront.scenes.services import checkout_data_for_scene
 
 from .cart_source import (
     cart_attribution,
+    cart_autoship,
     cart_clear,
     cart_destination,
     cart_destination_set,
@@ -122,6 +123,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     attribution=attribution,
                     show_first_name_to_host=request.POST.get("show_first_name_to_host") == "on",
                     helped_by=helper.retailer if helper is not None else None,
+                    autoship=cart_autoship(request),
                 )
             except CheckoutError as exc:
                 error = exc.message

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from storefront.scenes import backoffice as scenes
+from storefront.scenes import guest_views as scene_guests
 
 from .earnings import views as earnings
 from .views import auth, backoffice, registration
@@ -49,6 +50,16 @@ urlpatterns = [
     path("backoffice/customers/", earnings.customers_view, name="backoffice-customers"),
     path("backoffice/scenes/", scenes.scene_list_view, name="backoffice-scenes"),
     path("backoffice/scenes/<int:scene_id>/", scenes.scene_detail_view, name="backoffice-scene"),
+    path(  # party guest list (issue 27)
+        "backoffice/scenes/<int:scene_id>/guests/",
+        scene_guests.scene_guest_add_view,
+        name="backoffice-scene-guests",
+    ),
+    path(  # orders entered for party guests (issue 27)
+        "backoffice/scenes/<int:scene_id>/guest-orders/",
+        scene_guests.scene_guest_order_view,
+        name="backoffice-scene-guest-order",
+    ),
     path(
         "backoffice/scenes/<int:scene_id>/close/",
         scenes.scene_close_view,

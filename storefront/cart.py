@@ -30,6 +30,8 @@ from .models import Product, ProductImage, ProductVariant
 # order placement, the forms and the quantity inputs all read it from here.
 MAX_LINE_QUANTITY = 99
 MAX_LINE_QUANTITY_MESSAGE = f"You can order at most {MAX_LINE_QUANTITY} of one item."
+# Autoship (orders/autoship): a line may be delivered again every 4, 8 or 12 weeks.
+AUTOSHIP_WEEKS = (4, 8, 12)
 
 
 class CartError(ValueError):
@@ -47,6 +49,7 @@ class CartLine:
     variant: ProductVariant
     quantity: int
     unit_price: Decimal
+    every_weeks: int = 0  # autoship: 0 once, else 4 / 8 / 12
 
     @property
     def product(self) -> Product:
@@ -157,8 +160,14 @@ class Cart:
             return []
         found = self._variants([int(pk) for pk in items])
         by_id = {pk: v for pk, v in found.items() if v.active and v.product.active}
+        autoship = self.autoship()
         return [
-            CartLine(variant=by_id[pk], quantity=qty, unit_price=by_id[pk].price)
+            CartLine(
+                variant=by_id[pk],
+                quantity=qty,
+                unit_price=by_id[pk].price,
+                every_weeks=autoship.get(int(pk), 0),
+            )
             for pk, qty in items.items()
             if pk in by_id
         ]
@@ -223,8 +232,39 @@ class Cart:
 
     def clear(self) -> None:
         if self._has_session():
-            for key in (self.items_key, self.key, self._via_key):
+            for key in (self.items_key, self.key, self._via_key, self._autoship_key):
                 self.request.session.pop(key, None)
+
+    # --- autoship: which lines are delivered again, every N weeks (orders/autoship) ---
+    @property
+    def _autoship_key(self) -> str:
+        return f"{self.key}:autoship"
+
+    def autoship(self) -> dict[int, int]:
+        """{variant_id: weeks} for the cart's lines chosen to be delivered again."""
+        if not self._has_session():
+            return {}
+        raw = self.request.session.get(self._autoship_key)
+        if not isinstance(raw, dict):
+            return {}
+        items = self._items()
+        return {
+            int(k): v
+            for k, v in raw.items()
+            if str(k) in items and type(v) is int and v in AUTOSHIP_WEEKS
+        }
+
+    def autoship_set(self, variant_id: int, weeks: int) -> None:
+        """Deliver the line every `weeks` weeks (0: once). CartError when not in the cart."""
+        if str(variant_id) not in self._items():
+            raise CartError("That item is not in your cart.")
+        if weeks not in (0, *AUTOSHIP_WEEKS):
+            raise CartError("Choose once, or every 4, 8 or 12 weeks.")
+        chosen = {str(k): v for k, v in self.autoship().items() if k != variant_id}
+        if weeks:
+            chosen[str(variant_id)] = weeks
+        self.request.session[self._autoship_key] = chosen
+        self.request.session.modified = True
 
     # --- where the cart came from (a scene, a share link): order data, never a cookie ---
     @property

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from shopsocial.images import CleanImage
 
-from .cart import MAX_LINE_QUANTITY, MAX_LINE_QUANTITY_MESSAGE
+from .cart import AUTOSHIP_WEEKS, MAX_LINE_QUANTITY, MAX_LINE_QUANTITY_MESSAGE
 from .models import ProductImage
 from .services import (
     product_image_clean,
@@ -28,6 +28,18 @@ class CartAddForm(forms.Form):
     product_id = forms.IntegerField(min_value=1)
     quantity = forms.IntegerField(
         min_value=1, max_value=MAX_LINE_QUANTITY, initial=1, error_messages=QUANTITY_ERRORS
+    )
+
+
+AUTOSHIP_CHOICES = [("", "Once"), *((str(w), f"Every {w} weeks") for w in AUTOSHIP_WEEKS)]
+
+
+class CartAutoshipForm(forms.Form):
+    """Autoship per line: deliver once, or again every 4 / 8 / 12 weeks."""
+
+    variant_id = forms.IntegerField(min_value=1)
+    every_weeks = forms.TypedChoiceField(
+        choices=AUTOSHIP_CHOICES, coerce=int, empty_value=0, required=False
     )
 
 

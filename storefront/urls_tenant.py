@@ -13,6 +13,7 @@ shop = [
     path("cart/add/", views.cart_add, name="cart-add"),
     path("cart/update/", views.cart_update, name="cart-update"),
     path("cart/remove/", views.cart_remove, name="cart-remove"),
+    path("cart/autoship/", views.cart_autoship, name="cart-autoship"),  # autoship (issue 27)
 ]
 
 urlpatterns = [

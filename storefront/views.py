@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +26,7 @@ from shopsocial.search_text import SEARCH_MAX_LENGTH, search_text_clean
 from .caching import product_keys, shared_page, surrogate_keys_add
 from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
-from .forms import CartAddForm, CartRemoveForm, CartUpdateForm, first_error
+from .forms import CartAddForm, CartAutoshipForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product, ProductVariant
 from .scenes.selectors import attribution_parse
 from .search import product_search, search_terms_parse
@@ -155,6 +156,7 @@ def product_page_render(
         or MAX_LINE_QUANTITY,
         # Shared without the query string (a share link never carries a search or token).
         "share_url": request.build_absolute_uri(request.path),
+        "autoship_discount_percent": settings.AUTOSHIP_DISCOUNT_PERCENT,
         **(extra or {}),
     }
     return render(request, "storefront/product.html", context, status=status)
@@ -219,6 +221,8 @@ def _cart_page(
         "error_variant_id": error_variant_id,
         "typed": typed,
         "has_stock_problem": any(line.exceeds_stock for line in lines),
+        "autoship_chosen": any(line.every_weeks for line in lines),
+        "autoship_discount_percent": settings.AUTOSHIP_DISCOUNT_PERCENT,
         "max_quantity": MAX_LINE_QUANTITY,
     }
     return render(request, "storefront/cart.html", context, status=status)
@@ -276,6 +280,11 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             extra=extra,
         )
     cart.attribution_set(scene=via.scene_code, link=via.link_code)
+    autoship = CartAutoshipForm(
+        {"variant_id": variant.pk, "every_weeks": form.data.get("every_weeks", "")}
+    )
+    if autoship.is_valid() and autoship.cleaned_data["every_weeks"]:
+        cart.autoship_set(variant.pk, autoship.cleaned_data["every_weeks"])
     messages.success(
         request, f"Added {variant_display_name(variant)} to your cart (now {quantity})."
     )
@@ -307,6 +316,25 @@ def cart_update(request: HttpRequest) -> HttpResponse:
             request, error=str(error), error_variant_id=variant_id, typed=typed, status=400
         )
     messages.success(request, "Your cart was updated." if quantity else "Item removed.")
+    return redirect("storefront:cart")
+
+
+@require_POST
+def cart_autoship(request: HttpRequest) -> HttpResponse:
+    """POST variant_id, every_weeks (empty: once): the line's autoship choice."""
+    form = CartAutoshipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose once, or every 4, 8 or 12 weeks.")
+        return redirect("storefront:cart")
+    try:
+        Cart(request).autoship_set(
+            form.cleaned_data["variant_id"], form.cleaned_data["every_weeks"]
+        )
+    except CartError as error:
+        messages.error(request, str(error))
+        return redirect("storefront:cart")
+    weeks = form.cleaned_data["every_weeks"]
+    messages.success(request, f"Delivered every {weeks} weeks." if weeks else "Delivered once.")
     return redirect("storefront:cart")
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import (
+    ChargeOutcome,
     CheckoutRequest,
     EventKind,
     GatewayError,
@@ -16,13 +17,18 @@ from .base import (
     GatewaySession,
     LineItem,
     MalformedEventError,
+    OffSessionCharge,
+    OffSessionResult,
     PaymentGateway,
     PostalAddress,
+    SavedPaymentMethod,
+    SetupRequest,
     ShippingOption,
     SignatureError,
 )
 
 __all__ = [
+    "ChargeOutcome",
     "CheckoutRequest",
     "EventKind",
     "GatewayError",
@@ -33,8 +39,12 @@ __all__ = [
     "GatewaySession",
     "LineItem",
     "MalformedEventError",
+    "OffSessionCharge",
+    "OffSessionResult",
     "PaymentGateway",
     "PostalAddress",
+    "SavedPaymentMethod",
+    "SetupRequest",
     "ShippingOption",
     "SignatureError",
     "gateway_get",

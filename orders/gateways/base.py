@@ -108,6 +108,9 @@ class CheckoutRequest:
     automatic_tax: bool = False
     ship_to: PostalAddress | None = None
     expires_at: int = 0  # unix time; 0: the gateway's default
+    # Autoship (orders/autoship): keep the payment method for later off-session charges
+    # (Stripe: setup_future_usage=off_session). The gateway keeps it; we keep its ids.
+    save_payment_method: bool = False
 
     @property
     def shipping_amount(self) -> int:
@@ -164,6 +167,37 @@ class GatewayRefund:
     status: str
 
 
+# --- Autoship: saved payment methods and off-session charges (orders/autoship) ---
+@dataclass(frozen=True)
+class SavedPaymentMethod:
+    """The gateway's ids for a payment method it keeps for later: never card data."""
+
+    customer_id: str
+    payment_method_id: str
+
+
+@dataclass(frozen=True)
+class OffSessionCharge:
+    customer_id: str
+    payment_method_id: str
+    amount: int  # minor units
+    currency: str
+    idempotency_key: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+class ChargeOutcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    DECLINED = "declined"  # the card was refused or needs the customer (authentication)
+
+
+@dataclass(frozen=True)
+class OffSessionResult:
+    outcome: ChargeOutcome
+    payment_intent_id: str = ""
+    decline_code: str = ""  # the gateway's code, safe to log (e.g. "insufficient_funds")
+
+
 class PaymentGateway(ABC):
     name: str
 
@@ -193,3 +227,29 @@ class PaymentGateway(ABC):
     def refund_create(
         self, *, payment_intent_id: str, amount: int, idempotency_key: str, metadata: dict
     ) -> GatewayRefund: ...
+
+    # --- Autoship (orders/autoship): implemented by each gateway in its own functions ---
+    def saved_payment_method_retrieve(self, session_id: str) -> SavedPaymentMethod | None:
+        """The method a paid session with `save_payment_method` saved; None otherwise."""
+        raise NotImplementedError
+
+    def off_session_charge(self, charge: OffSessionCharge) -> OffSessionResult:
+        """Charge a saved method without the customer present. GatewayError: try again."""
+        raise NotImplementedError
+
+    def setup_session_create(self, request: SetupRequest) -> GatewaySession:
+        """A hosted page where the customer saves a new card for later (mode=setup)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class SetupRequest:
+    """Ask the customer for a new card on the hosted page (autoship "update card")."""
+
+    customer_id: str
+    customer_email: str
+    success_url: str  # may contain {CHECKOUT_SESSION_ID}
+    cancel_url: str
+    idempotency_key: str
+    currency: str = "usd"
+    metadata: dict[str, str] = field(default_factory=dict)

@@ -28,6 +28,7 @@ from shopsocial.urls_util import company_reverse
 
 from ..models import OfflineCheckoutSession
 from .base import (
+    ChargeOutcome,
     CheckoutRequest,
     GatewayError,
     GatewayEvent,
@@ -35,7 +36,11 @@ from .base import (
     GatewayPayment,
     GatewayRefund,
     GatewaySession,
+    OffSessionCharge,
+    OffSessionResult,
     PaymentGateway,
+    SavedPaymentMethod,
+    SetupRequest,
 )
 from .event_shape import event_from_json
 from .signing import signature_header, signature_verify
@@ -141,6 +146,24 @@ def _session(session: OfflineCheckoutSession) -> GatewaySession:
     )
 
 
+# --- Autoship: saved payment methods, as Stripe keeps them (never card data) ----------
+# A paid session asked to save its method yields `pm_offline_<suffix>` on
+# `cus_offline_<suffix>`. A method id containing "decline" is refused off-session
+# (how tests and demos try dunning: docs/autoship.md).
+SAVE_FLAG = "setup_future_usage"
+
+
+def _offline_metadata(request: CheckoutRequest) -> dict[str, str]:
+    metadata = dict(request.metadata)
+    if request.save_payment_method:
+        metadata[SAVE_FLAG] = "off_session"
+    return metadata
+
+
+def _suffix(session_id: str) -> str:
+    return session_id.rsplit("_", 1)[-1]
+
+
 class OfflineGateway(PaymentGateway):
     name = "offline"
 
@@ -220,7 +243,7 @@ class OfflineGateway(PaymentGateway):
                 "amount_tax": request.tax_amount,
                 "currency": request.currency,
                 "line_items": parts,
-                "metadata": request.metadata,
+                "metadata": _offline_metadata(request),
                 "success_url": request.success_url.replace("{CHECKOUT_SESSION_ID}", session_id),
                 "cancel_url": request.cancel_url,
                 "expires_at": expires_at,
@@ -267,6 +290,62 @@ class OfflineGateway(PaymentGateway):
             )
             transaction.on_commit(lambda: offline_event_deliver(event=event))
         return GatewayRefund(id=refund["id"], amount=amount, status="succeeded")
+
+    # --- Autoship (orders/autoship) ------------------------------------------------------
+    def saved_payment_method_retrieve(self, session_id: str) -> SavedPaymentMethod | None:
+        session = OfflineCheckoutSession.objects.filter(session_id=session_id).first()
+        if session is None:
+            raise GatewayNotFoundError("offline: no such session")
+        saved = (
+            session.metadata.get(SAVE_FLAG) == "off_session"
+            or session.metadata.get("mode") == "setup"
+        )
+        if not saved or session.status != OfflineCheckoutSession.Status.COMPLETE:
+            return None
+        customer = session.metadata.get("customer") or f"cus_offline_{_suffix(session_id)}"
+        return SavedPaymentMethod(
+            customer_id=customer, payment_method_id=f"pm_offline_{_suffix(session_id)}"
+        )
+
+    def off_session_charge(self, charge: OffSessionCharge) -> OffSessionResult:
+        """A charge is a completed session row: refunds and payment look-ups work on it."""
+        if not charge.payment_method_id.startswith("pm_offline_"):
+            raise GatewayError("offline: no such payment method")
+        if "decline" in charge.payment_method_id:
+            return OffSessionResult(outcome=ChargeOutcome.DECLINED, decline_code="card_declined")
+        session, _ = OfflineCheckoutSession.objects.get_or_create(
+            idempotency_key=charge.idempotency_key,
+            defaults={
+                "session_id": _new_id("cs"),
+                "status": OfflineCheckoutSession.Status.COMPLETE,
+                "payment_status": OfflineCheckoutSession.PaymentStatus.PAID,
+                "payment_intent_id": _new_id("pi"),
+                "amount_total": charge.amount,
+                "currency": charge.currency,
+                "metadata": {**charge.metadata, "off_session": "true"},
+                "success_url": "http://offline.invalid/",
+                "cancel_url": "http://offline.invalid/",
+            },
+        )
+        return OffSessionResult(
+            outcome=ChargeOutcome.SUCCEEDED, payment_intent_id=session.payment_intent_id
+        )
+
+    def setup_session_create(self, request: SetupRequest) -> GatewaySession:
+        session_id = _new_id("cs")
+        session, _ = OfflineCheckoutSession.objects.get_or_create(
+            idempotency_key=request.idempotency_key,
+            defaults={
+                "session_id": session_id,
+                "amount_total": 0,
+                "currency": request.currency,
+                "line_items": [],
+                "metadata": {**request.metadata, "mode": "setup", "customer": request.customer_id},
+                "success_url": request.success_url.replace("{CHECKOUT_SESSION_ID}", session_id),
+                "cancel_url": request.cancel_url,
+            },
+        )
+        return _session(session)
 
 
 def offline_session_for_page(*, session_id: str) -> OfflineCheckoutSession | None:

@@ -9,6 +9,7 @@ import stripe
 from django.conf import settings
 
 from .base import (
+    ChargeOutcome,
     CheckoutRequest,
     GatewayError,
     GatewayEvent,
@@ -16,7 +17,11 @@ from .base import (
     GatewayPayment,
     GatewayRefund,
     GatewaySession,
+    OffSessionCharge,
+    OffSessionResult,
     PaymentGateway,
+    SavedPaymentMethod,
+    SetupRequest,
     SignatureError,
 )
 from .event_shape import event_from_json
@@ -56,6 +61,22 @@ def _session_from_stripe(data: dict) -> GatewaySession:
         amount_tax=amount_tax if isinstance(amount_tax, int) else None,
         line_taxes=tuple(int(item.get("amount_tax") or 0) for item in line_items),
     )
+
+
+def _setup_future_usage_apply(params: dict) -> None:
+    """Autoship: Checkout keeps the card on a Stripe customer for off-session charges."""
+    params["payment_intent_data"] = {
+        **params.get("payment_intent_data", {}),
+        "setup_future_usage": "off_session",
+    }
+    if "customer" not in params:
+        params["customer_creation"] = "always"
+
+
+def _id_of(value) -> str:
+    if isinstance(value, dict):
+        return str(value.get("id") or "")
+    return str(value or "")
 
 
 class StripeGateway(PaymentGateway):
@@ -213,6 +234,8 @@ class StripeGateway(PaymentGateway):
                 params["customer_email"] = request.customer_email
             if request.discount_amount:
                 params["discounts"] = [{"coupon": self._coupon_create(request)}]
+            if request.save_payment_method:
+                _setup_future_usage_apply(params)
             session = self.client.v1.checkout.sessions.create(
                 params, {"idempotency_key": request.idempotency_key}
             )
@@ -248,3 +271,74 @@ class StripeGateway(PaymentGateway):
             raise GatewayError(f"stripe: {type(exc).__name__}") from exc
         data = refund.to_dict()
         return GatewayRefund(id=data["id"], amount=int(data["amount"]), status=data["status"])
+
+    # --- Autoship (orders/autoship): saved methods and off-session charges ---------------
+    def saved_payment_method_retrieve(self, session_id: str) -> SavedPaymentMethod | None:
+        try:
+            session = self.client.v1.checkout.sessions.retrieve(
+                session_id, {"expand": ["payment_intent", "setup_intent"]}
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        data = session.to_dict()
+        intent = data.get("setup_intent") if data.get("mode") == "setup" else None
+        intent = intent or data.get("payment_intent") or {}
+        method = _id_of(intent.get("payment_method")) if isinstance(intent, dict) else ""
+        customer = _id_of(data.get("customer")) or (
+            _id_of(intent.get("customer")) if isinstance(intent, dict) else ""
+        )
+        if not (method and customer):
+            return None
+        return SavedPaymentMethod(customer_id=customer, payment_method_id=method)
+
+    def off_session_charge(self, charge: OffSessionCharge) -> OffSessionResult:
+        """A PaymentIntent confirmed at once without the customer; a refusal is an outcome."""
+        try:
+            intent = self.client.v1.payment_intents.create(
+                {
+                    "amount": charge.amount,
+                    "currency": charge.currency,
+                    "customer": charge.customer_id,
+                    "payment_method": charge.payment_method_id,
+                    "off_session": True,
+                    "confirm": True,
+                    "metadata": charge.metadata,
+                },
+                {"idempotency_key": charge.idempotency_key},
+            )
+        except stripe.CardError as exc:
+            error = exc.error
+            intent_data = getattr(error, "payment_intent", None) if error else None
+            return OffSessionResult(
+                outcome=ChargeOutcome.DECLINED,
+                payment_intent_id=_id_of(intent_data.to_dict() if intent_data else None),
+                decline_code=str(getattr(error, "decline_code", None) or exc.code or "declined"),
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        data = intent.to_dict()
+        if data.get("status") == "succeeded":
+            return OffSessionResult(outcome=ChargeOutcome.SUCCEEDED, payment_intent_id=data["id"])
+        return OffSessionResult(
+            outcome=ChargeOutcome.DECLINED,
+            payment_intent_id=data["id"],
+            decline_code=str(data.get("status") or "declined"),
+        )
+
+    def setup_session_create(self, request: SetupRequest) -> GatewaySession:
+        try:
+            session = self.client.v1.checkout.sessions.create(
+                {
+                    "mode": "setup",
+                    "currency": request.currency,
+                    "customer": request.customer_id,
+                    "metadata": request.metadata,
+                    "setup_intent_data": {"metadata": request.metadata},
+                    "success_url": request.success_url,
+                    "cancel_url": request.cancel_url,
+                },
+                {"idempotency_key": request.idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            raise GatewayError(f"stripe: {type(exc).__name__}") from exc
+        return _session_from_stripe(session.to_dict())

@@ -7,8 +7,6 @@ its discount code), so abandoned attempts never pile up holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from retailers.models import Retailer
 from shopsocial.urls_util import storefront_reverse
 
@@ -28,7 +26,7 @@ from .payment import order_payment_cancel, order_payment_confirm
 from .placement import CustomerDetails, order_place
 
 
-def checkout_request_build(order: Order) -> CheckoutRequest:
+def checkout_request_build(order: Order, *, save_payment_method: bool = False) -> CheckoutRequest:
     """The order's stored totals, as the gateway is asked to charge them."""
     retailer = order.retailer
     method = order.shipping_method
@@ -71,10 +69,11 @@ def checkout_request_build(order: Order) -> CheckoutRequest:
         cancel_url=storefront_reverse(retailer.slug, "orders:checkout-canceled", order.number),
         idempotency_key=f"order-{order.pk}-checkout",
         expires_at=int(order.hold_expires_at.timestamp()) if order.hold_expires_at else 0,
+        save_payment_method=save_payment_method,
     )
 
 
-def checkout_session_start(*, order: Order) -> str:
+def checkout_session_start(*, order: Order, save_payment_method: bool = False) -> str:
     """Open the gateway session for a placed order; return the hosted page's URL.
 
     Runs outside the placement transaction (an outbound call never holds row
@@ -82,7 +81,9 @@ def checkout_session_start(*, order: Order) -> str:
     """
     gateway = gateway_get()
     try:
-        session = gateway.checkout_session_create(checkout_request_build(order))
+        session = gateway.checkout_session_create(
+            checkout_request_build(order, save_payment_method=save_payment_method)
+        )
     except GatewayError as exc:
         order_payment_cancel(order_id=order.pk, actor="system", reason="Payment page unavailable")
         raise CheckoutError(CheckoutError.Code.GATEWAY) from exc
@@ -126,7 +127,7 @@ def checkout_abandon(*, order_id: int, retailer: Retailer) -> Order | None:
 
 def checkout_begin(
     *,
-    items: Iterable[tuple[int, int]],
+    items: list[tuple[int, int]],
     retailer: Retailer,
     customer: CustomerDetails,
     user=None,
@@ -136,13 +137,20 @@ def checkout_begin(
     attribution: dict[str, str] | None = None,
     show_first_name_to_host: bool = False,
     helped_by: Retailer | None = None,
+    autoship: dict[int, int] | None = None,
 ) -> tuple[Order, str]:
     """The whole checkout: replace the cart's previous pending order, hold stock, pay page.
 
     `attribution` is the scene / share-link codes the cart came through; they are
     recorded on the order (storefront.scenes, through `orders.hooks`) before the payment
-    page opens.
+    page opens. `autoship` is {variant_id: weeks} for the lines to deliver again
+    (orders/autoship): they are recorded, waiting for the payment, and the gateway keeps
+    the card.
     """
+    if autoship:
+        from ..autoship.services import autoship_checkout_check
+
+        autoship_checkout_check(user=user, choices=autoship, items=items)
     if previous_order_id is not None:
         checkout_abandon(order_id=previous_order_id, retailer=retailer)
     order = order_place(
@@ -160,4 +168,8 @@ def checkout_begin(
         order_placed_hooks_run(
             order=order, attribution=attribution, show_first_name_to_host=show_first_name_to_host
         )
-    return order, checkout_session_start(order=order)
+    if autoship:
+        from ..autoship.services import autoship_pending_create
+
+        autoship_pending_create(order=order, user=user, choices=autoship)
+    return order, checkout_session_start(order=order, save_payment_method=bool(autoship))

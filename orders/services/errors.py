@@ -21,6 +21,11 @@ class CheckoutError(Exception):
         )
         SHIPPING_METHOD = "shipping_method", "Please choose a shipping method."
         DISCOUNT = "discount", "That discount code cannot be used."
+        AUTOSHIP = (
+            "autoship",
+            "Autoship needs an account with a confirmed email address: sign in and confirm "
+            "it, or set the items to deliver once.",
+        )
         GATEWAY = (
             "gateway",
             "The payment page is unavailable right now. Nothing was charged; please try again.",

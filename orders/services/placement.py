@@ -98,6 +98,8 @@ def order_place(
     shipping_method_code: str = "",
     discount_code: str = "",
     helped_by: Retailer | None = None,
+    percent_off: Decimal | None = None,
+    percent_off_label: str = "",
 ) -> Order:
     """Create a pending order, hold its stock and reserve its discount code, all or nothing.
 
@@ -108,6 +110,10 @@ def order_place(
 
     `helped_by` is the retailer a shopper on the company site says helped them; only
     the company site takes one, and only an active retailer can be named.
+
+    `percent_off` (with its `percent_off_label`): a discount of this percentage of the
+    merchandise instead of a code, for an autoship's repeat delivery (orders/autoship)
+    or a party host's half-price items (storefront/scenes).
     """
     if helped_by is not None and not (
         retailer.is_company and not helped_by.is_company and helped_by.is_active
@@ -141,13 +147,17 @@ def order_place(
         if discount_code
         else None
     )
+    if code:
+        discount, label = discount_amount_for(code=code, merchandise=merchandise), code.code
+    elif percent_off:
+        discount, label = merchandise * percent_off / 100, percent_off_label
+    else:
+        discount, label = CENT * 0, ""
     totals: Totals = totals_calculate(
         items=priced,
         shipping_method=method,
-        discount_amount=discount_amount_for(code=code, merchandise=merchandise)
-        if code
-        else CENT * 0,
-        discount_code=code.code if code else "",
+        discount_amount=discount,
+        discount_code=label,
         destination=destination,
     )
     order = Order(

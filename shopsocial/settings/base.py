@@ -7,6 +7,7 @@ server or writes os.environ (the embedded PostgreSQL is started by manage.py and
 test session: shopsocial/embedded_db.py).
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -51,6 +52,7 @@ SHARED_APPS = [
     "orders.accounts",  # accounts: verified email, order-status links
     "orders.tax",  # payments: sales-tax rate table
     "orders.discounts",  # payments: discount codes
+    "orders.autoship",  # autoship: repeat deliveries (issue 27)
     "privacy",
     "privacy.marketing",
     "privacy.chat",
@@ -526,3 +528,15 @@ VARNISH_PURGE_URLS = env.list("VARNISH_PURGE_URLS", default=[])
 # How long a shared cache may keep an anonymous storefront page (purges make edits
 # show at once; this bounds what nothing purges, such as the date).
 STOREFRONT_SHARED_MAX_AGE = env.int("STOREFRONT_SHARED_MAX_AGE", default=300)
+# --- Autoship (orders/autoship, issue 27) ---------------------------------------
+# Off the catalog price of every repeat delivery (the first order pays the cart's price).
+AUTOSHIP_DISCOUNT_PERCENT = Decimal(env.str("AUTOSHIP_DISCOUNT_PERCENT", default="10"))
+# The reminder goes this many days before a delivery (with skip / change date / edit).
+AUTOSHIP_REMINDER_DAYS = env.int("AUTOSHIP_REMINDER_DAYS", default=3)
+# A declined charge is tried again after these many days each; paused after the last.
+AUTOSHIP_RETRY_DAYS = [int(d) for d in env.list("AUTOSHIP_RETRY_DAYS", default=["1", "3", "5"])]
+CELERY_BEAT_SCHEDULE["autoship-run"] = {"task": "autoship.autoship_run_task", "schedule": 3600.0}
+# Party tools (storefront/scenes): an order entered for a guest holds its stock, and its
+# payment link works, this long (Stripe Checkout sessions last at most 24 hours).
+GUEST_PAYMENT_LINK_HOURS = env.int("GUEST_PAYMENT_LINK_HOURS", default=23)
+# --- end Autoship and party tools --------------------------------------------------

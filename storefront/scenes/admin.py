@@ -7,7 +7,7 @@ from .models import OrderAttribution, RewardTier, Scene, SceneReward, ShareLink
 
 @admin.register(RewardTier)
 class RewardTierAdmin(admin.ModelAdmin):
-    list_display = ["min_sales", "credit_percent", "active"]
+    list_display = ["min_sales", "credit_percent", "half_price_items", "active"]
     list_editable = ["active"]
 
 

@@ -16,3 +16,12 @@ class ScenesConfig(AppConfig):
         from .services import order_attribution_on_checkout
 
         order_placed_hook_register(order_attribution_on_checkout)
+
+        from privacy.services.personal_data import personal_data_section
+
+        from .guest_services import scene_guests_export, scene_guests_forget
+
+        # "My data": places on party guest lists (issue 27), by the proved address.
+        personal_data_section(
+            "party_guest_lists", export=scene_guests_export, erase=scene_guests_forget
+        )

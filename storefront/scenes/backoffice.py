@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from retailers.decorators import backoffice_view
 
 from . import selectors, services
-from .forms import SceneForm, ShareLinkForm
+from .closing import scene_summary_send
+from .forms import SceneForm, SceneGuestForm, SceneGuestOrderForm, ShareLinkForm
+from .guest_selectors import scene_rsvp_summary
 from .qr import qr_png, qr_svg
 
 
@@ -60,6 +62,9 @@ def scene_detail_view(request: HttpRequest, scene_id: int) -> HttpResponse:
         "guests": selectors.scene_guests(scene=scene, with_orders=True),
         "progress": selectors.tier_progress(sales=scene.sales),
         "reward": getattr(scene, "reward", None),
+        "rsvp": scene_rsvp_summary(scene=scene),  # party guest list (issue 27)
+        "guest_form": SceneGuestForm(auto_id="guest-%s"),  # one page, unique ids
+        "guest_order_form": SceneGuestOrderForm(auto_id="order-%s"),
     }
     return render(
         request,
@@ -78,6 +83,7 @@ def scene_close_view(request: HttpRequest, scene_id: int) -> HttpResponse:
     except services.SceneError as exc:
         messages.error(request, str(exc))
     else:
+        scene_summary_send(scene=scene)  # the closing summary (issue 27)
         messages.success(request, "Scene closed; the host's reward was emailed to them.")
     return redirect("retailers:backoffice-scene", scene_id=scene.pk)
 

@@ -100,6 +100,13 @@ class RewardTier(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
     )
     active = models.BooleanField(default=True)
+    # The half-price tier (issue 27): the host may buy this many items at half price, once.
+    half_price_items = models.PositiveSmallIntegerField(
+        "half-price items for the host",
+        default=0,
+        validators=[MaxValueValidator(10)],
+        help_text="How many items the host may buy at half price, once (0: none).",
+    )
 
     class Meta:
         ordering = ["min_sales"]
@@ -203,3 +210,66 @@ class OrderAttribution(models.Model):
 
     def __str__(self) -> str:
         return f"order {self.order_id}"
+
+
+class SceneGuest(models.Model):
+    """A guest on a party's list (added by the retailer or the host), and their RSVP.
+
+    The address is kept only to send the one invitation and to recognise the guest; the
+    host and the retailer are shown first names and counts, never the address.
+    """
+
+    class Rsvp(models.TextChoices):
+        NONE = "", "No answer yet"
+        YES = "yes", "Yes"
+        MAYBE = "maybe", "Maybe"
+        NO = "no", "No"
+
+    class AddedBy(models.TextChoices):
+        RETAILER = "retailer", "The retailer"
+        HOST = "host", "The host"
+
+    scene = models.ForeignKey(Scene, on_delete=models.CASCADE, related_name="guest_list")
+    name = models.CharField(max_length=80)
+    email = models.EmailField(help_text="Normalised: trimmed, lowercase.")
+    added_by = models.CharField(max_length=10, choices=AddedBy.choices)
+    rsvp = models.CharField(max_length=5, choices=Rsvp.choices, default=Rsvp.NONE, blank=True)
+    rsvp_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scene", "email"], name="sceneguest_once_per_scene"),
+            models.CheckConstraint(
+                condition=Q(rsvp__in=["", "yes", "maybe", "no"]), name="sceneguest_rsvp_choice"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} ({self.scene_id})"
+
+    @property
+    def first_name(self) -> str:
+        return (self.name.split() or [""])[0]
+
+
+class HostHalfPriceRedemption(models.Model):
+    """The host's half-price items, redeemed once per scene (by constraint) as one order.
+
+    If that order is never paid (canceled), the host may pick again: the row is replaced.
+    """
+
+    scene = models.OneToOneField(Scene, on_delete=models.CASCADE, related_name="half_price")
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="+")
+    items = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(items__gte=1), name="halfprice_items_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scene_id}: {self.items} items"

@@ -36,6 +36,9 @@ BY_ID = [
     "/backoffice/share/<int:link_id>/qr.<str:fmt>",
     # hardening: another retailer gets a 404 (tests/retailers/test_email_change.py)
     "/backoffice/email/confirm/<str:token>/",
+    # party tools (issue 27): another retailer's 404 in tests/scenes/test_guest_*.py
+    "/backoffice/scenes/<int:scene_id>/guests/",
+    "/backoffice/scenes/<int:scene_id>/guest-orders/",
 ]
 PUBLIC = ["/backoffice/signin/", "/backoffice/signin/code/"]
 

@@ -214,6 +214,30 @@ for _site in ("public", "tenant"):
             f"{_site}:account/email/verify/<str:uidb64>/<str:token>/": same(BAD_LINK),
         }
     )
+# --- autoship (issue 27): account pages on every shop host, the back-office list ---
+ACCESS["tenant:cart/autoship/"] = same(NOT_ALLOWED)
+ACCESS["public:cart/autoship/"] = same(NOT_ALLOWED)
+ACCESS["public:backoffice/autoship/"] = BACKOFFICE
+for _site in ("public", "tenant"):
+    ACCESS.update(
+        {
+            f"{_site}:account/autoship/": SIGNED_IN,
+            # sample id "x" is no autoship (owner / outsider: tests/autoship/test_account.py)
+            f"{_site}:account/autoship/<int:autoship_id>/": same(GONE),
+            f"{_site}:account/autoship/<int:autoship_id>/card/": same(GONE),
+            f"{_site}:account/autoship/<int:autoship_id>/card/done/": same(GONE),
+            f"{_site}:account/autoship/<int:autoship_id>/<slug:action>/": same(GONE),
+        }
+    )
+# --- end autoship ---
+# --- party guest list (issue 27): a guest's own signed links; "x" is a forged token ---
+ACCESS["public:backoffice/scenes/<int:scene_id>/guests/"] = same(GONE)  # sample id "x"
+ACCESS["public:backoffice/scenes/<int:scene_id>/guest-orders/"] = same(GONE)
+ACCESS["tenant:s/<str:code>/rsvp/<str:token>/"] = same(GONE)
+ACCESS["tenant:s/<str:code>/host/<str:token>/guests/"] = same(NOT_ALLOWED)  # POST only
+ACCESS["tenant:s/<str:code>/host/<str:token>/half-price/"] = same(GONE)
+ACCESS["tenant:s/<str:code>/no-parties/<str:token>/"] = same(GONE)
+# --- end party guest list ---
 # The email provider's tracking webhook (anymail): POST only, with the provider's auth.
 ACCESS["public:webhooks/anymail/postmark/tracking/"] = same({400, 403, 405})
 
