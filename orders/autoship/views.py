@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from retailers.views.auth import backoffice_view
+from retailers.decorators import backoffice_view
 from shopsocial.urls_util import storefront_reverse
 
 from ..gateways import GatewayError

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from retailers.views.auth import backoffice_view
+from retailers.decorators import backoffice_view
 from storefront.forms import first_error
 
 from . import selectors
