@@ -407,6 +407,14 @@ def demo_seed() -> list[str]:
     for retailer in Retailer.objects.filter(slug__in=[spec["slug"] for spec in DEMO_RETAILERS]):
         _seed_storefront_content(retailer, created)
     created += checkout_money_demo_seed()  # payments: demo discount code, tax override
+    # --- team (issue 25): the demo team plan (3 ranks, overrides on 3 generations)
+    from retailers.team.models import TeamPlan
+    from retailers.team.services import team_plan_seed_demo
+
+    if not TeamPlan.objects.exists():
+        team_plan_seed_demo()
+        created.append("team plan")
+    # --- end team
     if created:
         transaction.on_commit(catalog_cache_bump)
         storefront_content_changed()

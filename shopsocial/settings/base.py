@@ -56,6 +56,9 @@ SHARED_APPS = [
     "privacy.chat",
     "channels",
     "retailers.earnings",
+    # --- team: sponsorship, genealogy, ranks, overrides (issue 25)
+    "retailers.team",
+    # --- end team
     "storefront.scenes",
     "axes",
     "django_otp",
@@ -502,3 +505,11 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# --- team (issue 25): retailers' teams, ranks and overrides (retailers/team/)
+# A retailer's own orders count to their personal volume up to this much a month
+# (against inventory loading); the rest earns personal commission but no volume.
+TEAM_PERSONAL_VOLUME_CAP = env.str(
+    "TEAM_PERSONAL_VOLUME_CAP", default="300.00"
+)  # Decimal(...) by readers
+# --- end team
