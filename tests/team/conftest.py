@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from itertools import count
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -56,15 +57,16 @@ def sale(retailer: Retailer, base: str, *, at: datetime = NOV, email: str = "pat
         shipping=Decimal("0.00"),
         email=email,
     )
-    CommissionEntry.objects.create(
-        retailer=retailer,
-        order=order,
-        kind="accrual",
-        key="paid",
-        base=Decimal(base),
-        amount=Decimal("0.00"),
-    )
-    CommissionEntry.objects.filter(order=order).update(created_at=at)
+    # The ledger refuses updates: write the entry as if at `at` (auto_now_add reads now()).
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        CommissionEntry.objects.create(
+            retailer=retailer,
+            order=order,
+            kind="accrual",
+            key="paid",
+            base=Decimal(base),
+            amount=Decimal("0.00"),
+        )
     return order
 
 
@@ -75,11 +77,14 @@ def plan_make(
     active="100",
     kept=0,
     ranks=((0, "Retailer", "0", "0", 0, 3),),
+    effective: str = "2020-01-01",
 ) -> TeamPlan:
-    TeamPlan.objects.all().delete()
+    """A plan from `effective` (the first one made replaces any seeded plan)."""
+    if effective == "2020-01-01":
+        TeamPlan.objects.all().delete()
     plan = TeamPlan.objects.create(
-        name="Test team plan",
-        effective_month="2020-01-01",
+        name=f"Test team plan {effective}",
+        effective_month=effective,
         active_volume=Decimal(active),
         compression=compression,
         rank_kept_months=kept,
