@@ -228,3 +228,22 @@ def _last_standings(*, retailer_ids: list[int]) -> dict[int, Standing]:
         .distinct("retailer_id")
     )
     return {s.retailer_id: s for s in rows}
+
+
+def overrides_by_generation(*, entries) -> list[dict]:
+    """Override lines among ledger `entries`, by generation (keys `override:g<N>[...]`)."""
+    from ..earnings.models import CommissionEntry
+
+    kinds = {CommissionEntry.Kind.OVERRIDE, CommissionEntry.Kind.OVERRIDE_REVERSAL}
+    out: dict[int, dict] = {}
+    for entry in entries:
+        if entry.kind not in kinds:
+            continue
+        generation = int(entry.key.removeprefix("override:g").split(":")[0])
+        row = out.setdefault(
+            generation, {"generation": generation, "lines": 0, "volume": ZERO, "amount": ZERO}
+        )
+        row["lines"] += entry.kind == CommissionEntry.Kind.OVERRIDE
+        row["volume"] += entry.base
+        row["amount"] += entry.amount
+    return [out[g] for g in sorted(out)]

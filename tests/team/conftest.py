@@ -13,6 +13,7 @@ from django.utils import timezone
 from retailers.earnings.models import CommissionEntry
 from retailers.models import Retailer
 from retailers.team.models import GenerationRate, Rank, TeamMember, TeamPlan
+from retailers.team.services import team_member_ensure
 from tests.factories import OrderFactory
 from tests.retailers.conftest import (  # noqa: F401  (fixtures)
     alice_client,
@@ -43,7 +44,7 @@ def member(name: str, sponsor: Retailer | None = None, **fields) -> Retailer:
         ]
     )[0]
     TeamMember.objects.create(
-        retailer=retailer, sponsor=TeamMember.objects.get(pk=sponsor.pk) if sponsor else None
+        retailer=retailer, sponsor=team_member_ensure(retailer=sponsor) if sponsor else None
     )
     return retailer
 
