@@ -409,11 +409,12 @@ def demo_seed() -> list[str]:
     created += checkout_money_demo_seed()  # payments: demo discount code, tax override
     # --- team (issue 25): the demo team plan (3 ranks, overrides on 3 generations)
     from retailers.team.models import TeamPlan
-    from retailers.team.services import team_plan_seed_demo
+    from retailers.team.services import starter_kit_seed_demo, team_plan_seed_demo
 
     if not TeamPlan.objects.exists():
         team_plan_seed_demo()
         created.append("team plan")
+    created += starter_kit_seed_demo()
     # --- end team
     if created:
         transaction.on_commit(catalog_cache_bump)

@@ -9,7 +9,8 @@ The rules (`plan_apply`) are a pure function over plain data so that tests can h
 against a separate reference calculation:
 
 - Volume is product sales only: the commission base (merchandise after discount) of the
-  paid orders credited to a retailer this month (the ledger's accruals). A retailer's own
+  paid orders credited to a retailer this month (the ledger's accruals), less the share
+  of starter kits (`TEAM_STARTER_KIT_CATEGORY`: counts for no one). A retailer's own
   orders (their account or email) count up to `TEAM_PERSONAL_VOLUME_CAP` a month.
 - Active: personal volume at least the plan's `active_volume` (and not suspended).
 - Group volume: own volume plus the whole downline's.
@@ -228,13 +229,26 @@ def plan_rules(plan: TeamPlan) -> PlanRules:
 
 # --- Reading the month from the ledger ----------------------------------------------
 
+# Volume = the accrual's base less the starter kit's share of the merchandise.
 _SALES_SQL = """
-SELECT e.order_id, e.retailer_id, e.base,
+SELECT e.order_id, e.retailer_id,
+       CASE WHEN k.kit > 0 AND k.merchandise > 0
+            THEN round(e.base * (k.merchandise - k.kit) / k.merchandise, 2)
+            ELSE e.base END AS volume,
        (o.customer_id IS NOT NULL AND o.customer_id = r.user_id)
          OR (r.email <> '' AND lower(o.email) = lower(r.email)) AS personal
   FROM earnings_commissionentry e
   JOIN orders_order o ON o.id = e.order_id
   JOIN retailers_retailer r ON r.id = e.retailer_id
+  LEFT JOIN LATERAL (
+      SELECT coalesce(sum(l.unit_price * l.quantity), 0) AS merchandise,
+             coalesce(sum(l.unit_price * l.quantity)
+                      FILTER (WHERE c.slug = %s), 0) AS kit
+        FROM orders_orderline l
+        JOIN storefront_product p ON p.id = l.product_id
+        JOIN storefront_category c ON c.id = p.category_id
+       WHERE l.order_id = e.order_id
+  ) k ON true
  WHERE e.kind = 'accrual' AND e.created_at >= %s AND e.created_at < %s AND e.base > 0
  ORDER BY e.created_at, e.id
 """
@@ -253,7 +267,7 @@ def month_sales(*, month: date, cap: Decimal) -> list[Sale]:
     used: dict[int, Decimal] = defaultdict(lambda: ZERO)
     out = []
     with connection.cursor() as cursor:
-        cursor.execute(_SALES_SQL, [start, end])
+        cursor.execute(_SALES_SQL, [settings.TEAM_STARTER_KIT_CATEGORY, start, end])
         for order_id, retailer_id, base, personal in cursor:
             volume = base
             if personal:

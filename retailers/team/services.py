@@ -120,7 +120,8 @@ def team_plan_seed_demo(*, effective_month: date = date(2020, 1, 1)) -> TeamPlan
         effective_month=effective_month,
         defaults={
             "name": "Team plan",
-            "active_volume": Decimal("100.00"),
+            # No activity minimum in the demo: a sponsor's first override needs no sales.
+            "active_volume": Decimal("0.00"),
             "compression": True,
             "rank_kept_months": 2,
         },
@@ -172,3 +173,45 @@ def sponsor_choice_resolve(
             if chosen is None or f.retailer.pk != chosen.pk
         ]
     return choice
+
+
+# --- The starter kit ------------------------------------------------------------------
+
+
+@transaction.atomic
+def starter_kit_seed_demo() -> list[str]:
+    """The demo starter kit: a product in the starter-kit category, 0 % commission there.
+
+    The kit is sold at cost during registration ("buy your starter kit" on the welcome
+    page); its category earns no personal commission (the earnings plan's category rate)
+    and the team close counts it in no one's volume (settings.TEAM_STARTER_KIT_CATEGORY).
+    """
+    from django.conf import settings
+
+    from storefront.models import Category, Product
+
+    from ..earnings.models import CategoryRate, CommissionPlan
+
+    created = []
+    category, new = Category.objects.get_or_create(
+        slug=settings.TEAM_STARTER_KIT_CATEGORY,
+        defaults={"name": "Starter kits", "position": 99},
+    )
+    if new:
+        created.append("category starter-kits")
+    if not Product.objects.filter(sku="KIT-START").exists():
+        Product.objects.create(
+            sku="KIT-START",
+            name="Retailer starter kit",
+            slug="retailer-starter-kit",
+            category=category,
+            price=Decimal("49.00"),
+            stock=1000,
+            description="Samples, catalogs and order forms for new retailers, sold at cost.",
+        )
+        created.append("product KIT-START")
+    for plan in CommissionPlan.objects.all():
+        CategoryRate.objects.get_or_create(
+            plan=plan, category=category, defaults={"rate": Decimal("0")}
+        )
+    return created

@@ -509,6 +509,9 @@ LOGGING = {
 # --- team (issue 25): retailers' teams, ranks and overrides (retailers/team/)
 # A retailer's own orders count to their personal volume up to this much a month
 # (against inventory loading); the rest earns personal commission but no volume.
+# Products of this category (the starter kit, sold at cost at registration) count for
+# no one's volume and earn no override.
+TEAM_STARTER_KIT_CATEGORY = env.str("TEAM_STARTER_KIT_CATEGORY", default="starter-kits")
 TEAM_PERSONAL_VOLUME_CAP = env.str(
     "TEAM_PERSONAL_VOLUME_CAP", default="300.00"
 )  # Decimal(...) by readers

@@ -237,3 +237,32 @@ def test_ledger_equals_the_reference_on_random_trees(team_plan, django_db_blocke
 
 class _Rollback(Exception):
     pass
+
+
+def test_a_starter_kit_counts_for_no_ones_volume_and_earns_no_override(team_plan):
+    from unittest import mock
+
+    from retailers.team.services import starter_kit_seed_demo
+    from storefront.models import Product
+    from tests.factories import CategoryFactory, OrderFactory, ProductFactory
+
+    starter_kit_seed_demo()
+    kit = Product.objects.get(sku="KIT-START")
+    candle = ProductFactory(
+        sku="TEAM-CANDLE", category=CategoryFactory(slug="team-candles"), price=Decimal("51.00")
+    )
+    jane = member("Jane")
+    kim = member("Kim", jane)
+    sale(jane, "200.00")
+    kit_only = OrderFactory(subtotal=Decimal("49.00"), lines=[(kit, 1)])
+    mixed = OrderFactory(subtotal=Decimal("100.00"), lines=[(kit, 1), (candle, 1)])
+    with mock.patch("django.utils.timezone.now", return_value=IN_NOV):
+        for order in (kit_only, mixed):
+            Entry.objects.create(
+                retailer=kim, order=order, kind="accrual", key="paid", base=order.subtotal, amount=0
+            )
+    team_month_close(month=NOV)
+    assert Standing.objects.get(retailer=kim).personal_volume == Decimal("51.00")
+    assert [(r[0], r[2], r[3]) for r in overrides()] == [
+        ("Jane", Decimal("51.00"), Decimal("2.55"))
+    ]
