@@ -188,7 +188,7 @@ def starter_kit_seed_demo() -> list[str]:
     """
     from django.conf import settings
 
-    from storefront.models import Category, Product
+    from storefront.models import Category, Product, ProductVariant
 
     from ..earnings.models import CategoryRate, CommissionPlan
 
@@ -210,6 +210,9 @@ def starter_kit_seed_demo() -> list[str]:
             description="Samples, catalogs and order forms for new retailers, sold at cost.",
         )
         created.append("product KIT-START")
+    kit = Product.objects.get(sku="KIT-START")
+    if not kit.variants.exists():  # every product sells through a (default) variant
+        ProductVariant.objects.create(product=kit, sku=kit.sku, price=kit.price, stock=kit.stock)
     for plan in CommissionPlan.objects.all():
         CategoryRate.objects.get_or_create(
             plan=plan, category=category, defaults={"rate": Decimal("0")}
