@@ -128,7 +128,7 @@ def month_volumes(*, retailer_ids: list[int], month: date) -> dict[int, Decimal]
     return {r["retailer_id"]: r["v"] for r in rows}
 
 
-def _progress(*, plan: TeamPlan | None, rank_order: int, pv: Decimal, gv: Decimal):
+def _progress(*, plan: TeamPlan | None, rank_order: int, pv: Decimal, gv: Decimal, legs: int = 0):
     if plan is None:
         return None
     higher = [r for r in plan.ranks.all() if r.order > rank_order]
@@ -140,8 +140,9 @@ def _progress(*, plan: TeamPlan | None, rank_order: int, pv: Decimal, gv: Decima
         missing.append(f"${nxt.personal_volume - pv:,.2f} of personal volume")
     if gv < nxt.group_volume:
         missing.append(f"${nxt.group_volume - gv:,.2f} of group volume")
-    if nxt.qualified_legs:
-        missing.append(f"{nxt.qualified_legs} qualified legs needed")
+    if legs < nxt.qualified_legs:
+        more = nxt.qualified_legs - legs
+        missing.append(f"{more} more qualified leg{'s' if more > 1 else ''}")
     return RankProgress(next_rank=nxt.name, missing=missing)
 
 
@@ -197,7 +198,13 @@ def team_overview_for_retailer(
         personal_volume=pv,
         group_volume=gv,
         rank_name=mine.rank_name if mine else "",
-        progress=_progress(plan=plan, rank_order=mine.paid_rank if mine else 0, pv=pv, gv=gv),
+        progress=_progress(
+            plan=plan,
+            rank_order=mine.paid_rank if mine else 0,
+            pv=pv,
+            gv=gv,
+            legs=mine.qualified_legs if mine else 0,
+        ),
         sponsor=sponsor,
         rows=rows,
         page=page,

@@ -80,9 +80,7 @@ def test_join_my_team_to_override_on_the_sponsors_statement(live_shop, new_conte
     assert width <= 390, width
     screenshot(sponsor, "team-my-team-390")
     sponsor.set_viewport_size({"width": 1280, "height": 900})
-    sponsor.goto(
-        live_shop.url("www", f"/backoffice/earnings/statements/{month[:4]}-{month[5:]}/")
-    )
+    sponsor.goto(live_shop.url("www", f"/backoffice/earnings/statements/{month[:4]}-{month[5:]}/"))
     row = sponsor.locator("table tbody tr").filter(has_text=order.number)
     expect(row).to_contain_text("Generation 1 override on Tina's Table's team sales, 5 %")
     expect(sponsor.locator("#statement-overrides")).to_contain_text("Generation 1")
