@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 
 from ..models import Retailer
+from .disclosure import income_disclosure, income_disclosure_csv
 from .models import GenerationRate, MonthClose, Rank, SponsorChange, Standing, TeamMember, TeamPlan
 from .services import TeamError, sponsor_for_number, team_member_move
 
@@ -70,6 +74,42 @@ class StandingAdmin(ReadOnly):
 @admin.register(MonthClose)
 class MonthCloseAdmin(ReadOnly):
     list_display = ("month", "plan", "closed_at", "override_total", "reversal_total")
+
+    def get_urls(self):
+        return [
+            path(
+                "income-disclosure/",
+                self.admin_site.admin_view(self.income_disclosure_view),
+                name="team_income_disclosure",
+            ),
+            *super().get_urls(),
+        ]
+
+    def income_disclosure_view(self, request: HttpRequest) -> HttpResponse:
+        """Compliance (and Finance): the yearly income disclosure, as a page or CSV."""
+        if not request.user.has_perm("team.view_standing"):
+            raise PermissionDenied
+        raw = request.GET.get("year", "")
+        year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2999 else None
+        year = year or timezone.localdate().year - 1
+        rows = income_disclosure(year=year)
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(
+                income_disclosure_csv(rows=rows, year=year), content_type="text/csv"
+            )
+            response["Content-Disposition"] = f'attachment; filename="income-disclosure-{year}.csv"'
+            return response
+        return TemplateResponse(
+            request,
+            "team/admin/income_disclosure.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Income disclosure, {year}",
+                "year": year,
+                "rows": rows,
+                "opts": self.model._meta,
+            },
+        )
 
 
 class SponsorMoveForm(forms.ModelForm):

@@ -120,7 +120,7 @@ class TeamPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (from {self.effective_month:%B %Y})"
+        return f"{self.name} (from {self.effective_month})"
 
 
 class Rank(models.Model):

@@ -71,6 +71,7 @@ ROLE_PERMS = {
         "team.view_teammember",
         "team.view_sponsorchange",
         "team.view_standing",
+        "team.view_monthclose",
         "team.view_teamplan",
     ],
     "Finance": [
