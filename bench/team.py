@@ -217,11 +217,15 @@ def run(args) -> None:
     # "My team" for the member with the largest downline.
     from django.db.models.expressions import RawSQL
 
-    top = TeamMember.objects.annotate(
-        size=RawSQL(
-            "SELECT count(*) FROM team_teammember d WHERE d.path <@ team_teammember.path", ()
+    top = (
+        TeamMember.objects.annotate(
+            size=RawSQL(
+                "SELECT count(*) FROM team_teammember d WHERE d.path <@ team_teammember.path", ()
+            )
         )
-    ).order_by("-size").first()
+        .order_by("-size")
+        .first()
+    )
     retailer = Retailer.objects.get(pk=top.pk)
     runs = []
     for _ in range(5):

@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -128,17 +129,33 @@ def plan_apply(
     sales: Iterable[Sale],
     kept: dict[int, int] | None = None,
 ) -> Result:
-    """Apply the plan to one month. `sponsors`: member -> sponsor (None = company);
-    `kept`: the highest rank each member earned in the kept months before this one."""
-    kept = kept or {}
+    """Apply the plan to one month, all in memory (ranks, then every override line)."""
     sales = list(sales)
+    pv: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for sale in sales:
+        pv[sale.retailer_id] += sale.volume
+    result = plan_ranks(plan=plan, sponsors=sponsors, suspended=suspended, pv=pv, kept=kept)
+    result.lines = list(override_lines(plan=plan, sponsors=sponsors, result=result, sales=sales))
+    return result
+
+
+def plan_ranks(
+    *,
+    plan: PlanRules,
+    sponsors: dict[int, int | None],
+    suspended: set[int],
+    pv: dict[int, Decimal],
+    kept: dict[int, int] | None = None,
+) -> Result:
+    """Volumes, legs and ranks of one month. `sponsors`: member -> sponsor (None = the
+    company); `pv`: personal volume; `kept`: the highest rank each member earned in the
+    kept months before this one."""
+    kept = kept or {}
+    pv = defaultdict(lambda: ZERO, pv)
     result = Result()
     children: dict[int | None, list[int]] = defaultdict(list)
     for member, sponsor in sponsors.items():
         children[sponsor].append(member)
-    pv = defaultdict(lambda: ZERO)
-    for sale in sales:
-        pv[sale.retailer_id] += sale.volume
     # Bottom-up without recursion: members ordered so that each comes after its downline.
     order: list[int] = []
     stack = list(children[None])
@@ -175,6 +192,13 @@ def plan_apply(
         result.earned[member] = earned
         result.paid[member] = max(earned, kept.get(member, 0))
         best[member] = max([earned, *(best[k] for k in kids)])
+    return result
+
+
+def override_lines(
+    *, plan: PlanRules, sponsors: dict[int, int | None], result: Result, sales: Iterable[Sale]
+) -> Iterator[OverrideLine]:
+    """The month's override lines, one sale at a time (a stream: nothing is kept)."""
     generations = {r.order: r.paid_generations for r in plan.ranks}
     depth = max((g for g, rate in plan.rates.items() if rate > 0), default=0)
     for sale in sales:
@@ -189,19 +213,16 @@ def plan_apply(
             rate = plan.rates.get(generation, ZERO)
             paid_deep = generations.get(result.paid[upline], 0) >= generation
             if result.active[upline] and paid_deep and rate > 0:
-                result.lines.append(
-                    OverrideLine(
-                        order_id=sale.order_id,
-                        retailer_id=upline,
-                        seller_id=sale.retailer_id,
-                        generation=generation,
-                        rate=rate,
-                        volume=sale.volume,
-                    )
+                yield OverrideLine(
+                    order_id=sale.order_id,
+                    retailer_id=upline,
+                    seller_id=sale.retailer_id,
+                    generation=generation,
+                    rate=rate,
+                    volume=sale.volume,
                 )
             generation += 1
             upline = sponsors.get(upline)
-    return result
 
 
 def plan_rules(plan: TeamPlan) -> PlanRules:
@@ -261,20 +282,20 @@ SELECT r.id, '0', r.created_at FROM retailers_retailer r
 """
 
 
-def month_sales(*, month: date, cap: Decimal) -> list[Sale]:
-    """The month's volume per order; a retailer's own orders up to `cap` a month."""
+def month_sales(*, month: date, cap: Decimal) -> Iterator[Sale]:
+    """The month's volume per order, streamed (a server-side cursor), always in the same
+    order; a retailer's own orders count up to `cap` a month."""
     start, end = month_bounds(month)
     used: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    out = []
-    with connection.cursor() as cursor:
+    with connection.chunked_cursor() as cursor:
         cursor.execute(_SALES_SQL, [settings.TEAM_STARTER_KIT_CATEGORY, start, end])
-        for order_id, retailer_id, base, personal in cursor:
-            volume = base
-            if personal:
-                volume = max(min(base, cap - used[retailer_id]), ZERO)
-                used[retailer_id] += volume
-            out.append(Sale(order_id=order_id, retailer_id=retailer_id, volume=volume))
-    return out
+        while rows := cursor.fetchmany(5000):
+            for order_id, retailer_id, base, personal in rows:
+                volume = base
+                if personal:
+                    volume = max(min(base, cap - used[retailer_id]), ZERO)
+                    used[retailer_id] += volume
+                yield Sale(order_id=order_id, retailer_id=retailer_id, volume=volume)
 
 
 def _override_note(*, line: OverrideLine, seller_name: str) -> str:
@@ -328,15 +349,19 @@ def team_month_close(*, month: date, now: datetime | None = None) -> MonthClose:
             .annotate(best=Max("earned_rank"))
             .values_list("retailer_id", "best")
         )
-    result = plan_apply(
-        plan=rules_,
-        sponsors=sponsors,
-        suspended=suspended,
-        sales=month_sales(month=month, cap=cap),
-        kept=kept,
-    )
+    # Pass 1: personal volume per retailer; then ranks (memory: a few numbers a retailer).
+    pv: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for sale in month_sales(month=month, cap=cap):
+        pv[sale.retailer_id] += sale.volume
+    result = plan_ranks(plan=rules_, sponsors=sponsors, suspended=suspended, pv=pv, kept=kept)
     _standings_write(month=month, plan=rules_, result=result)
-    close.override_total = _overrides_write(lines=result.lines)
+    # Pass 2: the override lines, streamed to the ledger in batches.
+    lines = override_lines(
+        plan=rules_, sponsors=sponsors, result=result, sales=month_sales(month=month, cap=cap)
+    )
+    close.override_total = ZERO
+    while batch := list(islice(lines, 5000)):
+        close.override_total += _overrides_write(lines=batch)
     close.reversal_total = reversal_total
     close.save(update_fields=["override_total", "reversal_total"])
     _levels_apply(plan=rules_, result=result)
@@ -346,24 +371,22 @@ def team_month_close(*, month: date, now: datetime | None = None) -> MonthClose:
 
 def _standings_write(*, month: date, plan: PlanRules, result: Result) -> None:
     names = {r.order: r.name for r in plan.ranks}
-    Standing.objects.bulk_create(
-        [
-            Standing(
-                retailer_id=member,
-                month=month,
-                personal_volume=result.personal[member],
-                group_volume=result.group[member],
-                qualified_legs=result.legs[member],
-                active=result.active[member],
-                earned_rank=result.earned[member],
-                paid_rank=result.paid[member],
-                rank_name=names.get(result.paid[member], ""),
-            )
-            for member in result.personal
-        ],
-        batch_size=2000,
-        ignore_conflicts=True,
+    rows = (
+        Standing(
+            retailer_id=member,
+            month=month,
+            personal_volume=result.personal[member],
+            group_volume=result.group[member],
+            qualified_legs=result.legs[member],
+            active=result.active[member],
+            earned_rank=result.earned[member],
+            paid_rank=result.paid[member],
+            rank_name=names.get(result.paid[member], ""),
+        )
+        for member in result.personal
     )
+    while batch := list(islice(rows, 5000)):
+        Standing.objects.bulk_create(batch, ignore_conflicts=True)
 
 
 def _overrides_write(*, lines: list[OverrideLine]) -> Decimal:
