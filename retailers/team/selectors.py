@@ -160,7 +160,8 @@ def team_overview_for_retailer(
     new_this_month = downline.filter(enrolled_at__date__gte=month).count()
     frontline = member.recruits.count()
     listing = level_qs(member=member, level=level) if level else downline
-    pages = max(1, -(-listing.count() // PAGE_SIZE))
+    listed = team_size if level is None else listing.count()
+    pages = max(1, -(-listed // PAGE_SIZE))
     page = min(max(page, 1), pages)
     members = list(
         listing.select_related("retailer").order_by("path")[
