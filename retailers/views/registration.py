@@ -39,8 +39,10 @@ def registration_view(request: HttpRequest) -> HttpResponse:
         form = RegistrationForm(initial=_safe_initial(request.POST))
         context = {"form": form, "rate_limited": True, "sponsor_choice": _posted_choice(request)}
         return render(request, "retailers/register.html", context, status=429)
-    if request.POST.get("action") == "find":
+    if request.POST.get("find_sponsor") and request.POST.get("sponsor_search", "").strip():
         # The sponsor finder, inline: search, re-show what was typed, register nothing.
+        # (An empty search is a registration: Enter in any field presses "Find", the
+        # form's first submit button.)
         form = RegistrationForm(initial=_safe_initial(request.POST))
         context = {"form": form, "sponsor_choice": _posted_choice(request, search=True)}
         return render(request, "retailers/register.html", context)

@@ -75,7 +75,7 @@ def test_sponsor_finder_inline_lists_retailers_and_registers_nobody(
         {
             **registration_data,
             "tax_id": "234-56-7890",
-            "action": "find",
+            "find_sponsor": "Find",
             "sponsor_search": alice.retailer_number,
         },
         HTTP_HOST=COMPANY_HOST,
@@ -153,3 +153,15 @@ def test_the_database_refuses_a_cycle_and_a_forged_path(company):
         TeamMember.objects.filter(pk=jane.pk).update(sponsor_id=kim.pk)
     with pytest.raises(IntegrityError), transaction.atomic():
         TeamMember.objects.filter(pk=kim.pk).update(path="999")
+
+
+def test_find_with_an_empty_search_registers_as_enter_in_any_field_would(
+    client, company, registration_data
+):
+    response = client.post(
+        "/register/",
+        {**registration_data, "find_sponsor": "Find", "sponsor_search": "  "},
+        HTTP_HOST=COMPANY_HOST,
+    )
+    assert response.status_code == 302
+    assert TeamMember.objects.get(retailer__slug="kristanna").sponsor_id is None
