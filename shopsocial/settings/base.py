@@ -516,3 +516,9 @@ TEAM_PERSONAL_VOLUME_CAP = env.str(
     "TEAM_PERSONAL_VOLUME_CAP", default="300.00"
 )  # Decimal(...) by readers
 # --- end team
+# --- team (issue 25): close last month for teams (idempotent: hourly is safe)
+CELERY_BEAT_SCHEDULE["team-close-previous-month"] = {
+    "task": "team.team_close_previous_month_task",
+    "schedule": 3600.0,
+}
+# --- end team

@@ -266,3 +266,43 @@ def test_a_starter_kit_counts_for_no_ones_volume_and_earns_no_override(team_plan
     assert [(r[0], r[2], r[3]) for r in overrides()] == [
         ("Jane", Decimal("51.00"), Decimal("2.55"))
     ]
+
+
+def test_the_beat_task_closes_last_month_once(team_plan):
+    from retailers.team.close import month_add
+    from retailers.team.tasks import team_close_previous_month_task
+
+    last = month_add(date.today().replace(day=1), -1)
+    team_close_previous_month_task()
+    team_close_previous_month_task()
+    assert list(MonthClose.objects.values_list("month", flat=True)) == [last]
+
+
+def test_a_move_recalculates_nothing_already_in_the_ledger(team_plan):
+    from django.contrib.auth.models import Group
+
+    from retailers.team.models import TeamMember
+    from retailers.team.services import team_member_move
+    from tests.factories import UserFactory
+
+    jane, zed = member("Jane"), member("Zed")
+    kim = member("Kim", jane)
+    sale(jane, "200.00")
+    sale(zed, "200.00")
+    sale(kim, "100.00")
+    team_month_close(month=NOV)
+    before = overrides()
+    staff = UserFactory(is_staff=True)
+    staff.groups.add(Group.objects.get(name="Compliance"))
+    staff = type(staff).objects.get(pk=staff.pk)
+    team_member_move(
+        member=TeamMember.objects.get(pk=kim.pk), to_sponsor=zed, reason="Ticket 7", actor=staff
+    )
+    assert overrides() == before  # November stays Jane's
+    sale(jane, "200.00", at=IN_DEC)
+    sale(zed, "200.00", at=IN_DEC)
+    sale(kim, "100.00", at=IN_DEC)
+    team_month_close(month=DEC)
+    assert [(r[0], r[1], r[3]) for r in overrides()[len(before) :]] == [
+        ("Zed", "override:g1", Decimal("5.00"))
+    ]
