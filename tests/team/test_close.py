@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from retailers.earnings.models import CommissionEntry
 from retailers.models import Retailer
 from retailers.team.close import team_month_close
-from retailers.team.models import MonthClose, Standing
+from retailers.team.models import MonthClose, Standing, TeamPlan
 from shopsocial.mail.models import OutboundEmail
 
 from .conftest import NOV as IN_NOV
@@ -174,8 +174,11 @@ RATES = (Decimal("5"), Decimal("3"), Decimal("2"))
 ACTIVE = Decimal("100")
 
 
-def reference(parents: list[int | None], volumes: list[list[int]]) -> dict[int, Decimal]:
-    """Override pay per member: walk up from each sale, skipping inactive uplines."""
+def reference(
+    parents: list[int | None], volumes: list[list[int]], compression: bool
+) -> dict[int, Decimal]:
+    """Override pay per member: walk up from each sale; an inactive upline is skipped
+    (compression) or uses up its generation unpaid."""
     pay = {i: Decimal("0.00") for i in range(len(parents))}
     personal = [sum(v) for v in volumes]
     for seller, sales in enumerate(volumes):
@@ -185,6 +188,8 @@ def reference(parents: list[int | None], volumes: list[list[int]]) -> dict[int, 
                 if personal[upline] >= ACTIVE:
                     share = Decimal(amount) * RATES[generation - 1] / 100
                     pay[upline] += share.quantize(Decimal("0.01"), ROUND_HALF_UP)
+                    generation += 1
+                elif not compression:
                     generation += 1
                 upline = parents[upline]
     return pay
@@ -199,7 +204,7 @@ def trees(draw):
     volumes = [
         draw(st.lists(st.integers(min_value=1, max_value=400), max_size=3)) for _ in range(size)
     ]
-    return parents, volumes
+    return parents, volumes, draw(st.booleans())
 
 
 @settings(
@@ -211,9 +216,10 @@ def trees(draw):
 def test_ledger_equals_the_reference_on_random_trees(team_plan, django_db_blocker, tree):
     from django.db import transaction
 
-    parents, volumes = tree
+    parents, volumes, compression = tree
     try:
         with transaction.atomic():
+            TeamPlan.objects.filter(pk=team_plan.pk).update(compression=compression)
             people = []
             for i, parent in enumerate(parents):
                 people.append(member(f"M{i}", people[parent] if parent is not None else None))
@@ -221,7 +227,7 @@ def test_ledger_equals_the_reference_on_random_trees(team_plan, django_db_blocke
                 for amount in sales:
                     sale(person, f"{amount}.00")
             team_month_close(month=NOV)
-            expected = reference(parents, volumes)
+            expected = reference(parents, volumes, compression)
             for i, person in enumerate(people):
                 got = sum(
                     Entry.objects.filter(retailer=person, kind="override").values_list(
