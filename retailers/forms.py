@@ -106,6 +106,14 @@ class RegistrationForm(_ContactFieldsMixin):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    # --- team (issue 25): the sponsor, by Retailer ID ("" = placed under the company)
+    sponsor = forms.CharField(label="Your sponsor's Retailer ID", max_length=20, required=False)
+    sponsor_search = forms.CharField(
+        label="Find your sponsor by name, city, ZIP code or Retailer ID",
+        max_length=100,
+        required=False,
+    )
+    # --- end team
     accept_terms = forms.BooleanField(
         label="I accept the retailer terms",
         error_messages={"required": "Please accept the retailer terms to register."},
@@ -118,6 +126,21 @@ class RegistrationForm(_ContactFieldsMixin):
     def clean_tax_id(self) -> str:
         # Normalised together with the kind in clean(); keep the raw value for now.
         return self.cleaned_data["tax_id"]
+
+    def clean_sponsor(self):
+        """The sponsor as a Retailer (None: placed under the company)."""
+        from .team.services import sponsor_for_number
+
+        number = self.cleaned_data["sponsor"].strip()
+        if not number:
+            return None
+        sponsor = sponsor_for_number(number)
+        if sponsor is None:
+            raise ValidationError(
+                "No active retailer has that Retailer ID. Find your sponsor, or choose "
+                "“No sponsor”."
+            )
+        return sponsor
 
     def clean_date_of_birth(self) -> date:
         born = self.cleaned_data["date_of_birth"]

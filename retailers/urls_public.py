@@ -6,6 +6,7 @@ from storefront.scenes import backoffice as scenes
 from storefront.scenes import guest_views as scene_guests
 
 from .earnings import views as earnings
+from .team import views as team
 from .views import auth, backoffice, registration
 
 app_name = "retailers"
@@ -76,6 +77,9 @@ urlpatterns = [
         scenes.share_qr_view,
         name="backoffice-share-qr",
     ),
+    # --- team (issue 25)
+    path("backoffice/team/", team.team_view, name="backoffice-team"),
+    # --- end team
     path("backoffice/storefront/", backoffice.storefront_view, name="backoffice-storefront"),
     path("backoffice/password/", backoffice.password_view, name="backoffice-password"),
     path("backoffice/security/", backoffice.security_view, name="backoffice-security"),

@@ -407,6 +407,15 @@ def demo_seed() -> list[str]:
     for retailer in Retailer.objects.filter(slug__in=[spec["slug"] for spec in DEMO_RETAILERS]):
         _seed_storefront_content(retailer, created)
     created += checkout_money_demo_seed()  # payments: demo discount code, tax override
+    # --- team (issue 25): the demo team plan (3 ranks, overrides on 3 generations)
+    from retailers.team.models import TeamPlan
+    from retailers.team.services import starter_kit_seed_demo, team_plan_seed_demo
+
+    if not TeamPlan.objects.exists():
+        team_plan_seed_demo()
+        created.append("team plan")
+    created += starter_kit_seed_demo()
+    # --- end team
     if created:
         # Rows written by bulk paths and raw seeds: purge every page at once.
         transaction.on_commit(lambda: varnish.purge(["catalog"]))

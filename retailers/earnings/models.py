@@ -176,6 +176,9 @@ class CommissionEntry(models.Model):
         REFUND = "refund", "Refund clawback"
         REASSIGN_OUT = "reassign_out", "Reassigned to another retailer"
         REASSIGN_IN = "reassign_in", "Reassigned from another retailer"
+        # Team overrides (retailers/team): written by the team's month close.
+        OVERRIDE = "override", "Team override"
+        OVERRIDE_REVERSAL = "override_reversal", "Team override reversed (refund)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending (return window)"

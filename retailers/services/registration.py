@@ -30,6 +30,7 @@ def retailer_register(
     password: str,
     slug: str,
     display_name: str,
+    sponsor: Retailer | None = None,
 ) -> Retailer:
     """Register a retailer: login, Retailer ID, storefront schema and domain, welcome email.
 
@@ -60,6 +61,11 @@ def retailer_register(
         privacy_accepted_at=now,
         **tax_id_fields(kind=tax_id_kind, digits=tax_id_digits),
     )
+    # The genealogy: under the sponsor of the "Join my team" link or the finder, else
+    # under the company (retailers/team).
+    from ..team.services import team_member_enrol
+
+    team_member_enrol(retailer=retailer, sponsor=sponsor)
     retailer_welcome_email_enqueue(retailer=retailer)
     return retailer
 

@@ -15,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from ..forms import RegistrationForm
 from ..models import Retailer
 from ..services import retailer_register
+from ..team.services import sponsor_choice_resolve, sponsor_for_number
 
 WELCOME_SALT = "retailers.registration.welcome"
 WELCOME_MAX_AGE = 60 * 60
@@ -29,12 +30,22 @@ def registration_rate(group, request) -> str:
 @ratelimit(key="ip", rate=registration_rate, method="POST", block=False)
 def registration_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "retailers/register.html", {"form": RegistrationForm()})
+        sponsor = sponsor_for_number(request.GET.get("sponsor", ""))
+        form = RegistrationForm(initial={"sponsor": sponsor.retailer_number if sponsor else ""})
+        context = {"form": form, "sponsor_choice": sponsor_choice_resolve(chosen=sponsor)}
+        return render(request, "retailers/register.html", context)
     if getattr(request, "limited", False):
         # Re-show what was typed (never secrets), validate nothing, write nothing.
         form = RegistrationForm(initial=_safe_initial(request.POST))
-        context = {"form": form, "rate_limited": True}
+        context = {"form": form, "rate_limited": True, "sponsor_choice": _posted_choice(request)}
         return render(request, "retailers/register.html", context, status=429)
+    if request.POST.get("find_sponsor") and request.POST.get("sponsor_search", "").strip():
+        # The sponsor finder, inline: search, re-show what was typed, register nothing.
+        # (An empty search is a registration: Enter in any field presses "Find", the
+        # form's first submit button.)
+        form = RegistrationForm(initial=_safe_initial(request.POST))
+        context = {"form": form, "sponsor_choice": _posted_choice(request, search=True)}
+        return render(request, "retailers/register.html", context)
     form = RegistrationForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -47,6 +58,7 @@ def registration_view(request: HttpRequest) -> HttpResponse:
                 password=data["password1"],
                 slug=data["slug"],
                 display_name=data["display_name"],
+                sponsor=data["sponsor"],
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
@@ -60,13 +72,20 @@ def registration_view(request: HttpRequest) -> HttpResponse:
         else:
             token = signing.dumps(retailer.pk, salt=WELCOME_SALT)
             return redirect("retailers:registration-welcome", token=token)
-    return render(request, "retailers/register.html", {"form": form}, status=400)
+    context = {"form": form, "sponsor_choice": _posted_choice(request)}
+    return render(request, "retailers/register.html", context, status=400)
+
+
+def _posted_choice(request: HttpRequest, *, search: bool = False):
+    chosen = sponsor_for_number(request.POST.get("sponsor", ""))
+    text = request.POST.get("sponsor_search", "") if search else ""
+    return sponsor_choice_resolve(chosen=chosen, search=text, searched=search)
 
 
 SAFE_FIELDS = {
     name
     for name in RegistrationForm.base_fields
-    if name not in {"tax_id", "password1", "password2"}
+    if name not in {"tax_id", "password1", "password2", "sponsor_search"}
 }
 
 

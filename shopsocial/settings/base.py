@@ -58,6 +58,9 @@ SHARED_APPS = [
     "privacy.chat",
     "channels",
     "retailers.earnings",
+    # --- team: sponsorship, genealogy, ranks, overrides (issue 25)
+    "retailers.team",
+    # --- end team
     "storefront.scenes",
     "axes",
     "django_otp",
@@ -540,3 +543,19 @@ CELERY_BEAT_SCHEDULE["autoship-run"] = {"task": "autoship.autoship_run_task", "s
 # payment link works, this long (Stripe Checkout sessions last at most 24 hours).
 GUEST_PAYMENT_LINK_HOURS = env.int("GUEST_PAYMENT_LINK_HOURS", default=23)
 # --- end Autoship and party tools --------------------------------------------------
+# --- team (issue 25): retailers' teams, ranks and overrides (retailers/team/)
+# A retailer's own orders count to their personal volume up to this much a month
+# (against inventory loading); the rest earns personal commission but no volume.
+# Products of this category (the starter kit, sold at cost at registration) count for
+# no one's volume and earn no override.
+TEAM_STARTER_KIT_CATEGORY = env.str("TEAM_STARTER_KIT_CATEGORY", default="starter-kits")
+TEAM_PERSONAL_VOLUME_CAP = env.str(
+    "TEAM_PERSONAL_VOLUME_CAP", default="300.00"
+)  # Decimal(...) by readers
+# --- end team
+# --- team (issue 25): close last month for teams (idempotent: hourly is safe)
+CELERY_BEAT_SCHEDULE["team-close-previous-month"] = {
+    "task": "team.team_close_previous_month_task",
+    "schedule": 3600.0,
+}
+# --- end team

@@ -26,6 +26,7 @@ OWN_PAGES = [
     "/backoffice/storefront/",
     "/backoffice/password/",
     "/backoffice/security/",
+    "/backoffice/team/",  # team (issue 25)
 ]
 POST_ONLY = ["/backoffice/contact/reveal/", "/backoffice/signout/"]
 # Scene and share-link pages with an id: walked by tests/scenes/test_backoffice.py.

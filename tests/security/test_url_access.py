@@ -113,6 +113,9 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:backoffice/earnings/": BACKOFFICE,
     "public:backoffice/earnings/statements/<int:year>-<int:month>/": BACKOFFICE,
     "public:backoffice/customers/": BACKOFFICE,
+    # --- team (issue 25)
+    "public:backoffice/team/": BACKOFFICE,
+    # --- end team
     "public:backoffice/storefront/": BACKOFFICE,
     "public:backoffice/password/": BACKOFFICE,
     "public:backoffice/security/": BACKOFFICE,
