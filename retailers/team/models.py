@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..earnings.levels import Level
+from ..levels import Level
 from .fields import LtreeField
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]

@@ -155,7 +155,7 @@ class SponsorChoice:
     or ticked in the finder), and finder results to choose from."""
 
     chosen: Retailer | None = None
-    options: list = field(default_factory=list)  # storefront.finder.Found
+    options: list = field(default_factory=list)  # retailers.finder.Found
     search: str = ""
     searched: bool = False
 
@@ -163,7 +163,7 @@ class SponsorChoice:
 def sponsor_choice_resolve(
     *, chosen: Retailer | None, search: str = "", searched: bool = False
 ) -> SponsorChoice:
-    from storefront.finder import retailer_find
+    from retailers.finder import retailer_find
 
     choice = SponsorChoice(chosen=chosen, search=search.strip()[:100], searched=searched)
     if searched and choice.search:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from retailers.views.auth import backoffice_view
+from retailers.decorators import backoffice_view
 
 from . import selectors
 
