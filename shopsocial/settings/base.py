@@ -273,7 +273,7 @@ ACCOUNT_RECOVERY_RATE = env.str("ACCOUNT_RECOVERY_RATE", default="5/h")
 # whereas Django's SECURE_PROXY_SSL_HEADER would believe it from any client.
 SECURE_PROXY_SSL_HEADER = None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # scale: readyz, metrics
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -502,3 +502,32 @@ LOGGING = {
         "axes": {"level": "ERROR"},
     },
 }
+
+# --- scale: operations (docs/operations-scale.md) ----------------------------
+# Outermost: a request id for every log line and response, request timing for metrics.
+MIDDLEWARE = ["shopsocial.observability.RequestIdMiddleware", *MIDDLEWARE]
+# The Redis cache fails open while Redis is away (reads miss, writes dropped).
+if REDIS_URL:
+    for _alias in CACHES:
+        CACHES[_alias]["BACKEND"] = "shopsocial.cache.FailOpenRedisCache"
+# Reads that may be a moment stale go to a streaming replica when one is configured
+# (REPLICA_DATABASE_URL, production.py); django-tenants' router stays first.
+DATABASE_ROUTERS = (*DATABASE_ROUTERS, "shopsocial.db_router.ReplicaRouter")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1.0)
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# /metrics: from these addresses, or with "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# Logs: one JSON object per line with the request id (LOG_FORMAT=plain for a terminal);
+# email addresses, SSN/EIN and card-like numbers are masked in every record.
+LOGGING["formatters"]["json"] = {"()": "shopsocial.observability.JsonFormatter"}
+LOGGING["filters"] = {
+    "request_id": {"()": "shopsocial.observability.RequestIdFilter"},
+    "pii": {"()": "shopsocial.observability.PiiRedactingFilter"},
+}
+LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["filters"] = ["request_id", "pii"]
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+# --- end scale ------------------------------------------------------------------
