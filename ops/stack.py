@@ -318,3 +318,73 @@ def temp_folder(prefix: str) -> Path:
     if os.geteuid() == 0:
         shutil.chown(folder, user="postgres")
     return folder
+
+
+class PgBouncer:
+    """Debian's pgbouncer in front of a PostgreSQL server, on a free port, as postgres."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        dbname: str,
+        upstream_port: int = 5432,
+        pool_mode: str = "session",
+        pool_size: int = 2,
+    ) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.dbname = dbname
+        self.upstream_port = upstream_port
+        self.pool_mode = pool_mode
+        self.pool_size = pool_size
+        self.process: Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.dbname}"
+
+    def start(self) -> PgBouncer:
+        ini = self.folder / "pgbouncer.ini"
+        users = self.folder / "userlist.txt"
+        users.write_text('"postgres" ""\n')
+        ini.write_text(
+            "[databases]\n"
+            f"{self.dbname} = host=127.0.0.1 port={self.upstream_port} dbname={self.dbname}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\n"
+            f"unix_socket_dir = {self.folder}\n"
+            f"auth_type = trust\nauth_file = {users}\n"
+            f"pool_mode = {self.pool_mode}\n"
+            f"default_pool_size = {self.pool_size}\nmin_pool_size = 0\nreserve_pool_size = 0\n"
+            "max_client_conn = 200\nserver_reset_query = DISCARD ALL\n"
+            "admin_users = postgres\nignore_startup_parameters = extra_float_digits,options\n"
+            f"logfile = {self.folder / 'pgbouncer.log'}\n"
+        )
+        if os.geteuid() == 0:
+            for path in (ini, users):
+                shutil.chown(path, user="postgres")
+        self.process = Process(
+            f"pgbouncer-{self.port}", as_postgres(["pgbouncer", str(ini)]), folder=self.folder
+        )
+        wait_until(lambda: port_open(self.port), timeout=15, what="pgbouncer")
+        return self
+
+    def show(self, what: str) -> list[dict]:
+        """The admin console's SHOW <what> (POOLS, CLIENTS, SERVERS) as dicts."""
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            dbname="pgbouncer",
+            autocommit=True,
+        ) as conn:
+            cursor = conn.execute(f"SHOW {what}")
+            names = [c.name for c in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()

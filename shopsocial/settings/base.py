@@ -141,7 +141,13 @@ def database_config(url: str) -> dict:
     # django-tenants' backend, skipping a `SET search_path` the connection already has.
     config["ENGINE"] = "shopsocial.postgresql_backend"
     # Django's built-in psycopg pool; django-tenants re-sets search_path on each use.
-    if env.bool("DATABASE_POOL", default=False):
+    if env.str("DATABASE_POOLER", default="") == "pgbouncer":
+        # scale: behind PgBouncer in *session* pooling (docs/operations-scale.md): the
+        # pooler keeps server connections; Django opens one per request and holds no
+        # server-side cursor (they die with the transaction under any pooler).
+        config["CONN_MAX_AGE"] = 0
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    elif env.bool("DATABASE_POOL", default=False):
         config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
     else:
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
