@@ -388,3 +388,94 @@ class PgBouncer:
     def stop(self) -> None:
         if self.process:
             self.process.stop()
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class PostgresServer:
+    """A PostgreSQL server of our own (initdb, or a pg_basebackup replica of another)."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.folder = folder
+        self.data = folder / name
+        self.port = free_port()
+        self.name = name
+
+    def _pg(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own argument lists
+            as_postgres([str(PG_BIN / tool), *args]),
+            capture_output=True,
+            text=True,
+            check=check,
+            cwd="/",
+        )
+
+    def init_primary(self) -> PostgresServer:
+        self._pg("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        return self
+
+    def init_replica_of(self, primary: PostgresServer) -> PostgresServer:
+        self._pg(
+            "pg_basebackup",
+            "-D",
+            str(self.data),
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(primary.port),
+            "-U",
+            "postgres",
+        )
+        return self
+
+    def start(self) -> PostgresServer:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.folder}"
+            " -c fsync=off -c shared_buffers=16MB -c max_connections=60"
+        )
+        self._pg(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / f"{self.name}.log"),
+            "-w",
+            "start",
+        )
+        return self
+
+    def stop(self) -> None:
+        self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
+
+    def url(self, dbname: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def sql(self, dbname: str, statement: str) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self.url(dbname), autocommit=True) as conn:
+            cursor = conn.execute(statement)
+            return cursor.fetchall() if cursor.description else []
+
+    def copy_database_from(self, *, source_url: str, dbname: str) -> None:
+        """pg_dump a database of another server into a new database here."""
+        self.sql("postgres", f'CREATE DATABASE "{dbname}"')
+        dump = subprocess.run(  # noqa: S603
+            [str(PG_BIN / "pg_dump"), "--no-owner", "-Fc", source_url],
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(  # noqa: S603
+            [str(PG_BIN / "pg_restore"), "--no-owner", "-d", self.url(dbname)],
+            input=dump.stdout,
+            capture_output=True,
+            check=True,
+        )

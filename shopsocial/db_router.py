@@ -1,19 +1,20 @@
-"""Reads to the streaming replica where stale-by-a-moment is harmless; everything else primary.
+"""Reads to the streaming replica where a moment of staleness is harmless; the rest primary.
 
 With a "replica" entry in DATABASES (REPLICA_DATABASE_URL), `ReplicaRouter` sends a
 read to the replica only when all hold:
 
-- the request marked itself replica-safe (`replica_reads()` context, used by the
-  middleware for anonymous GETs on storefront, search, reports and statements);
-- no transaction is open on the primary (anything in `atomic()` reads the primary);
-- this client has not written in the last `REPLICA_PIN_SECONDS` (read-your-writes: a
-  signed cookie-less pin kept in the session / a response header is not needed because
-  writes come from sessions: `replica_pin()` is called on every write request);
-- the replica is healthy: reachable and lagging less than REPLICA_MAX_LAG_SECONDS
-  (checked at most once per REPLICA_CHECK_SECONDS per process).
+- `ReplicaReadsMiddleware` marked the request replica-safe: a GET or HEAD with no
+  session cookie (anonymous storefront pages and search: nothing this client wrote
+  can be missing), or a GET under `REPLICA_SIGNED_IN_PATHS` (reports, statements)
+  whose session has not written in the last `REPLICA_PIN_SECONDS` (read-your-writes:
+  every POST/PUT/PATCH/DELETE with a session pins it to the primary for that long);
+- no transaction is open on the primary (anything inside `atomic()` reads the primary);
+- the replica answers and lags less than `REPLICA_MAX_LAG_SECONDS` (a paused replay
+  counts as its age); checked at most once per `REPLICA_CHECK_SECONDS` per process.
+  Otherwise the primary serves: a lagging or stopped replica costs load, not pages.
 
-Writes, migrations and everything else go to "default". django-tenants'
-TenantSyncRouter stays first for migrations.
+Writes and migrations always go to "default"; django-tenants' TenantSyncRouter stays
+first for migrations.
 """
 
 from __future__ import annotations
@@ -47,8 +48,12 @@ def replica_lag_seconds() -> float | None:
             connections["replica"].close()
         return None
     if paused:
-        # A paused replay is stale however recent its last replayed commit.
-        return float("inf")
+        # Paused with WAL waiting: stale by the age of its last replayed commit.
+        with connections["replica"].cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)"
+            )
+            (lag,) = cursor.fetchone()
     return float(lag)
 
 
@@ -74,6 +79,43 @@ def replica_reads():
         yield
     finally:
         _replica_ok.reset(token)
+
+
+PIN_KEY = "_db_pin_until"
+_READS = ("GET", "HEAD")
+
+
+def _replica_safe(request) -> bool:
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True
+    if not request.path.startswith(tuple(settings.REPLICA_SIGNED_IN_PATHS)):
+        return False
+    return request.session.get(PIN_KEY, 0) < time.time()
+
+
+class ReplicaReadsMiddleware:
+    """Marks replica-safe requests; pins a session to the primary after it writes."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "replica" not in settings.DATABASES:
+            return self.get_response(request)
+        if request.method not in _READS:
+            response = self.get_response(request)
+            session = getattr(request, "session", None)
+            if session is not None and session.session_key:
+                session[PIN_KEY] = time.time() + settings.REPLICA_PIN_SECONDS
+            return response
+        if not _replica_safe(request):
+            return self.get_response(request)
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None:
+            # django-tenants sets the schema on "default" only; the replica needs it too.
+            connections["replica"].set_tenant(tenant)
+        with replica_reads():
+            return self.get_response(request)
 
 
 class ReplicaRouter:

@@ -522,6 +522,10 @@ DATABASE_ROUTERS = (*DATABASE_ROUTERS, "shopsocial.db_router.ReplicaRouter")
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
 REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1.0)
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# Signed-in pages that may read the replica (reports, statements) unless the session
+# wrote within REPLICA_PIN_SECONDS; anonymous GETs (no session cookie) always may.
+REPLICA_SIGNED_IN_PATHS = env.list("REPLICA_SIGNED_IN_PATHS", default=["/backoffice/earnings/"])
+MIDDLEWARE = [*MIDDLEWARE, "shopsocial.db_router.ReplicaReadsMiddleware"]
 # /metrics: from these addresses, or with "Authorization: Bearer <METRICS_TOKEN>".
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])

@@ -46,3 +46,8 @@ DEV_MAIL_DIR = env.path("DEV_MAIL_DIR", default=BASE_DIR / ".local" / "mail")
 PAYMENTS_OFFLINE_ALLOWED = True
 # Live chat is offered at any hour in development (production: Mon-Fri 8-17 Pacific).
 CHAT_OFFICE_HOURS = env.str("CHAT_OFFICE_HOURS", default="always")
+
+# --- scale: a streaming read replica when REPLICA_DATABASE_URL is set (shopsocial/db_router.py)
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = database_config(env.str("REPLICA_DATABASE_URL"))
+# --- end scale
