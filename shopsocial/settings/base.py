@@ -538,6 +538,8 @@ LOGGING["filters"] = {
 }
 LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")
 LOGGING["handlers"]["console"]["filters"] = ["request_id", "pii"]
+# One access line per request at INFO; ACCESS_LOG_LEVEL=WARNING turns them off.
+LOGGING["loggers"]["shopsocial.access"] = {"level": env.str("ACCESS_LOG_LEVEL", default="INFO")}
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
 # --- end scale ------------------------------------------------------------------
