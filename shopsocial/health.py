@@ -90,3 +90,27 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if ready else "error", **checks}, status=200 if ready else 503
     )
+
+
+# --- The database away for a moment: a "try again" page, never a 500 ----------------------
+def server_error(request: HttpRequest):
+    """handler500: a 503 "try again" page when the failure is the database connection.
+
+    A PostgreSQL restart or failover drops connections; whatever request meets it (a
+    checkout, a page whose cache missed) answers 503 with Retry-After instead of the
+    generic 500. Django reconnects by itself on the next request (CONN_HEALTH_CHECKS).
+    """
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template import loader
+    from django.views import defaults
+
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        from django.http import HttpResponse
+
+        response = HttpResponse(loader.get_template("errors/try_again.html").render(), status=503)
+        response["Retry-After"] = "5"
+        return response
+    return defaults.server_error(request)

@@ -36,3 +36,6 @@ urlpatterns = [
     path("", include("orders.urls_public")),
     path("", include("storefront.pages.urls")),
 ]
+
+# scale: the database away for a moment answers a 503 "try again" page (shopsocial/health.py)
+handler500 = "shopsocial.health.server_error"

@@ -22,3 +22,6 @@ urlpatterns = [
     path("", include("storefront.pages.urls")),
     path("", include("storefront.scenes.urls_tenant")),
 ]
+
+# scale: the database away for a moment answers a 503 "try again" page (shopsocial/health.py)
+handler500 = "shopsocial.health.server_error"
