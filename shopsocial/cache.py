@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.utils.module_loading import import_string
@@ -81,3 +81,151 @@ def close_caches_lean() -> None:
     signals.request_finished.disconnect(close_caches)
     signals.request_finished.connect(close_caches_that_need_it)
     setting_changed.connect(closing_forget)
+
+
+# --- scale: a Redis outage costs speed, not pages (docs/operations-scale.md) ---------
+class FailOpenRedisCache(RedisCache):
+    """The Redis cache above, failing open while Redis is unreachable.
+
+    Reads miss (return the default), writes and deletes are dropped, `add` reports
+    "not added" and `incr` raises ValueError (what Django does for a missing key), so
+    every caller already handles the outcome: pages render from the database, the
+    cached_db session engine reads and writes its database rows, and django-ratelimit
+    sees no count and refuses (it fails closed unless RATELIMIT_FAIL_OPEN).
+
+    After a failure Redis is not tried again for `RETRY_AFTER` seconds (one log line per
+    outage, not one per operation, and no connect timeout paid per operation). Hits and
+    misses are counted for the cache hit-rate metric (shopsocial/metrics.py).
+    """
+
+    RETRY_AFTER = 2.0
+
+    def __init__(self, server, params) -> None:
+        params = {**params}
+        options = {
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 1.0,
+            **params.get("OPTIONS", {}),
+        }
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self._alias = params.get("KEY_PREFIX") or "default"
+        self._down_until = 0.0
+
+    def _up(self) -> bool:
+        import time
+
+        return time.monotonic() >= self._down_until
+
+    def _failed(self, operation: str) -> None:
+        import logging
+        import time
+
+        from shopsocial import metrics
+
+        metrics.CACHE_ERRORS.labels(operation=operation).inc()
+        if self._up():
+            logging.getLogger("shopsocial.cache").warning(
+                "cache unavailable (%s); failing open for %.0f s", operation, self.RETRY_AFTER
+            )
+        self._down_until = time.monotonic() + self.RETRY_AFTER
+
+    def _guarded(self, operation: str, call, fallback):
+        import redis
+
+        if not self._up():
+            return fallback
+        try:
+            return call()
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            self._failed(operation)
+            return fallback
+
+    def _count(self, hits: int, misses: int) -> None:
+        from shopsocial import metrics
+
+        if hits:
+            metrics.CACHE_REQUESTS.labels(alias=self._alias, result="hit").inc(hits)
+        if misses:
+            metrics.CACHE_REQUESTS.labels(alias=self._alias, result="miss").inc(misses)
+
+    def get(self, key, default=None, version=None):
+        missing = object()
+        value = self._guarded(
+            "get", lambda: super(FailOpenRedisCache, self).get(key, missing, version), missing
+        )
+        if value is missing:
+            self._count(0, 1)
+            return default
+        self._count(1, 0)
+        return value
+
+    def get_many(self, keys, version=None):
+        keys = list(keys)
+        found = self._guarded(
+            "get_many", lambda: super(FailOpenRedisCache, self).get_many(keys, version), {}
+        )
+        self._count(len(found), len(keys) - len(found))
+        return found
+
+    def has_key(self, key, version=None):
+        return self._guarded(
+            "has_key", lambda: super(FailOpenRedisCache, self).has_key(key, version), False
+        )
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._guarded(
+            "set", lambda: super(FailOpenRedisCache, self).set(key, value, timeout, version), None
+        )
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            "add", lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version), False
+        )
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            "touch", lambda: super(FailOpenRedisCache, self).touch(key, timeout, version), False
+        )
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            "set_many",
+            lambda: super(FailOpenRedisCache, self).set_many(data, timeout, version),
+            list(data),
+        )
+
+    def delete(self, key, version=None):
+        return self._guarded(
+            "delete", lambda: super(FailOpenRedisCache, self).delete(key, version), False
+        )
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        self._guarded(
+            "delete_many", lambda: super(FailOpenRedisCache, self).delete_many(keys, version), None
+        )
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        value = self._guarded(
+            "incr", lambda: super(FailOpenRedisCache, self).incr(key, delta, version), missing
+        )
+        if value is missing:
+            raise ValueError(f"Key '{key}' not found (cache unavailable)")
+        return value
+
+    def clear(self):
+        return self._guarded("clear", lambda: super(FailOpenRedisCache, self).clear(), False)
+
+    def ping(self) -> bool:
+        """Whether Redis answers now (for /readyz); also ends a fail-open pause early."""
+        import redis
+
+        try:
+            ok = bool(self._cache.get_client(write=True).ping())
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            return False
+        if ok:
+            self._down_until = 0.0
+        return ok

@@ -6,7 +6,7 @@ storefront request is served runs against that storefront's schema.
 
 import os
 
-from celery.signals import import_modules
+from celery.signals import import_modules, task_failure
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopsocial.settings.dev")
@@ -27,6 +27,17 @@ def _embedded_database_start(**kwargs) -> None:
 app = CeleryApp("shopsocial")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# --- scale: failed tasks are counted for Prometheus (shopsocial/metrics.py)
+@task_failure.connect
+def _task_failure_count(sender=None, **kwargs) -> None:
+    from shopsocial.metrics import task_failure_count
+
+    task_failure_count(sender=sender)
+
+
+# --- end scale
 
 
 def task_queue(name: str, *args) -> None:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from orders.accounts import urls as account_urls
-from shopsocial import private_files, views
+from shopsocial import health, metrics, private_files, views
 
 # The company home, finder and shop first: Django builds the list of tried patterns
 # for every include before the match (shopsocial/urls_tenant.py; bench/README.md).
@@ -12,6 +12,10 @@ urlpatterns = [
     path("", include("storefront.urls_public")),
     path("", include("storefront.urls_company_shop")),
     path("healthz", views.healthz, name="healthz"),
+    # --- scale: readiness for the load balancer, metrics for allow-listed scrapers
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
+    # --- end scale
     # Browsers and bots that ignore <link rel="icon"> ask for /favicon.ico.
     path("favicon.ico", views.favicon, name="favicon"),
     # Uploaded images, with safe headers (MEDIA_URL is /media/).
@@ -32,3 +36,6 @@ urlpatterns = [
     path("", include("orders.urls_public")),
     path("", include("storefront.pages.urls")),
 ]
+
+# scale: the database away for a moment answers a 503 "try again" page (shopsocial/health.py)
+handler500 = "shopsocial.health.server_error"

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from shopsocial import views
+from shopsocial import health, views
 
 # Django tries patterns in order and, for every include that does not match, builds
 # the list of patterns it tried (for the 404 debug page): the browsing pages come first
@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("storefront.urls_tenant")),
     path("", include("privacy.urls_tenant")),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),  # scale
     # Browsers and bots that ignore <link rel="icon"> ask for /favicon.ico.
     path("favicon.ico", views.favicon, name="favicon"),
     # Uploaded images, with safe headers (MEDIA_URL is /media/).
@@ -21,3 +22,6 @@ urlpatterns = [
     path("", include("storefront.pages.urls")),
     path("", include("storefront.scenes.urls_tenant")),
 ]
+
+# scale: the database away for a moment answers a 503 "try again" page (shopsocial/health.py)
+handler500 = "shopsocial.health.server_error"

@@ -77,6 +77,12 @@ class _CacheCounters:
             cache.set(_KEY.format(name), _fresh(), None)
 
 
+def redis_errors() -> tuple[type[Exception], ...]:
+    import redis
+
+    return (redis.ConnectionError, redis.TimeoutError)
+
+
 class _RedisCounters:
     """Counters in Redis, mirrored per process and refreshed by a pub/sub listener."""
 
@@ -108,17 +114,26 @@ class _RedisCounters:
         if self.subscribed and not self.stale and self.mirror is not None:
             return self.mirror
         self.stale = False  # cleared before fetching: a bump meanwhile marks it again
-        values = self._fetch()
+        try:
+            values = self._fetch()
+        except (OSError, *redis_errors()):
+            # scale: Redis away -> versions no memo was built under: every memo misses
+            # and pages render from the database (docs/operations-scale.md).
+            self.stale = True
+            return {name: _fresh() for name in NAMES}
         if self.subscribed:
             self.mirror = values
         return values
 
     def bump(self, name: str) -> None:
         key = _KEY.format(name)
-        self.client.set(key, _fresh(), nx=True)
-        self.client.incr(key)
         self.stale = True  # this process sees its own write at once
-        self.client.publish(CHANNEL, name)
+        try:
+            self.client.set(key, _fresh(), nx=True)
+            self.client.incr(key)
+            self.client.publish(CHANNEL, name)
+        except (OSError, *redis_errors()):  # scale: a write never fails because Redis is away
+            logger.warning("versions: Redis away, bump of %s not shared", name)
 
     # --- the listener thread ------------------------------------------------------
     def _start_listener(self) -> None:

@@ -149,7 +149,13 @@ def database_config(url: str) -> dict:
     # django-tenants' backend, skipping a `SET search_path` the connection already has.
     config["ENGINE"] = "shopsocial.postgresql_backend"
     # Django's built-in psycopg pool; django-tenants re-sets search_path on each use.
-    if env.bool("DATABASE_POOL", default=False):
+    if env.str("DATABASE_POOLER", default="") == "pgbouncer":
+        # scale: behind PgBouncer in *session* pooling (docs/operations-scale.md): the
+        # pooler keeps server connections; Django opens one per request and holds no
+        # server-side cursor (they die with the transaction under any pooler).
+        config["CONN_MAX_AGE"] = 0
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    elif env.bool("DATABASE_POOL", default=False):
         config.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
     else:
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -288,7 +294,7 @@ ACCOUNT_RECOVERY_RATE = env.str("ACCOUNT_RECOVERY_RATE", default="5/h")
 # whereas Django's SECURE_PROXY_SSL_HEADER would believe it from any client.
 SECURE_PROXY_SSL_HEADER = None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # scale: readyz, metrics
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -559,3 +565,37 @@ CELERY_BEAT_SCHEDULE["team-close-previous-month"] = {
     "schedule": 3600.0,
 }
 # --- end team
+# --- scale: operations (docs/operations-scale.md) ----------------------------
+# Outermost: a request id for every log line and response, request timing for metrics.
+MIDDLEWARE = ["shopsocial.observability.RequestIdMiddleware", *MIDDLEWARE]
+# The Redis cache fails open while Redis is away (reads miss, writes dropped).
+if REDIS_URL:
+    for _alias in CACHES:
+        CACHES[_alias]["BACKEND"] = "shopsocial.cache.FailOpenRedisCache"
+# Reads that may be a moment stale go to a streaming replica when one is configured
+# (REPLICA_DATABASE_URL, production.py); django-tenants' router stays first.
+DATABASE_ROUTERS = (*DATABASE_ROUTERS, "shopsocial.db_router.ReplicaRouter")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1.0)
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
+# Signed-in pages that may read the replica (reports, statements) unless the session
+# wrote within REPLICA_PIN_SECONDS; anonymous GETs (no session cookie) always may.
+REPLICA_SIGNED_IN_PATHS = env.list("REPLICA_SIGNED_IN_PATHS", default=["/backoffice/earnings/"])
+MIDDLEWARE = [*MIDDLEWARE, "shopsocial.db_router.ReplicaReadsMiddleware"]
+# /metrics: from these addresses, or with "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# Logs: one JSON object per line with the request id (LOG_FORMAT=plain for a terminal);
+# email addresses, SSN/EIN and card-like numbers are masked in every record.
+LOGGING["formatters"]["json"] = {"()": "shopsocial.observability.JsonFormatter"}
+LOGGING["filters"] = {
+    "request_id": {"()": "shopsocial.observability.RequestIdFilter"},
+    "pii": {"()": "shopsocial.observability.PiiRedactingFilter"},
+}
+LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["filters"] = ["request_id", "pii"]
+# One access line per request at INFO; ACCESS_LOG_LEVEL=WARNING turns them off.
+LOGGING["loggers"]["shopsocial.access"] = {"level": env.str("ACCESS_LOG_LEVEL", default="INFO")}
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+# --- end scale ------------------------------------------------------------------

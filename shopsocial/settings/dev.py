@@ -49,3 +49,8 @@ CHAT_OFFICE_HOURS = env.str("CHAT_OFFICE_HOURS", default="always")
 # --- hardening: one process here; production requires REDIS_URL (shopsocial.E030).
 REDIS_REQUIRED = False
 # --- end hardening
+
+# --- scale: a streaming read replica when REPLICA_DATABASE_URL is set (shopsocial/db_router.py)
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = database_config(env.str("REPLICA_DATABASE_URL"))
+# --- end scale

@@ -52,6 +52,10 @@ BACKOFFICE = per_role(anonymous=REDIRECT, shopper=REDIRECT, retailer=OK, other_r
 ACCESS: dict[str, dict[str, set[int]]] = {
     # --- company host -------------------------------------------------------
     "public:healthz": same(OK),
+    # --- scale: readiness probe; metrics only for allow-listed scrapers (a 404 to others)
+    "public:readyz": same(OK),
+    "public:metrics": same(GONE),
+    # --- end scale
     "public:favicon.ico": same({301}),
     "public:media/<path:path>": same(GONE),  # sample path "x" is not an image
     "public:": same(OK),
@@ -148,6 +152,7 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:offline-gateway/pay/<str:session_id>/submit/": same(NOT_ALLOWED),
     # --- storefront ---------------------------------------------------------
     "tenant:healthz": same(OK),
+    "tenant:readyz": same(OK),  # scale
     "tenant:favicon.ico": same({301}),
     "tenant:media/<path:path>": same(GONE),  # sample path "x" is not an image
     "tenant:": same(OK),

@@ -1,0 +1,481 @@
+"""The production shape without Docker: app nodes, Redis, PgBouncer, workers, a proxy.
+
+Each part is a real process on a free loopback port, its files under one temporary
+folder; the tests in tests/ops start the parts they need, and
+`python -m ops.stack up` starts the whole shape for a person to try (see
+docs/operations-scale.md). PgBouncer and extra PostgreSQL servers refuse to run as
+root, so they run as the `postgres` user (`runuser -u postgres --`) when this runs
+as root.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+        return True
+    return False
+
+
+def wait_until(check, *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} not ready after {timeout} s")
+
+
+def as_postgres(args: list[str]) -> list[str]:
+    """PostgreSQL's tools and PgBouncer refuse root: run them as the postgres user."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+class Process:
+    """A child process logging to <folder>/<name>.log."""
+
+    def __init__(self, name: str, args: list[str], *, folder: Path, env=None, cwd=ROOT) -> None:
+        self.name = name
+        self.log_path = folder / f"{name}.log"
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.popen = subprocess.Popen(  # noqa: S603 - our own argument lists
+            args,
+            cwd=cwd,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
+        if self.alive():
+            self.popen.send_signal(sig)
+            try:
+                self.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(timeout=5)
+        if not self._log.closed:
+            self._log.close()
+
+
+class Redis:
+    def __init__(self, folder: Path, port: int | None = None) -> None:
+        self.folder = folder
+        self.port = port or free_port()
+        self.process: Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> Redis:
+        args = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
+        self.process = Process(f"redis-{self.port}", args, folder=self.folder)
+        wait_until(lambda: port_open(self.port), timeout=10, what="redis")
+        return self
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+            wait_until(lambda: not port_open(self.port), timeout=10, what="redis stopped")
+
+
+@dataclass
+class AppNode:
+    """gunicorn serving the WSGI app (the production app-server shape)."""
+
+    folder: Path
+    env: dict[str, str]
+    workers: int = 2
+    threads: int = 4
+    port: int = field(default_factory=free_port)
+    process: Process | None = None
+
+    def start(self) -> AppNode:
+        args = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "shopsocial.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(self.threads),
+            "--graceful-timeout",
+            "5",
+        ]
+        self.process = Process(f"gunicorn-{self.port}", args, folder=self.folder, env=self.env)
+
+        def up() -> bool:
+            if not self.process.alive():
+                raise RuntimeError(f"gunicorn exited:\n{self.process.log()}")
+            with contextlib.suppress(OSError):
+                return http_get(self.port, self.env["OPS_PROBE_HOST"], "/healthz").status < 500
+            return False
+
+        wait_until(up, timeout=60, what="gunicorn")
+        return self
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def http_request(
+    port: int,
+    host: str,
+    path: str,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
+) -> Response:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers={"Host": host, **(headers or {})})
+        raw = conn.getresponse()
+        found: dict[str, str] = {}
+        for key, value in raw.getheaders():
+            if key.lower() == "set-cookie":
+                found["set-cookie"] = found.get("set-cookie", "") + value + "\n"
+            else:
+                found[key.lower()] = value
+        return Response(raw.status, found, raw.read())
+    finally:
+        conn.close()
+
+
+def http_get(port: int, host: str, path: str, **kwargs) -> Response:
+    return http_request(port, host, path, **kwargs)
+
+
+class Shopper:
+    """A client with one cookie jar across hosts (cookies are per parent domain here)."""
+
+    def __init__(self, ports: list[int]) -> None:
+        self.ports = ports
+        self.turn = 0
+        self.cookies: dict[str, str] = {}
+
+    def _port(self) -> int:
+        # Round robin over the app nodes: what a proxy in front of them does.
+        port = self.ports[self.turn % len(self.ports)]
+        self.turn += 1
+        return port
+
+    def request(self, method: str, host: str, path: str, data: dict | None = None) -> Response:
+        from urllib.parse import urlencode
+
+        headers = {"Origin": f"http://{host}", "Sec-Fetch-Site": "same-origin"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        response = http_request(self._port(), host, path, method=method, body=body, headers=headers)
+        for line in response.headers.get("set-cookie", "").splitlines():
+            name, _, rest = line.partition("=")
+            value = rest.split(";", 1)[0]
+            if value and "Max-Age=0" not in line:
+                self.cookies[name.strip()] = value
+            else:
+                self.cookies.pop(name.strip(), None)
+        return response
+
+
+class Load:
+    """Threads requesting pages round robin until stopped; counts statuses."""
+
+    def __init__(self, ports: list[int], targets: list[tuple[str, str]], threads: int = 4):
+        self.ports = ports
+        self.targets = targets
+        self.threads = threads
+        self.statuses: dict[int, int] = {}
+        self.errors = 0
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._workers: list[threading.Thread] = []
+
+    def _run(self, offset: int) -> None:
+        i = offset
+        while not self._stop.is_set():
+            host, path = self.targets[i % len(self.targets)]
+            port = self.ports[i % len(self.ports)]
+            i += 1
+            try:
+                status = http_get(port, host, path, timeout=10).status
+            except OSError:
+                with self._lock:
+                    self.errors += 1
+                continue
+            with self._lock:
+                self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def start(self) -> Load:
+        for n in range(self.threads):
+            thread = threading.Thread(target=self._run, args=(n,), daemon=True)
+            thread.start()
+            self._workers.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._workers:
+            thread.join(timeout=15)
+
+    def server_errors(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status >= 500)
+
+    def total(self) -> int:
+        return sum(self.statuses.values())
+
+
+def app_env(*, database_url: str, redis_url: str = "", domain: str = "shop.test", **extra):
+    """The environment of an app node: dev settings made production-like (DEBUG off)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "CELERY_", "SECURE_", "PYTEST"))
+        and k not in ("REDIS_URL", "DATABASE_URL", "DEBUG")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="shopsocial.settings.dev",
+        DEBUG="False",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        CELERY_BROKER_URL="",
+        SHOP_DOMAIN=domain,
+        SHOP_PORT="",
+        SHOP_SCHEME="http",
+        ALLOWED_HOSTS=f"{domain},.{domain}",
+        CSRF_TRUSTED_ORIGINS=f"http://{domain},http://www.{domain}",
+        OPS_PROBE_HOST=f"www.{domain}",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+def temp_folder(prefix: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    if os.geteuid() == 0:
+        shutil.chown(folder, user="postgres")
+    return folder
+
+
+class PgBouncer:
+    """Debian's pgbouncer in front of a PostgreSQL server, on a free port, as postgres."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        dbname: str,
+        upstream_port: int = 5432,
+        pool_mode: str = "session",
+        pool_size: int = 2,
+    ) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.dbname = dbname
+        self.upstream_port = upstream_port
+        self.pool_mode = pool_mode
+        self.pool_size = pool_size
+        self.process: Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.dbname}"
+
+    def start(self) -> PgBouncer:
+        ini = self.folder / "pgbouncer.ini"
+        users = self.folder / "userlist.txt"
+        users.write_text('"postgres" ""\n')
+        ini.write_text(
+            "[databases]\n"
+            f"{self.dbname} = host=127.0.0.1 port={self.upstream_port} dbname={self.dbname}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {self.port}\n"
+            f"unix_socket_dir = {self.folder}\n"
+            f"auth_type = trust\nauth_file = {users}\n"
+            f"pool_mode = {self.pool_mode}\n"
+            f"default_pool_size = {self.pool_size}\nmin_pool_size = 0\nreserve_pool_size = 0\n"
+            "max_client_conn = 200\nserver_reset_query = DISCARD ALL\n"
+            "admin_users = postgres\nignore_startup_parameters = extra_float_digits,options\n"
+            f"logfile = {self.folder / 'pgbouncer.log'}\n"
+        )
+        if os.geteuid() == 0:
+            for path in (ini, users):
+                shutil.chown(path, user="postgres")
+        self.process = Process(
+            f"pgbouncer-{self.port}", as_postgres(["pgbouncer", str(ini)]), folder=self.folder
+        )
+        wait_until(lambda: port_open(self.port), timeout=15, what="pgbouncer")
+        return self
+
+    def show(self, what: str) -> list[dict]:
+        """The admin console's SHOW <what> (POOLS, CLIENTS, SERVERS) as dicts."""
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            dbname="pgbouncer",
+            autocommit=True,
+        ) as conn:
+            cursor = conn.execute(f"SHOW {what}")
+            names = [c.name for c in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class PostgresServer:
+    """A PostgreSQL server of our own (initdb, or a pg_basebackup replica of another)."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.folder = folder
+        self.data = folder / name
+        self.port = free_port()
+        self.name = name
+
+    def _pg(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own argument lists
+            as_postgres([str(PG_BIN / tool), *args]),
+            capture_output=True,
+            text=True,
+            check=check,
+            cwd="/",
+        )
+
+    def init_primary(self) -> PostgresServer:
+        self._pg("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        return self
+
+    def init_replica_of(self, primary: PostgresServer) -> PostgresServer:
+        self._pg(
+            "pg_basebackup",
+            "-D",
+            str(self.data),
+            "-R",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(primary.port),
+            "-U",
+            "postgres",
+        )
+        return self
+
+    def start(self) -> PostgresServer:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.folder}"
+            " -c fsync=off -c shared_buffers=16MB -c max_connections=60"
+        )
+        self._pg(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / f"{self.name}.log"),
+            "-w",
+            "start",
+        )
+        return self
+
+    def stop(self) -> None:
+        self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
+
+    def url(self, dbname: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def sql(self, dbname: str, statement: str) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self.url(dbname), autocommit=True) as conn:
+            cursor = conn.execute(statement)
+            return cursor.fetchall() if cursor.description else []
+
+    def copy_database_from(self, *, source_url: str, dbname: str) -> None:
+        """pg_dump a database of another server into a new database here."""
+        self.sql("postgres", f'CREATE DATABASE "{dbname}"')
+        dump = subprocess.run(  # noqa: S603
+            [str(PG_BIN / "pg_dump"), "--no-owner", "-Fc", source_url],
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(  # noqa: S603
+            [str(PG_BIN / "pg_restore"), "--no-owner", "-d", self.url(dbname)],
+            input=dump.stdout,
+            capture_output=True,
+            check=True,
+        )
