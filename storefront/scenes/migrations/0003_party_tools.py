@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='rewardtier',
             name='half_price_items',
-            field=models.PositiveSmallIntegerField(default=0, help_text='How many items the host may buy at half price, once (0: none).', validators=[django.core.validators.MaxValueValidator(10)], verbose_name='half-price items for the host'),
+            field=models.PositiveSmallIntegerField(default=0, db_default=0, help_text='How many items the host may buy at half price, once (0: none).', validators=[django.core.validators.MaxValueValidator(10)], verbose_name='half-price items for the host'),
         ),
         migrations.CreateModel(
             name='HostHalfPriceRedemption',
