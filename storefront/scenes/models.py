@@ -103,6 +103,7 @@ class RewardTier(models.Model):
     # The half-price tier (issue 27): the host may buy this many items at half price, once.
     half_price_items = models.PositiveSmallIntegerField(
         "half-price items for the host",
+        db_default=0,
         default=0,
         validators=[MaxValueValidator(10)],
         help_text="How many items the host may buy at half price, once (0: none).",
