@@ -14,7 +14,7 @@ from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse, storefront_reverse
 
-from .accounts.carriers import tracking_url
+from .carriers import tracking_url
 from .models import Order
 
 

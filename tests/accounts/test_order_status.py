@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from orders.accounts.carriers import tracking_url
 from orders.accounts.selectors import order_status_path, order_status_url
+from orders.carriers import tracking_url
 from orders.emails import order_confirmation_enqueue
 from orders.models import Order
 from orders.services import order_ship

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ..carriers import tracking_url
+from orders.carriers import tracking_url
+
 from ..selectors import order_for_status_token
 from .common import private_response
 
