@@ -62,10 +62,15 @@ class SecurityHeadersMiddleware:
 def _signed_in(request: HttpRequest) -> bool:
     """A signed-in request (only looked at when it carries a session cookie, so an
     anonymous page costs nothing here)."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    # The raw header, not request.COOKIES: a header that cannot even be decoded was
+    # answered further in, and must not turn into an error here on the way out.
+    if settings.SESSION_COOKIE_NAME not in request.META.get("HTTP_COOKIE", ""):
         return False
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated)
+    try:
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
+    except UnicodeError:
+        return False
 
 
 def _mark_private(response: HttpResponse) -> None:

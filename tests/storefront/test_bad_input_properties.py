@@ -52,7 +52,8 @@ def test_cart_update_and_remove_never_fail(client, candle, quantity, product_id)
         )
         assert update.status_code in (302, 400)
     remove = client.post("/cart/remove/", {"variant_id": product_id}, HTTP_HOST=ALICE_HOST)
-    assert remove.status_code == 302
+    # A NUL in any form body (multipart too) is refused before the view (issue 30 item 5).
+    assert remove.status_code == (400 if "\x00" in product_id else 302)
 
 
 @RUN
