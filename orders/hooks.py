@@ -59,3 +59,26 @@ def order_placed_hooks_run(
 ) -> None:
     for hook in tuple(_placed_hooks):
         hook(order=order, attribution=attribution, show_first_name_to_host=show_first_name_to_host)
+
+
+class AutoshipCheckout(Protocol):
+    """What orders/autoship does at checkout (it registers itself from its `ready()`)."""
+
+    def check(self, *, user: object, choices: dict[int, int], items: object) -> None: ...
+
+    def pending_create(self, *, order: Order, user: object, choices: dict[int, int]) -> object: ...
+
+
+_autoship: list[AutoshipCheckout] = []
+
+
+def autoship_checkout_register(handler: AutoshipCheckout) -> AutoshipCheckout:
+    """orders/autoship registers the checkout steps for lines chosen to deliver again."""
+    _autoship[:] = [handler]
+    return handler
+
+
+def autoship_checkout() -> AutoshipCheckout:
+    if not _autoship:
+        raise RuntimeError("orders.autoship is not installed: no autoship checkout handler")
+    return _autoship[0]

@@ -98,6 +98,12 @@ def autoship_source_order_paid(*, order: Order) -> None:
         transaction.on_commit(lambda: task_queue("autoship.autoship_activate_task", order_id))
 
 
+def autoship_source_order_transition(*, order: Order, from_status: str, to_status: str) -> None:
+    """The order-transition hook (orders.hooks): a paid source order starts its autoships."""
+    if to_status == Order.Status.PAID:
+        autoship_source_order_paid(order=order)
+
+
 def autoship_activate(*, order_id: int) -> list[Autoship]:
     """Read the payment method the gateway saved and start the order's autoships."""
     order = Order.objects.filter(pk=order_id, status=Order.Status.PAID).first()

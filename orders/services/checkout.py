@@ -18,7 +18,7 @@ from ..gateways import (
     ShippingOption,
     gateway_get,
 )
-from ..hooks import order_placed_hooks_run
+from ..hooks import autoship_checkout, order_placed_hooks_run
 from ..models import Order
 from .errors import CheckoutError
 from .money import to_minor
@@ -148,9 +148,7 @@ def checkout_begin(
     the card.
     """
     if autoship:
-        from ..autoship.services import autoship_checkout_check
-
-        autoship_checkout_check(user=user, choices=autoship, items=items)
+        autoship_checkout().check(user=user, choices=autoship, items=items)
     if previous_order_id is not None:
         checkout_abandon(order_id=previous_order_id, retailer=retailer)
     order = order_place(
@@ -169,7 +167,5 @@ def checkout_begin(
             order=order, attribution=attribution, show_first_name_to_host=show_first_name_to_host
         )
     if autoship:
-        from ..autoship.services import autoship_pending_create
-
-        autoship_pending_create(order=order, user=user, choices=autoship)
+        autoship_checkout().pending_create(order=order, user=user, choices=autoship)
     return order, checkout_session_start(order=order, save_payment_method=bool(autoship))

@@ -102,9 +102,6 @@ def order_payment_confirm(*, order_id: int, session: GatewaySession, actor: str)
         },
     )
     order_confirmation_enqueue(order=order)
-    from ..autoship.services import autoship_source_order_paid
-
-    autoship_source_order_paid(order=order)
     return order
 
 

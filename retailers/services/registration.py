@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_variables
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse
 
+from ..hooks import retailer_registered_hooks_run
 from ..models import Retailer
 from .provision import retailer_provision, tax_id_fields
 
@@ -62,10 +63,8 @@ def retailer_register(
         **tax_id_fields(kind=tax_id_kind, digits=tax_id_digits),
     )
     # The genealogy: under the sponsor of the "Join my team" link or the finder, else
-    # under the company (retailers/team).
-    from ..team.services import team_member_enrol
-
-    team_member_enrol(retailer=retailer, sponsor=sponsor)
+    # under the company (retailers/team registers this hook).
+    retailer_registered_hooks_run(retailer=retailer, sponsor=sponsor)
     retailer_welcome_email_enqueue(retailer=retailer)
     return retailer
 

@@ -7,3 +7,12 @@ class TeamConfig(AppConfig):
     name = "retailers.team"
     label = "team"
     verbose_name = "Retailer teams"
+
+    def ready(self) -> None:
+        # A new retailer takes their place in the genealogy (under the sponsor, else the
+        # company) through the registration hook: retailers imports no team code.
+        from retailers.hooks import retailer_registered_hook_register
+
+        from .services import team_member_enrol
+
+        retailer_registered_hook_register(team_member_enrol)

@@ -149,10 +149,10 @@ def _progress(*, plan: TeamPlan | None, rank_order: int, pv: Decimal, gv: Decima
 def team_overview_for_retailer(
     *, retailer: Retailer, page: int = 1, level: int | None = None, today: date | None = None
 ) -> TeamOverview:
-    """The signed-in retailer's team: only ever their own downline."""
-    from .services import team_member_ensure
+    """The signed-in retailer's team: only ever their own downline.
 
-    member = team_member_ensure(retailer=retailer)
+    The retailer's place exists (the view calls `team_member_ensure` first)."""
+    member = TeamMember.objects.get(retailer=retailer)
     today = today or timezone.localdate()
     month = month_start(today)
     downline = downline_qs(member=member)

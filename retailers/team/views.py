@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from retailers.decorators import backoffice_view
 
-from . import selectors
+from . import selectors, services
 
 
 def _int_param(request: HttpRequest, name: str, *, default: int | None, top: int) -> int | None:
@@ -19,6 +19,7 @@ def _int_param(request: HttpRequest, name: str, *, default: int | None, top: int
 
 @backoffice_view
 def team_view(request: HttpRequest) -> HttpResponse:
+    services.team_member_ensure(retailer=request.retailer)
     overview = selectors.team_overview_for_retailer(
         retailer=request.retailer,
         page=_int_param(request, "page", default=1, top=100_000),
