@@ -31,4 +31,6 @@ urlpatterns = [
     path("", include("retailers.urls_public")),
     path("", include("orders.urls_public")),
     path("", include("storefront.pages.urls")),
+    # shop2 (#28): robots.txt and sitemap.xml on every host.
+    path("", include("storefront.seo.urls")),
 ]

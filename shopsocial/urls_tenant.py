@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("orders.urls_tenant")),
     path("", include("storefront.pages.urls")),
     path("", include("storefront.scenes.urls_tenant")),
+    # shop2 (#28): robots.txt and sitemap.xml on every host.
+    path("", include("storefront.seo.urls")),
 ]

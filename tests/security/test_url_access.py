@@ -171,6 +171,11 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "tenant:account/orders/<str:number>/": per_role(
         anonymous=REDIRECT, shopper=GONE, retailer=GONE, other_retailer=GONE
     ),
+    # shop2 (#28): robots.txt and sitemap.xml on every host.
+    "public:robots.txt": same(OK),
+    "public:sitemap.xml": same(OK),
+    "tenant:robots.txt": same(OK),
+    "tenant:sitemap.xml": same(OK),
 }
 # The company site sells too: its shop, cart, checkout and order pages answer as a
 # storefront's do.
