@@ -79,7 +79,7 @@ def order_shipped_enqueue(*, order: Order) -> OutboundEmail:
         template="order_shipped",
         context={
             **order_email_context(order),
-            "carrier": order.carrier,
+            "carrier": order.carrier_name,
             "tracking_number": order.tracking_number,
             "tracking_url": tracking_url(
                 carrier=order.carrier, tracking_number=order.tracking_number
