@@ -62,3 +62,24 @@ def test_a_campaign_subject_is_rendered_for_each_retailer(
         "cat@example.com": f"New winter scents from {bob.display_name}",
     }
     assert not any(re.search(r"\{\{|\}\}", s) for s in subjects.values())
+
+
+@pytest.mark.parametrize(
+    ("host_name", "title", "banner"),
+    [
+        ("Emma", "Candle Night", "Shopping Emma&#x27;s Candle Night"),
+        ("Emma", "Emma's Candle Night", "Shopping Emma&#x27;s Candle Night"),
+        ("Emma Host", "Emma's Candle Night", "Shopping Emma&#x27;s Candle Night"),
+    ],
+)
+def test_the_scene_banner_names_the_host_once(alice, client, host_name, title, banner):
+    from storefront.scenes import services as scene_services
+    from tests.scenes.conftest import SCENE_FIELDS
+
+    scene = scene_services.scene_create(
+        retailer=alice, **{**SCENE_FIELDS, "host_name": host_name, "title": title}
+    )
+    response = client.get(f"/s/{scene.code}/", HTTP_HOST=ALICE_HOST)
+    assert response.status_code == 200
+    strong = re.search(r"<strong>(Shopping [^<]*)</strong>", response.text).group(1)
+    assert strong.replace("'", "&#x27;") == banner
