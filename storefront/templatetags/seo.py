@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
+from storefront.seo.selectors import ROBOTS_DISALLOW
+
 register = template.Library()
 
 
@@ -13,5 +15,7 @@ def canonical_link(context: template.Context) -> str:
     url = context.get("canonical_url")
     request = context.get("request")
     if not url and request is not None:
+        if request.path.startswith(ROBOTS_DISALLOW):
+            return ""  # cart, checkout, account...: never indexed, and may carry a token
         url = request.build_absolute_uri(request.path)
     return format_html('<link rel="canonical" href="{}">', url) if url else ""

@@ -76,3 +76,11 @@ def test_a_product_name_cannot_break_out_of_the_json_ld_script(client, alice, ma
     [raw] = JSON_LD.findall(response.text)  # the element ends where it should
     assert "<" not in raw and ">" not in raw
     assert json.loads(raw)["name"] == name
+
+
+def test_private_and_missing_pages_carry_no_canonical_link(client, alice, make_product):
+    # The cart (and checkout, account...) is never indexed; a 404 names no URL.
+    assert _canonicals(client.get("/cart/", HTTP_HOST=ALICE_HOST)) == []
+    missing = client.get("/p/no-such-product/?x=1", HTTP_HOST=ALICE_HOST)
+    assert missing.status_code == 404
+    assert _canonicals(missing) == []
