@@ -218,13 +218,6 @@ class Order(VersionedModel, models.Model):
         return self.number
 
     @property
-    def carrier_name(self) -> str:
-        """The carrier as shoppers see it ("UPS" for "ups"; orders/accounts/carriers.py)."""
-        from orders.accounts.carriers import carrier_display_name
-
-        return carrier_display_name(self.carrier)
-
-    @property
     def commission_base(self) -> Decimal:
         """Merchandise after discount: no tax, no shipping. What commissions are paid on.
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from orders.accounts.carriers import carrier_display_name
 from orders.emails import order_shipped_enqueue
 from orders.forms import CheckoutForm
 from privacy.marketing import services as marketing_services
@@ -40,7 +41,7 @@ def test_the_shipping_email_names_the_carrier_as_the_carrier_does(
     (message,) = mailoutbox
     assert f"Carrier: {shown}\n" in message.body
     assert f"Carrier: <strong>{shown}</strong>" in message.alternatives[0].content
-    assert order.carrier_name == shown
+    assert carrier_display_name(typed) == shown
 
 
 def test_a_campaign_subject_is_rendered_for_each_retailer(
