@@ -21,6 +21,15 @@ _ALIASES = {
 }
 
 
+# key -> the carrier's own spelling of its name (shown to shoppers: "UPS", not "ups")
+_DISPLAY_NAMES = {"ups": "UPS", "usps": "USPS", "fedex": "FedEx", "dhl": "DHL"}
+
+
+def carrier_display_name(carrier: str) -> str:
+    """How a carrier is named to shoppers; a carrier we do not know, as staff typed it."""
+    return _DISPLAY_NAMES.get(carrier_key(carrier), (carrier or "").strip())
+
+
 def carrier_key(carrier: str) -> str:
     key = re.sub(r"[^a-z]", "", (carrier or "").lower())
     return _ALIASES.get(key, key)

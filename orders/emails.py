@@ -14,7 +14,7 @@ from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse, storefront_reverse
 
-from .carriers import tracking_url
+from .carriers import carrier_display_name, tracking_url
 from .models import Order
 
 
@@ -79,7 +79,7 @@ def order_shipped_enqueue(*, order: Order) -> OutboundEmail:
         template="order_shipped",
         context={
             **order_email_context(order),
-            "carrier": order.carrier,
+            "carrier": carrier_display_name(order.carrier),
             "tracking_number": order.tracking_number,
             "tracking_url": tracking_url(
                 carrier=order.carrier, tracking_number=order.tracking_number

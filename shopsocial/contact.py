@@ -127,7 +127,9 @@ def address_form_fields(
         return {"autocomplete": f"{section} {token}".strip()}
 
     def caption(text: str) -> str:
-        return f"{label} {text[0].lower()}{text[1:]}" if label else text
+        # "Billing city", but an acronym keeps its capitals: "Billing ZIP code".
+        first = text[0] if text[1:2].isupper() else text[0].lower()
+        return f"{label} {first}{text[1:]}" if label else text
 
     text_parts = [  # name, label, max length, required, validator, autocomplete token
         (names.line1, "Street address", 120, required, address_line_validate, "address-line1"),

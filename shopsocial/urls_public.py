@@ -35,6 +35,8 @@ urlpatterns = [
     path("", include("retailers.urls_public")),
     path("", include("orders.urls_public")),
     path("", include("storefront.pages.urls")),
+    # shop2 (#28): robots.txt and sitemap.xml on every host.
+    path("", include("storefront.seo.urls")),
 ]
 
 # scale: the database away for a moment answers a 503 "try again" page (shopsocial/health.py)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("orders.urls_tenant")),
     path("", include("storefront.pages.urls")),
     path("", include("storefront.scenes.urls_tenant")),
+    # shop2 (#28): robots.txt and sitemap.xml on every host.
+    path("", include("storefront.seo.urls")),
 ]
 
 # scale: the database away for a moment answers a 503 "try again" page (shopsocial/health.py)

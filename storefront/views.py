@@ -39,6 +39,7 @@ from .selectors import (
     product_get,
     products_by_ids,
 )
+from .seo.selectors import product_canonical_url, product_json_ld
 from .variants import (
     VariantPickError,
     option_groups,
@@ -159,6 +160,14 @@ def product_page_render(
         "autoship_discount_percent": settings.AUTOSHIP_DISCOUNT_PERCENT,
         **(extra or {}),
     }
+    # Search engines (#28): one canonical URL for the product on every host, and its JSON-LD.
+    context["canonical_url"] = product_canonical_url(product)
+    images = context["gallery_images"]
+    context["product_json_ld"] = product_json_ld(
+        product=product,
+        variant=variant,
+        image_url=request.build_absolute_uri(images[0].image.url) if images else "",
+    )
     return render(request, "storefront/product.html", context, status=status)
 
 

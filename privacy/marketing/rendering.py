@@ -104,16 +104,19 @@ class CampaignRenderer:
         self.campaign = campaign
         self._html = Template(campaign.body_html)
         self._text = Template(campaign.body_text)
-        self._subject = " ".join(campaign.subject.split())
+        self._subject = Template(campaign.subject)
         self._from = marketing_from_email()
-        self._parts: dict[str, tuple[str, str]] = {}
+        self._parts: dict[str, tuple[str, str, str]] = {}
 
-    def _parts_for(self, retailer_name: str) -> tuple[str, str]:
+    def _parts_for(self, retailer_name: str) -> tuple[str, str, str]:
         parts = self._parts.get(retailer_name)
         if parts is None:
             data = {"retailer_name": retailer_name, "company": settings.COMPANY}
             body_html = self._html.render(Context(data))
             body_text = self._text.render(Context(data, autoescape=False))
+            # The subject is a template like the bodies ("... from {{ retailer_name }}"),
+            # plain text, on one line (a header never carries a line break).
+            subject = " ".join(self._subject.render(Context(data, autoescape=False)).split())
             ctx = {
                 "label": ADVERTISEMENT_LABEL,
                 "company": settings.COMPANY,
@@ -130,16 +133,16 @@ class CampaignRenderer:
                 "email/marketing_campaign.txt",
                 {**ctx, "body": body_text.strip(), "text_body_end": _TEXT_BODY_END},
             )
-            parts = self._parts[retailer_name] = (text, html)
+            parts = self._parts[retailer_name] = (subject, text, html)
         return parts
 
     def render(self, *, to: str, subscriber_id: int, retailer_name: str) -> RenderedMessage:
-        text, html = self._parts_for(retailer_name)
+        subject, text, html = self._parts_for(retailer_name)
         token = tokens.unsubscribe_token_make(subscriber_id)
         url = _unsubscribe_url(token)
         return RenderedMessage(
             to=to,
-            subject=self._subject,
+            subject=subject,
             from_email=self._from,
             text=text.replace(_TOKEN, token),
             html=html.replace(_TOKEN, token),

@@ -184,6 +184,11 @@ ACCESS: dict[str, dict[str, set[int]]] = {
         anonymous=REDIRECT, shopper=REDIRECT, retailer=GONE, other_retailer=GONE
     ),
     # --- end hardening
+    # shop2 (#28): robots.txt and sitemap.xml on every host.
+    "public:robots.txt": same(OK),
+    "public:sitemap.xml": same(OK),
+    "tenant:robots.txt": same(OK),
+    "tenant:sitemap.xml": same(OK),
 }
 # The company site sells too: its shop, cart, checkout and order pages answer as a
 # storefront's do.

@@ -98,7 +98,7 @@ def test_product_page_shows_webp_and_jpeg_srcsets_thumbnails_and_the_lightbox_sc
     # Self-hosted script and style only; no inline script anywhere on the page.
     assert '<script src="/static/js/gallery.js" defer></script>' in page
     assert '<link rel="stylesheet" href="/static/css/gallery.css">' in page
-    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page) == []
+    assert re.findall(r"<script(?![^>]*\b(?:src=|type=\"application/ld\+json\"))[^>]*>", page) == []
 
 
 def test_a_single_picture_has_no_thumbnail_strip_and_rows_without_renditions_still_show(
