@@ -157,7 +157,7 @@ class PayoutLineInline(admin.TabularInline):
     model = PayoutLine
     extra = 0
     can_delete = False
-    fields = ["retailer", "amount", "held", "hold_reason"]
+    fields = ["retailer", "amount", "held", "below_minimum", "hold_reason"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -166,8 +166,16 @@ class PayoutLineInline(admin.TabularInline):
 
 @admin.register(PayoutBatch)
 class PayoutBatchAdmin(admin.ModelAdmin):
-    list_display = ["pk", "period_end", "status", "created_at", "paid_at"]
-    readonly_fields = ["period_end", "minimum", "status", "created_by", "created_at", "paid_at"]
+    list_display = ["pk", "period_end", "rail", "status", "created_at", "paid_at"]
+    readonly_fields = [
+        "period_end",
+        "rail",
+        "minimum",
+        "status",
+        "created_by",
+        "created_at",
+        "paid_at",
+    ]
     inlines = [PayoutLineInline]
     actions = ["download_csv", "mark_paid"]
     change_list_template = "earnings/admin/payout_changelist.html"
@@ -210,11 +218,13 @@ class PayoutBatchAdmin(admin.ModelAdmin):
             except services.EarningsError as exc:
                 form.add_error(None, str(exc))
             else:
-                held = batch.lines.filter(held=True).count()
+                held = batch.lines.filter(held=True, below_minimum=False).count()
+                carried = batch.lines.filter(below_minimum=True).count()
                 self.message_user(
                     request,
                     f"Payout #{batch.pk} prepared: {batch.lines.filter(held=False).count()} "
-                    f"to pay, {held} held. Download the bank file, then mark it paid.",
+                    f"to pay, {held} held, {carried} under the minimum carried over "
+                    "(retailers and Finance emailed). Download the bank file, then mark it paid.",
                 )
                 return redirect(reverse("admin:earnings_payoutbatch_change", args=[batch.pk]))
         return TemplateResponse(

@@ -124,7 +124,13 @@ class PayoutBatch(models.Model):
         OPEN = "open", "Prepared (not paid yet)"
         PAID = "paid", "Paid"
 
+    class Rail(models.TextChoices):
+        MANUAL = "manual", "Bank transfer (manual CSV)"
+        ACH = "ach", "ACH direct deposit"
+        STRIPE = "stripe", "Stripe Connect transfer"
+
     period_end = models.DateField(help_text="Pays entries that became payable up to this day.")
+    rail = models.CharField(max_length=10, choices=Rail.choices, default=Rail.MANUAL)
     minimum = models.DecimalField(max_digits=10, decimal_places=2)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
@@ -156,12 +162,18 @@ class PayoutLine(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     held = models.BooleanField(default=False)
     hold_reason = models.CharField(max_length=200, blank=True)
+    # Held because the balance is under the batch's minimum: it carries over, unpaid.
+    below_minimum = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["batch", "retailer"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "retailer"], name="earnings_payout_once"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="earnings_payout_positive"),
+            models.CheckConstraint(
+                condition=Q(below_minimum=False) | Q(held=True),
+                name="earnings_payout_below_minimum_is_held",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -56,6 +56,17 @@ def statement_view(request: HttpRequest, year: int, month: int) -> HttpResponse:
                     entry.get_status_display(),
                 ]
             )
+        for payout in statement.payouts:
+            writer.writerow(
+                [
+                    payout.date.isoformat(),
+                    f"payout #{payout.batch_id}",
+                    f"Paid ({payout.rail})",
+                    "",
+                    f"{-payout.amount:.2f}",
+                    "Paid",
+                ]
+            )
         writer.writerow(["", "", "Closing balance", "", f"{statement.closing:.2f}", ""])
         response = HttpResponse(out.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="statement-{statement.period}.csv"'

@@ -441,6 +441,13 @@ FORM_1099_THRESHOLDS = {
     **{int(k): v for k, v in env.dict("FORM_1099_THRESHOLDS", default={}).items()},
 }
 
+# --- Payouts (retailers/earnings, issue 26) --------------------------------------
+# The rail a new payout run uses: "manual" (CSV for the bank), "ach" (NACHA file),
+# "stripe" (Stripe Connect transfers).
+PAYOUT_RAIL = env.str("PAYOUT_RAIL", default="manual")
+# Finance addresses told about payouts (plus active users in the "Finance" group).
+PAYOUT_FINANCE_EMAILS = env.list("PAYOUT_FINANCE_EMAILS", default=[])
+
 # --- Analytics and privacy --------------------------------------------------
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
 # Compliance staff alerted about breach deadlines (plus the "Compliance" group).
