@@ -27,6 +27,7 @@ from .models import (
     CommissionPlan,
     CustomerProtection,
     LevelRate,
+    PayoutAccount,
     PayoutBatch,
     PayoutLine,
     ProtectionReassignment,
@@ -312,3 +313,45 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+@admin.register(PayoutAccount)
+class PayoutAccountAdmin(ReadOnlyAdmin):
+    """Finance sees bank details masked only; retailers change them in the back office."""
+
+    list_display = [
+        "retailer",
+        "holder_name",
+        "routing",
+        "account",
+        "account_type",
+        "created_at",
+        "payable_from",
+        "replaced_at",
+    ]
+    list_filter = ["account_type", "replaced_at"]
+    search_fields = ["retailer__retailer_number", "retailer__display_name"]
+    list_select_related = ["retailer"]
+    fields = [
+        "retailer",
+        "holder_name",
+        "routing",
+        "account",
+        "account_type",
+        "created_at",
+        "payable_from",
+        "replaced_at",
+        "prenote_batch",
+    ]
+    readonly_fields = fields
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("earnings.run_payouts")
+
+    @admin.display(description="routing number")
+    def routing(self, obj: PayoutAccount) -> str:
+        return obj.routing_masked
+
+    @admin.display(description="account number")
+    def account(self, obj: PayoutAccount) -> str:
+        return obj.account_masked

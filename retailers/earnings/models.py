@@ -283,3 +283,66 @@ class ProtectionReassignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_retailer_id} → {self.to_retailer_id}: {self.reason}"
+
+
+class PayoutAccount(models.Model):
+    """A retailer's bank account for ACH payouts. Rows are never edited: a change adds
+    a new row and stamps the old one `replaced_at`, so one current row per retailer.
+
+    The account number is encrypted at rest (retailers/crypto.py, like the SSN/EIN)
+    and shown only as its last four digits. The ABA routing number identifies a bank,
+    not a person; it is kept in clear for the ACH file and shown masked too.
+    """
+
+    class AccountType(models.TextChoices):
+        CHECKING = "checking", "Checking"
+        SAVINGS = "savings", "Savings"
+
+    retailer = models.ForeignKey(
+        "retailers.Retailer", on_delete=models.PROTECT, related_name="payout_accounts"
+    )
+    holder_name = models.CharField(max_length=22)  # NACHA's individual-name field
+    routing_number = models.CharField(max_length=9)
+    account_number_encrypted = models.TextField(editable=False)
+    account_last4 = models.CharField(max_length=4, editable=False)
+    account_type = models.CharField(max_length=10, choices=AccountType.choices)
+    # Where the retailer was reached when this account was set: a later change is
+    # announced to this address too (the "old address").
+    notify_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Payouts to this account wait until then when it replaced another (takeover defence).
+    payable_from = models.DateTimeField()
+    replaced_at = models.DateTimeField(null=True, blank=True)
+    # ACH: a zero-dollar prenote goes first; live credits follow in later runs.
+    prenote_batch = models.ForeignKey(
+        PayoutBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["retailer", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["retailer"],
+                condition=Q(replaced_at__isnull=True),
+                name="earnings_one_current_payout_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(routing_number__regex=r"^[0-9]{9}$"),
+                name="earnings_payout_account_routing_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(account_last4__regex=r"^[0-9]{1,4}$"),
+                name="earnings_payout_account_last4_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_account_type_display()} {self.account_masked}"
+
+    @property
+    def account_masked(self) -> str:
+        return f"••••{self.account_last4}"
+
+    @property
+    def routing_masked(self) -> str:
+        return f"•••••{self.routing_number[-4:]}"

@@ -447,6 +447,8 @@ FORM_1099_THRESHOLDS = {
 PAYOUT_RAIL = env.str("PAYOUT_RAIL", default="manual")
 # Finance addresses told about payouts (plus active users in the "Finance" group).
 PAYOUT_FINANCE_EMAILS = env.list("PAYOUT_FINANCE_EMAILS", default=[])
+# Payouts to a bank account that replaced another wait this many days (takeover defence).
+PAYOUT_ACCOUNT_CHANGE_WAIT_DAYS = env.int("PAYOUT_ACCOUNT_CHANGE_WAIT_DAYS", default=10)
 
 # --- Analytics and privacy --------------------------------------------------
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")

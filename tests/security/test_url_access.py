@@ -113,6 +113,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:backoffice/earnings/": BACKOFFICE,
     "public:backoffice/earnings/statements/<int:year>-<int:month>/": BACKOFFICE,
     "public:backoffice/customers/": BACKOFFICE,
+    # Payouts (issue 26)
+    "public:backoffice/earnings/payout-account/": BACKOFFICE,
     "public:backoffice/storefront/": BACKOFFICE,
     "public:backoffice/password/": BACKOFFICE,
     "public:backoffice/security/": BACKOFFICE,
