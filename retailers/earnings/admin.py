@@ -19,7 +19,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..services import staff_password_reconfirm
-from . import reports, selectors, services
+from . import ach, reports, selectors, services
 from .forms import PayoutPrepareForm, ReassignForm, YearForm
 from .models import (
     CategoryRate,
@@ -178,7 +178,7 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         "paid_at",
     ]
     inlines = [PayoutLineInline]
-    actions = ["download_csv", "mark_paid"]
+    actions = ["download_csv", "download_ach", "mark_paid"]
     change_list_template = "earnings/admin/payout_changelist.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -250,7 +250,26 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="payout-{batch.pk}.csv"'
         return response
 
-    @admin.action(description="Mark paid (emails each retailer)", permissions=["run_payouts"])
+    @admin.action(description="Download the ACH file (NACHA)", permissions=["run_payouts"])
+    def download_ach(self, request: HttpRequest, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one payout.", messages.ERROR)
+            return None
+        batch = queryset.first()
+        try:
+            body = ach.ach_file_build(batch=batch)
+        except ach.AchError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
+        response = HttpResponse(body, content_type="text/plain; charset=us-ascii")
+        response["Content-Disposition"] = f'attachment; filename="payout-{batch.pk}.ach"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(
+        description="Mark sent to the bank and paid (emails each retailer)",
+        permissions=["run_payouts"],
+    )
     def mark_paid(self, request: HttpRequest, queryset):
         for batch in queryset:
             try:

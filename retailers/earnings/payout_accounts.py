@@ -47,7 +47,9 @@ def payout_account_current(*, retailer: Retailer) -> PayoutAccount | None:
 
 
 def payout_accounts_current(*, retailer_ids) -> dict[int, PayoutAccount]:
-    rows = PayoutAccount.objects.filter(retailer_id__in=retailer_ids, replaced_at__isnull=True)
+    rows = PayoutAccount.objects.filter(
+        retailer_id__in=retailer_ids, replaced_at__isnull=True
+    ).select_related("prenote_batch")
     return {account.retailer_id: account for account in rows}
 
 
@@ -55,6 +57,14 @@ def payout_account_wait_reason(account: PayoutAccount | None, *, now: datetime) 
     """Why a payout to this account must wait ('' when it may be paid)."""
     if account is None:
         return "No bank account for payouts: add one under Earnings → Payout account."
+    if settings.PAYOUT_ACH_PRENOTES and (
+        account.prenote_batch_id is None
+        or account.prenote_batch.status != account.prenote_batch.Status.PAID
+    ):
+        return (
+            "Your bank account is being verified with a zero-dollar test deposit "
+            "(prenote): payouts to it start with the next payout."
+        )
     if account.payable_from > now:
         day = timezone.localdate(account.payable_from)
         return (
@@ -120,6 +130,15 @@ def payout_account_set(
     if old is not None:
         _changed_notify(retailer=retailer, old=old, new=account)
     return account
+
+
+def payout_accounts_prenote_assign(*, batch) -> int:
+    """Current accounts never prenoted get their zero-dollar prenote in this ACH run."""
+    if not settings.PAYOUT_ACH_PRENOTES:
+        return 0
+    return PayoutAccount.objects.filter(
+        replaced_at__isnull=True, prenote_batch__isnull=True
+    ).update(prenote_batch=batch)
 
 
 def _changed_notify(*, retailer: Retailer, old: PayoutAccount, new: PayoutAccount) -> None:

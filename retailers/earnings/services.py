@@ -462,6 +462,8 @@ def payout_batch_create(*, period_end: date, actor, minimum: Decimal | None = No
         )
         if not problem:
             due.filter(retailer=retailer).update(payout_line=line)
+    if batch.rail == PayoutBatch.Rail.ACH:
+        payout_accounts.payout_accounts_prenote_assign(batch=batch)
     carried = [
         PayoutLine.objects.create(
             batch=batch,

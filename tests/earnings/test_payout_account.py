@@ -121,6 +121,7 @@ def test_an_ach_run_holds_retailers_without_an_account_or_with_a_fresh_change(
     from retailers.earnings.payout_accounts import payout_account_set
 
     settings.PAYOUT_RAIL = "ach"
+    settings.PAYOUT_ACH_PRENOTES = False  # prenotes: tests/earnings/test_ach.py
     with_login(alice, "pa2")
     with_login(bob, "pa3")
     shipped_and_due(alice, candles, "200.00")
