@@ -148,6 +148,7 @@ def order_place(
         else CENT * 0,
         discount_code=code.code if code else "",
         destination=destination,
+        discount_company_funded=bool(code and code.company_funded),
     )
     order = Order(
         retailer=retailer,
@@ -157,6 +158,7 @@ def order_place(
         subtotal=totals.merchandise,
         discount=totals.discount,
         discount_code=totals.discount_code,
+        discount_company_funded=totals.discount_company_funded,
         shipping=totals.shipping,
         shipping_method=method,
         shipping_method_name=method.name,

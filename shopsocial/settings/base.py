@@ -460,6 +460,11 @@ PAYOUT_ACH = {
 # A new bank account gets a zero-dollar prenote in the next ACH run; credits to it
 # start with the run after (once that run is marked sent).
 PAYOUT_ACH_PRENOTES = env.bool("PAYOUT_ACH_PRENOTES", default=True)
+# Host rewards are paid by the company: a company-funded code's discount does not
+# lower the retailer's commission base. True: every discount lowers it (orders/totals.py).
+EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE = env.bool(
+    "EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE", default=False
+)
 
 # --- Analytics and privacy --------------------------------------------------
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")

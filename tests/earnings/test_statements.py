@@ -128,6 +128,20 @@ def test_every_statement_balances_and_chains_over_random_ledgers(alice, bob, min
         transaction.set_rollback(True)
 
 
+def bank(retailer) -> None:
+    from retailers.earnings.payout_accounts import payout_account_set
+
+    payout_account_set(
+        retailer=retailer,
+        actor=retailer.user,
+        password=PASSWORD,
+        holder_name="Holder",
+        routing_number="021000021",
+        account_number="12345678",
+        account_type="checking",
+    )
+
+
 @pytest.fixture
 def finance():
     user = get_user_model().objects.create_user("fin26", "fin26@example.com", "x")
@@ -140,7 +154,9 @@ def test_statement_shows_the_payout_and_closes_at_what_is_owed(
 ):
     """The issue's case: a statement must not show earned-ever as the closing balance."""
     settings.PAYOUT_RAIL = "ach"
+    settings.PAYOUT_ACH_PRENOTES = False
     with_login(alice, "st1")
+    bank(alice)
     shipped_and_due(alice, candles, "200.00")  # 40.00, payable
     paid_order(alice, [(product(candles, "24.00"), 1)], email="later@example.com")  # 4.80
     with django_capture_on_commit_callbacks(execute=True):
@@ -229,7 +245,9 @@ def test_month_close_files_list_the_payout_and_add_up_to_the_closing_balance(
     from retailers.earnings.reports import statements_write_all
 
     settings.PAYOUT_RAIL = "ach"
+    settings.PAYOUT_ACH_PRENOTES = False
     with_login(alice, "st4")
+    bank(alice)
     shipped_and_due(alice, candles, "200.00")  # 40.00
     paid_order(alice, [(product(candles, "24.00"), 1)], email="later2@example.com")  # 4.80
     batch = services.payout_batch_create(period_end=timezone.localdate(), actor=finance)
