@@ -112,6 +112,8 @@ class Order(models.Model):
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     discount_code = models.CharField(max_length=40, blank=True)
+    # The code's discount is paid by the company (a host reward; orders/totals.py).
+    discount_company_funded = models.BooleanField(default=False)
     shipping = models.DecimalField(max_digits=12, decimal_places=2)
     shipping_method = models.ForeignKey(
         ShippingMethod, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -207,11 +209,15 @@ class Order(models.Model):
 
     @property
     def commission_base(self) -> Decimal:
-        """Merchandise after discount: no tax, no shipping. What commissions are paid on.
+        """What commissions are paid on: merchandise after the discounts the retailer
+        shares in, no tax, no shipping (the stored twin of `Totals.commission_base`)."""
+        from .totals import commission_base_of
 
-        Never negative: the database refuses a discount above the merchandise.
-        """
-        return max(self.subtotal - self.discount, Decimal("0.00"))
+        return commission_base_of(
+            merchandise=self.subtotal,
+            discount=self.discount,
+            discount_company_funded=self.discount_company_funded,
+        )
 
 
 class OrderLine(models.Model):

@@ -117,6 +117,7 @@ def checkout_quote(
     priced = priced_items(items=items)
     merchandise = sum((i.merchandise for i in priced), start=Decimal("0.00"))
     discount_amount, applied, error = Decimal("0.00"), "", ""
+    company_funded = False
     if discount_code and priced:
         try:
             code = discount_code_valid(code=discount_code, merchandise=merchandise, email=email)
@@ -125,6 +126,7 @@ def checkout_quote(
         else:
             discount_amount = discount_amount_for(code=code, merchandise=merchandise)
             applied = code.code
+            company_funded = code.company_funded
     if destination is not None and not destination.ships:
         destination = None
     totals = totals_calculate(
@@ -133,6 +135,7 @@ def checkout_quote(
         discount_amount=discount_amount,
         discount_code=applied,
         destination=destination,
+        discount_company_funded=company_funded,
     )
     return CheckoutQuote(totals=totals, discount_error=error)
 

@@ -10,7 +10,9 @@ amount the gateway charges is the total the shopper saw.
 - shipping: the chosen method's price, free when merchandise after discount reaches
   its `free_above`;
 - tax: per line on (line merchandise − line discount), see `orders/tax/engines.py`;
-- commission base (for earnings): merchandise after discount, no tax, no shipping.
+- commission base (for earnings): merchandise after discount, no tax, no shipping;
+  a company-funded discount (a host reward code) is not taken off it unless
+  EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE says so (`commission_base_of`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
 
 from .models import ShippingMethod
 from .tax.engines import Destination, RateTableEngine, TaxableLine, tax_engine_get
@@ -73,20 +77,42 @@ class Totals:
     tax_is_estimate: bool
     tax_engine: str
     currency: str = "USD"
+    discount_company_funded: bool = False
 
     @property
     def total(self) -> Decimal:
         return self.merchandise - self.discount + self.shipping + self.tax
 
     @property
-    def commission_base(self) -> Decimal:
-        """Merchandise after discount, excluding tax and shipping (earnings are paid on it)."""
+    def merchandise_after_discount(self) -> Decimal:
         return self.merchandise - self.discount
+
+    @property
+    def commission_base(self) -> Decimal:
+        """What earnings are paid on (`commission_base_of`): no tax, no shipping."""
+        return commission_base_of(
+            merchandise=self.merchandise,
+            discount=self.discount,
+            discount_company_funded=self.discount_company_funded,
+        )
 
     @property
     def free_shipping_remaining(self) -> Decimal | None:
         """How much more merchandise makes the chosen method free (None: never / already)."""
-        return free_shipping_remaining(self.shipping_method, self.commission_base)
+        return free_shipping_remaining(self.shipping_method, self.merchandise_after_discount)
+
+
+def commission_base_of(
+    *, merchandise: Decimal, discount: Decimal, discount_company_funded: bool
+) -> Decimal:
+    """Merchandise after the discounts the retailer shares in; never negative.
+
+    A company-funded discount (a host reward) leaves the base whole: the company, not
+    the retailer, pays the host. EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE = True
+    makes every discount lower the base.
+    """
+    lowers = not discount_company_funded or settings.EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE
+    return max(merchandise - (discount if lowers else ZERO), ZERO)
 
 
 def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
@@ -133,6 +159,7 @@ def totals_calculate(
     discount_code: str = "",
     destination: Destination | None = None,
     tax_engine: RateTableEngine | None = None,
+    discount_company_funded: bool = False,
 ) -> Totals:
     """The totals for these items; `discount_amount` comes from the discount rules."""
     engine = tax_engine or tax_engine_get()
@@ -162,6 +189,7 @@ def totals_calculate(
         tax_known=destination is not None,
         tax_is_estimate=quote.is_estimate,
         tax_engine=engine.name,
+        discount_company_funded=discount_company_funded and discount > 0,
     )
 
 

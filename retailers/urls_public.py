@@ -49,6 +49,12 @@ urlpatterns = [
         name="backoffice-statement",
     ),
     path("backoffice/customers/", earnings.customers_view, name="backoffice-customers"),
+    # Payouts (issue 26)
+    path(
+        "backoffice/earnings/payout-account/",
+        earnings.payout_account_view,
+        name="backoffice-payout-account",
+    ),
     path("backoffice/scenes/", scenes.scene_list_view, name="backoffice-scenes"),
     path("backoffice/scenes/<int:scene_id>/", scenes.scene_detail_view, name="backoffice-scene"),
     path(  # party guest list (issue 27)

@@ -71,6 +71,7 @@ def discount_code_issue(
     valid_to: datetime | None = None,
     prefix: str = "",
     description: str = "",
+    company_funded: bool = False,
 ) -> DiscountCode:
     """Issue a new code programmatically (e.g. a host reward): random, one use by default."""
     prefix = discount_code_normalise(prefix)[:12]
@@ -87,6 +88,7 @@ def discount_code_issue(
             valid_to=valid_to,
             source=DiscountCode.Source.ISSUED,
             description=description,
+            company_funded=company_funded,
         )
         code.full_clean(validate_unique=False)
         try:

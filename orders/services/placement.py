@@ -159,6 +159,7 @@ def order_place(
         discount_amount=discount,
         discount_code=label,
         destination=destination,
+        discount_company_funded=bool(code and code.company_funded),
     )
     order = Order(
         retailer=retailer,
@@ -168,6 +169,7 @@ def order_place(
         subtotal=totals.merchandise,
         discount=totals.discount,
         discount_code=totals.discount_code,
+        discount_company_funded=totals.discount_company_funded,
         shipping=totals.shipping,
         shipping_method=method,
         shipping_method_name=method.name,

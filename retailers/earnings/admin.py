@@ -19,7 +19,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..services import staff_password_reconfirm
-from . import reports, selectors, services
+from . import ach, reports, selectors, services
 from .forms import PayoutPrepareForm, ReassignForm, YearForm
 from .models import (
     CategoryRate,
@@ -27,6 +27,7 @@ from .models import (
     CommissionPlan,
     CustomerProtection,
     LevelRate,
+    PayoutAccount,
     PayoutBatch,
     PayoutLine,
     ProtectionReassignment,
@@ -157,7 +158,7 @@ class PayoutLineInline(admin.TabularInline):
     model = PayoutLine
     extra = 0
     can_delete = False
-    fields = ["retailer", "amount", "held", "hold_reason"]
+    fields = ["retailer", "amount", "held", "below_minimum", "hold_reason"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -166,10 +167,18 @@ class PayoutLineInline(admin.TabularInline):
 
 @admin.register(PayoutBatch)
 class PayoutBatchAdmin(admin.ModelAdmin):
-    list_display = ["pk", "period_end", "status", "created_at", "paid_at"]
-    readonly_fields = ["period_end", "minimum", "status", "created_by", "created_at", "paid_at"]
+    list_display = ["pk", "period_end", "rail", "status", "created_at", "paid_at"]
+    readonly_fields = [
+        "period_end",
+        "rail",
+        "minimum",
+        "status",
+        "created_by",
+        "created_at",
+        "paid_at",
+    ]
     inlines = [PayoutLineInline]
-    actions = ["download_csv", "mark_paid"]
+    actions = ["download_csv", "download_ach", "mark_paid"]
     change_list_template = "earnings/admin/payout_changelist.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -210,11 +219,13 @@ class PayoutBatchAdmin(admin.ModelAdmin):
             except services.EarningsError as exc:
                 form.add_error(None, str(exc))
             else:
-                held = batch.lines.filter(held=True).count()
+                held = batch.lines.filter(held=True, below_minimum=False).count()
+                carried = batch.lines.filter(below_minimum=True).count()
                 self.message_user(
                     request,
                     f"Payout #{batch.pk} prepared: {batch.lines.filter(held=False).count()} "
-                    f"to pay, {held} held. Download the bank file, then mark it paid.",
+                    f"to pay, {held} held, {carried} under the minimum carried over "
+                    "(retailers and Finance emailed). Download the bank file, then mark it paid.",
                 )
                 return redirect(reverse("admin:earnings_payoutbatch_change", args=[batch.pk]))
         return TemplateResponse(
@@ -239,7 +250,26 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="payout-{batch.pk}.csv"'
         return response
 
-    @admin.action(description="Mark paid (emails each retailer)", permissions=["run_payouts"])
+    @admin.action(description="Download the ACH file (NACHA)", permissions=["run_payouts"])
+    def download_ach(self, request: HttpRequest, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one payout.", messages.ERROR)
+            return None
+        batch = queryset.first()
+        try:
+            body = ach.ach_file_build(batch=batch)
+        except ach.AchError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
+        response = HttpResponse(body, content_type="text/plain; charset=us-ascii")
+        response["Content-Disposition"] = f'attachment; filename="payout-{batch.pk}.ach"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(
+        description="Mark sent to the bank and paid (emails each retailer)",
+        permissions=["run_payouts"],
+    )
     def mark_paid(self, request: HttpRequest, queryset):
         for batch in queryset:
             try:
@@ -302,3 +332,45 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+@admin.register(PayoutAccount)
+class PayoutAccountAdmin(ReadOnlyAdmin):
+    """Finance sees bank details masked only; retailers change them in the back office."""
+
+    list_display = [
+        "retailer",
+        "holder_name",
+        "routing",
+        "account",
+        "account_type",
+        "created_at",
+        "payable_from",
+        "replaced_at",
+    ]
+    list_filter = ["account_type", "replaced_at"]
+    search_fields = ["retailer__retailer_number", "retailer__display_name"]
+    list_select_related = ["retailer"]
+    fields = [
+        "retailer",
+        "holder_name",
+        "routing",
+        "account",
+        "account_type",
+        "created_at",
+        "payable_from",
+        "replaced_at",
+        "prenote_batch",
+    ]
+    readonly_fields = fields
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("earnings.run_payouts")
+
+    @admin.display(description="routing number")
+    def routing(self, obj: PayoutAccount) -> str:
+        return obj.routing_masked
+
+    @admin.display(description="account number")
+    def account(self, obj: PayoutAccount) -> str:
+        return obj.account_masked

@@ -124,7 +124,13 @@ class PayoutBatch(models.Model):
         OPEN = "open", "Prepared (not paid yet)"
         PAID = "paid", "Paid"
 
+    class Rail(models.TextChoices):
+        MANUAL = "manual", "Bank transfer (manual CSV)"
+        ACH = "ach", "ACH direct deposit"
+        STRIPE = "stripe", "Stripe Connect transfer"
+
     period_end = models.DateField(help_text="Pays entries that became payable up to this day.")
+    rail = models.CharField(max_length=10, choices=Rail.choices, default=Rail.MANUAL)
     minimum = models.DecimalField(max_digits=10, decimal_places=2)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
@@ -156,12 +162,18 @@ class PayoutLine(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     held = models.BooleanField(default=False)
     hold_reason = models.CharField(max_length=200, blank=True)
+    # Held because the balance is under the batch's minimum: it carries over, unpaid.
+    below_minimum = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["batch", "retailer"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "retailer"], name="earnings_payout_once"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="earnings_payout_positive"),
+            models.CheckConstraint(
+                condition=Q(below_minimum=False) | Q(held=True),
+                name="earnings_payout_below_minimum_is_held",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -294,3 +306,66 @@ class ProtectionReassignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_retailer_id} → {self.to_retailer_id}: {self.reason}"
+
+
+class PayoutAccount(models.Model):
+    """A retailer's bank account for ACH payouts. Rows are never edited: a change adds
+    a new row and stamps the old one `replaced_at`, so one current row per retailer.
+
+    The account number is encrypted at rest (retailers/crypto.py, like the SSN/EIN)
+    and shown only as its last four digits. The ABA routing number identifies a bank,
+    not a person; it is kept in clear for the ACH file and shown masked too.
+    """
+
+    class AccountType(models.TextChoices):
+        CHECKING = "checking", "Checking"
+        SAVINGS = "savings", "Savings"
+
+    retailer = models.ForeignKey(
+        "retailers.Retailer", on_delete=models.PROTECT, related_name="payout_accounts"
+    )
+    holder_name = models.CharField(max_length=22)  # NACHA's individual-name field
+    routing_number = models.CharField(max_length=9)
+    account_number_encrypted = models.TextField(editable=False)
+    account_last4 = models.CharField(max_length=4, editable=False)
+    account_type = models.CharField(max_length=10, choices=AccountType.choices)
+    # Where the retailer was reached when this account was set: a later change is
+    # announced to this address too (the "old address").
+    notify_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Payouts to this account wait until then when it replaced another (takeover defence).
+    payable_from = models.DateTimeField()
+    replaced_at = models.DateTimeField(null=True, blank=True)
+    # ACH: a zero-dollar prenote goes first; live credits follow in later runs.
+    prenote_batch = models.ForeignKey(
+        PayoutBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["retailer", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["retailer"],
+                condition=Q(replaced_at__isnull=True),
+                name="earnings_one_current_payout_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(routing_number__regex=r"^[0-9]{9}$"),
+                name="earnings_payout_account_routing_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(account_last4__regex=r"^[0-9]{1,4}$"),
+                name="earnings_payout_account_last4_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_account_type_display()} {self.account_masked}"
+
+    @property
+    def account_masked(self) -> str:
+        return f"••••{self.account_last4}"
+
+    @property
+    def routing_masked(self) -> str:
+        return f"•••••{self.routing_number[-4:]}"

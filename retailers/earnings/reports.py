@@ -67,7 +67,7 @@ def statements_write_all(*, year: int, month: int, directory) -> int:
     """
     from pathlib import Path
 
-    from .models import CommissionEntry, order_label_for
+    from .models import CommissionEntry, PayoutLine, order_label_for
     from .selectors import month_bounds, statements_stream
 
     start, end = month_bounds(year, month)
@@ -88,7 +88,16 @@ def statements_write_all(*, year: int, month: int, directory) -> int:
         )
         .iterator(chunk_size=5000)
     )
+    payouts = (
+        PayoutLine.objects.filter(
+            held=False, batch__status="paid", batch__paid_at__gte=start, batch__paid_at__lt=end
+        )
+        .order_by("retailer_id", "batch__paid_at", "pk")
+        .values_list("retailer_id", "batch__paid_at", "batch_id", "batch__rail", "amount")
+        .iterator(chunk_size=5000)
+    )
     pending = next(entries, None)
+    paying = next(payouts, None)
     written = 0
     for retailer_id, opening, _movement, closing in statements_stream(year=year, month=month):
         with (directory / f"statement-{year:04d}-{month:02d}-{retailer_id}.csv").open(
@@ -109,6 +118,20 @@ def statements_write_all(*, year: int, month: int, directory) -> int:
                 )
                 writer.writerow([created_at.date().isoformat(), label, kind, base, amount])
                 pending = next(entries, None)
+            while paying is not None and paying[0] < retailer_id:
+                paying = next(payouts, None)
+            while paying is not None and paying[0] == retailer_id:
+                _, paid_at, batch_id, rail, amount = paying
+                writer.writerow(
+                    [
+                        paid_at.date().isoformat(),
+                        f"payout #{batch_id}",
+                        f"paid ({rail})",
+                        "",
+                        -amount,
+                    ]
+                )
+                paying = next(payouts, None)
             writer.writerow(["", "", "closing balance", "", f"{closing:.2f}"])
         written += 1
     return written

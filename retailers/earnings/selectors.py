@@ -57,7 +57,8 @@ def earnings_summary(*, retailer: Retailer, today: date | None = None) -> Earnin
         paid=agg["paid"],
         this_month=agg["this_month"],
         year_to_date=agg["ytd"],
-        balance=agg["balance"],
+        # Owed: everything earned net of reversals, less what was paid out.
+        balance=agg["balance"] - _paid_lines().filter(retailer=retailer).aggregate(s=_SUM)["s"],
     )
 
 
@@ -70,21 +71,43 @@ def entries_for_retailer(*, retailer: Retailer) -> QuerySet[CommissionEntry]:
 
 
 def held_payouts_for_retailer(*, retailer: Retailer) -> QuerySet[PayoutLine]:
-    """Payout lines held for this retailer whose balance is still unpaid (reason shown)."""
-    return (
-        PayoutLine.objects.filter(retailer=retailer, held=True)
-        .select_related("batch")
-        .order_by("-batch__created_at")[:1]
-    )
+    """The latest held line (reason shown) unless a later payout has paid the retailer."""
+    lines = PayoutLine.objects.filter(retailer=retailer)
+    last_paid = lines.filter(held=False).order_by("-batch__created_at").first()
+    held = lines.filter(held=True)
+    if last_paid is not None:
+        held = held.filter(batch__created_at__gt=last_paid.batch.created_at)
+    return held.select_related("batch").order_by("-batch__created_at")[:1]
+
+
+@dataclass(frozen=True)
+class StatementPayout:
+    """A payout that left in the month (or a balance carried over below the minimum)."""
+
+    batch_id: int
+    amount: Decimal
+    rail: str
+    date: date
 
 
 @dataclass(frozen=True)
 class Statement:
+    """closing = opening + earned − reversed − paid: what the company owes at month end.
+
+    `earned` is every credit (commission, reassigned in), `reversed` every debit
+    (refund clawbacks, reassigned out), `paid` every payout paid in the month.
+    """
+
     retailer: Retailer
     year: int
     month: int
     opening: Decimal
     entries: list[CommissionEntry]
+    earned: Decimal
+    reversed: Decimal
+    payouts: list[StatementPayout]
+    carried_over: list[StatementPayout]
+    minimum: Decimal
     closing: Decimal
 
     @property
@@ -94,6 +117,10 @@ class Statement:
     @property
     def period(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.payouts), ZERO)
 
     @property
     def movement(self) -> Decimal:
@@ -108,18 +135,69 @@ def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
     return _start_of(start), _start_of(end)
 
 
+def _paid_lines() -> QuerySet[PayoutLine]:
+    """Payout lines whose money has left: not held, in a batch marked paid."""
+    return PayoutLine.objects.filter(held=False, batch__status=PayoutBatch.Status.PAID)
+
+
+def owed_to_retailer(*, retailer: Retailer, before: datetime | None = None) -> Decimal:
+    """Everything earned (net of reversals) minus everything paid, up to `before`."""
+    entries = Entry.objects.filter(retailer=retailer)
+    lines = _paid_lines().filter(retailer=retailer)
+    if before is not None:
+        entries = entries.filter(created_at__lt=before)
+        lines = lines.filter(batch__paid_at__lt=before)
+    return entries.aggregate(s=_SUM)["s"] - lines.aggregate(s=_SUM)["s"]
+
+
 def statement_for_retailer(*, retailer: Retailer, year: int, month: int) -> Statement:
-    """Opening balance, the month's entries and closing balance: closing = opening + entries."""
+    """The month's statement: opening + earned − reversed − paid = closing (= owed)."""
     start, end = month_bounds(year, month)
-    mine = Entry.objects.filter(retailer=retailer)
-    opening = mine.filter(created_at__lt=start).aggregate(s=_SUM)["s"]
+    opening = owed_to_retailer(retailer=retailer, before=start)
     entries = list(
-        mine.filter(created_at__gte=start, created_at__lt=end)
+        Entry.objects.filter(retailer=retailer, created_at__gte=start, created_at__lt=end)
         .select_related("order")
         .order_by("created_at", "pk")
     )
-    closing = opening + sum((e.amount for e in entries), ZERO)
-    return Statement(retailer, year, month, opening, entries, closing)
+    earned = sum((e.amount for e in entries if e.amount > 0), ZERO)
+    reversed_ = -sum((e.amount for e in entries if e.amount < 0), ZERO)
+
+    def as_payout(line: PayoutLine, day: datetime) -> StatementPayout:
+        return StatementPayout(line.batch_id, line.amount, line.batch.get_rail_display(), day)
+
+    payouts = [
+        as_payout(line, timezone.localdate(line.batch.paid_at))
+        for line in _paid_lines()
+        .filter(retailer=retailer, batch__paid_at__gte=start, batch__paid_at__lt=end)
+        .select_related("batch")
+        .order_by("batch__paid_at", "pk")
+    ]
+    carried = [
+        as_payout(line, timezone.localdate(line.batch.created_at))
+        for line in PayoutLine.objects.filter(
+            retailer=retailer,
+            below_minimum=True,
+            batch__created_at__gte=start,
+            batch__created_at__lt=end,
+        )
+        .select_related("batch")
+        .order_by("batch__created_at", "pk")
+    ]
+    paid = sum((p.amount for p in payouts), ZERO)
+    closing = opening + earned - reversed_ - paid
+    return Statement(
+        retailer=retailer,
+        year=year,
+        month=month,
+        opening=opening,
+        entries=entries,
+        earned=earned,
+        reversed=reversed_,
+        payouts=payouts,
+        carried_over=carried,
+        minimum=Decimal(settings.PAYOUT_MINIMUM),
+        closing=closing,
+    )
 
 
 def statement_months_for_retailer(*, retailer: Retailer) -> list[date]:
@@ -135,25 +213,38 @@ def statement_months_for_retailer(*, retailer: Retailer) -> list[date]:
     return list(reversed(months))
 
 
-def statements_stream(*, year: int, month: int) -> Iterator[tuple[int, Decimal, Decimal, Decimal]]:
-    """Every retailer's (id, opening, movement, closing) for a month, in one query, streamed.
+_STREAM_SQL = """
+SELECT retailer_id,
+       COALESCE(SUM(amount) FILTER (WHERE at < %(start)s), 0) AS opening,
+       COALESCE(SUM(amount) FILTER (WHERE at >= %(start)s), 0) AS movement
+FROM (
+    SELECT retailer_id, created_at AS at, amount
+    FROM earnings_commissionentry WHERE created_at < %(end)s
+    UNION ALL
+    SELECT l.retailer_id, b.paid_at, -l.amount
+    FROM earnings_payoutline l JOIN earnings_payoutbatch b ON b.id = l.batch_id
+    WHERE NOT l.held AND b.status = 'paid' AND b.paid_at < %(end)s
+) AS movements
+GROUP BY retailer_id
+ORDER BY retailer_id
+"""
 
-    Used to close a month for all retailers (bench/earnings.py) with flat memory.
+
+def statements_stream(*, year: int, month: int) -> Iterator[tuple[int, Decimal, Decimal, Decimal]]:
+    """Every retailer's (id, opening, movement, closing) for a month, streamed.
+
+    Movement is entries less payouts paid in the month, so closing is what is owed
+    (the same sum as `statement_for_retailer`). One query over a server-side cursor
+    (bench/earnings.py closes a month for all retailers with flat memory).
     """
+    from django.db import connection
+
     start, end = month_bounds(year, month)
-    rows = (
-        Entry.objects.filter(created_at__lt=end)
-        .values("retailer_id")
-        .annotate(
-            opening=Coalesce(Sum("amount", filter=Q(created_at__lt=start)), Value(ZERO)),
-            movement=Coalesce(
-                Sum("amount", filter=Q(created_at__gte=start, created_at__lt=end)), Value(ZERO)
-            ),
-        )
-        .order_by("retailer_id")
-    )
-    for row in rows.iterator(chunk_size=2000):
-        yield row["retailer_id"], row["opening"], row["movement"], row["opening"] + row["movement"]
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(_STREAM_SQL, {"start": start, "end": end})
+        while rows := cursor.fetchmany(2000):
+            for retailer_id, opening, movement in rows:
+                yield retailer_id, opening, movement, opening + movement
 
 
 def annual_paid_for_retailer(*, retailer: Retailer, year: int) -> Decimal:

@@ -25,7 +25,7 @@ from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse
 
-from . import rules, selectors
+from . import payout_accounts, rules, selectors
 from .models import (
     CommissionEntry,
     CommissionPlan,
@@ -431,7 +431,9 @@ def payout_batch_create(*, period_end: date, actor, minimum: Decimal | None = No
     """Pay every payable balance (entries payable by `period_end`) from the minimum up.
 
     Retailers whose tax ID is missing or invalid get a held line with the reason and
-    keep their entries payable. Nothing payable at all -> EarningsError, nothing created.
+    keep their entries payable. A positive balance under the minimum gets a held
+    `below_minimum` line (it carries over, its entries stay payable) and the retailer
+    and Finance are emailed. Nothing payable at all -> EarningsError, nothing created.
     """
     minimum = Decimal(settings.PAYOUT_MINIMUM) if minimum is None else minimum
     cutoff = timezone.make_aware(
@@ -449,13 +451,20 @@ def payout_batch_create(*, period_end: date, actor, minimum: Decimal | None = No
         for row in due.values("retailer_id").annotate(total=Sum("amount")).order_by()
     }
     payable = {rid: total for rid, total in balances.items() if total >= minimum and total > 0}
+    below = {rid: total for rid, total in balances.items() if 0 < total < minimum}
     if not payable:
         raise EarningsError(
             f"Nothing is payable up to {period_end.isoformat()} (minimum {minimum:.2f})."
         )
-    batch = PayoutBatch.objects.create(period_end=period_end, minimum=minimum, created_by=actor)
+    batch = PayoutBatch.objects.create(
+        period_end=period_end, minimum=minimum, created_by=actor, rail=settings.PAYOUT_RAIL
+    )
+    accounts = payout_accounts.payout_accounts_current(retailer_ids=payable)
+    now = timezone.now()
     for retailer in Retailer.objects.filter(pk__in=payable).order_by("pk"):
         problem = tax_id_problem(retailer)
+        if not problem and batch.rail == PayoutBatch.Rail.ACH:
+            problem = payout_accounts.payout_account_wait_reason(accounts.get(retailer.pk), now=now)
         line = PayoutLine.objects.create(
             batch=batch,
             retailer=retailer,
@@ -465,7 +474,81 @@ def payout_batch_create(*, period_end: date, actor, minimum: Decimal | None = No
         )
         if not problem:
             due.filter(retailer=retailer).update(payout_line=line)
+    if batch.rail == PayoutBatch.Rail.ACH:
+        payout_accounts.payout_accounts_prenote_assign(batch=batch)
+    carried = [
+        PayoutLine.objects.create(
+            batch=batch,
+            retailer=retailer,
+            amount=below[retailer.pk],
+            held=True,
+            below_minimum=True,
+            hold_reason=(
+                f"Your balance is under the ${minimum:.2f} payout minimum: "
+                "it carries over to the next payout."
+            ),
+        )
+        for retailer in Retailer.objects.filter(pk__in=below).order_by("pk")
+    ]
+    _carry_over_notify(batch=batch, lines=carried)
     return batch
+
+
+def finance_recipients() -> list[str]:
+    """Who hears about payouts: PAYOUT_FINANCE_EMAILS plus active Finance staff."""
+    from django.contrib.auth import get_user_model
+
+    emails = {email_normalise(e) for e in settings.PAYOUT_FINANCE_EMAILS if e}
+    emails |= {
+        email_normalise(e)
+        for e in get_user_model()
+        .objects.filter(groups__name="Finance", is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    }
+    return sorted(emails)
+
+
+def _carry_over_notify(*, batch: PayoutBatch, lines: list[PayoutLine]) -> None:
+    """Each carried-over retailer gets an email; Finance gets one list per batch."""
+    if not lines:
+        return
+    common = {
+        "batch": batch.pk,
+        "minimum": f"{batch.minimum:.2f}",
+        "period_end": batch.period_end.isoformat(),
+        "privacy_url": company_reverse("privacy:policy"),
+    }
+    for line in lines:
+        retailer = line.retailer
+        if not retailer.email:
+            continue
+        email_enqueue(
+            kind="transactional",
+            to=retailer.email,
+            template="earnings_carryover",
+            context={
+                **common,
+                "retailer_name": retailer.display_name,
+                "retailer_number": retailer.retailer_number,
+                "amount": f"{line.amount:.2f}",
+                "statement_url": _statement_url(timezone.localdate()),
+            },
+            dedupe_key=f"payout-carry:{batch.pk}:{retailer.pk}",
+        )
+    rows = [
+        {"retailer_number": line.retailer.retailer_number, "amount": f"{line.amount:.2f}"}
+        for line in lines
+    ]
+    total = sum((line.amount for line in lines), ZERO)
+    for to in finance_recipients():
+        email_enqueue(
+            kind="transactional",
+            to=to,
+            template="earnings_carryover_finance",
+            context={**common, "rows": rows, "count": len(rows), "total": f"{total:.2f}"},
+            dedupe_key=f"payout-carry-finance:{batch.pk}:{to}",
+        )
 
 
 def payout_csv(*, batch: PayoutBatch) -> str:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import io
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
 from retailers.decorators import backoffice_view
+from retailers.services import reauth
 from shopsocial.csv_safe import csv_writer
 
-from . import selectors
+from . import payout_accounts, selectors
+from .forms import PayoutAccountForm
 
 
 @backoffice_view
@@ -56,6 +62,17 @@ def statement_view(request: HttpRequest, year: int, month: int) -> HttpResponse:
                     entry.get_status_display(),
                 ]
             )
+        for payout in statement.payouts:
+            writer.writerow(
+                [
+                    payout.date.isoformat(),
+                    f"payout #{payout.batch_id}",
+                    f"Paid ({payout.rail})",
+                    "",
+                    f"{-payout.amount:.2f}",
+                    "Paid",
+                ]
+            )
         writer.writerow(["", "", "Closing balance", "", f"{statement.closing:.2f}", ""])
         response = HttpResponse(out.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="statement-{statement.period}.csv"'
@@ -67,3 +84,44 @@ def statement_view(request: HttpRequest, year: int, month: int) -> HttpResponse:
 def customers_view(request: HttpRequest) -> HttpResponse:
     customers = selectors.protected_customers_for_retailer(retailer=request.retailer)
     return render(request, "backoffice/customers.html", {"customers": customers})
+
+
+@sensitive_post_parameters("password", "account_number", "routing_number")
+@backoffice_view
+@require_http_methods(["GET", "POST"])
+def payout_account_view(request: HttpRequest) -> HttpResponse:
+    """Bank details for payouts: shown masked; a change needs the password."""
+    retailer = request.retailer
+    form = PayoutAccountForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        gate = {
+            "request": request,
+            "retailer": retailer,
+            "user": request.user,
+            "gate": reauth.ReauthGate.PAYOUT_ACCOUNT_CHANGE,
+        }
+        if form.is_valid():
+            try:
+                reauth.reauth_gate_check(**gate)
+                payout_accounts.payout_account_set(
+                    retailer=retailer, actor=request.user, **form.cleaned_data
+                )
+            except reauth.ReauthLockedOut as exc:
+                form.add_error("password", exc.args[0])
+                status = 403
+            except PermissionDenied:
+                reauth.reauth_failure_record(**gate)
+                form.add_error("password", "That password is not right.")
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Your payout account is saved.")
+                return redirect("retailers:backoffice-payout-account")
+    context = {
+        "form": form,
+        "account": payout_accounts.payout_account_current(retailer=retailer),
+        "now": timezone.now(),
+    }
+    return render(request, "earnings/payout_account.html", context, status=status)

@@ -26,6 +26,7 @@ class ReauthGate(models.TextChoices):
     TAX_ID_REVEAL = "tax_id_reveal", "SSN/EIN reveal"
     PASSWORD_CHANGE = "password_change", "Password change"
     TWO_FACTOR_DISABLE = "2fa_disable", "Two-step sign-in off"
+    PAYOUT_ACCOUNT_CHANGE = "payout_account", "Payout account change"  # earnings (issue 26)
 
 
 class ReauthLockedOut(PermissionDenied):

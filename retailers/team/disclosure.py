@@ -9,7 +9,6 @@ share who did, the mean and the median of earnings, the highest.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,8 @@ from decimal import Decimal
 from statistics import median
 
 from django.db import connection
+
+from shopsocial.csv_safe import csv_writer
 
 from .close import month_bounds
 from .selectors import plan_for_month
@@ -92,7 +93,7 @@ def income_disclosure(*, year: int) -> list[RankIncome]:
 
 def income_disclosure_csv(*, rows: list[RankIncome], year: int) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(
         ["year", "rank", "retailers", "earned_anything", "share", "mean", "median", "highest"]
     )

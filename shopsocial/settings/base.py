@@ -466,6 +466,31 @@ FORM_1099_THRESHOLDS = {
     **{int(k): v for k, v in env.dict("FORM_1099_THRESHOLDS", default={}).items()},
 }
 
+# --- Payouts (retailers/earnings, issue 26) --------------------------------------
+# The rail a new payout run uses: "manual" (CSV for the bank), "ach" (NACHA file),
+# "stripe" (Stripe Connect transfers).
+PAYOUT_RAIL = env.str("PAYOUT_RAIL", default="manual")
+# Finance addresses told about payouts (plus active users in the "Finance" group).
+PAYOUT_FINANCE_EMAILS = env.list("PAYOUT_FINANCE_EMAILS", default=[])
+# Payouts to a bank account that replaced another wait this many days (takeover defence).
+PAYOUT_ACCOUNT_CHANGE_WAIT_DAYS = env.int("PAYOUT_ACCOUNT_CHANGE_WAIT_DAYS", default=10)
+# NACHA file (retailers/earnings/ach.py): the company as originator at its bank (ODFI).
+PAYOUT_ACH = {
+    "ORIGINATOR_ID": env.str("PAYOUT_ACH_ORIGINATOR_ID", default="1234567890"),
+    "ODFI_ROUTING": env.str("PAYOUT_ACH_ODFI_ROUTING", default="011000015"),
+    "COMPANY_NAME": env.str("PAYOUT_ACH_COMPANY_NAME", default="SHOP SOCIAL"),
+    "DESTINATION_NAME": env.str("PAYOUT_ACH_DESTINATION_NAME", default="ODFI BANK"),
+    "ENTRY_DESCRIPTION": env.str("PAYOUT_ACH_ENTRY_DESCRIPTION", default="COMMISSION"),
+}
+# A new bank account gets a zero-dollar prenote in the next ACH run; credits to it
+# start with the run after (once that run is marked sent).
+PAYOUT_ACH_PRENOTES = env.bool("PAYOUT_ACH_PRENOTES", default=True)
+# Host rewards are paid by the company: a company-funded code's discount does not
+# lower the retailer's commission base. True: every discount lowers it (orders/totals.py).
+EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE = env.bool(
+    "EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE", default=False
+)
+
 # --- Analytics and privacy --------------------------------------------------
 GA_MEASUREMENT_ID = env.str("GA_MEASUREMENT_ID", default="")
 # Compliance staff alerted about breach deadlines (plus the "Compliance" group).

@@ -148,6 +148,7 @@ def scene_close(*, scene: Scene) -> Scene:
             max_uses=1,
             prefix="HOST",
             description=f"Host reward for scene {scene.code}",
+            company_funded=True,  # the company pays host rewards (issue 26)
         ).code
     SceneReward.objects.create(
         scene=scene,

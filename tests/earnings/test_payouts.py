@@ -56,8 +56,10 @@ def test_payout_pays_balances_above_the_minimum_and_emails_statements(
     shipped_and_due(bob, candles, "50.00")  # 10.00: below the 25.00 minimum
 
     batch = services.payout_batch_create(period_end=timezone.localdate(), actor=staff)
-    (line,) = batch.lines.all()
+    (line,) = batch.lines.filter(held=False)
     assert (line.retailer, line.amount, line.held) == (alice, Decimal("40.00"), False)
+    (carried,) = batch.lines.filter(held=True)  # bob's 10.00 carries over
+    assert (carried.retailer, carried.amount, carried.below_minimum) == (bob, Decimal("10"), True)
     rows = list(csv.reader(io.StringIO(services.payout_csv(batch=batch))))
     assert rows[1][0] == alice.retailer_number and rows[1][3] == "40.00"
 
@@ -169,7 +171,7 @@ def test_statement_balances_and_csv(client, plan, alice, bob, candles):
     today = timezone.localdate()
     url = f"/backoffice/earnings/statements/{today:%Y-%m}/"
     page = client.get(url, HTTP_HOST=COMPANY_HOST).content.decode()
-    assert 'id="opening">$0.00<' in page and 'id="closing">$30.00<' in page
+    assert 'id="opening">$0.00<' in page and 'id="closing" class="total">$30.00<' in page
     rows = list(
         csv.reader(
             io.StringIO(client.get(url + "?format=csv", HTTP_HOST=COMPANY_HOST).content.decode())
@@ -184,4 +186,4 @@ def test_statement_balances_and_csv(client, plan, alice, bob, candles):
     client.post("/backoffice/signout/", HTTP_HOST=COMPANY_HOST)
     sign_in(client, bob, PASSWORD)
     other = client.get(url, HTTP_HOST=COMPANY_HOST).content.decode()
-    assert 'id="closing">$0.00<' in other and "SS-EARN" not in other
+    assert 'id="closing" class="total">$0.00<' in other and "SS-EARN" not in other

@@ -120,6 +120,8 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     # --- team (issue 25)
     "public:backoffice/team/": BACKOFFICE,
     # --- end team
+    # Payouts (issue 26)
+    "public:backoffice/earnings/payout-account/": BACKOFFICE,
     "public:backoffice/storefront/": BACKOFFICE,
     "public:backoffice/password/": BACKOFFICE,
     "public:backoffice/security/": BACKOFFICE,
