@@ -113,7 +113,7 @@ class Order(models.Model):
     discount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     discount_code = models.CharField(max_length=40, blank=True)
     # The code's discount is paid by the company (a host reward; orders/totals.py).
-    discount_company_funded = models.BooleanField(default=False)
+    discount_company_funded = models.BooleanField(default=False, db_default=False)
     shipping = models.DecimalField(max_digits=12, decimal_places=2)
     shipping_method = models.ForeignKey(
         ShippingMethod, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -56,7 +56,7 @@ class DiscountCode(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.STAFF)
     # The company pays this discount (host rewards): it does not lower the retailer's
     # commission base unless EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE (issue 26).
-    company_funded = models.BooleanField(default=False)
+    company_funded = models.BooleanField(default=False, db_default=False)
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -130,7 +130,9 @@ class PayoutBatch(models.Model):
         STRIPE = "stripe", "Stripe Connect transfer"
 
     period_end = models.DateField(help_text="Pays entries that became payable up to this day.")
-    rail = models.CharField(max_length=10, choices=Rail.choices, default=Rail.MANUAL)
+    rail = models.CharField(
+        max_length=10, choices=Rail.choices, default=Rail.MANUAL, db_default=Rail.MANUAL
+    )
     minimum = models.DecimalField(max_digits=10, decimal_places=2)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
@@ -163,7 +165,7 @@ class PayoutLine(models.Model):
     held = models.BooleanField(default=False)
     hold_reason = models.CharField(max_length=200, blank=True)
     # Held because the balance is under the batch's minimum: it carries over, unpaid.
-    below_minimum = models.BooleanField(default=False)
+    below_minimum = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["batch", "retailer"]

@@ -14,12 +14,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='payoutbatch',
             name='rail',
-            field=models.CharField(choices=[('manual', 'Bank transfer (manual CSV)'), ('ach', 'ACH direct deposit'), ('stripe', 'Stripe Connect transfer')], default='manual', max_length=10),
+            field=models.CharField(choices=[('manual', 'Bank transfer (manual CSV)'), ('ach', 'ACH direct deposit'), ('stripe', 'Stripe Connect transfer')], db_default='manual', default='manual', max_length=10),
         ),
         migrations.AddField(
             model_name='payoutline',
             name='below_minimum',
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddConstraint(
             model_name='payoutline',

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('retailers', '0007_staff_roles'),
-        ('earnings', '0003_alter_commissionentry_kind'),
+        ('earnings', '0005_alter_commissionentry_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

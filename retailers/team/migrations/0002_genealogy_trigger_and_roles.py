@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("team", "0001_initial"),
         ("retailers", "0007_staff_roles"),
-        ("earnings", "0003_alter_commissionentry_kind"),
+        ("earnings", "0005_alter_commissionentry_kind"),
     ]
 
     operations = [

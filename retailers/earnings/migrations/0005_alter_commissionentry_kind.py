@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('earnings', '0002_ledger_append_only_and_roles'),
+        ('earnings', '0004_payout_account'),
     ]
 
     operations = [
