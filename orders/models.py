@@ -211,8 +211,6 @@ class Order(models.Model):
     def commission_base(self) -> Decimal:
         """What commissions are paid on: merchandise after the discounts the retailer
         shares in, no tax, no shipping (the stored twin of `Totals.commission_base`)."""
-        from .totals import commission_base_of
-
         return commission_base_of(
             merchandise=self.subtotal,
             discount=self.discount,
@@ -358,3 +356,16 @@ class OfflineCheckoutSession(models.Model):
 
     def __str__(self) -> str:
         return self.session_id
+
+
+def commission_base_of(
+    *, merchandise: Decimal, discount: Decimal, discount_company_funded: bool
+) -> Decimal:
+    """Merchandise after the discounts the retailer shares in; never negative.
+
+    A company-funded discount (a host reward) leaves the base whole: the company, not
+    the retailer, pays the host. EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE = True
+    makes every discount lower the base.
+    """
+    lowers = not discount_company_funded or settings.EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE
+    return max(merchandise - (discount if lowers else Decimal("0.00")), Decimal("0.00"))

@@ -21,9 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-
-from .models import ShippingMethod
+from .models import ShippingMethod, commission_base_of
 from .tax.engines import Destination, RateTableEngine, TaxableLine, tax_engine_get
 
 CENT = Decimal("0.01")
@@ -100,19 +98,6 @@ class Totals:
     def free_shipping_remaining(self) -> Decimal | None:
         """How much more merchandise makes the chosen method free (None: never / already)."""
         return free_shipping_remaining(self.shipping_method, self.merchandise_after_discount)
-
-
-def commission_base_of(
-    *, merchandise: Decimal, discount: Decimal, discount_company_funded: bool
-) -> Decimal:
-    """Merchandise after the discounts the retailer shares in; never negative.
-
-    A company-funded discount (a host reward) leaves the base whole: the company, not
-    the retailer, pays the host. EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE = True
-    makes every discount lower the base.
-    """
-    lowers = not discount_company_funded or settings.EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE
-    return max(merchandise - (discount if lowers else ZERO), ZERO)
 
 
 def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
