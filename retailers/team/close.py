@@ -26,7 +26,6 @@ against a separate reference calculation:
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,21 +42,10 @@ from ..earnings import rules
 from ..earnings.models import CommissionEntry
 from ..models import Retailer
 from .models import MonthClose, Rank, Standing, TeamPlan
-from .selectors import plan_for_month
+from .selectors import month_bounds, plan_for_month
 
 Entry = CommissionEntry
 ZERO = Decimal("0.00")
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    start = month.replace(day=1)
-    days = calendar.monthrange(start.year, start.month)[1]
-    end = date.fromordinal(start.toordinal() + days)
-    tz = timezone.get_current_timezone()
-    return (
-        datetime(start.year, start.month, 1, tzinfo=tz),
-        datetime(end.year, end.month, 1, tzinfo=tz),
-    )
 
 
 def month_add(month: date, n: int) -> date:

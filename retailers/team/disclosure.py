@@ -19,8 +19,7 @@ from django.db import connection
 
 from shopsocial.csv_safe import csv_writer
 
-from .close import month_bounds
-from .selectors import plan_for_month
+from .selectors import month_bounds, plan_for_month
 
 _SQL = """
 WITH earned AS (

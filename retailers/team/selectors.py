@@ -7,8 +7,9 @@ addresses, email, phone or tax ID (`TeamRow` has no such field).
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
@@ -109,7 +110,6 @@ class TeamOverview:
 def month_volumes(*, retailer_ids: list[int], month: date) -> dict[int, Decimal]:
     """Personal volume this month so far, live from the ledger (what the close will count,
     before the personal-order cap)."""
-    from .close import month_bounds
 
     start, end = month_bounds(month)
     from ..earnings.models import CommissionEntry
@@ -217,7 +217,6 @@ def team_overview_for_retailer(
 def _group_volume_live(*, member: TeamMember, month: date) -> Decimal:
     """The downline's volume this month so far: one aggregate over `path <@` (GiST)."""
     from ..earnings.models import CommissionEntry
-    from .close import month_bounds
 
     start, end = month_bounds(month)
     value = CommissionEntry.objects.filter(
@@ -255,3 +254,14 @@ def overrides_by_generation(*, entries) -> list[dict]:
         row["volume"] += entry.base
         row["amount"] += entry.amount
     return [out[g] for g in sorted(out)]
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    start = month.replace(day=1)
+    days = calendar.monthrange(start.year, start.month)[1]
+    end = date.fromordinal(start.toordinal() + days)
+    tz = timezone.get_current_timezone()
+    return (
+        datetime(start.year, start.month, 1, tzinfo=tz),
+        datetime(end.year, end.month, 1, tzinfo=tz),
+    )

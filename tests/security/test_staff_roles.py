@@ -107,7 +107,13 @@ def offered_actions(client: Client, path: str) -> set[str]:
 
 
 # Plan configuration rows Finance may remove; nothing else is ever deleted by a role.
-DELETABLE = {"delete_levelrate", "delete_categoryrate"}
+DELETABLE = {
+    "delete_levelrate",
+    "delete_categoryrate",
+    # the team plan's rows (retailers/team): ranks and override rates by generation
+    "delete_rank",
+    "delete_generationrate",
+}
 
 
 def test_the_six_roles_exist_and_none_may_delete_or_manage_users():
