@@ -27,6 +27,7 @@ OWN_PAGES = [
     "/backoffice/password/",
     "/backoffice/security/",
     "/backoffice/team/",  # team (issue 25)
+    "/backoffice/earnings/payout-account/",  # payouts (issue 26)
 ]
 POST_ONLY = ["/backoffice/contact/reveal/", "/backoffice/signout/"]
 # Scene and share-link pages with an id: walked by tests/scenes/test_backoffice.py.
