@@ -65,16 +65,20 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")
+@pytest.hookimpl(wrapper=True, tryfirst=True, specname="pytest_collection_modifyitems")
 def e2e_journeys_last(items):
-    """The browser journeys run last, after any shuffle (pytest-randomly) and after
-    pytest-django's ordering: Playwright's sync API keeps an event loop in this thread
-    while the session's browser is open, and Django refuses database work from a thread
-    with a running loop."""
+    """The browser journeys run last, after any shuffle and after pytest-django's
+    ordering: Playwright's sync API keeps an event loop in this thread while the
+    session's browser is open, and Django refuses database work from a thread with a
+    running loop. pytest-randomly shuffles in a tryfirst wrapper, after every plain
+    implementation; this wrapper is registered later, so it wraps that one and moves
+    the journeys after the shuffle."""
+    result = yield
     e2e = [item for item in items if _is_e2e(item)]
     if e2e:
         ids = {id(item) for item in e2e}
         items[:] = [item for item in items if id(item) not in ids] + e2e
+    return result
 
 
 # --- Database ---------------------------------------------------------------

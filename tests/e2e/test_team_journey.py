@@ -81,7 +81,11 @@ def test_join_my_team_to_override_on_the_sponsors_statement(live_shop, new_conte
     screenshot(sponsor, "team-my-team-390")
     sponsor.set_viewport_size({"width": 1280, "height": 900})
     sponsor.goto(live_shop.url("www", f"/backoffice/earnings/statements/{month[:4]}-{month[5:]}/"))
-    row = sponsor.locator("table tbody tr").filter(has_text=order.number)
+    # The sponsor's statement names the override, never the other storefront's order
+    # number (issue 30: statements show "Another storefront" for it).
+    row = sponsor.locator("table tbody tr").filter(has_text="Generation 1 override")
     expect(row).to_contain_text("Generation 1 override on Tina's Table's team sales, 5 %")
+    expect(row).to_contain_text("Another storefront")
+    expect(row).not_to_contain_text(order.number)
     expect(sponsor.locator("#statement-overrides")).to_contain_text("Generation 1")
     screenshot(sponsor, "team-statement")
