@@ -65,20 +65,17 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True, specname="pytest_collection_modifyitems")
-def e2e_journeys_last(items):
-    """The browser journeys run last, after any shuffle and after pytest-django's
-    ordering: Playwright's sync API keeps an event loop in this thread while the
-    session's browser is open, and Django refuses database work from a thread with a
-    running loop. pytest-randomly shuffles in a tryfirst wrapper, after every plain
-    implementation; this wrapper is registered later, so it wraps that one and moves
-    the journeys after the shuffle."""
-    result = yield
+def pytest_collection_finish(session):
+    """The browser journeys run last, after every reordering of the collected items
+    (pytest-randomly's shuffle, pytest-django's database-kind sort): Playwright's sync
+    API keeps an event loop in this thread while the session's browser is open, and
+    Django refuses database work from a thread with a running loop. This hook runs once
+    collection is complete, after every `pytest_collection_modifyitems`."""
+    items = session.items
     e2e = [item for item in items if _is_e2e(item)]
     if e2e:
         ids = {id(item) for item in e2e}
         items[:] = [item for item in items if id(item) not in ids] + e2e
-    return result
 
 
 # --- Database ---------------------------------------------------------------
