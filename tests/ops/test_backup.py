@@ -18,7 +18,9 @@ def test_a_backup_restores_into_a_scratch_database_that_serves_pages(
     tenants, tmp_path, monkeypatch
 ):
     with tenant_context(tenants["alice"]):
-        StorefrontProfile.objects.update_or_create(pk=1, defaults={"about": "backup-marker-1"})
+        profile, _ = StorefrontProfile.objects.update_or_create(
+            pk=1, defaults={"about": "backup-marker-1"}
+        )
     connection.set_schema_to_public()
     private = tmp_path / "private"
     (private / "breach-lists").mkdir(parents=True)
@@ -42,7 +44,8 @@ def test_a_backup_restores_into_a_scratch_database_that_serves_pages(
             ).fetchone()[0]
         with psycopg.connect(_with_db(url, scratch)) as conn:
             about = conn.execute(
-                f"SELECT about FROM r_alice.{StorefrontProfile._meta.db_table}"
+                f"SELECT about FROM r_alice.{StorefrontProfile._meta.db_table} WHERE id = %s",
+                [profile.pk],
             ).fetchone()
         assert about == ("backup-marker-1",)
     finally:
