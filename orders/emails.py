@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from privacy.marketing.selectors import survey_url_for_order
 from shopsocial.mail.links import email_links_spec
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse, storefront_reverse
 
 from .carriers import carrier_display_name, tracking_url
+from .hooks import order_email_extras
 from .models import Order
 
 
@@ -84,7 +84,7 @@ def order_shipped_enqueue(*, order: Order) -> OutboundEmail:
             "tracking_url": tracking_url(
                 carrier=order.carrier, tracking_number=order.tracking_number
             ),
-            "survey_url": survey_url_for_order(order),
+            **order_email_extras(order=order, template="order_shipped"),
         },
         dedupe_key=f"order:{order.pk}:shipped",
     )

@@ -82,3 +82,25 @@ def autoship_checkout() -> AutoshipCheckout:
     if not _autoship:
         raise RuntimeError("orders.autoship is not installed: no autoship checkout handler")
     return _autoship[0]
+
+
+class OrderEmailExtras(Protocol):
+    def __call__(self, *, order: Order, template: str) -> dict[str, object]: ...
+
+
+_email_extras: list[OrderEmailExtras] = []
+
+
+def order_email_extras_register(hook: OrderEmailExtras) -> OrderEmailExtras:
+    """Add context to an order email (e.g. marketing's survey link on the shipping email)."""
+    if hook not in _email_extras:
+        _email_extras.append(hook)
+    return hook
+
+
+def order_email_extras(*, order: Order, template: str) -> dict[str, object]:
+    """What the registered apps add to `template`'s context for `order` (merged in order)."""
+    extras: dict[str, object] = {}
+    for hook in tuple(_email_extras):
+        extras.update(hook(order=order, template=template))
+    return extras

@@ -11,6 +11,10 @@ from django.db import models
 
 from shopsocial.invalidation import InvalidatingQuerySet
 
+# The offline gateway keeps its own sessions beside the gateway (an adapter imports no
+# domain model); imported here so the model stays registered under the orders app.
+from .gateways.offline_store import OfflineCheckoutSession  # noqa: F401
+
 
 class ShippingMethod(models.Model):
     """A way to ship, managed in the admin (Standard and Express are seeded)."""
@@ -312,50 +316,6 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id}"
-
-
-class OfflineCheckoutSession(models.Model):
-    """The offline gateway's own record of a hosted checkout session.
-
-    It plays Stripe's part in development, demos and tests: same ids shape,
-    same states, amounts in minor units. Never holds card data (there is none).
-    """
-
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        COMPLETE = "complete", "Complete"
-        EXPIRED = "expired", "Expired"
-
-    class PaymentStatus(models.TextChoices):
-        UNPAID = "unpaid", "Unpaid"
-        PAID = "paid", "Paid"
-
-    session_id = models.CharField(max_length=80, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    payment_status = models.CharField(
-        max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
-    )
-    amount_total = models.PositiveBigIntegerField()
-    amount_tax = models.PositiveBigIntegerField(default=0)
-    amount_refunded = models.PositiveBigIntegerField(default=0)
-    currency = models.CharField(max_length=3)
-    payment_intent_id = models.CharField(max_length=80, blank=True)
-    line_items = models.JSONField(default=list)
-    metadata = models.JSONField(default=dict)
-    success_url = models.URLField(max_length=500)
-    cancel_url = models.URLField(max_length=500)
-    idempotency_key = models.CharField(max_length=120, unique=True)
-    # Refunds made through this gateway: [{"id", "amount", "idempotency_key"}].
-    refunds = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Like Stripe's expires_at: the session cannot be paid after it (the stock hold ends).
-    expires_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.session_id
 
 
 def commission_base_of(

@@ -186,3 +186,14 @@ def retailers_best_selling(*, limit: int = FEATURED_COUNT) -> list[Retailer]:
         .order_by("-recent_orders", "-created_at", "pk")[:limit]
     )
     return list(rows)
+
+
+def order_count_gauges() -> dict[str, tuple[str, float]]:
+    """Orders placed and paid (all time), for the metrics scrape."""
+    counts = Order.objects.aggregate(
+        placed=Count("pk"), paid=Count("pk", filter=Q(paid_at__isnull=False))
+    )
+    return {
+        "shopsocial_orders_placed": ("Orders placed (all time)", counts["placed"]),
+        "shopsocial_orders_paid": ("Orders paid (all time)", counts["paid"]),
+    }

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -73,41 +74,35 @@ def task_failure_count(sender=None, **kwargs) -> None:
     TASK_FAILURES.labels(task=getattr(sender, "name", "unknown")).inc()
 
 
+StateRead = Callable[[], Mapping[str, tuple[str, float]]]
+_state_reads: list[StateRead] = []
+
+
+def state_gauges_register(read: StateRead) -> StateRead:
+    """An app adds gauges read at scrape time: `read()` gives {name: (help, value)}.
+
+    Orders and the mail outbox register theirs from their `ready()`, so this platform
+    module imports no domain model.
+    """
+    if read not in _state_reads:
+        _state_reads.append(read)
+    return read
+
+
 class StateCollector(Collector):
     """Business and backlog gauges, read at scrape time from PostgreSQL and the broker."""
 
     def collect(self):
-        from django.db.models import Count, Min, Q
-        from django.utils import timezone
-
-        from orders.models import Order
-        from shopsocial.mail.models import OutboundEmail
-
-        try:
-            orders = Order.objects.aggregate(
-                placed=Count("pk"), paid=Count("pk", filter=Q(paid_at__isnull=False))
-            )
-            outbox = OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).aggregate(
-                n=Count("pk"), oldest=Min("created_at")
-            )
-        except Exception:  # noqa: BLE001 - a scrape never fails because the database is away
-            logger.warning("metrics: database unavailable for state gauges")
-            return
-        placed = GaugeMetricFamily("shopsocial_orders_placed", "Orders placed (all time)")
-        placed.add_metric([], orders["placed"])
-        yield placed
-        paid = GaugeMetricFamily("shopsocial_orders_paid", "Orders paid (all time)")
-        paid.add_metric([], orders["paid"])
-        yield paid
-        backlog = GaugeMetricFamily("shopsocial_outbox_backlog", "Emails waiting to be sent")
-        backlog.add_metric([], outbox["n"])
-        yield backlog
-        age = GaugeMetricFamily(
-            "shopsocial_outbox_oldest_seconds", "Age of the oldest email waiting to be sent"
-        )
-        oldest = outbox["oldest"]
-        age.add_metric([], (timezone.now() - oldest).total_seconds() if oldest else 0.0)
-        yield age
+        for read in tuple(_state_reads):
+            try:
+                values = read()
+            except Exception:  # noqa: BLE001 - a scrape never fails because the database is away
+                logger.warning("metrics: database unavailable for state gauges")
+                continue
+            for name, (help_text, value) in values.items():
+                gauge = GaugeMetricFamily(name, help_text)
+                gauge.add_metric([], value)
+                yield gauge
         depth = celery_queue_depth()
         if depth is not None:
             queue = GaugeMetricFamily("shopsocial_celery_queue_depth", "Tasks waiting in Redis")

@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from shopsocial.urls_util import company_reverse
 
-from ..models import OfflineCheckoutSession
 from .base import (
     ChargeOutcome,
     CheckoutRequest,
@@ -43,6 +42,7 @@ from .base import (
     SetupRequest,
 )
 from .event_shape import event_from_json
+from .offline_store import OfflineCheckoutSession
 from .signing import signature_header, signature_verify
 
 logger = logging.getLogger(__name__)

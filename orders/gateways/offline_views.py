@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from ..models import OfflineCheckoutSession
 from . import offline_gateway_in_use
 from .offline import offline_session_for_page, offline_session_settle
+from .offline_store import OfflineCheckoutSession
 
 
 def _offline_only() -> None:

@@ -9,4 +9,15 @@ class MarketingConfig(AppConfig):
     verbose_name = "Marketing email"
 
     def ready(self) -> None:
+        from orders.hooks import order_email_extras_register
+
         from . import webhooks  # noqa: F401 - connects anymail's tracking signal
+        from .selectors import survey_url_for_order
+
+        def survey_link(*, order, template: str) -> dict[str, object]:
+            # The shipping email asks one anonymous question on the shop that sold.
+            if template != "order_shipped":
+                return {}
+            return {"survey_url": survey_url_for_order(order)}
+
+        order_email_extras_register(survey_link)

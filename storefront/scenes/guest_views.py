@@ -79,22 +79,27 @@ def guest_opt_out(request: HttpRequest, code: str, token: str) -> HttpResponse:
 @require_POST
 def scene_guest_add_view(request: HttpRequest, scene_id: int) -> HttpResponse:
     scene = selectors.scene_get_for_retailer(retailer=request.retailer, scene_id=scene_id)
+    _guest_add_from_post(request, scene=scene, added_by=SceneGuest.AddedBy.RETAILER)
+    return redirect("retailers:backoffice-scene", scene_id=scene.pk)
+
+
+def _guest_add_from_post(request: HttpRequest, *, scene, added_by: str) -> None:
+    """Add the posted guest to the scene; the outcome is told in a message."""
     form = SceneGuestForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Enter the guest's name and a valid email address.")
-        return redirect("retailers:backoffice-scene", scene_id=scene.pk)
+        return
     try:
         guest = scene_guest_add(
             scene=scene,
             name=form.cleaned_data["name"],
             email=form.cleaned_data["email"],
-            added_by=SceneGuest.AddedBy.RETAILER,
+            added_by=added_by,
         )
     except SceneError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{guest.first_name} was added and invited.")
-    return redirect("retailers:backoffice-scene", scene_id=scene.pk)
 
 
 @backoffice_view
@@ -131,23 +136,8 @@ def host_guest_add(request: HttpRequest, code: str, token: str) -> HttpResponse:
     scene = selectors.scene_get_for_storefront(retailer=request.tenant, code=code)
     if scene is None or not selectors.scene_from_host_token(scene=scene, token=token):
         raise Http404("No such host page")
-    form = SceneGuestForm(request.POST)
-    host_page = f"/s/{scene.code}/host/{token}/"
-    if not form.is_valid():
-        messages.error(request, "Enter the guest's name and a valid email address.")
-        return redirect(host_page + "#guest-list")
-    try:
-        guest = scene_guest_add(
-            scene=scene,
-            name=form.cleaned_data["name"],
-            email=form.cleaned_data["email"],
-            added_by=SceneGuest.AddedBy.HOST,
-        )
-    except SceneError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{guest.first_name} was added and invited.")
-    return redirect(host_page + "#guest-list")
+    _guest_add_from_post(request, scene=scene, added_by=SceneGuest.AddedBy.HOST)
+    return redirect(f"/s/{scene.code}/host/{token}/#guest-list")
 
 
 @never_cache

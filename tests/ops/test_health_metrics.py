@@ -140,5 +140,6 @@ def test_state_gauges_do_not_fail_the_scrape_when_the_database_is_away(monkeypat
         raise OSError("database away")
 
     monkeypatch.setattr(Order.objects, "aggregate", broken)
+    monkeypatch.setattr(OutboundEmail.objects, "filter", broken)
     assert list(metrics.StateCollector().collect()) == []
     assert connection.is_usable()
