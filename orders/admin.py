@@ -184,6 +184,33 @@ class OrderAdmin(admin.ModelAdmin):
     def has_revoke_status_links_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("orders.revoke_status_links")
 
+    def _action_form(
+        self,
+        request: HttpRequest,
+        order,
+        form,
+        *,
+        title: str,
+        action: str,
+        submit_label: str,
+        **extra,
+    ) -> TemplateResponse:
+        """The intermediate page of a one-order action (its form, posted back to the action)."""
+        return TemplateResponse(
+            request,
+            "orders/admin/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "order": order,
+                "form": form,
+                "action": action,
+                "opts": self.model._meta,
+                "submit_label": submit_label,
+                **extra,
+            },
+        )
+
     @admin.action(
         description="Revoke order-status links (links already sent stop working)",
         permissions=["revoke_status_links"],
@@ -225,18 +252,13 @@ class OrderAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"Order {order.number} marked shipped.")
             return None
-        return TemplateResponse(
+        return self._action_form(
             request,
-            "orders/admin/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"Mark order {order.number} shipped",
-                "order": order,
-                "form": form,
-                "action": "mark_shipped",
-                "opts": self.model._meta,
-                "submit_label": "Mark shipped",
-            },
+            order,
+            form,
+            title=f"Mark order {order.number} shipped",
+            action="mark_shipped",
+            submit_label="Mark shipped",
         )
 
     @admin.action(description="Refund (all or an amount)", permissions=["refund"])
@@ -262,19 +284,14 @@ class OrderAdmin(admin.ModelAdmin):
                     f"({order.get_status_display().lower()}).",
                 )
             return None
-        return TemplateResponse(
+        return self._action_form(
             request,
-            "orders/admin/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"Refund order {order.number}",
-                "order": order,
-                "form": form,
-                "action": "refund",
-                "opts": self.model._meta,
-                "submit_label": "Refund",
-                "remaining": order.total - order.refunded_amount,
-            },
+            order,
+            form,
+            title=f"Refund order {order.number}",
+            action="refund",
+            submit_label="Refund",
+            remaining=order.total - order.refunded_amount,
         )
 
     @admin.action(
@@ -308,18 +325,13 @@ class OrderAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, f"Order {order.number}: customer details corrected.")
             return None
-        return TemplateResponse(
+        return self._action_form(
             request,
-            "orders/admin/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"Correct the customer's details on order {order.number}",
-                "order": order,
-                "form": form,
-                "action": "correct_contact",
-                "opts": self.model._meta,
-                "submit_label": "Correct",
-            },
+            order,
+            form,
+            title=f"Correct the customer's details on order {order.number}",
+            action="correct_contact",
+            submit_label="Correct",
         )
 
     def has_correct_contact_permission(self, request: HttpRequest) -> bool:
