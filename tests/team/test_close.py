@@ -274,14 +274,39 @@ def test_a_starter_kit_counts_for_no_ones_volume_and_earns_no_override(team_plan
     ]
 
 
-def test_the_beat_task_closes_last_month_once(team_plan):
-    from retailers.team.close import month_add
-    from retailers.team.tasks import team_close_previous_month_task
+def test_the_beat_task_runs_the_one_month_close_once(team_plan):
+    from django.conf import settings as django_settings
 
-    last = month_add(date.today().replace(day=1), -1)
-    team_close_previous_month_task()
-    team_close_previous_month_task()
+    from retailers.earnings.close import month_previous
+    from retailers.earnings.tasks import month_close_previous_task
+
+    tasks = {e["task"] for e in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "earnings.month_close_previous_task" in tasks
+    assert not any(t.startswith("team.") for t in tasks)  # no separate team close
+    last = month_previous(date.today())
+    month_close_previous_task()
+    month_close_previous_task()
     assert list(MonthClose.objects.values_list("month", flat=True)) == [last]
+
+
+def test_the_earnings_close_runs_the_team_close_and_a_rerun_changes_nothing(team_plan):
+    from django.core.management import call_command
+
+    from retailers.earnings.close import earnings_month_close
+
+    jane = member("Jane")
+    kim = member("Kim", jane)
+    sale(jane, "200.00")
+    sale(kim, "300.00")
+    earnings_month_close(month=NOV)
+    first = (overrides(), list(Standing.objects.values_list()), OutboundEmail.objects.count())
+    assert [(r[0], r[3]) for r in first[0]] == [("Jane", Decimal("15.00"))]
+    earnings_month_close(month=NOV)
+    call_command("earnings_close", "2026-11")
+    call_command("team_close", "2026-11")  # the alias: the same close
+    again = (overrides(), list(Standing.objects.values_list()), OutboundEmail.objects.count())
+    assert again == first
+    assert MonthClose.objects.count() == 1
 
 
 def test_a_move_recalculates_nothing_already_in_the_ledger(team_plan):
