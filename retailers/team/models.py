@@ -227,3 +227,25 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.retailer_id} {self.month:%Y-%m}: {self.rank_name}"
+
+
+class OrderVolume(models.Model):
+    """What one order counted for its retailer's volume in a closed month (written by the
+    close, set-based): the starter kit's share taken out, personal orders capped. Refunds
+    after the close reverse the override lines in proportion to it."""
+
+    order = models.OneToOneField(
+        "orders.Order", primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    retailer = models.ForeignKey("retailers.Retailer", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    volume = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "retailer"], name="team_volume_month")]
+        constraints = [
+            models.CheckConstraint(condition=Q(volume__gte=0), name="team_volume_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.month:%Y-%m}: {self.volume}"
