@@ -265,3 +265,21 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
         datetime(start.year, start.month, 1, tzinfo=tz),
         datetime(end.year, end.month, 1, tzinfo=tz),
     )
+
+
+def starter_kit_variant():
+    """The starter kit for sale (the first variant of the kit category's first product)."""
+    from django.conf import settings
+
+    from storefront.models import ProductVariant
+
+    return (
+        ProductVariant.objects.filter(
+            active=True,
+            product__active=True,
+            product__category__slug=settings.TEAM_STARTER_KIT_CATEGORY,
+        )
+        .select_related("product")
+        .order_by("product__pk", "pk")
+        .first()
+    )
