@@ -39,7 +39,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import Retailer
 from .models import MonthClose, Rank, TeamPlan
 from .selectors import month_bounds, plan_for_month
 
@@ -295,7 +294,7 @@ def team_month_close(*, month: date, now: datetime | None = None) -> MonthClose:
             close.override_total = _plan_close(cursor, plan=plan, month=month, now=now)
     close.save(update_fields=["override_total", "reversal_total"])
     if plan is not None:
-        _advancement_emails(month=month, plan=plan)
+        _advancement_emails(month=month, now=now)
     return close
 
 
@@ -328,26 +327,39 @@ def _plan_close(cursor, *, plan: TeamPlan, month: date, now: datetime):
     return total
 
 
-def _advancement_emails(*, month: date, plan: TeamPlan) -> None:
-    """One email to each retailer whose paid rank went up (streamed, once per month)."""
-    from .emails import rank_advanced_email_enqueue
+_ADVANCED_SQL = """
+INSERT INTO {table} (kind, dedupe_key, "to", template, context, headers, status, attempts,
+                     last_error, esp_message_id, created_at)
+SELECT 'transactional', format('team-rank-%%s-%%s', r.id, to_char(%(month)s::date, 'YYYY-MM')),
+       r.email, 'team_rank_advanced',
+       jsonb_build_object('display_name', r.display_name, 'rank_name', s.rank_name,
+                          'month', %(month_label)s, 'team_url', %(team_url)s),
+       '{{}}'::jsonb, 'pending', 0, '', '', %(now)s
+  FROM team_standing s JOIN retailers_retailer r ON r.id = s.retailer_id
+  LEFT JOIN team_standing p ON p.retailer_id = s.retailer_id AND p.month = %(before)s
+ WHERE s.month = %(month)s AND s.paid_rank > coalesce(p.paid_rank, 0) AND r.email <> ''
+ON CONFLICT (dedupe_key) DO NOTHING
+"""
 
-    sql = """
-        SELECT r.id, r.email, r.display_name, s.rank_name
-          FROM team_standing s JOIN retailers_retailer r ON r.id = s.retailer_id
-          LEFT JOIN team_standing p ON p.retailer_id = s.retailer_id AND p.month = %s
-         WHERE s.month = %s AND s.paid_rank > coalesce(p.paid_rank, 0) AND r.email <> ''
-         ORDER BY r.id
-    """
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [month_add(month, -1), month])
-        while rows := cursor.fetchmany(2000):
-            for pk, email, name, rank_name in rows:
-                rank_advanced_email_enqueue(
-                    retailer=Retailer(pk=pk, email=email, display_name=name),
-                    month=month,
-                    rank_name=rank_name,
-                )
+
+def _advancement_emails(*, month: date, now: datetime) -> None:
+    """One email to each retailer whose paid rank went up, once per month: the outbox rows
+    are written in one statement (the same rows `email_enqueue` writes) and sent by the
+    mail outbox's redispatch job (`mail.email_redispatch_pending_task`, every minute)."""
+    from shopsocial.mail.models import OutboundEmail
+    from shopsocial.urls_util import company_reverse
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ADVANCED_SQL.format(table=OutboundEmail._meta.db_table),
+            {
+                "month": month,
+                "before": month_add(month, -1),
+                "month_label": month.strftime("%B %Y"),
+                "team_url": company_reverse("retailers:backoffice-team"),
+                "now": now,
+            },
+        )
 
 
 __all__ = ["month_add", "team_month_close"]

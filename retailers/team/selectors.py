@@ -98,6 +98,7 @@ class TeamOverview:
     new_this_month: int
     personal_volume: Decimal
     group_volume: Decimal
+    group_month: date | None  # the closed month group_volume is from (None: no close yet)
     rank_name: str
     progress: RankProgress | None
     sponsor: UplineContact | None
@@ -184,8 +185,10 @@ def team_overview_for_retailer(
         for m in members
     ]
     pv = volumes.get(retailer.pk, ZERO)
-    gv = pv + _group_volume_live(member=member, month=month)
     mine = last.get(retailer.pk)
+    # Group volume is the last close's (stored per retailer): a live sum over a large
+    # downline's ledger would cost the page what the close already computed.
+    gv = mine.group_volume if mine else ZERO
     plan = plan_for_month(month)
     sponsor = None
     if member.sponsor_id:
@@ -198,6 +201,7 @@ def team_overview_for_retailer(
         new_this_month=new_this_month,
         personal_volume=pv,
         group_volume=gv,
+        group_month=mine.month if mine else None,
         rank_name=mine.rank_name if mine else "",
         progress=_progress(
             plan=plan,
@@ -212,20 +216,6 @@ def team_overview_for_retailer(
         pages=pages,
         level=level,
     )
-
-
-def _group_volume_live(*, member: TeamMember, month: date) -> Decimal:
-    """The downline's volume this month so far: one aggregate over `path <@` (GiST)."""
-    from ..earnings.models import CommissionEntry
-
-    start, end = month_bounds(month)
-    value = CommissionEntry.objects.filter(
-        kind=CommissionEntry.Kind.ACCRUAL,
-        created_at__gte=start,
-        created_at__lt=end,
-        retailer_id__in=downline_qs(member=member).values("pk"),
-    ).aggregate(v=Sum("base"))["v"]
-    return value or ZERO
 
 
 def _last_standings(*, retailer_ids: list[int]) -> dict[int, Standing]:

@@ -161,6 +161,15 @@ def test_ranks_set_the_level_and_advancement_is_emailed_once(company, mailoutbox
     assert Standing.objects.get(retailer=kim).rank_name == "Retailer"
     emails = OutboundEmail.objects.filter(template="team_rank_advanced")
     assert [e.to for e in emails] == [jane.email]
+    # The outbox's redispatch job sends it (rows written by the close in one statement).
+    from datetime import timedelta
+
+    from shopsocial.mail.services import email_redispatch_pending
+
+    email_redispatch_pending(older_than=timedelta(0))
+    assert [(m.to, "Senior" in m.body) for m in mailoutbox] == [([jane.email], True)]
+    team_month_close(month=NOV)
+    assert OutboundEmail.objects.filter(template="team_rank_advanced").count() == 1
 
 
 def test_a_rank_is_kept_for_the_plans_months(company):

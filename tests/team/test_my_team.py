@@ -29,8 +29,13 @@ def test_my_team_shows_members_volume_and_progress(alice_client, alice_owner, te
     sale(kim, "120.00", at=now_in_month())
     sale(alice_owner, "40.00", at=now_in_month())
     response = alice_client.get("/backoffice/team/", HTTP_HOST=COMPANY_HOST)
+    assert 'id="team-gv">after the first month close<' in response.text
+    month = date.today().replace(day=1)
+    team_month_close(month=month)  # group volume: the close's stored figure
+    response = alice_client.get("/backoffice/team/", HTTP_HOST=COMPANY_HOST)
     assert response.status_code == 200
     text = response.text
+    assert f"Group volume, {month:%B %Y} close" in text
     assert 'id="team-size">2<' in text
     assert 'id="team-frontline">1<' in text
     assert 'id="team-new">2<' in text
