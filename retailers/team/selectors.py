@@ -156,10 +156,8 @@ def team_overview_for_retailer(
     member = TeamMember.objects.get(retailer=retailer)
     today = today or timezone.localdate()
     month = month_start(today)
+    team_size, new_this_month, frontline = _team_counts(member=member, month=month)
     downline = downline_qs(member=member)
-    team_size = downline.count()
-    new_this_month = downline.filter(enrolled_at__date__gte=month).count()
-    frontline = member.recruits.count()
     listing = level_qs(member=member, level=level) if level else downline
     listed = team_size if level is None else listing.count()
     pages = max(1, -(-listed // PAGE_SIZE))
@@ -216,6 +214,21 @@ def team_overview_for_retailer(
         pages=pages,
         level=level,
     )
+
+
+def _team_counts(*, member: TeamMember, month: date) -> tuple[int, int, int]:
+    """Team size, new this month, personally sponsored: one pass over `path <@` (GiST)."""
+    from django.db import connection
+
+    start, _ = month_bounds(month)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE enrolled_at >= %s),"
+            " count(*) FILTER (WHERE sponsor_id = %s)"
+            " FROM team_teammember WHERE path <@ %s::ltree AND retailer_id <> %s",
+            [start, member.pk, member.path, member.pk],
+        )
+        return cursor.fetchone()
 
 
 def _last_standings(*, retailer_ids: list[int]) -> dict[int, Standing]:
