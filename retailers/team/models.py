@@ -42,7 +42,17 @@ class TeamMember(models.Model):
 
     class Meta:
         ordering = ["path"]
-        indexes = [GistIndex(fields=["path"], name="team_member_path_gist")]
+        indexes = [
+            GistIndex(fields=["path"], name="team_member_path_gist"),
+            # A downline is one range of the btree (`path > P AND path < P || '0'`: the
+            # labels are retailer ids, digits): counts and pages of "My team" read it in
+            # path order, index-only for the counts.
+            models.Index(
+                fields=["path"],
+                name="team_member_path_btree",
+                include=["enrolled_at", "sponsor_id", "retailer_id"],
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(sponsor=F("retailer")), name="team_member_not_own_sponsor"

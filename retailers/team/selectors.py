@@ -27,14 +27,18 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+def downline_bounds(path: str) -> tuple[str, str]:
+    """The btree range of a downline: every path after `path` and before `path` with "0"
+    added to its last label. Descendants share the labels of `path` and come right after
+    it; a label between "12" and "120" would start "12" and go on below "0", and labels
+    here are retailer ids (digits)."""
+    return path, f"{path}0"
+
+
 def downline_qs(*, member: TeamMember) -> QuerySet[TeamMember]:
-    """The whole downline (not the member): `path <@ member.path` on the GiST index."""
-    return TeamMember.objects.filter(
-        pk__in=RawSQL(
-            "SELECT retailer_id FROM team_teammember WHERE path <@ %s::ltree AND path <> %s::ltree",
-            (member.path, member.path),
-        )
-    )
+    """The whole downline (not the member): one range of the path btree, in path order."""
+    low, high = downline_bounds(member.path)
+    return TeamMember.objects.filter(path__gt=low, path__lt=high)
 
 
 def level_qs(*, member: TeamMember, level: int) -> QuerySet[TeamMember]:
@@ -162,10 +166,14 @@ def team_overview_for_retailer(
     listed = team_size if level is None else listing.count()
     pages = max(1, -(-listed // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    members = list(
-        listing.select_related("retailer").order_by("path")[
+    # The page's ids first (an index-only scan of the path btree, in order), then their rows.
+    ids = list(
+        listing.order_by("path").values_list("pk", flat=True)[
             (page - 1) * PAGE_SIZE : page * PAGE_SIZE
         ]
+    )
+    members = list(
+        TeamMember.objects.filter(pk__in=ids).select_related("retailer").order_by("path")
     )
     ids = [m.pk for m in members]
     volumes = month_volumes(retailer_ids=[*ids, retailer.pk], month=month)
@@ -217,7 +225,7 @@ def team_overview_for_retailer(
 
 
 def _team_counts(*, member: TeamMember, month: date) -> tuple[int, int, int]:
-    """Team size, new this month, personally sponsored: one pass over `path <@` (GiST)."""
+    """Team size, new this month, personally sponsored: one index-only range scan."""
     from django.db import connection
 
     start, _ = month_bounds(month)
@@ -225,8 +233,8 @@ def _team_counts(*, member: TeamMember, month: date) -> tuple[int, int, int]:
         cursor.execute(
             "SELECT count(*), count(*) FILTER (WHERE enrolled_at >= %s),"
             " count(*) FILTER (WHERE sponsor_id = %s)"
-            " FROM team_teammember WHERE path <@ %s::ltree AND retailer_id <> %s",
-            [start, member.pk, member.path, member.pk],
+            " FROM team_teammember WHERE path > %s::ltree AND path < %s::ltree",
+            [start, member.pk, *downline_bounds(member.path)],
         )
         return cursor.fetchone()
 
