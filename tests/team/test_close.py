@@ -108,6 +108,9 @@ def test_refund_after_close_reverses_the_override_next_month(team_plan):
         "override:g1:refund:100.00",
     )
     assert "override reversed" in reversal.note
+    # The sponsor sees Kim's name and amounts, never the order's number.
+    assert reversal.order_label == "Another storefront"
+    assert order.number not in reversal.note and order.email not in reversal.note
     # The November line is untouched (append-only): the net is the sum.
     assert Entry.objects.get(kind="override").amount == Decimal("15.00")
 
