@@ -324,8 +324,10 @@ def commission_on_order_transition(*, order: Order, from_status: str, to_status:
 
 
 @transaction.atomic
-def commission_reassign(*, order: Order, to_retailer: Retailer, reason: str, actor) -> Order:
+def commission_reassign(*, order: Order | None, to_retailer: Retailer, reason: str, actor) -> Order:
     """Move an order's net commission to another retailer: two new entries, audited."""
+    if order is None:  # a team override line (the month's team sales: no order)
+        raise ValidationError("A team override line has no order: nothing to reassign.")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Give a reason for the reassignment.")
