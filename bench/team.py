@@ -1,30 +1,34 @@
-"""Team benchmark: the team month close over a random genealogy, and the "My team" read.
+"""Team benchmark: the one month close over a random genealogy, and the "My team" page.
 
-    uv run python bench/team.py                                  # scaled down: 5,000 / 50,000
-    uv run python bench/team.py --retailers 100000 --orders 1000000   # the issue's full size
+    uv run python bench/team.py                                        # 10,000 / 100,000
+    nice uv run python bench/team.py --retailers 100000 --orders 1000000   # the issue's size
 
-1. creates its own database `<DATABASE_URL's name>_team_bench` on the same server
-   (dropped at the end unless --keep) and migrates the public schema;
-2. bulk-inserts R retailers (rows only: no storefront schemas), a random sponsor tree of
-   depth at most --depth (the ltree path is set by the database trigger on each insert),
-   and N paid orders spread over the retailers, each with its ledger accrual this month;
-3. runs `team_month_close` for this month -> seconds, queries, override lines, peak RSS
-   (VmHWM, reset after the setup), and the queries per retailer;
-4. times `team_overview_for_retailer` (the "My team" selector: counts, group volume and
-   the first page of the genealogy) for the retailer with the largest downline.
+1. makes its own database `<DATABASE_URL's name>_team_bench` on the same server (dropped
+   at the end unless --keep) and migrates the public schema;
+2. generates the data with set-based SQL (INSERT … SELECT generate_series; no ORM row by
+   row): R retailer rows (no storefront schemas: the close reads only public tables), a
+   random sponsor tree of depth --depth (5 members at the top, the rest spread evenly over
+   the levels below, each under a random member of the level above; the ltree paths are
+   set by the database trigger), and N paid orders over random retailers (5 % of them the
+   retailer's own, so the personal cap applies) with their ledger accruals this month;
+3. runs the month close (`earnings_month_close`: catch-up, releases, the team close)
+   -> seconds, queries (an execute wrapper) and queries per retailer, override lines,
+   emails, peak RSS of this process (VmHWM, reset after the setup); then a rerun;
+4. "My team" for the top member whose downline is nearest 20,000: GET /backoffice/team/
+   signed in, and GET /bench/hello/ (a bare view on the same settings and middleware),
+   in process with Django's test client, median of --requests each; the ratio is
+   hello's time / My team's time (goal ≥ 0.35: My team at least 0.35 × hello's rate).
 
-Self-contained on purpose (bench/common.py, the shared harness, is being written in
-parallel). Needs DATABASE_URL (a PostgreSQL the user may create databases on).
+Needs DATABASE_URL (a PostgreSQL the user may create databases on; loopback only).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
+import statistics
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -64,20 +68,23 @@ def bench_database(base_url: str) -> tuple[str, str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--retailers", type=int, default=5_000)
-    parser.add_argument("--orders", type=int, default=50_000)
+    parser.add_argument("--retailers", type=int, default=10_000)
+    parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--depth", type=int, default=30)
+    parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, even through tee
     base = os.environ.get("DATABASE_URL")
     if not base:
         sys.exit("Set DATABASE_URL to a PostgreSQL server (the bench makes its own database).")
     url, admin_url, db_name = bench_database(base)
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopsocial.settings.dev")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.team_settings"
     os.environ["DEBUG"] = "false"
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    os.environ["CELERY_BROKER_URL"] = ""
     try:
         run(args)
     finally:
@@ -91,102 +98,178 @@ def main() -> None:
                 conn.execute(f'DROP DATABASE IF EXISTS "{db_name}"')
 
 
+def clone_sql(cursor, table: str, overrides: dict[str, str], source: str) -> str:
+    """INSERT INTO table (every column but id) SELECT the template row `t`'s values, or
+    the SQL expression in `overrides`, FROM `source` (which names `t`)."""
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_schema = 'public' AND table_name = %s ORDER BY ordinal_position",
+        [table],
+    )
+    columns = [c for (c,) in cursor.fetchall() if c != "id"]
+    values = [overrides.get(c, f't."{c}"') for c in columns]
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    return f"INSERT INTO {table} ({quoted}) SELECT {', '.join(values)} FROM {source}"  # noqa: S608
+
+
+def setup(args) -> None:
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from orders.models import Order
+    from retailers.models import Retailer
+    from retailers.services import company_tenant_ensure
+    from retailers.team.services import team_plan_seed_demo
+
+    company_tenant_ensure()
+    team_plan_seed_demo()
+    template = Retailer.objects.bulk_create(
+        [
+            Retailer(
+                schema_name="tb_template",
+                slug="tb-template",
+                display_name="Team bench template",
+                retailer_number="TBTEMPLATE",
+                email="tb-template@bench.example",
+            )
+        ]
+    )[0]
+    order = Order.objects.bulk_create(
+        [
+            Order(
+                number="SS-TB-TEMPLATE",
+                retailer=template,
+                status="paid",
+                email="buyer@bench.example",
+                full_name="Bench Buyer",
+                ship_line1="1 Bench St",
+                ship_city="Austin",
+                ship_state="TX",
+                ship_postal_code="78701",
+                subtotal=Decimal("10.00"),
+                shipping=Decimal("0.00"),
+                total=Decimal("10.00"),
+                paid_at=timezone.now(),
+            )
+        ]
+    )[0]
+    r, n, depth = args.retailers, args.orders, args.depth
+    with connection.cursor() as c:
+        c.execute(
+            clone_sql(
+                c,
+                "retailers_retailer",
+                {
+                    "schema_name": "'tb_' || g",
+                    "slug": "'tb-' || g",
+                    "display_name": "'Team bench ' || g",
+                    "retailer_number": "'TB' || lpad(g::text, 8, '0')",
+                    "email": "'tb' || g || '@bench.example'",
+                    "user_id": "NULL",
+                },
+                f"retailers_retailer t, generate_series(1, {int(r)}) g WHERE t.id = {template.pk}",
+            )
+        )
+        # Levels: 5 members at the top, the others evenly over levels 2..depth.
+        c.execute(
+            "CREATE TEMP TABLE tb AS SELECT id, row_number() OVER (ORDER BY random()) AS rn"
+            " FROM retailers_retailer WHERE slug ~ '^tb-[0-9]+$'"
+        )
+        c.execute(
+            "ALTER TABLE tb ADD lvl int; UPDATE tb SET lvl = CASE WHEN rn <= 5 THEN 1"
+            " ELSE 2 + ((rn - 6) * %s / greatest(%s - 5, 1))::int END;"
+            " CREATE INDEX ON tb (lvl, rn); ANALYZE tb",
+            [depth - 1, r],
+        )
+        c.execute(
+            "INSERT INTO team_teammember (retailer_id, path, enrolled_at)"
+            " SELECT id, '0', now() - random() * interval '90 days' FROM tb WHERE lvl = 1"
+        )
+        c.execute("SELECT max(lvl) FROM tb")
+        for level in range(2, c.fetchone()[0] + 1):
+            c.execute(
+                "INSERT INTO team_teammember (retailer_id, sponsor_id, path, enrolled_at)"
+                " SELECT k.id, p.id, '0', now() - random() * interval '90 days'"
+                " FROM (SELECT t.id, b.lo + floor(random() * b.n)::bigint AS prn"
+                "        FROM tb t, (SELECT min(rn) AS lo, count(*) AS n FROM tb WHERE lvl = %s) b"
+                "       WHERE t.lvl = %s) k JOIN tb p ON p.rn = k.prn",
+                [level - 1, level],
+            )
+        c.execute("SELECT min(id), max(id) FROM tb")
+        lo, hi = c.fetchone()
+        # Orders over random retailers; 5 % are the retailer's own (its email).
+        c.execute(
+            clone_sql(
+                c,
+                "orders_order",
+                {
+                    "number": "'SS-TB' || lpad(g::text, 9, '0')",
+                    "retailer_id": f"{lo} + floor(random() * {hi - lo + 1})::bigint",
+                    "email": "'buyer' || g || '@bench.example'",
+                    "subtotal": "a.amount",
+                    "total": "a.amount",
+                    "paid_at": "now()",
+                    "created_at": "now()",
+                },
+                f"orders_order t, generate_series(1, {int(n)}) g CROSS JOIN LATERAL"
+                " (SELECT round((10 + random() * 190 + g * 0)::numeric, 2) AS amount) a"
+                f" WHERE t.id = {order.pk}",
+            )
+        )
+        c.execute(f"DELETE FROM orders_order WHERE id = {order.pk}")  # noqa: S608
+        c.execute(
+            "UPDATE orders_order o SET email = r.email FROM retailers_retailer r"
+            " WHERE r.id = o.retailer_id AND o.number LIKE 'SS-TB%%' AND random() < 0.05"
+        )
+        c.execute(
+            "INSERT INTO earnings_commissionentry (retailer_id, order_id, kind, key, base, amount,"
+            " note, created_at, status)"
+            " SELECT retailer_id, id, 'accrual', 'paid', subtotal, round(subtotal * 0.2, 2), '',"
+            " now(), 'pending' FROM orders_order WHERE number LIKE 'SS-TB%%'"
+        )
+        c.execute("DROP TABLE tb")
+        # As autovacuum leaves bulk-loaded tables: statistics and the visibility map
+        # (index-only scans).
+        c.execute("VACUUM ANALYZE")
+
+
 def run(args) -> None:
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     call_command("migrate_schemas", "--shared", verbosity=0)
-
-    from orders.models import Order
-    from retailers.earnings.models import CommissionEntry
-    from retailers.models import Retailer
-    from retailers.team.close import team_month_close
-    from retailers.team.models import Standing, TeamMember
-    from retailers.team.selectors import team_overview_for_retailer
-    from retailers.team.services import team_plan_seed_demo
-
-    rng = random.Random(25)
     t = time.perf_counter()
-    team_plan_seed_demo()
-    retailers = Retailer.objects.bulk_create(
-        [
-            Retailer(
-                schema_name=f"tb_{n}",
-                slug=f"tb-{n}",
-                display_name=f"Team bench {n}",
-                retailer_number=f"TB{n:08d}",
-            )
-            for n in range(args.retailers)
-        ],
-        batch_size=5000,
-    )
-    # A random tree: each new member under a random earlier one not yet at full depth.
-    depth = [0] * len(retailers)
-    sponsor_index: list[int | None] = [None] * len(retailers)
-    for i in range(1, len(retailers)):
-        for _ in range(8):
-            j = rng.randrange(max(0, i - 200), i) if rng.random() < 0.7 else rng.randrange(i)
-            if depth[j] < args.depth - 1:
-                sponsor_index[i], depth[i] = j, depth[j] + 1
-                break
-    TeamMember.objects.bulk_create(
-        [
-            TeamMember(
-                retailer=r,
-                sponsor_id=retailers[s].pk if s is not None else None,
-            )
-            for r, s in zip(retailers, sponsor_index, strict=True)
-        ],
-        batch_size=5000,
-    )
-    now = timezone.now()
-    order_ids: list[int] = []
-    for start in range(0, args.orders, 20_000):
-        chunk = []
-        for n in range(start, min(args.orders, start + 20_000)):
-            subtotal = Decimal(rng.randrange(1_000, 20_000)) / 100
-            chunk.append(
-                Order(
-                    number=f"SS-TB{n:09d}",
-                    retailer=retailers[rng.randrange(len(retailers))],
-                    status="paid",
-                    email=f"buyer{n}@bench.example",
-                    full_name="Bench Buyer",
-                    ship_line1="1 Bench St",
-                    ship_city="Austin",
-                    ship_state="TX",
-                    ship_postal_code="78701",
-                    subtotal=subtotal,
-                    shipping=Decimal("0.00"),
-                    total=subtotal,
-                    paid_at=now,
-                )
-            )
-        made = Order.objects.bulk_create(chunk, batch_size=5000)
-        CommissionEntry.objects.bulk_create(
-            [
-                CommissionEntry(
-                    retailer_id=o.retailer_id,
-                    order=o,
-                    kind="accrual",
-                    key="paid",
-                    base=o.subtotal,
-                    amount=(o.subtotal * Decimal("0.2")).quantize(Decimal("0.01")),
-                )
-                for o in made
-            ],
-            batch_size=5000,
-        )
-        order_ids.extend(o.pk for o in made)
-    max_depth = max(depth) + 1
+    setup(args)
+    with connection.cursor() as c:
+        c.execute("SELECT max(nlevel(path)), count(*) FROM team_teammember")
+        max_depth, members = c.fetchone()
+        c.execute("SELECT count(*) FROM orders_order")
+        orders = c.fetchone()[0]
     print(
-        f"setup: {args.retailers:,} retailers (depth up to {max_depth}), "
-        f"{len(order_ids):,} orders in {time.perf_counter() - t:.1f} s"
+        f"setup: {members:,} retailers (depth {max_depth}), {orders:,} orders "
+        f"in {time.perf_counter() - t:.1f} s (set-based SQL)"
     )
+    close(args)
+    my_team(args)
+    load = os.getloadavg()
+    print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+def close(args) -> None:
+    import gc
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from retailers.earnings.close import earnings_month_close
+    from retailers.earnings.models import CommissionEntry
+    from retailers.team.models import MonthClose, Standing
+    from shopsocial.mail.models import OutboundEmail
 
     queries = [0]
 
@@ -194,51 +277,87 @@ def run(args) -> None:
         queries[0] += 1
         return execute(sql, params, many, context)
 
-    import gc
-
     gc.collect()
     peak_rss_reset()
     month = timezone.localdate().replace(day=1)
     t = time.perf_counter()
     with connection.execute_wrapper(count):
-        close = team_month_close(month=month)
+        earnings_month_close(month=month)
     seconds = time.perf_counter() - t
+    done = MonthClose.objects.get(month=month)
     lines = CommissionEntry.objects.filter(kind="override").count()
     print(
         f"close: {seconds:.1f} s, {queries[0]} queries "
-        f"({queries[0] / args.retailers:.4f} per retailer), {lines:,} override lines, "
-        f"${close.override_total:,} overrides, {Standing.objects.count():,} standings, "
+        f"({queries[0] / args.retailers:.5f} per retailer), {lines:,} override lines, "
+        f"${done.override_total:,} overrides, {Standing.objects.count():,} standings, "
+        f"{OutboundEmail.objects.count():,} advancement emails queued, "
         f"peak RSS {peak_rss_mb():.0f} MB"
     )
+    queries[0] = 0
     t = time.perf_counter()
-    again = team_month_close(month=month)
-    print(f"rerun: {time.perf_counter() - t:.3f} s (same close #{again.pk}: nothing written)")
-
-    # "My team" for the member with the largest downline.
-    from django.db.models.expressions import RawSQL
-
-    top = (
-        TeamMember.objects.annotate(
-            size=RawSQL(
-                "SELECT count(*) FROM team_teammember d WHERE d.path <@ team_teammember.path", ()
-            )
-        )
-        .order_by("-size")
-        .first()
-    )
-    retailer = Retailer.objects.get(pk=top.pk)
-    runs = []
-    for _ in range(5):
-        t = time.perf_counter()
-        overview = team_overview_for_retailer(retailer=retailer)
-        runs.append(time.perf_counter() - t)
-    runs.sort()
+    with connection.execute_wrapper(count):
+        earnings_month_close(month=month)
+    again = CommissionEntry.objects.filter(kind="override").count()
     print(
-        f"my team: downline {overview.team_size:,}, selector median "
-        f"{runs[len(runs) // 2] * 1000:.1f} ms (best {runs[0] * 1000:.1f} ms)"
+        f"rerun: {time.perf_counter() - t:.2f} s, {queries[0]} queries, "
+        f"override lines {again:,} (unchanged: {again == lines})"
     )
-    load = os.getloadavg()
-    print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+def my_team(args) -> None:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from retailers.decorators import SESSION_RETAILER, SESSION_SEEN
+
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT m.retailer_id, (SELECT count(*) FROM team_teammember d"
+            " WHERE d.path <@ m.path) - 1 AS n FROM team_teammember m"
+            " WHERE m.sponsor_id IS NULL ORDER BY abs(19999 - ((SELECT count(*)"
+            " FROM team_teammember d WHERE d.path <@ m.path) - 1)) LIMIT 1"
+        )
+        top, downline = c.fetchone()
+    user = get_user_model().objects.create_user(username="tb-top", password=None)
+    with connection.cursor() as c:
+        c.execute("UPDATE retailers_retailer SET user_id = %s WHERE id = %s", [user.pk, top])
+    client = Client(HTTP_HOST=f"www.{settings.SHOP_DOMAIN}")
+    client.force_login(user)
+    session = client.session
+    session[SESSION_RETAILER] = top
+    session[SESSION_SEEN] = int(time.time())
+    session.save()
+
+    def timed(path: str) -> tuple[float, int]:
+        queries = [0]
+
+        def count(execute, sql, params, many, context):
+            queries[0] += 1
+            return execute(sql, params, many, context)
+
+        runs = []
+        for i in range(args.requests + 3):
+            with connection.execute_wrapper(count):
+                t = time.perf_counter()
+                response = client.get(path)
+                elapsed = time.perf_counter() - t
+            assert response.status_code == 200, (path, response.status_code)
+            if i >= 3:  # warm-up
+                runs.append(elapsed)
+            else:
+                queries[0] = 0
+        return statistics.median(runs) * 1000, queries[0] // args.requests
+
+    hello_ms, hello_q = timed("/bench/hello/")
+    team_ms, team_q = timed("/backoffice/team/")
+    page2_ms, _ = timed("/backoffice/team/?page=400")
+    print(
+        f"my team: downline {downline:,}; hello {hello_ms:.1f} ms ({hello_q} queries), "
+        f"My team {team_ms:.1f} ms ({team_q} queries), page 400 {page2_ms:.1f} ms; "
+        f"ratio hello/My team {hello_ms / team_ms:.2f} (goal ≥ 0.35)"
+    )
 
 
 if __name__ == "__main__":

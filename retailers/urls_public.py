@@ -85,6 +85,11 @@ urlpatterns = [
     ),
     # --- team (issue 25)
     path("backoffice/team/", team.team_view, name="backoffice-team"),
+    path(
+        "register/welcome/<str:token>/starter-kit/",
+        team.starter_kit_checkout_view,
+        name="registration-starter-kit",
+    ),
     # --- end team
     path("backoffice/storefront/", backoffice.storefront_view, name="backoffice-storefront"),
     path("backoffice/password/", backoffice.password_view, name="backoffice-password"),

@@ -202,7 +202,11 @@ class CommissionEntry(models.Model):
     retailer = models.ForeignKey(
         "retailers.Retailer", on_delete=models.PROTECT, related_name="commission_entries"
     )
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    # Empty only for a team override line (retailers/team), which is one line per downline
+    # member per generation per month, not per order: its key is unique on its own.
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # What makes this entry unique for its order: "paid", "refund:<cumulative refunded>",
     # "reassign:<n>". The database refuses a second entry with the same key.
@@ -224,6 +228,15 @@ class CommissionEntry(models.Model):
         verbose_name_plural = "commission entries"
         constraints = [
             models.UniqueConstraint(fields=["order", "key"], name="earnings_entry_once"),
+            # --- team (issue 25): a month's override line is unique by its key
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(order__isnull=True), name="earnings_orderless_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(order__isnull=False) | Q(kind="override"),
+                name="earnings_orderless_is_override",
+            ),
+            # --- end team
             models.CheckConstraint(
                 condition=~Q(status="paid") | Q(payout_line__isnull=False),
                 name="earnings_paid_has_payout",
@@ -240,6 +253,8 @@ class CommissionEntry(models.Model):
         order was taken on their own storefront (or the company site named them); never
         another storefront's order number (issue 30 item 4)."""
         order = self.order
+        if order is None:
+            return "Team"
         return order_label_for(
             retailer_id=self.retailer_id,
             number=order.number,
@@ -249,9 +264,11 @@ class CommissionEntry(models.Model):
 
 
 def order_label_for(
-    *, retailer_id: int, number: str, taken_by_id: int, helped_by_id: int | None
+    *, retailer_id: int, number: str | None, taken_by_id: int | None, helped_by_id: int | None
 ) -> str:
     """The one rule for CommissionEntry.order_label, also for rows read with values_list."""
+    if number is None:  # a team override line: the month's sales of a downline member
+        return "Team"
     return number if retailer_id in (taken_by_id, helped_by_id) else "Another storefront"
 
 

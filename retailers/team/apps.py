@@ -16,3 +16,9 @@ class TeamConfig(AppConfig):
         from .services import team_member_enrol
 
         retailer_registered_hook_register(team_member_enrol)
+        # The team close runs inside the one month close (retailers.earnings.close).
+        from retailers.earnings.close import month_close_hook_register
+
+        from .close import team_month_close
+
+        month_close_hook_register(team_month_close)

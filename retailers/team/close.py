@@ -1,266 +1,52 @@
-"""The team's month close: volumes, ranks, overrides and refund reversals, once per month.
+"""The team's month close: volumes, ranks, override lines and refund reversals.
 
-`team_month_close(month=...)` is the hook the earnings month close calls (and the
-`team_close` command, for a month closed by hand). One transaction; a `MonthClose` row
-per month makes a rerun a no-op, and every ledger line is also unique by (order, key)
-in the database, so nothing can be written twice.
+`team_month_close(month=...)` runs inside the one month close
+(`retailers.earnings.close.earnings_month_close`, which it registers with). One
+transaction; a `MonthClose` row per month makes a rerun a no-op, and the ledger's
+unique keys make every line impossible to write twice.
 
-The rules (`plan_apply`) are a pure function over plain data so that tests can hold them
-against a separate reference calculation:
+Set-based SQL over the `ltree` genealogy: a constant number of statements whatever the
+number of retailers or orders (plus one email per retailer who advanced), and nothing of
+the tree is held in Python. The rules:
 
 - Volume is product sales only: the commission base (merchandise after discount) of the
   paid orders credited to a retailer this month (the ledger's accruals), less the share
   of starter kits (`TEAM_STARTER_KIT_CATEGORY`: counts for no one). A retailer's own
-  orders (their account or email) count up to `TEAM_PERSONAL_VOLUME_CAP` a month.
+  orders (their account or email) count up to `TEAM_PERSONAL_VOLUME_CAP` a month. Each
+  order's volume is kept (`OrderVolume`) for refunds after the close.
 - Active: personal volume at least the plan's `active_volume` (and not suspended).
-- Group volume: own volume plus the whole downline's.
+- Group volume: own volume plus the whole downline's (each member's volume added to
+  every label of its path).
 - Qualified legs: active frontline members. Titled legs: frontline members whose own
-  leg holds someone who earned at least the rank's `titled_rank` this month.
+  leg holds someone who earned at least the rank's `titled_rank` this month (ranks are
+  then worked out level by level from the bottom of the tree, one statement a level).
 - Rank earned: the highest whose rules are all met; rank paid: the highest earned in
   this month or the plan's `rank_kept_months` before it.
-- Overrides: each order's volume pays the credited retailer's upline, generation by
-  generation, at the plan's rate, if the upline is active and their paid rank is paid
-  that many generations. With compression an inactive upline is skipped (the generation
-  passes up); without, the generation is used up unpaid.
+- Overrides: one line per downline member per generation per month, on that member's
+  month volume, paid to the upline at that generation if active and their paid rank is
+  paid that many generations. With compression inactive uplines are skipped (the
+  generation passes up); without, the generation is used up unpaid.
+- Refunds of an order whose month is closed reverse the refunded share of each override
+  paid on it, in the next close (append-only: a new negative line).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Sum
 from django.utils import timezone
 
-from ..earnings import rules
-from ..earnings.models import CommissionEntry
-from ..models import Retailer
-from .models import MonthClose, Rank, Standing, TeamPlan
+from .models import MonthClose, Rank, TeamPlan
 from .selectors import month_bounds, plan_for_month
-
-Entry = CommissionEntry
-ZERO = Decimal("0.00")
 
 
 def month_add(month: date, n: int) -> date:
     index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
 
-
-# --- The rules, on plain data -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RankRule:
-    order: int
-    name: str
-    level: str
-    personal_volume: Decimal
-    group_volume: Decimal
-    qualified_legs: int
-    titled_legs: int
-    titled_rank: int | None
-    paid_generations: int
-
-
-@dataclass(frozen=True)
-class PlanRules:
-    active_volume: Decimal
-    compression: bool
-    rates: dict[int, Decimal]  # generation -> %
-    ranks: tuple[RankRule, ...]  # by order, lowest first
-
-
-@dataclass(frozen=True)
-class Sale:
-    order_id: int
-    retailer_id: int
-    volume: Decimal
-
-
-@dataclass(frozen=True)
-class OverrideLine:
-    order_id: int
-    retailer_id: int  # who is paid
-    seller_id: int
-    generation: int
-    rate: Decimal
-    volume: Decimal
-
-    @property
-    def amount(self) -> Decimal:
-        return rules.cents(self.volume * self.rate / rules.HUNDRED)
-
-
-@dataclass
-class Result:
-    personal: dict[int, Decimal] = field(default_factory=dict)
-    group: dict[int, Decimal] = field(default_factory=dict)
-    legs: dict[int, int] = field(default_factory=dict)
-    active: dict[int, bool] = field(default_factory=dict)
-    earned: dict[int, int] = field(default_factory=dict)
-    paid: dict[int, int] = field(default_factory=dict)
-    lines: list[OverrideLine] = field(default_factory=list)
-
-
-def plan_apply(
-    *,
-    plan: PlanRules,
-    sponsors: dict[int, int | None],
-    suspended: set[int],
-    sales: Iterable[Sale],
-    kept: dict[int, int] | None = None,
-) -> Result:
-    """Apply the plan to one month, all in memory (ranks, then every override line)."""
-    sales = list(sales)
-    pv: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for sale in sales:
-        pv[sale.retailer_id] += sale.volume
-    result = plan_ranks(plan=plan, sponsors=sponsors, suspended=suspended, pv=pv, kept=kept)
-    result.lines = list(override_lines(plan=plan, sponsors=sponsors, result=result, sales=sales))
-    return result
-
-
-def plan_ranks(
-    *,
-    plan: PlanRules,
-    sponsors: dict[int, int | None],
-    suspended: set[int],
-    pv: dict[int, Decimal],
-    kept: dict[int, int] | None = None,
-) -> Result:
-    """Volumes, legs and ranks of one month. `sponsors`: member -> sponsor (None = the
-    company); `pv`: personal volume; `kept`: the highest rank each member earned in the
-    kept months before this one."""
-    kept = kept or {}
-    pv = defaultdict(lambda: ZERO, pv)
-    result = Result()
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for member, sponsor in sponsors.items():
-        children[sponsor].append(member)
-    # Bottom-up without recursion: members ordered so that each comes after its downline.
-    order: list[int] = []
-    stack = list(children[None])
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        stack.extend(children[node])
-    order.reverse()
-    best: dict[int, int] = {}  # highest rank earned in the member's own leg (them included)
-    for member in order:
-        kids = children[member]
-        personal = pv[member]
-        group = personal + sum((result.group[k] for k in kids), ZERO)
-        active = member not in suspended and personal >= plan.active_volume
-        legs = sum(1 for k in kids if result.active[k])
-        earned = 0
-        for rank in plan.ranks:
-            titled = (
-                sum(1 for k in kids if best[k] >= rank.titled_rank)
-                if rank.titled_rank is not None
-                else 0
-            )
-            if (
-                personal >= rank.personal_volume
-                and group >= rank.group_volume
-                and legs >= rank.qualified_legs
-                and titled >= rank.titled_legs
-            ):
-                earned = max(earned, rank.order)
-        result.personal[member] = personal
-        result.group[member] = group
-        result.active[member] = active
-        result.legs[member] = legs
-        result.earned[member] = earned
-        result.paid[member] = max(earned, kept.get(member, 0))
-        best[member] = max([earned, *(best[k] for k in kids)])
-    return result
-
-
-def override_lines(
-    *, plan: PlanRules, sponsors: dict[int, int | None], result: Result, sales: Iterable[Sale]
-) -> Iterator[OverrideLine]:
-    """The month's override lines, one sale at a time (a stream: nothing is kept)."""
-    generations = {r.order: r.paid_generations for r in plan.ranks}
-    depth = max((g for g, rate in plan.rates.items() if rate > 0), default=0)
-    for sale in sales:
-        if sale.volume <= 0 or depth == 0:
-            continue
-        upline = sponsors.get(sale.retailer_id)
-        generation = 1
-        while upline is not None and generation <= depth:
-            if not result.active[upline] and plan.compression:
-                upline = sponsors.get(upline)
-                continue
-            rate = plan.rates.get(generation, ZERO)
-            paid_deep = generations.get(result.paid[upline], 0) >= generation
-            if result.active[upline] and paid_deep and rate > 0:
-                yield OverrideLine(
-                    order_id=sale.order_id,
-                    retailer_id=upline,
-                    seller_id=sale.retailer_id,
-                    generation=generation,
-                    rate=rate,
-                    volume=sale.volume,
-                )
-            generation += 1
-            upline = sponsors.get(upline)
-
-
-def plan_rules(plan: TeamPlan) -> PlanRules:
-    ranks = sorted(plan.ranks.all(), key=lambda r: r.order)
-    return PlanRules(
-        active_volume=plan.active_volume,
-        compression=plan.compression,
-        rates={g.generation: g.rate for g in plan.generations.all()},
-        ranks=tuple(
-            RankRule(
-                order=r.order,
-                name=r.name,
-                level=r.level,
-                personal_volume=r.personal_volume,
-                group_volume=r.group_volume,
-                qualified_legs=r.qualified_legs,
-                titled_legs=r.titled_legs,
-                titled_rank=r.titled_rank,
-                paid_generations=r.paid_generations,
-            )
-            for r in ranks
-        ),
-    )
-
-
-# --- Reading the month from the ledger ----------------------------------------------
-
-# Volume = the accrual's base less the starter kit's share of the merchandise.
-_SALES_SQL = """
-SELECT e.order_id, e.retailer_id,
-       CASE WHEN k.kit > 0 AND k.merchandise > 0
-            THEN round(e.base * (k.merchandise - k.kit) / k.merchandise, 2)
-            ELSE e.base END AS volume,
-       (o.customer_id IS NOT NULL AND o.customer_id = r.user_id)
-         OR (r.email <> '' AND lower(o.email) = lower(r.email)) AS personal
-  FROM earnings_commissionentry e
-  JOIN orders_order o ON o.id = e.order_id
-  JOIN retailers_retailer r ON r.id = e.retailer_id
-  LEFT JOIN LATERAL (
-      SELECT coalesce(sum(l.unit_price * l.quantity), 0) AS merchandise,
-             coalesce(sum(l.unit_price * l.quantity)
-                      FILTER (WHERE c.slug = %s), 0) AS kit
-        FROM orders_orderline l
-        JOIN storefront_product p ON p.id = l.product_id
-        JOIN storefront_category c ON c.id = p.category_id
-       WHERE l.order_id = e.order_id
-  ) k ON true
- WHERE e.kind = 'accrual' AND e.created_at >= %s AND e.created_at < %s AND e.base > 0
- ORDER BY e.created_at, e.id
-"""
 
 _ENSURE_MEMBERS_SQL = """
 INSERT INTO team_teammember (retailer_id, path, enrolled_at)
@@ -269,32 +55,213 @@ SELECT r.id, '0', r.created_at FROM retailers_retailer r
    AND NOT EXISTS (SELECT 1 FROM team_teammember m WHERE m.retailer_id = r.id)
 """
 
+# Each accrual of the month: its base less the starter kit's share of the merchandise;
+# a retailer's own orders capped by a running sum (oldest first).
+_VOLUMES_SQL = """
+WITH acc AS (
+    SELECT e.id, e.created_at, e.order_id, e.retailer_id, e.base
+      FROM earnings_commissionentry e
+     WHERE e.kind = 'accrual' AND e.created_at >= %(start)s AND e.created_at < %(end)s
+       AND e.base > 0 AND e.order_id IS NOT NULL
+), kit AS (
+    SELECT l.order_id, sum(l.unit_price * l.quantity) AS merchandise,
+           coalesce(sum(l.unit_price * l.quantity) FILTER (WHERE c.slug = %(kit)s), 0) AS kit
+      FROM orders_orderline l
+      JOIN storefront_product p ON p.id = l.product_id
+      JOIN storefront_category c ON c.id = p.category_id
+     WHERE c.slug = %(kit)s AND l.order_id IN (SELECT order_id FROM acc)
+     GROUP BY l.order_id
+), kit_orders AS (
+    SELECT l.order_id, sum(l.unit_price * l.quantity) AS merchandise, max(k.kit) AS kit
+      FROM orders_orderline l JOIN kit k ON k.order_id = l.order_id
+     GROUP BY l.order_id
+), sales AS (
+    SELECT a.id, a.created_at, a.order_id, a.retailer_id,
+           CASE WHEN k.kit > 0 AND k.merchandise > 0
+                THEN round(a.base * (k.merchandise - k.kit) / k.merchandise, 2)
+                ELSE a.base END AS volume,
+           coalesce((o.customer_id IS NOT NULL AND o.customer_id = r.user_id)
+                    OR (r.email <> '' AND lower(o.email) = lower(r.email)), false) AS personal
+      FROM acc a
+      JOIN orders_order o ON o.id = a.order_id
+      JOIN retailers_retailer r ON r.id = a.retailer_id
+      LEFT JOIN kit_orders k ON k.order_id = a.order_id
+), ran AS (
+    SELECT s.*, sum(s.volume) OVER (
+               PARTITION BY s.retailer_id, s.personal ORDER BY s.created_at, s.id) AS running
+      FROM sales s
+)
+INSERT INTO team_ordervolume (order_id, retailer_id, month, volume)
+SELECT order_id, retailer_id, %(month)s,
+       CASE WHEN personal THEN greatest(least(volume, %(cap)s - (running - volume)), 0)
+            ELSE volume END
+  FROM ran
+ON CONFLICT (order_id) DO NOTHING
+"""
 
-def month_sales(*, month: date, cap: Decimal) -> Iterator[Sale]:
-    """The month's volume per order, streamed (a server-side cursor), always in the same
-    order; a retailer's own orders count up to `cap` a month."""
-    start, end = month_bounds(month)
-    used: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(_SALES_SQL, [settings.TEAM_STARTER_KIT_CATEGORY, start, end])
-        while rows := cursor.fetchmany(5000):
-            for order_id, retailer_id, base, personal in rows:
-                volume = base
-                if personal:
-                    volume = max(min(base, cap - used[retailer_id]), ZERO)
-                    used[retailer_id] += volume
-                yield Sale(order_id=order_id, retailer_id=retailer_id, volume=volume)
+_MEMBERS_SQL = """
+DROP TABLE IF EXISTS team_close_m;
+CREATE TEMP TABLE team_close_m ON COMMIT DROP AS
+SELECT m.retailer_id AS id, m.sponsor_id, nlevel(m.path) AS depth,
+       string_to_array(m.path::text, '.')::bigint[] AS labels,
+       coalesce(v.pv, 0)::numeric(14, 2) AS pv,
+       (r.status = 'active' AND coalesce(v.pv, 0) >= %(active)s) AS active,
+       0::numeric(16, 2) AS gv, 0 AS legs, 0 AS earned, 0 AS best, 0 AS kept, 0 AS paid
+  FROM team_teammember m
+  JOIN retailers_retailer r ON r.id = m.retailer_id
+  LEFT JOIN (SELECT retailer_id, sum(volume) AS pv FROM team_ordervolume
+              WHERE month = %(month)s GROUP BY retailer_id) v ON v.retailer_id = m.retailer_id;
+CREATE UNIQUE INDEX ON team_close_m (id);
+CREATE INDEX ON team_close_m (sponsor_id);
+ANALYZE team_close_m;
+UPDATE team_close_m m SET gv = g.gv
+  FROM (SELECT a.id, sum(s.pv) AS gv FROM team_close_m s, unnest(s.labels) AS a(id)
+         WHERE s.pv > 0 GROUP BY a.id) g
+ WHERE m.id = g.id;
+UPDATE team_close_m m SET legs = c.n
+  FROM (SELECT sponsor_id, count(*) AS n FROM team_close_m WHERE active AND sponsor_id IS NOT NULL
+         GROUP BY sponsor_id) c
+ WHERE m.id = c.sponsor_id;
+UPDATE team_close_m m SET kept = k.best
+  FROM (SELECT retailer_id, max(earned_rank) AS best FROM team_standing
+         WHERE month >= %(kept_from)s AND month < %(month)s GROUP BY retailer_id) k
+ WHERE m.id = k.retailer_id;
+"""
+
+_STANDINGS_SQL = """
+INSERT INTO team_standing (retailer_id, month, personal_volume, group_volume, qualified_legs,
+                           active, earned_rank, paid_rank, rank_name)
+SELECT m.id, %(month)s, m.pv, m.gv, m.legs, m.active, m.earned, m.paid, coalesce(k.name, '')
+  FROM team_close_m m LEFT JOIN team_rank k ON k.plan_id = %(plan)s AND k."order" = m.paid
+ON CONFLICT DO NOTHING
+"""
+
+_LEVELS_SQL = """
+UPDATE retailers_retailer r SET level = coalesce(k.level, 'retailer')
+  FROM team_close_m m LEFT JOIN team_rank k ON k.plan_id = %(plan)s AND k."order" = m.paid
+ WHERE r.id = m.id AND r.level <> coalesce(k.level, 'retailer')
+"""
+
+# Every seller's uplines, nearest first (its path's labels backwards); with compression
+# the generation counts active uplines only, without it every upline uses one up.
+_OVERRIDES_SQL = """
+WITH up AS (
+    SELECT s.id AS seller, s.pv, u.id AS receiver, u.active, u.paid,
+           CASE WHEN %(compression)s
+                THEN row_number() OVER (PARTITION BY s.id ORDER BY a.ord DESC)
+                ELSE s.depth - a.ord END AS generation
+      FROM team_close_m s
+     CROSS JOIN LATERAL unnest(s.labels[1:s.depth - 1]) WITH ORDINALITY AS a(id, ord)
+      JOIN team_close_m u ON u.id = a.id
+     WHERE s.pv > 0 AND s.depth > 1
+       AND (u.active OR NOT %(compression)s)
+       AND (%(compression)s OR s.depth - a.ord <= %(deepest)s)
+), lines AS (
+    SELECT up.*, g.rate, round(up.pv * g.rate / 100, 2) AS amount
+      FROM up
+      JOIN team_generationrate g ON g.plan_id = %(plan)s AND g.generation = up.generation
+      JOIN team_rank k ON k.plan_id = %(plan)s AND k."order" = up.paid
+     WHERE up.active AND g.rate > 0 AND k.paid_generations >= up.generation
+       AND up.generation <= %(deepest)s
+), written AS (
+    INSERT INTO earnings_commissionentry
+        (retailer_id, order_id, kind, key, base, amount, note, created_at, status, available_at)
+    SELECT l.receiver, NULL, 'override',
+           format('override:g%%s:%%s:s%%s', l.generation, to_char(%(month)s::date, 'YYYY-MM'),
+                  l.seller),
+           l.pv, l.amount,
+           left(format('Generation %%s override on %%s''s team sales, %%s %%%% of $%%s',
+                       l.generation, r.display_name, trim_scale(l.rate),
+                       to_char(l.pv, 'FM999,999,999,990.00')), 200),
+           %(now)s, 'pending', %(now)s
+      FROM lines l JOIN retailers_retailer r ON r.id = l.seller
+     WHERE l.amount <> 0
+    ON CONFLICT DO NOTHING
+    RETURNING amount
+)
+SELECT coalesce(sum(amount), 0) FROM written
+"""
+
+# Orders refunded after their month closed: each override paid on their seller's month
+# gives back the refunded share of the order's part of it (less what was given back).
+_REVERSALS_SQL = """
+WITH refunded AS (
+    SELECT v.order_id, v.retailer_id AS seller, v.month, v.volume,
+           o.refunded_amount, o.total, least(o.refunded_amount / o.total, 1) AS share
+      FROM team_ordervolume v JOIN orders_order o ON o.id = v.order_id
+     WHERE o.refunded_amount > 0 AND o.total > 0 AND v.volume > 0 AND v.month < %(month)s
+), owed AS (
+    SELECT f.order_id, f.refunded_amount, f.total, e.retailer_id AS receiver, g.generation,
+           r.display_name AS seller_name, g.rate,
+           round(f.volume * g.rate / 100 * f.share, 2) AS target
+      FROM refunded f
+      JOIN team_monthclose c ON c.month = f.month
+      JOIN team_generationrate g ON g.plan_id = c.plan_id
+      JOIN earnings_commissionentry e ON e.order_id IS NULL AND e.key =
+           format('override:g%%s:%%s:s%%s', g.generation, to_char(f.month, 'YYYY-MM'), f.seller)
+      JOIN retailers_retailer r ON r.id = f.seller
+), due AS (
+    SELECT w.*, w.target + coalesce((
+               SELECT sum(x.amount) FROM earnings_commissionentry x
+                WHERE x.order_id = w.order_id AND x.kind = 'override_reversal'
+                  AND x.key LIKE 'override:g' || w.generation || ':refund:%%'), 0) AS delta
+      FROM owed w
+), written AS (
+    INSERT INTO earnings_commissionentry
+        (retailer_id, order_id, kind, key, base, amount, note, created_at, status, available_at)
+    SELECT d.receiver, d.order_id, 'override_reversal',
+           format('override:g%%s:refund:%%s', d.generation, d.refunded_amount),
+           0, -d.delta,
+           left(format('Generation %%s override reversed: a refund on %%s''s team sales '
+                       '($%%s of $%%s), %%s %%%%',
+                       d.generation, d.seller_name, to_char(d.refunded_amount, 'FM999,999,990.00'),
+                       to_char(d.total, 'FM999,999,990.00'), trim_scale(d.rate)), 200),
+           %(now)s, 'pending', %(now)s
+      FROM due d WHERE d.delta > 0
+    ON CONFLICT DO NOTHING
+    RETURNING amount
+)
+SELECT coalesce(sum(amount), 0) FROM written
+"""
 
 
-def _override_note(*, line: OverrideLine, seller_name: str) -> str:
-    rate = f"{line.rate.normalize():f}"
-    return (
-        f"Generation {line.generation} override on {seller_name}'s team sales, "
-        f"{rate} % of ${line.volume:,.2f}"
-    )[:200]
+def _ranks_sql(ranks: list[Rank]) -> tuple[str, list]:
+    """`earned = CASE …` (highest rank first) and its parameters."""
+    whens, params = [], []
+    for rank in sorted(ranks, key=lambda r: -r.order):
+        cond = "m.pv >= %s AND m.gv >= %s AND m.legs >= %s"
+        params += [rank.personal_volume, rank.group_volume, rank.qualified_legs]
+        if rank.titled_legs:
+            cond += (
+                " AND (SELECT count(*) FROM team_close_m c"
+                " WHERE c.sponsor_id = m.id AND c.best >= %s) >= %s"
+            )
+            params += [rank.titled_rank, rank.titled_legs]
+        whens.append(f"WHEN {cond} THEN {int(rank.order)}")
+    if not whens:
+        return "0", []
+    return f"CASE {' '.join(whens)} ELSE 0 END", params
 
 
-# --- The close ----------------------------------------------------------------------
+def _ranks_compute(cursor, *, ranks: list[Rank]) -> None:
+    earned, params = _ranks_sql(ranks)
+    if not any(r.titled_legs for r in ranks):
+        cursor.execute(f"UPDATE team_close_m m SET earned = {earned}", params)  # noqa: S608
+    else:
+        # Titled legs need the best rank of each leg: one level at a time, bottom up.
+        cursor.execute("CREATE INDEX ON team_close_m (depth)")
+        cursor.execute("SELECT coalesce(max(depth), 0) FROM team_close_m")
+        for depth in range(cursor.fetchone()[0], 0, -1):
+            cursor.execute(
+                f"UPDATE team_close_m m SET earned = {earned} WHERE m.depth = %s",  # noqa: S608
+                [*params, depth],
+            )
+            cursor.execute(
+                "UPDATE team_close_m m SET best = greatest(m.earned, coalesce((SELECT max(c.best)"
+                " FROM team_close_m c WHERE c.sponsor_id = m.id), 0)) WHERE m.depth = %s",
+                [depth],
+            )
+    cursor.execute("UPDATE team_close_m SET paid = greatest(earned, kept)")
 
 
 @transaction.atomic
@@ -305,177 +272,94 @@ def team_month_close(*, month: date, now: datetime | None = None) -> MonthClose:
     if existing is not None:
         return existing
     now = now or timezone.now()
-    # One close at a time: the row lock on the month's close row is taken by inserting it.
     plan = plan_for_month(month)
+    # One close at a time: a concurrent one waits on this row's unique key, then fails.
     close = MonthClose.objects.create(month=month, plan=plan)
+    start, end = month_bounds(month)
     with connection.cursor() as cursor:
         cursor.execute(_ENSURE_MEMBERS_SQL)
-    reversal_total = _refund_reversals(now=now)
-    if plan is None:
-        close.reversal_total = reversal_total
-        close.save(update_fields=["reversal_total"])
-        return close
-    rules_ = plan_rules(plan)
-    cap = Decimal(str(settings.TEAM_PERSONAL_VOLUME_CAP))
-    sponsors: dict[int, int | None] = {}
-    suspended: set[int] = set()
-    for member_id, sponsor_id, status in (
-        Retailer.objects.filter(team__isnull=False)
-        .values_list("pk", "team__sponsor_id", "status")
-        .iterator(chunk_size=5000)
-    ):
-        sponsors[member_id] = sponsor_id
-        if status != Retailer.Status.ACTIVE:
-            suspended.add(member_id)
-    kept = {}
-    if plan.rank_kept_months:
-        kept = dict(
-            Standing.objects.filter(
-                month__gte=month_add(month, -plan.rank_kept_months), month__lt=month
-            )
-            .values("retailer_id")
-            .annotate(best=Max("earned_rank"))
-            .values_list("retailer_id", "best")
+        cursor.execute(_REVERSALS_SQL, {"month": month, "now": now})
+        close.reversal_total = cursor.fetchone()[0]
+        cursor.execute(
+            _VOLUMES_SQL,
+            {
+                "start": start,
+                "end": end,
+                "month": month,
+                "kit": settings.TEAM_STARTER_KIT_CATEGORY,
+                "cap": Decimal(str(settings.TEAM_PERSONAL_VOLUME_CAP)),
+            },
         )
-    # Pass 1: personal volume per retailer; then ranks (memory: a few numbers a retailer).
-    pv: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for sale in month_sales(month=month, cap=cap):
-        pv[sale.retailer_id] += sale.volume
-    result = plan_ranks(plan=rules_, sponsors=sponsors, suspended=suspended, pv=pv, kept=kept)
-    _standings_write(month=month, plan=rules_, result=result)
-    # Pass 2: the override lines, streamed to the ledger in batches.
-    lines = override_lines(
-        plan=rules_, sponsors=sponsors, result=result, sales=month_sales(month=month, cap=cap)
-    )
-    close.override_total = ZERO
-    while batch := list(islice(lines, 5000)):
-        close.override_total += _overrides_write(lines=batch)
-    close.reversal_total = reversal_total
+        if plan is not None:
+            close.override_total = _plan_close(cursor, plan=plan, month=month, now=now)
     close.save(update_fields=["override_total", "reversal_total"])
-    _levels_apply(plan=rules_, result=result)
-    _advancement_emails(month=month, plan=rules_, result=result)
+    if plan is not None:
+        _advancement_emails(month=month, now=now)
     return close
 
 
-def _standings_write(*, month: date, plan: PlanRules, result: Result) -> None:
-    names = {r.order: r.name for r in plan.ranks}
-    rows = (
-        Standing(
-            retailer_id=member,
-            month=month,
-            personal_volume=result.personal[member],
-            group_volume=result.group[member],
-            qualified_legs=result.legs[member],
-            active=result.active[member],
-            earned_rank=result.earned[member],
-            paid_rank=result.paid[member],
-            rank_name=names.get(result.paid[member], ""),
-        )
-        for member in result.personal
+def _plan_close(cursor, *, plan: TeamPlan, month: date, now: datetime):
+    ranks = list(plan.ranks.all())
+    deepest = max((g.generation for g in plan.generations.all() if g.rate > 0), default=0)
+    cursor.execute(
+        _MEMBERS_SQL,
+        {
+            "month": month,
+            "active": plan.active_volume,
+            "kept_from": month_add(month, -plan.rank_kept_months),
+        },
     )
-    while batch := list(islice(rows, 5000)):
-        Standing.objects.bulk_create(batch, ignore_conflicts=True)
-
-
-def _overrides_write(*, lines: list[OverrideLine]) -> Decimal:
-    if not lines:
-        return ZERO
-    names = dict(
-        Retailer.objects.filter(pk__in={line.seller_id for line in lines}).values_list(
-            "pk", "display_name"
-        )
+    _ranks_compute(cursor, ranks=ranks)
+    cursor.execute(_STANDINGS_SQL, {"month": month, "plan": plan.pk})
+    cursor.execute(_LEVELS_SQL, {"plan": plan.pk})
+    cursor.execute(
+        _OVERRIDES_SQL,
+        {
+            "compression": plan.compression,
+            "deepest": deepest,
+            "plan": plan.pk,
+            "month": month,
+            "now": now,
+        },
     )
-    accruals = dict(
-        Entry.objects.filter(
-            order_id__in={line.order_id for line in lines}, key="paid"
-        ).values_list("order_id", "available_at")
-    )
-    entries = [
-        Entry(
-            retailer_id=line.retailer_id,
-            order_id=line.order_id,
-            kind=Entry.Kind.OVERRIDE,
-            key=f"override:g{line.generation}",
-            base=line.volume,
-            amount=line.amount,
-            note=_override_note(line=line, seller_name=names.get(line.seller_id, "")),
-            available_at=accruals.get(line.order_id),
-        )
-        for line in lines
-        if line.amount != 0
-    ]
-    Entry.objects.bulk_create(entries, batch_size=2000, ignore_conflicts=True)
-    return sum((e.amount for e in entries), ZERO)
-
-
-def _refund_reversals(*, now: datetime) -> Decimal:
-    """Overrides on orders refunded since: reverse the refunded share (once per amount)."""
-    total = ZERO
-    overrides = (
-        Entry.objects.filter(kind=Entry.Kind.OVERRIDE, order__refunded_amount__gt=0)
-        .select_related("order")
-        .order_by("order_id", "key")
-    )
-    for override in overrides.iterator(chunk_size=2000):
-        order = override.order
-        target = rules.clawback_target(
-            accrued=override.amount, refunded=order.refunded_amount, order_total=order.total
-        )
-        taken = -(
-            Entry.objects.filter(
-                order=order,
-                kind=Entry.Kind.OVERRIDE_REVERSAL,
-                key__startswith=f"{override.key}:refund:",
-            ).aggregate(s=Sum("amount"))["s"]
-            or ZERO
-        )
-        delta = target - taken
-        if delta <= 0:
-            continue
-        Entry.objects.bulk_create(
-            [
-                Entry(
-                    retailer_id=override.retailer_id,
-                    order=order,
-                    kind=Entry.Kind.OVERRIDE_REVERSAL,
-                    key=f"{override.key}:refund:{order.refunded_amount}",
-                    base=ZERO,
-                    amount=-delta,
-                    note=(
-                        f"Generation {override.key.removeprefix('override:g')} override "
-                        f"reversed: ${order.refunded_amount:,.2f} of ${order.total:,.2f} refunded"
-                    ),
-                    available_at=now,
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        total -= delta
+    total = cursor.fetchone()[0]
+    cursor.execute("DROP TABLE team_close_m")
     return total
 
 
-def _levels_apply(*, plan: PlanRules, result: Result) -> None:
-    """The paid rank sets the level the ledger pays personal commission at from now on."""
-    levels = {r.order: r.level for r in plan.ranks}
-    by_level: dict[str, list[int]] = defaultdict(list)
-    for member, paid in result.paid.items():
-        by_level[levels.get(paid, "retailer")].append(member)
-    for level, ids in by_level.items():
-        Retailer.objects.filter(pk__in=ids).exclude(level=level).update(level=level)
+_ADVANCED_SQL = """
+INSERT INTO {table} (kind, dedupe_key, "to", template, context, headers, status, attempts,
+                     last_error, esp_message_id, created_at)
+SELECT 'transactional', format('team-rank-%%s-%%s', r.id, to_char(%(month)s::date, 'YYYY-MM')),
+       r.email, 'team_rank_advanced',
+       jsonb_build_object('display_name', r.display_name, 'rank_name', s.rank_name,
+                          'month', %(month_label)s, 'team_url', %(team_url)s),
+       '{{}}'::jsonb, 'pending', 0, '', '', %(now)s
+  FROM team_standing s JOIN retailers_retailer r ON r.id = s.retailer_id
+  LEFT JOIN team_standing p ON p.retailer_id = s.retailer_id AND p.month = %(before)s
+ WHERE s.month = %(month)s AND s.paid_rank > coalesce(p.paid_rank, 0) AND r.email <> ''
+ON CONFLICT (dedupe_key) DO NOTHING
+"""
 
 
-def _advancement_emails(*, month: date, plan: PlanRules, result: Result) -> None:
-    from .emails import rank_advanced_email_enqueue
+def _advancement_emails(*, month: date, now: datetime) -> None:
+    """One email to each retailer whose paid rank went up, once per month: the outbox rows
+    are written in one statement (the same rows `email_enqueue` writes) and sent by the
+    mail outbox's redispatch job (`mail.email_redispatch_pending_task`, every minute)."""
+    from shopsocial.mail.models import OutboundEmail
+    from shopsocial.urls_util import company_reverse
 
-    before = dict(
-        Standing.objects.filter(month=month_add(month, -1)).values_list("retailer_id", "paid_rank")
-    )
-    names = {r.order: r.name for r in plan.ranks}
-    advanced = [m for m, paid in result.paid.items() if paid > before.get(m, 0)]
-    for retailer in Retailer.objects.filter(pk__in=advanced).exclude(email=""):
-        rank_advanced_email_enqueue(
-            retailer=retailer, month=month, rank_name=names.get(result.paid[retailer.pk], "")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ADVANCED_SQL.format(table=OutboundEmail._meta.db_table),
+            {
+                "month": month,
+                "before": month_add(month, -1),
+                "month_label": month.strftime("%B %Y"),
+                "team_url": company_reverse("retailers:backoffice-team"),
+                "now": now,
+            },
         )
 
 
-__all__ = ["Rank", "plan_apply", "team_month_close"]
+__all__ = ["month_add", "team_month_close"]

@@ -42,7 +42,17 @@ class TeamMember(models.Model):
 
     class Meta:
         ordering = ["path"]
-        indexes = [GistIndex(fields=["path"], name="team_member_path_gist")]
+        indexes = [
+            GistIndex(fields=["path"], name="team_member_path_gist"),
+            # A downline is one range of the btree (`path > P AND path < P || '0'`: the
+            # labels are retailer ids, digits): counts and pages of "My team" read it in
+            # path order, index-only for the counts.
+            models.Index(
+                fields=["path"],
+                name="team_member_path_btree",
+                include=["enrolled_at", "sponsor_id", "retailer_id"],
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(sponsor=F("retailer")), name="team_member_not_own_sponsor"
@@ -227,3 +237,25 @@ class Standing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.retailer_id} {self.month:%Y-%m}: {self.rank_name}"
+
+
+class OrderVolume(models.Model):
+    """What one order counted for its retailer's volume in a closed month (written by the
+    close, set-based): the starter kit's share taken out, personal orders capped. Refunds
+    after the close reverse the override lines in proportion to it."""
+
+    order = models.OneToOneField(
+        "orders.Order", primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    retailer = models.ForeignKey("retailers.Retailer", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField()
+    volume = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "retailer"], name="team_volume_month")]
+        constraints = [
+            models.CheckConstraint(condition=Q(volume__gte=0), name="team_volume_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.month:%Y-%m}: {self.volume}"

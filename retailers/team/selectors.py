@@ -27,14 +27,18 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+def downline_bounds(path: str) -> tuple[str, str]:
+    """The btree range of a downline: every path after `path` and before `path` with "0"
+    added to its last label. Descendants share the labels of `path` and come right after
+    it; a label between "12" and "120" would start "12" and go on below "0", and labels
+    here are retailer ids (digits)."""
+    return path, f"{path}0"
+
+
 def downline_qs(*, member: TeamMember) -> QuerySet[TeamMember]:
-    """The whole downline (not the member): `path <@ member.path` on the GiST index."""
-    return TeamMember.objects.filter(
-        pk__in=RawSQL(
-            "SELECT retailer_id FROM team_teammember WHERE path <@ %s::ltree AND path <> %s::ltree",
-            (member.path, member.path),
-        )
-    )
+    """The whole downline (not the member): one range of the path btree, in path order."""
+    low, high = downline_bounds(member.path)
+    return TeamMember.objects.filter(path__gt=low, path__lt=high)
 
 
 def level_qs(*, member: TeamMember, level: int) -> QuerySet[TeamMember]:
@@ -98,6 +102,7 @@ class TeamOverview:
     new_this_month: int
     personal_volume: Decimal
     group_volume: Decimal
+    group_month: date | None  # the closed month group_volume is from (None: no close yet)
     rank_name: str
     progress: RankProgress | None
     sponsor: UplineContact | None
@@ -155,18 +160,20 @@ def team_overview_for_retailer(
     member = TeamMember.objects.get(retailer=retailer)
     today = today or timezone.localdate()
     month = month_start(today)
+    team_size, new_this_month, frontline = _team_counts(member=member, month=month)
     downline = downline_qs(member=member)
-    team_size = downline.count()
-    new_this_month = downline.filter(enrolled_at__date__gte=month).count()
-    frontline = member.recruits.count()
     listing = level_qs(member=member, level=level) if level else downline
     listed = team_size if level is None else listing.count()
     pages = max(1, -(-listed // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    members = list(
-        listing.select_related("retailer").order_by("path")[
+    # The page's ids first (an index-only scan of the path btree, in order), then their rows.
+    ids = list(
+        listing.order_by("path").values_list("pk", flat=True)[
             (page - 1) * PAGE_SIZE : page * PAGE_SIZE
         ]
+    )
+    members = list(
+        TeamMember.objects.filter(pk__in=ids).select_related("retailer").order_by("path")
     )
     ids = [m.pk for m in members]
     volumes = month_volumes(retailer_ids=[*ids, retailer.pk], month=month)
@@ -184,8 +191,10 @@ def team_overview_for_retailer(
         for m in members
     ]
     pv = volumes.get(retailer.pk, ZERO)
-    gv = pv + _group_volume_live(member=member, month=month)
     mine = last.get(retailer.pk)
+    # Group volume is the last close's (stored per retailer): a live sum over a large
+    # downline's ledger would cost the page what the close already computed.
+    gv = mine.group_volume if mine else ZERO
     plan = plan_for_month(month)
     sponsor = None
     if member.sponsor_id:
@@ -198,6 +207,7 @@ def team_overview_for_retailer(
         new_this_month=new_this_month,
         personal_volume=pv,
         group_volume=gv,
+        group_month=mine.month if mine else None,
         rank_name=mine.rank_name if mine else "",
         progress=_progress(
             plan=plan,
@@ -214,18 +224,19 @@ def team_overview_for_retailer(
     )
 
 
-def _group_volume_live(*, member: TeamMember, month: date) -> Decimal:
-    """The downline's volume this month so far: one aggregate over `path <@` (GiST)."""
-    from ..earnings.models import CommissionEntry
+def _team_counts(*, member: TeamMember, month: date) -> tuple[int, int, int]:
+    """Team size, new this month, personally sponsored: one index-only range scan."""
+    from django.db import connection
 
-    start, end = month_bounds(month)
-    value = CommissionEntry.objects.filter(
-        kind=CommissionEntry.Kind.ACCRUAL,
-        created_at__gte=start,
-        created_at__lt=end,
-        retailer_id__in=downline_qs(member=member).values("pk"),
-    ).aggregate(v=Sum("base"))["v"]
-    return value or ZERO
+    start, _ = month_bounds(month)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE enrolled_at >= %s),"
+            " count(*) FILTER (WHERE sponsor_id = %s)"
+            " FROM team_teammember WHERE path > %s::ltree AND path < %s::ltree",
+            [start, member.pk, *downline_bounds(member.path)],
+        )
+        return cursor.fetchone()
 
 
 def _last_standings(*, retailer_ids: list[int]) -> dict[int, Standing]:
@@ -264,4 +275,22 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return (
         datetime(start.year, start.month, 1, tzinfo=tz),
         datetime(end.year, end.month, 1, tzinfo=tz),
+    )
+
+
+def starter_kit_variant():
+    """The starter kit for sale (the first variant of the kit category's first product)."""
+    from django.conf import settings
+
+    from storefront.models import ProductVariant
+
+    return (
+        ProductVariant.objects.filter(
+            active=True,
+            product__active=True,
+            product__category__slug=settings.TEAM_STARTER_KIT_CATEGORY,
+        )
+        .select_related("product")
+        .order_by("product__pk", "pk")
+        .first()
     )

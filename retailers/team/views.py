@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from retailers.decorators import backoffice_view
+from storefront.cart import Cart, CartError
 
 from . import selectors, services
 
@@ -26,3 +30,27 @@ def team_view(request: HttpRequest) -> HttpResponse:
         level=_int_param(request, "level", default=None, top=100),
     )
     return render(request, "team/my_team.html", {"team": overview, "levels": range(1, 6)})
+
+
+@require_POST
+def starter_kit_checkout_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Registration's last step: the starter kit in the company site's cart, then checkout
+    (the gateway's hosted page). Only with the welcome link of a new retailer."""
+    from retailers.views.registration import WELCOME_MAX_AGE, WELCOME_SALT
+
+    try:
+        signing.loads(token, salt=WELCOME_SALT, max_age=WELCOME_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise Http404("This link has expired.") from exc
+    kit = selectors.starter_kit_variant()
+    if kit is None:
+        messages.error(request, "The starter kit is not on sale right now: please call us.")
+        return redirect("retailers:registration-welcome", token)
+    cart = Cart(request)
+    if cart.quantity_of(kit.pk) == 0:
+        try:
+            cart.add(kit, 1)
+        except CartError as error:
+            messages.error(request, str(error))
+            return redirect("retailers:registration-welcome", token)
+    return redirect("orders:checkout")

@@ -584,9 +584,10 @@ TEAM_PERSONAL_VOLUME_CAP = env.str(
     "TEAM_PERSONAL_VOLUME_CAP", default="300.00"
 )  # Decimal(...) by readers
 # --- end team
-# --- team (issue 25): close last month for teams (idempotent: hourly is safe)
-CELERY_BEAT_SCHEDULE["team-close-previous-month"] = {
-    "task": "team.team_close_previous_month_task",
+# --- team (issue 25): the one month close (earnings, teams included) closes last month
+# (idempotent: hourly is safe)
+CELERY_BEAT_SCHEDULE["earnings-month-close-previous"] = {
+    "task": "earnings.month_close_previous_task",
     "schedule": 3600.0,
 }
 # --- end team

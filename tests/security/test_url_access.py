@@ -119,6 +119,7 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:backoffice/customers/": BACKOFFICE,
     # --- team (issue 25)
     "public:backoffice/team/": BACKOFFICE,
+    "public:register/welcome/<str:token>/starter-kit/": same(NOT_ALLOWED),  # POST only
     # --- end team
     # Payouts (issue 26)
     "public:backoffice/earnings/payout-account/": BACKOFFICE,

@@ -94,3 +94,31 @@ def test_finance_cannot_move_sponsors(client, team_plan):
     )
     assert response.status_code == 403
     assert TeamMember.objects.get(pk=kim.pk).sponsor_id == jane.pk
+
+
+def test_override_lines_in_the_ledger_admin_and_reassigning_one_is_refused(client, team_plan):
+    jane = member("Jane")
+    kim = member("Kim", jane)
+    sale(jane, "200.00")
+    sale(kim, "100.00")
+    team_month_close(month=date(2026, 11, 1))
+    line = CommissionEntry.objects.get(kind="override")
+    assert line.order_id is None
+    client.force_login(staff_in("Finance"))
+    listing = client.get("/admin/earnings/commissionentry/", HTTP_HOST=COMPANY_HOST)
+    assert listing.status_code == 200 and "Team override" in listing.content.decode()
+    response = client.post(
+        "/admin/earnings/commissionentry/",
+        {
+            "action": "reassign_order",
+            "_selected_action": [line.pk],
+            "apply": "1",
+            "to_retailer": kim.pk,
+            "reason": "Ticket 9",
+        },
+        HTTP_HOST=COMPANY_HOST,
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "has no order: nothing to reassign" in response.content.decode()
+    assert CommissionEntry.objects.filter(kind__startswith="reassign").count() == 0

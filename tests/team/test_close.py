@@ -28,11 +28,17 @@ Entry = CommissionEntry
 
 
 def overrides():
-    return list(
+    """(paid to, kind of line, base, amount, note); an override line's key is
+    `override:g<generation>:<month>:s<seller>`, shown here as `override:g<generation>`."""
+    rows = (
         Entry.objects.filter(kind__in=["override", "override_reversal"])
         .order_by("pk")
-        .values_list("retailer__display_name", "key", "base", "amount", "note")
+        .values_list("retailer__display_name", "key", "base", "amount", "note", "kind")
     )
+    return [
+        (name, ":".join(key.split(":")[:2]) if kind == "override" else key, base, amount, note)
+        for name, key, base, amount, note, kind in rows
+    ]
 
 
 def test_override_lines_by_generation_explain_themselves(team_plan):
@@ -44,6 +50,14 @@ def test_override_lines_by_generation_explain_themselves(team_plan):
     sale(lou, "1240.00")
     team_month_close(month=NOV)
     lines = [r for r in overrides() if r[2] == Decimal("1240.00")]
+    # One line per downline member per generation per month (not per order), no order.
+    keys = set(
+        Entry.objects.filter(kind="override", base=Decimal("1240.00")).values_list("key", "order")
+    )
+    assert keys == {
+        (f"override:g1:2026-11:s{lou.pk}", None),
+        (f"override:g2:2026-11:s{lou.pk}", None),
+    }
     assert lines == [
         (
             "Kim",
@@ -94,6 +108,9 @@ def test_refund_after_close_reverses_the_override_next_month(team_plan):
         "override:g1:refund:100.00",
     )
     assert "override reversed" in reversal.note
+    # The sponsor sees Kim's name and amounts, never the order's number.
+    assert reversal.order_label == "Another storefront"
+    assert order.number not in reversal.note and order.email not in reversal.note
     # The November line is untouched (append-only): the net is the sum.
     assert Entry.objects.get(kind="override").amount == Decimal("15.00")
 
@@ -126,7 +143,8 @@ def test_personal_orders_count_only_up_to_the_monthly_cap(team_plan, settings):
     sale(kim, "40.00")  # a customer's order counts in full
     team_month_close(month=NOV)
     assert Standing.objects.get(retailer=kim).personal_volume == Decimal("340.00")
-    assert [r[2] for r in overrides()] == [Decimal("250.00"), Decimal("50.00"), Decimal("40.00")]
+    # One line on Kim's month: 250.00 + 50.00 (capped) + 40.00.
+    assert [(r[2], r[3]) for r in overrides()] == [(Decimal("340.00"), Decimal("17.00"))]
 
 
 def test_ranks_set_the_level_and_advancement_is_emailed_once(company, mailoutbox):
@@ -146,6 +164,15 @@ def test_ranks_set_the_level_and_advancement_is_emailed_once(company, mailoutbox
     assert Standing.objects.get(retailer=kim).rank_name == "Retailer"
     emails = OutboundEmail.objects.filter(template="team_rank_advanced")
     assert [e.to for e in emails] == [jane.email]
+    # The outbox's redispatch job sends it (rows written by the close in one statement).
+    from datetime import timedelta
+
+    from shopsocial.mail.services import email_redispatch_pending
+
+    email_redispatch_pending(older_than=timedelta(0))
+    assert [(m.to, "Senior" in m.body) for m in mailoutbox] == [([jane.email], True)]
+    team_month_close(month=NOV)
+    assert OutboundEmail.objects.filter(template="team_rank_advanced").count() == 1
 
 
 def test_a_rank_is_kept_for_the_plans_months(company):
@@ -177,21 +204,23 @@ ACTIVE = Decimal("100")
 def reference(
     parents: list[int | None], volumes: list[list[int]], compression: bool
 ) -> dict[int, Decimal]:
-    """Override pay per member: walk up from each sale; an inactive upline is skipped
-    (compression) or uses up its generation unpaid."""
+    """Override pay per member: one line per seller per generation on the seller's month
+    (in cents here), rounded once; walk up from each seller; an inactive upline is
+    skipped (compression) or uses up its generation unpaid."""
     pay = {i: Decimal("0.00") for i in range(len(parents))}
-    personal = [sum(v) for v in volumes]
-    for seller, sales in enumerate(volumes):
-        for amount in sales:
-            upline, generation = parents[seller], 1
-            while upline is not None and generation <= len(RATES):
-                if personal[upline] >= ACTIVE:
-                    share = Decimal(amount) * RATES[generation - 1] / 100
-                    pay[upline] += share.quantize(Decimal("0.01"), ROUND_HALF_UP)
-                    generation += 1
-                elif not compression:
-                    generation += 1
-                upline = parents[upline]
+    personal = [Decimal(sum(v)) / 100 for v in volumes]
+    for seller in range(len(parents)):
+        if personal[seller] <= 0:
+            continue
+        upline, generation = parents[seller], 1
+        while upline is not None and generation <= len(RATES):
+            if personal[upline] >= ACTIVE:
+                share = personal[seller] * RATES[generation - 1] / 100
+                pay[upline] += share.quantize(Decimal("0.01"), ROUND_HALF_UP)
+                generation += 1
+            elif not compression:
+                generation += 1
+            upline = parents[upline]
     return pay
 
 
@@ -202,7 +231,7 @@ def trees(draw):
     for i in range(1, size):
         parents.append(draw(st.one_of(st.none(), st.integers(min_value=0, max_value=i - 1))))
     volumes = [
-        draw(st.lists(st.integers(min_value=1, max_value=400), max_size=3)) for _ in range(size)
+        draw(st.lists(st.integers(min_value=1, max_value=40_000), max_size=3)) for _ in range(size)
     ]
     return parents, volumes, draw(st.booleans())
 
@@ -225,7 +254,7 @@ def test_ledger_equals_the_reference_on_random_trees(team_plan, django_db_blocke
                 people.append(member(f"M{i}", people[parent] if parent is not None else None))
             for person, sales in zip(people, volumes, strict=True):
                 for amount in sales:
-                    sale(person, f"{amount}.00")
+                    sale(person, f"{Decimal(amount) / 100:.2f}")
             team_month_close(month=NOV)
             expected = reference(parents, volumes, compression)
             for i, person in enumerate(people):
@@ -274,14 +303,39 @@ def test_a_starter_kit_counts_for_no_ones_volume_and_earns_no_override(team_plan
     ]
 
 
-def test_the_beat_task_closes_last_month_once(team_plan):
-    from retailers.team.close import month_add
-    from retailers.team.tasks import team_close_previous_month_task
+def test_the_beat_task_runs_the_one_month_close_once(team_plan):
+    from django.conf import settings as django_settings
 
-    last = month_add(date.today().replace(day=1), -1)
-    team_close_previous_month_task()
-    team_close_previous_month_task()
+    from retailers.earnings.close import month_previous
+    from retailers.earnings.tasks import month_close_previous_task
+
+    tasks = {e["task"] for e in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "earnings.month_close_previous_task" in tasks
+    assert not any(t.startswith("team.") for t in tasks)  # no separate team close
+    last = month_previous(date.today())
+    month_close_previous_task()
+    month_close_previous_task()
     assert list(MonthClose.objects.values_list("month", flat=True)) == [last]
+
+
+def test_the_earnings_close_runs_the_team_close_and_a_rerun_changes_nothing(team_plan):
+    from django.core.management import call_command
+
+    from retailers.earnings.close import earnings_month_close
+
+    jane = member("Jane")
+    kim = member("Kim", jane)
+    sale(jane, "200.00")
+    sale(kim, "300.00")
+    earnings_month_close(month=NOV)
+    first = (overrides(), list(Standing.objects.values_list()), OutboundEmail.objects.count())
+    assert [(r[0], r[3]) for r in first[0]] == [("Jane", Decimal("15.00"))]
+    earnings_month_close(month=NOV)
+    call_command("earnings_close", "2026-11")
+    call_command("team_close", "2026-11")  # the alias: the same close
+    again = (overrides(), list(Standing.objects.values_list()), OutboundEmail.objects.count())
+    assert again == first
+    assert MonthClose.objects.count() == 1
 
 
 def test_a_move_recalculates_nothing_already_in_the_ledger(team_plan):

@@ -29,8 +29,13 @@ def test_my_team_shows_members_volume_and_progress(alice_client, alice_owner, te
     sale(kim, "120.00", at=now_in_month())
     sale(alice_owner, "40.00", at=now_in_month())
     response = alice_client.get("/backoffice/team/", HTTP_HOST=COMPANY_HOST)
+    assert 'id="team-gv">after the first month close<' in response.text
+    month = date.today().replace(day=1)
+    team_month_close(month=month)  # group volume: the close's stored figure
+    response = alice_client.get("/backoffice/team/", HTTP_HOST=COMPANY_HOST)
     assert response.status_code == 200
     text = response.text
+    assert f"Group volume, {month:%B %Y} close" in text
     assert 'id="team-size">2<' in text
     assert 'id="team-frontline">1<' in text
     assert 'id="team-new">2<' in text
@@ -127,7 +132,7 @@ def test_statement_shows_override_lines_by_generation(alice_client, alice_owner,
     month = date.today().replace(day=1)
     sale(alice_owner, "150.00", at=now_in_month())
     sale(kim, "150.00", at=now_in_month())
-    sale(lou, "1240.00", at=now_in_month())
+    lou_order = sale(lou, "1240.00", at=now_in_month())
     team_month_close(month=month)
     response = alice_client.get(
         f"/backoffice/earnings/statements/{month:%Y}-{month:%m}/", HTTP_HOST=COMPANY_HOST
@@ -137,3 +142,6 @@ def test_statement_shows_override_lines_by_generation(alice_client, alice_owner,
     assert 'id="statement-overrides"' in text
     assert "<td>Generation 1</td><td>1</td><td>$150.00</td><td>$7.50</td>" in text
     assert "<td>Generation 2</td><td>1</td><td>$1240.00</td><td>$37.20</td>" in text
+    # Privacy: the line is the month's team sales, never an order of the team.
+    assert lou_order.number not in text and lou_order.email not in text
+    assert "<td>Team</td>" in text

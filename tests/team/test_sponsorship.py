@@ -165,3 +165,23 @@ def test_find_with_an_empty_search_registers_as_enter_in_any_field_would(
     )
     assert response.status_code == 302
     assert TeamMember.objects.get(retailer__slug="kristanna").sponsor_id is None
+
+
+def test_a_downline_is_one_btree_range_that_never_takes_a_longer_label(company):
+    """Paths "900001" and "9000010": the second sorts right after the first's
+    descendants and is not one of them."""
+    from retailers.team.selectors import downline_qs
+
+    def row(pk: int, sponsor: TeamMember | None = None) -> TeamMember:
+        retailer = Retailer.objects.bulk_create(
+            [Retailer(id=pk, slug=f"bt-{pk}", schema_name=f"r_bt_{pk}", retailer_number=f"B{pk}")]
+        )[0]
+        return TeamMember.objects.create(retailer=retailer, sponsor=sponsor)
+
+    top = row(900001)
+    child = row(900002, top)
+    grandchild = row(900003, child)
+    row(9000010)  # another top member whose path starts with the same digits
+    row(9000011, TeamMember.objects.get(pk=9000010))
+    top.refresh_from_db()
+    assert sorted(m.pk for m in downline_qs(member=top)) == [child.pk, grandchild.pk]
