@@ -19,7 +19,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..services import staff_password_reconfirm
-from . import ach, reports, selectors, services
+from . import ach, connect, reports, selectors, services
 from .forms import PayoutPrepareForm, ReassignForm, YearForm
 from .models import (
     CategoryRate,
@@ -158,7 +158,15 @@ class PayoutLineInline(admin.TabularInline):
     model = PayoutLine
     extra = 0
     can_delete = False
-    fields = ["retailer", "amount", "held", "below_minimum", "hold_reason"]
+    fields = [
+        "retailer",
+        "amount",
+        "held",
+        "below_minimum",
+        "hold_reason",
+        "transfer_id",
+        "transfer_status",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -178,7 +186,7 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         "paid_at",
     ]
     inlines = [PayoutLineInline]
-    actions = ["download_csv", "download_ach", "mark_paid"]
+    actions = ["download_csv", "download_ach", "send_transfers", "mark_paid"]
     change_list_template = "earnings/admin/payout_changelist.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -265,6 +273,26 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="payout-{batch.pk}.ach"'
         response["Cache-Control"] = "no-store"
         return response
+
+    @admin.action(
+        description="Send the Stripe Connect transfers (marks paid when all are sent)",
+        permissions=["run_payouts"],
+    )
+    def send_transfers(self, request: HttpRequest, queryset):
+        for batch in queryset:
+            try:
+                run = connect.payout_batch_transfers_send(batch=batch, actor=request.user)
+            except services.EarningsError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
+            level = messages.WARNING if run.failed else messages.SUCCESS
+            self.message_user(
+                request,
+                f"Payout #{batch.pk}: {run.sent} transfers sent, {run.failed} not sent"
+                + (" (run it again to retry)." if run.failed else ".")
+                + (" Marked paid; statements sent." if run.paid else ""),
+                level,
+            )
 
     @admin.action(
         description="Mark sent to the bank and paid (emails each retailer)",

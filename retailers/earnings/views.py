@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +18,7 @@ from retailers.decorators import backoffice_view
 from retailers.services import reauth
 from shopsocial.csv_safe import csv_writer
 
-from . import payout_accounts, selectors
+from . import connect, payout_accounts, selectors
 from .forms import PayoutAccountForm
 
 
@@ -123,5 +124,33 @@ def payout_account_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "account": payout_accounts.payout_account_current(retailer=retailer),
         "now": timezone.now(),
+        "connect_rail": settings.PAYOUT_RAIL == "stripe",
+        "connect_account": connect.connect_account_for(retailer=retailer),
     }
     return render(request, "earnings/payout_account.html", context, status=status)
+
+
+# --- Stripe Connect (PAYOUT_RAIL=stripe): onboarding from the back office --------------
+@backoffice_view
+@require_http_methods(["GET", "POST"])
+def connect_start_view(request: HttpRequest) -> HttpResponse:
+    """POST: off to the gateway's onboarding page. GET: the gateway's "refresh" link
+    (an expired onboarding link) leads back to the payout account page."""
+    if request.method != "POST":
+        return redirect("retailers:backoffice-payout-account")
+    try:
+        url = connect.connect_onboarding_link(retailer=request.retailer, actor=request.user)
+    except connect.ConnectError as exc:
+        messages.error(request, str(exc))
+        return redirect("retailers:backoffice-payout-account")
+    return redirect(url)
+
+
+@backoffice_view
+def connect_return_view(request: HttpRequest) -> HttpResponse:
+    account = connect.connect_account_refresh(retailer=request.retailer)
+    if account is not None and account.payouts_enabled:
+        messages.success(request, "Stripe payouts are set up: your next payout goes there.")
+    else:
+        messages.info(request, "Stripe has not finished setting up your payouts yet.")
+    return redirect("retailers:backoffice-payout-account")
