@@ -66,6 +66,12 @@ urlpatterns = [
         earnings.connect_return_view,
         name="backoffice-connect-return",
     ),
+    # Payouts (issue 26): the retailer's Form 1099-NEC recipient copy.
+    path(
+        "backoffice/earnings/1099/<int:year>/",
+        earnings.form_1099_view,
+        name="backoffice-form-1099",
+    ),
     path("backoffice/scenes/", scenes.scene_list_view, name="backoffice-scenes"),
     path("backoffice/scenes/<int:scene_id>/", scenes.scene_detail_view, name="backoffice-scene"),
     path(  # party guest list (issue 27)

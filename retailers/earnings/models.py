@@ -396,3 +396,32 @@ class ConnectAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} ({'payouts on' if self.payouts_enabled else 'onboarding'})"
+
+
+class Form1099Export(models.Model):
+    """One row per 1099-NEC export with full tax IDs: who, when, which year, how many.
+
+    Append-only (the admin shows it read-only); the files themselves are not kept.
+    """
+
+    class Format(models.TextChoices):
+        IRIS = "iris", "IRIS CSV (Taxpayer Portal upload)"
+        FIRE = "fire", "FIRE fixed-width (Publication 1220)"
+        CSV = "csv", "CSV for a filing service"
+
+    year = models.PositiveSmallIntegerField()
+    file_format = models.CharField(max_length=4, choices=Format.choices)
+    recipients = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    test_file = models.BooleanField(default=False, db_default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "Form 1099-NEC export"
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_file_format_display()}: {self.recipients} recipients"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,7 +18,7 @@ from retailers.decorators import backoffice_view
 from retailers.services import reauth
 from shopsocial.csv_safe import csv_writer
 
-from . import connect, payout_accounts, selectors
+from . import connect, form1099, payout_accounts, selectors
 from .forms import PayoutAccountForm
 
 
@@ -40,6 +40,7 @@ def earnings_view(request: HttpRequest) -> HttpResponse:
         "last_year_paid": selectors.annual_paid_for_retailer(
             retailer=retailer, year=today.year - 1
         ),
+        "form_1099_years": form1099.form_1099_years_for(retailer=retailer, before=today.year),
     }
     return render(request, "backoffice/earnings.html", context)
 
@@ -154,3 +155,16 @@ def connect_return_view(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(request, "Stripe has not finished setting up your payouts yet.")
     return redirect("retailers:backoffice-payout-account")
+
+
+@backoffice_view
+def form_1099_view(request: HttpRequest, year: int) -> HttpResponse:
+    """The retailer's own Form 1099-NEC (Copy B) for a past year, as a PDF."""
+    recipient = form1099.form_1099_recipient_for(retailer=request.retailer, year=year)
+    if recipient is None or year >= timezone.localdate().year:
+        raise Http404("No Form 1099-NEC for that year.")
+    body = form1099.recipient_copy_pdf(recipient=recipient, year=year)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="1099-nec-{year}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -125,6 +125,10 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     # Stripe Connect onboarding: GET leads back to the payout account page (POST starts)
     "public:backoffice/earnings/payout-account/stripe/": same(REDIRECT),
     "public:backoffice/earnings/payout-account/stripe/return/": same(REDIRECT),
+    # the retailer's own 1099-NEC copy: none for the sample year (nothing paid) -> 404
+    "public:backoffice/earnings/1099/<int:year>/": per_role(
+        anonymous=REDIRECT, shopper=REDIRECT, retailer=GONE, other_retailer=GONE
+    ),
     "public:backoffice/storefront/": BACKOFFICE,
     "public:backoffice/password/": BACKOFFICE,
     "public:backoffice/security/": BACKOFFICE,
