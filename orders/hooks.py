@@ -104,3 +104,29 @@ def order_email_extras(*, order: Order, template: str) -> dict[str, object]:
     for hook in tuple(_email_extras):
         extras.update(hook(order=order, template=template))
     return extras
+
+
+# --- Payouts (issue 26): Connect webhook events, handled by retailers/earnings ---------
+class PayoutEventHandler(Protocol):
+    """What retailers/earnings does with `account.updated` and `transfer.*` events.
+
+    `prepare` reads the object back from the gateway (outside any transaction);
+    `apply` runs in the transaction that records the event and returns False when the
+    object is not one of ours (the event is still recorded, acknowledged).
+    """
+
+    def prepare(self, *, gateway: object, event: object) -> object: ...
+
+    def apply(self, *, event: object, prepared: object) -> bool: ...
+
+
+_payout_event_handlers: list[PayoutEventHandler] = []
+
+
+def payout_event_handler_register(handler: PayoutEventHandler) -> PayoutEventHandler:
+    _payout_event_handlers[:] = [handler]
+    return handler
+
+
+def payout_event_handler() -> PayoutEventHandler | None:
+    return _payout_event_handlers[0] if _payout_event_handlers else None

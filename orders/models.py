@@ -13,7 +13,11 @@ from shopsocial.invalidation import InvalidatingQuerySet
 
 # The offline gateway keeps its own sessions beside the gateway (an adapter imports no
 # domain model); imported here so the model stays registered under the orders app.
-from .gateways.offline_store import OfflineCheckoutSession  # noqa: F401
+from .gateways.offline_store import (  # noqa: F401
+    OfflineCheckoutSession,
+    OfflineConnectAccount,
+    OfflineTransfer,
+)
 
 
 class ShippingMethod(models.Model):

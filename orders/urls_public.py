@@ -28,6 +28,17 @@ def offline_gateway_urlpatterns() -> list[URLPattern]:
             offline_views.offline_pay_submit,
             name="offline-gateway-submit",
         ),
+        # Payouts (issue 26): the offline stand-in for Stripe Connect onboarding.
+        path(
+            "offline-gateway/connect/<str:account_id>/",
+            offline_views.offline_connect_page,
+            name="offline-gateway-connect",
+        ),
+        path(
+            "offline-gateway/connect/<str:account_id>/submit/",
+            offline_views.offline_connect_submit,
+            name="offline-gateway-connect-submit",
+        ),
     ]
 
 

@@ -30,6 +30,8 @@ from .gateways import (
     PaymentGateway,
     gateway_get,
 )
+from .gateways.event_shape import CONNECT_KINDS
+from .hooks import payout_event_handler
 from .models import Order, WebhookEvent
 from .services import (
     RefundError,
@@ -162,6 +164,8 @@ def webhook_receive(*, payload: bytes, headers: Mapping[str, str]) -> str:
     """
     gateway = gateway_get()
     event = gateway.webhook_event_parse(payload=payload, headers=headers)
+    if event.kind in CONNECT_KINDS:
+        return _payout_event_receive(gateway, event)
     handler = HANDLERS.get(event.kind)
     if handler is None:
         return Outcome.IGNORED
@@ -180,6 +184,26 @@ def webhook_receive(*, payload: bytes, headers: Mapping[str, str]) -> str:
             logger.info("webhook %s %s: no matching order; recorded", event.type, event.id)
             return Outcome.UNKNOWN_OBJECT
         handler.apply(event, prepared)
+    return Outcome.PROCESSED
+
+
+def _payout_event_receive(gateway: PaymentGateway, event: GatewayEvent) -> str:
+    """Connect payouts (issue 26): recorded once like any event, applied by earnings."""
+    handler = payout_event_handler()
+    if handler is None:
+        return Outcome.IGNORED
+    if WebhookEvent.objects.filter(event_id=event.id).exists():
+        return Outcome.DUPLICATE
+    prepared = handler.prepare(gateway=gateway, event=event)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                WebhookEvent.objects.create(event_id=event.id, type=event.type)
+        except IntegrityError:
+            return Outcome.DUPLICATE
+        if not handler.apply(event=event, prepared=prepared):
+            logger.info("webhook %s %s: no matching payout; recorded", event.type, event.id)
+            return Outcome.UNKNOWN_OBJECT
     return Outcome.PROCESSED
 
 

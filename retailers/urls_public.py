@@ -55,6 +55,23 @@ urlpatterns = [
         earnings.payout_account_view,
         name="backoffice-payout-account",
     ),
+    # Payouts (issue 26): Stripe Connect onboarding.
+    path(
+        "backoffice/earnings/payout-account/stripe/",
+        earnings.connect_start_view,
+        name="backoffice-connect-start",
+    ),
+    path(
+        "backoffice/earnings/payout-account/stripe/return/",
+        earnings.connect_return_view,
+        name="backoffice-connect-return",
+    ),
+    # Payouts (issue 26): the retailer's Form 1099-NEC recipient copy.
+    path(
+        "backoffice/earnings/1099/<int:year>/",
+        earnings.form_1099_view,
+        name="backoffice-form-1099",
+    ),
     path("backoffice/scenes/", scenes.scene_list_view, name="backoffice-scenes"),
     path("backoffice/scenes/<int:scene_id>/", scenes.scene_detail_view, name="backoffice-scene"),
     path(  # party guest list (issue 27)

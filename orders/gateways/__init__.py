@@ -8,6 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import (
     ChargeOutcome,
     CheckoutRequest,
+    ConnectAccount,
+    ConnectTransfer,
     EventKind,
     GatewayError,
     GatewayEvent,
@@ -30,6 +32,8 @@ from .base import (
 __all__ = [
     "ChargeOutcome",
     "CheckoutRequest",
+    "ConnectAccount",
+    "ConnectTransfer",
     "EventKind",
     "GatewayError",
     "GatewayEvent",

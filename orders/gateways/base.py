@@ -37,6 +37,9 @@ class EventKind(StrEnum):
     SESSION_EXPIRED = "session_expired"
     PAYMENT_REFUNDED = "payment_refunded"
     PAYMENT_DISPUTED = "payment_disputed"
+    # Stripe Connect payouts (retailers/earnings): the object is an account or a transfer.
+    CONNECT_ACCOUNT_UPDATED = "connect_account_updated"
+    TRANSFER_UPDATED = "transfer_updated"
     OTHER = "other"
 
 
@@ -198,6 +201,32 @@ class OffSessionResult:
     decline_code: str = ""  # the gateway's code, safe to log (e.g. "insufficient_funds")
 
 
+# --- Stripe Connect payouts (retailers/earnings): Express accounts and transfers -------
+@dataclass(frozen=True)
+class ConnectAccount:
+    """A retailer's connected account as the gateway reports it now."""
+
+    id: str
+    details_submitted: bool
+    payouts_enabled: bool
+
+
+@dataclass(frozen=True)
+class ConnectTransfer:
+    """Money moved from the platform balance to a connected account (minor units)."""
+
+    id: str
+    amount: int
+    currency: str
+    destination: str
+    amount_reversed: int = 0
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reversed(self) -> bool:
+        return self.amount_reversed >= self.amount > 0
+
+
 class PaymentGateway(ABC):
     name: str
 
@@ -239,6 +268,36 @@ class PaymentGateway(ABC):
 
     def setup_session_create(self, request: SetupRequest) -> GatewaySession:
         """A hosted page where the customer saves a new card for later (mode=setup)."""
+        raise NotImplementedError
+
+    # --- Connect payouts (retailers/earnings): each gateway implements these ---------
+    def connect_account_create(
+        self, *, email: str, idempotency_key: str, metadata: dict[str, str]
+    ) -> ConnectAccount:
+        """An Express account for a retailer (US, transfers capability)."""
+        raise NotImplementedError
+
+    def connect_account_retrieve(self, account_id: str) -> ConnectAccount:
+        raise NotImplementedError
+
+    def connect_account_link_create(
+        self, *, account_id: str, refresh_url: str, return_url: str
+    ) -> str:
+        """The URL of the gateway's hosted onboarding page for the account (single use)."""
+        raise NotImplementedError
+
+    def transfer_create(
+        self,
+        *,
+        destination: str,
+        amount: int,
+        currency: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> ConnectTransfer:
+        raise NotImplementedError
+
+    def transfer_retrieve(self, transfer_id: str) -> ConnectTransfer:
         raise NotImplementedError
 
 

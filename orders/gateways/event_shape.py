@@ -18,7 +18,13 @@ KINDS: dict[str, EventKind] = {
     "checkout.session.expired": EventKind.SESSION_EXPIRED,
     "charge.refunded": EventKind.PAYMENT_REFUNDED,
     "charge.dispute.created": EventKind.PAYMENT_DISPUTED,
+    # Connect payouts: the event names its account or transfer by the object's own id.
+    "account.updated": EventKind.CONNECT_ACCOUNT_UPDATED,
+    "transfer.created": EventKind.TRANSFER_UPDATED,
+    "transfer.updated": EventKind.TRANSFER_UPDATED,
+    "transfer.reversed": EventKind.TRANSFER_UPDATED,
 }
+CONNECT_KINDS = {EventKind.CONNECT_ACCOUNT_UPDATED, EventKind.TRANSFER_UPDATED}
 SESSION_KINDS = {
     EventKind.SESSION_COMPLETED,
     EventKind.SESSION_ASYNC_SUCCEEDED,
@@ -53,7 +59,7 @@ def event_from_json(payload: bytes) -> GatewayEvent:
     obj = obj.get("object") if isinstance(obj, dict) else None
     if not isinstance(obj, dict):
         raise MalformedEventError("no data.object")
-    if kind in SESSION_KINDS:
+    if kind in SESSION_KINDS or kind in CONNECT_KINDS:
         object_id = _short_str(obj.get("id"))
     else:
         # Charges and disputes name their payment (PaymentIntent).

@@ -29,6 +29,8 @@ from shopsocial.urls_util import company_reverse
 from .base import (
     ChargeOutcome,
     CheckoutRequest,
+    ConnectAccount,
+    ConnectTransfer,
     GatewayError,
     GatewayEvent,
     GatewayNotFoundError,
@@ -42,7 +44,7 @@ from .base import (
     SetupRequest,
 )
 from .event_shape import event_from_json
-from .offline_store import OfflineCheckoutSession
+from .offline_store import OfflineCheckoutSession, OfflineConnectAccount, OfflineTransfer
 from .signing import signature_header, signature_verify
 
 logger = logging.getLogger(__name__)
@@ -346,6 +348,155 @@ class OfflineGateway(PaymentGateway):
             },
         )
         return _session(session)
+
+    # --- Connect payouts (retailers/earnings) ----------------------------------------
+    def connect_account_create(
+        self, *, email: str, idempotency_key: str, metadata: dict[str, str]
+    ) -> ConnectAccount:
+        account, _ = OfflineConnectAccount.objects.get_or_create(
+            idempotency_key=idempotency_key,
+            defaults={"account_id": _new_id("acct"), "email": email, "metadata": metadata},
+        )
+        return _account(account)
+
+    def connect_account_retrieve(self, account_id: str) -> ConnectAccount:
+        account = OfflineConnectAccount.objects.filter(account_id=account_id).first()
+        if account is None:
+            raise GatewayNotFoundError("offline: no such account")
+        return _account(account)
+
+    def connect_account_link_create(
+        self, *, account_id: str, refresh_url: str, return_url: str
+    ) -> str:
+        updated = OfflineConnectAccount.objects.filter(account_id=account_id).update(
+            return_url=return_url, refresh_url=refresh_url
+        )
+        if not updated:
+            raise GatewayNotFoundError("offline: no such account")
+        return company_reverse("orders:offline-gateway-connect", account_id)
+
+    def transfer_create(
+        self,
+        *,
+        destination: str,
+        amount: int,
+        currency: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> ConnectTransfer:
+        account = OfflineConnectAccount.objects.filter(account_id=destination).first()
+        if account is None or not account.payouts_enabled:
+            raise GatewayError("offline: the destination account cannot receive transfers")
+        with transaction.atomic():
+            transfer, created = OfflineTransfer.objects.get_or_create(
+                idempotency_key=idempotency_key,
+                defaults={
+                    "transfer_id": _new_id("tr"),
+                    "destination": destination,
+                    "amount": amount,
+                    "currency": currency,
+                    "metadata": metadata,
+                },
+            )
+            if created:
+                event = offline_event_build(
+                    event_type="transfer.created", data_object=offline_transfer_object(transfer)
+                )
+                transaction.on_commit(lambda: offline_event_deliver(event=event))
+        return _transfer(transfer)
+
+    def transfer_retrieve(self, transfer_id: str) -> ConnectTransfer:
+        transfer = OfflineTransfer.objects.filter(transfer_id=transfer_id).first()
+        if transfer is None:
+            raise GatewayNotFoundError("offline: no such transfer")
+        return _transfer(transfer)
+
+
+def offline_account_object(account: OfflineConnectAccount) -> dict:
+    """The account as Stripe's API shows it (an `account` object, the parts we read)."""
+    return {
+        "id": account.account_id,
+        "object": "account",
+        "type": "express",
+        "country": "US",
+        "details_submitted": account.details_submitted,
+        "payouts_enabled": account.payouts_enabled,
+        "charges_enabled": False,
+        "metadata": account.metadata,
+    }
+
+
+def offline_transfer_object(transfer: OfflineTransfer) -> dict:
+    return {
+        "id": transfer.transfer_id,
+        "object": "transfer",
+        "amount": transfer.amount,
+        "amount_reversed": transfer.amount_reversed,
+        "currency": transfer.currency,
+        "destination": transfer.destination,
+        "reversed": transfer.amount_reversed >= transfer.amount,
+        "metadata": transfer.metadata,
+        "livemode": False,
+    }
+
+
+def _account(account: OfflineConnectAccount) -> ConnectAccount:
+    return ConnectAccount(
+        id=account.account_id,
+        details_submitted=account.details_submitted,
+        payouts_enabled=account.payouts_enabled,
+    )
+
+
+def _transfer(transfer: OfflineTransfer) -> ConnectTransfer:
+    return ConnectTransfer(
+        id=transfer.transfer_id,
+        amount=transfer.amount,
+        currency=transfer.currency,
+        destination=transfer.destination,
+        amount_reversed=transfer.amount_reversed,
+        metadata=dict(transfer.metadata),
+    )
+
+
+def offline_connect_account_for_page(*, account_id: str) -> OfflineConnectAccount | None:
+    return OfflineConnectAccount.objects.filter(account_id=account_id).first()
+
+
+def offline_connect_onboarding_complete(*, account_id: str) -> OfflineConnectAccount | None:
+    """The retailer finished the local onboarding page: the account may receive payouts,
+    and `account.updated` is sent (once; a second submit changes nothing)."""
+    with transaction.atomic():
+        account = (
+            OfflineConnectAccount.objects.select_for_update().filter(account_id=account_id).first()
+        )
+        if account is None or account.payouts_enabled:
+            return account
+        account.details_submitted = True
+        account.payouts_enabled = True
+        account.save(update_fields=["details_submitted", "payouts_enabled"])
+        event = offline_event_build(
+            event_type="account.updated", data_object=offline_account_object(account)
+        )
+        transaction.on_commit(lambda: offline_event_deliver(event=event))
+    return account
+
+
+def offline_transfer_reverse(*, transfer_id: str) -> OfflineTransfer | None:
+    """Reverse a whole transfer, as from Stripe's dashboard (development and tests)."""
+    with transaction.atomic():
+        transfer = (
+            OfflineTransfer.objects.select_for_update().filter(transfer_id=transfer_id).first()
+        )
+        if transfer is None or transfer.amount_reversed >= transfer.amount:
+            return transfer
+        transfer.amount_reversed = transfer.amount
+        transfer.save(update_fields=["amount_reversed"])
+        event = offline_event_build(
+            event_type="transfer.reversed", data_object=offline_transfer_object(transfer)
+        )
+        transaction.on_commit(lambda: offline_event_deliver(event=event))
+    return transfer
 
 
 def offline_session_for_page(*, session_id: str) -> OfflineCheckoutSession | None:

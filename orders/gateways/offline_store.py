@@ -50,3 +50,44 @@ class OfflineCheckoutSession(models.Model):
 
     def __str__(self) -> str:
         return self.session_id
+
+
+# --- Payouts (issue 26): the offline gateway's Connect accounts and transfers ----------
+class OfflineConnectAccount(models.Model):
+    """The offline gateway's Express account: completed on its local onboarding page."""
+
+    account_id = models.CharField(max_length=80, unique=True)
+    email = models.EmailField(blank=True)
+    details_submitted = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    metadata = models.JSONField(default=dict)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    # The last account link's return and refresh URLs (the onboarding page leads there).
+    return_url = models.URLField(max_length=500, blank=True)
+    refresh_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "orders"
+
+    def __str__(self) -> str:
+        return self.account_id
+
+
+class OfflineTransfer(models.Model):
+    """A transfer the offline gateway recorded (no money moves), like Stripe's object."""
+
+    transfer_id = models.CharField(max_length=80, unique=True)
+    destination = models.CharField(max_length=80)
+    amount = models.PositiveBigIntegerField()
+    amount_reversed = models.PositiveBigIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    metadata = models.JSONField(default=dict)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "orders"
+
+    def __str__(self) -> str:
+        return self.transfer_id

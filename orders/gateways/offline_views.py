@@ -11,7 +11,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from . import offline_gateway_in_use
-from .offline import offline_session_for_page, offline_session_settle
+from .offline import (
+    offline_connect_account_for_page,
+    offline_connect_onboarding_complete,
+    offline_session_for_page,
+    offline_session_settle,
+)
 from .offline_store import OfflineCheckoutSession
 
 
@@ -69,3 +74,23 @@ def offline_pay_submit(request: HttpRequest, session_id: str) -> HttpResponse:
         else session.cancel_url
     )
     return HttpResponseRedirect(target, status=303)
+
+
+# --- Connect payouts (issue 26): the local stand-in for Stripe's onboarding page -------
+def offline_connect_page(request: HttpRequest, account_id: str) -> HttpResponse:
+    _offline_only()
+    account = offline_connect_account_for_page(account_id=account_id)
+    if account is None:
+        raise Http404("No such account.")
+    return render(request, "orders/offline_gateway/connect.html", {"account": account})
+
+
+@require_POST
+def offline_connect_submit(request: HttpRequest, account_id: str) -> HttpResponse:
+    _offline_only()
+    account = offline_connect_onboarding_complete(account_id=account_id)
+    if account is None:
+        raise Http404("No such account.")
+    if not account.return_url:
+        raise Http404("No onboarding link for this account.")
+    return HttpResponseRedirect(account.return_url, status=303)

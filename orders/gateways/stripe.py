@@ -11,6 +11,8 @@ from django.conf import settings
 from .base import (
     ChargeOutcome,
     CheckoutRequest,
+    ConnectAccount,
+    ConnectTransfer,
     GatewayError,
     GatewayEvent,
     GatewayNotFoundError,
@@ -77,6 +79,25 @@ def _id_of(value) -> str:
     if isinstance(value, dict):
         return str(value.get("id") or "")
     return str(value or "")
+
+
+def _account_from_stripe(data: dict) -> ConnectAccount:
+    return ConnectAccount(
+        id=data["id"],
+        details_submitted=bool(data.get("details_submitted")),
+        payouts_enabled=bool(data.get("payouts_enabled")),
+    )
+
+
+def _transfer_from_stripe(data: dict) -> ConnectTransfer:
+    return ConnectTransfer(
+        id=data["id"],
+        amount=int(data.get("amount") or 0),
+        currency=(data.get("currency") or "").lower(),
+        destination=_id_of(data.get("destination")),
+        amount_reversed=int(data.get("amount_reversed") or 0),
+        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
+    )
 
 
 class StripeGateway(PaymentGateway):
@@ -342,3 +363,76 @@ class StripeGateway(PaymentGateway):
         except stripe.StripeError as exc:
             raise GatewayError(f"stripe: {type(exc).__name__}") from exc
         return _session_from_stripe(session.to_dict())
+
+    # --- Connect payouts (retailers/earnings): Express accounts and transfers ---------
+    def connect_account_create(
+        self, *, email: str, idempotency_key: str, metadata: dict[str, str]
+    ) -> ConnectAccount:
+        try:
+            account = self.client.v1.accounts.create(
+                {
+                    "type": "express",
+                    "country": "US",
+                    "email": email,
+                    "capabilities": {"transfers": {"requested": True}},
+                    "business_type": "individual",
+                    "metadata": metadata,
+                },
+                {"idempotency_key": idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        return _account_from_stripe(account.to_dict())
+
+    def connect_account_retrieve(self, account_id: str) -> ConnectAccount:
+        try:
+            account = self.client.v1.accounts.retrieve(account_id)
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        return _account_from_stripe(account.to_dict())
+
+    def connect_account_link_create(
+        self, *, account_id: str, refresh_url: str, return_url: str
+    ) -> str:
+        try:
+            link = self.client.v1.account_links.create(
+                {
+                    "account": account_id,
+                    "refresh_url": refresh_url,
+                    "return_url": return_url,
+                    "type": "account_onboarding",
+                }
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        return str(link.to_dict()["url"])
+
+    def transfer_create(
+        self,
+        *,
+        destination: str,
+        amount: int,
+        currency: str,
+        idempotency_key: str,
+        metadata: dict[str, str],
+    ) -> ConnectTransfer:
+        try:
+            transfer = self.client.v1.transfers.create(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "destination": destination,
+                    "metadata": metadata,
+                },
+                {"idempotency_key": idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        return _transfer_from_stripe(transfer.to_dict())
+
+    def transfer_retrieve(self, transfer_id: str) -> ConnectTransfer:
+        try:
+            transfer = self.client.v1.transfers.retrieve(transfer_id)
+        except stripe.StripeError as exc:
+            raise _gateway_error(exc) from exc
+        return _transfer_from_stripe(transfer.to_dict())

@@ -19,13 +19,14 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..services import staff_password_reconfirm
-from . import ach, reports, selectors, services
+from . import ach, connect, form1099, reports, selectors, services
 from .forms import PayoutPrepareForm, ReassignForm, YearForm
 from .models import (
     CategoryRate,
     CommissionEntry,
     CommissionPlan,
     CustomerProtection,
+    Form1099Export,
     LevelRate,
     PayoutAccount,
     PayoutBatch,
@@ -158,7 +159,15 @@ class PayoutLineInline(admin.TabularInline):
     model = PayoutLine
     extra = 0
     can_delete = False
-    fields = ["retailer", "amount", "held", "below_minimum", "hold_reason"]
+    fields = [
+        "retailer",
+        "amount",
+        "held",
+        "below_minimum",
+        "hold_reason",
+        "transfer_id",
+        "transfer_status",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -178,7 +187,7 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         "paid_at",
     ]
     inlines = [PayoutLineInline]
-    actions = ["download_csv", "download_ach", "mark_paid"]
+    actions = ["download_csv", "download_ach", "send_transfers", "mark_paid"]
     change_list_template = "earnings/admin/payout_changelist.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -267,6 +276,26 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         return response
 
     @admin.action(
+        description="Send the Stripe Connect transfers (marks paid when all are sent)",
+        permissions=["run_payouts"],
+    )
+    def send_transfers(self, request: HttpRequest, queryset):
+        for batch in queryset:
+            try:
+                run = connect.payout_batch_transfers_send(batch=batch, actor=request.user)
+            except services.EarningsError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
+            level = messages.WARNING if run.failed else messages.SUCCESS
+            self.message_user(
+                request,
+                f"Payout #{batch.pk}: {run.sent} transfers sent, {run.failed} not sent"
+                + (" (run it again to retry)." if run.failed else ".")
+                + (" Marked paid; statements sent." if run.paid else ""),
+                level,
+            )
+
+    @admin.action(
         description="Mark sent to the bank and paid (emails each retailer)",
         permissions=["run_payouts"],
     )
@@ -288,8 +317,8 @@ class PayoutBatchAdmin(admin.ModelAdmin):
         rows = selectors.form_1099_recipients(year=year)
         fmt = request.POST.get("format") if request.method == "POST" else request.GET.get("format")
         reveal_error = ""
-        if fmt in ("csv", "csv-tin"):
-            reveal = fmt == "csv-tin"
+        if fmt in ("csv", "csv-tin", "iris", "fire"):
+            reveal = fmt != "csv"
             if reveal and (
                 request.method != "POST"
                 or not request.user.has_perm("earnings.year_end_reveal_tax_ids")
@@ -303,7 +332,12 @@ class PayoutBatchAdmin(admin.ModelAdmin):
                     )
                 except PermissionDenied as exc:
                     reveal_error = exc.args[0] if exc.args else "Not allowed."
-            if not reveal_error:
+            if not reveal_error and fmt in ("iris", "fire"):
+                try:
+                    return self._form_1099_file(request, year=year, fmt=fmt)
+                except form1099.Form1099Error as exc:
+                    reveal_error = str(exc)
+            elif not reveal_error:
                 return self._form_1099_download(request, rows=rows, year=year, reveal=reveal)
         response = TemplateResponse(
             request,
@@ -321,6 +355,25 @@ class PayoutBatchAdmin(admin.ModelAdmin):
             },
         )
         response.status_code = 403 if reveal_error else 200
+        return response
+
+    def _form_1099_file(self, request: HttpRequest, *, year: int, fmt: str) -> HttpResponse:
+        """IRIS CSV or FIRE file: made by the export job (audited), never kept."""
+        body = form1099.form_1099_export(
+            year=year,
+            file_format=fmt,
+            actor=request.user,
+            test_file=request.POST.get("test_file") == "on",
+            prior_year=request.POST.get("prior_year") == "on",
+        )
+        if fmt == "iris":
+            response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+            name = f"iris-1099-nec-{year}.csv"
+        else:
+            response = HttpResponse(body, content_type="text/plain; charset=us-ascii")
+            name = f"fire-1099-nec-{year}.txt"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "no-store"
         return response
 
     def _form_1099_download(self, request: HttpRequest, *, rows, year: int, reveal: bool):
@@ -374,3 +427,24 @@ class PayoutAccountAdmin(ReadOnlyAdmin):
     @admin.display(description="account number")
     def account(self, obj: PayoutAccount) -> str:
         return obj.account_masked
+
+
+@admin.register(Form1099Export)
+class Form1099ExportAdmin(ReadOnlyAdmin):
+    """The audit trail of 1099-NEC exports with full tax IDs (append-only)."""
+
+    list_display = [
+        "year",
+        "file_format",
+        "recipients",
+        "total",
+        "test_file",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["year", "file_format"]
+    fields = list_display
+    readonly_fields = fields
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("earnings.year_end_report")

@@ -11,8 +11,11 @@ class EarningsConfig(AppConfig):
     def ready(self) -> None:
         # Order paid → commission accrued: orders runs this hook inside its transition, so
         # the dependency points from earnings to orders, never back (see orders/hooks.py).
-        from orders.hooks import order_transition_hook_register
+        from orders.hooks import order_transition_hook_register, payout_event_handler_register
 
+        from .connect import PayoutEvents
         from .services import commission_on_order_transition
 
         order_transition_hook_register(commission_on_order_transition)
+        # Stripe Connect payouts: account.updated and transfer.* webhooks (issue 26).
+        payout_event_handler_register(PayoutEvents())

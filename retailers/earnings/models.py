@@ -166,6 +166,10 @@ class PayoutLine(models.Model):
     hold_reason = models.CharField(max_length=200, blank=True)
     # Held because the balance is under the batch's minimum: it carries over, unpaid.
     below_minimum = models.BooleanField(default=False, db_default=False)
+    # Stripe Connect rail: the transfer made for this line (its idempotency key is
+    # `payout-line-<pk>`), and what the gateway last said of it.
+    transfer_id = models.CharField(max_length=80, blank=True, default="", db_default="")
+    transfer_status = models.CharField(max_length=10, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["batch", "retailer"]
@@ -388,3 +392,53 @@ class PayoutAccount(models.Model):
     @property
     def routing_masked(self) -> str:
         return f"•••••{self.routing_number[-4:]}"
+
+
+class ConnectAccount(models.Model):
+    """A retailer's Stripe Connect Express account (the Connect payout rail).
+
+    Only the gateway's ids and flags are kept: identity and bank details live at the
+    gateway. `payouts_enabled` is what the gateway last reported (the back-office
+    return page and `account.updated` webhooks read it back).
+    """
+
+    retailer = models.OneToOneField(
+        "retailers.Retailer", on_delete=models.PROTECT, related_name="connect_account"
+    )
+    account_id = models.CharField(max_length=80, unique=True)
+    details_submitted = models.BooleanField(default=False, db_default=False)
+    payouts_enabled = models.BooleanField(default=False, db_default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.account_id} ({'payouts on' if self.payouts_enabled else 'onboarding'})"
+
+
+class Form1099Export(models.Model):
+    """One row per 1099-NEC export with full tax IDs: who, when, which year, how many.
+
+    Append-only (the admin shows it read-only); the files themselves are not kept.
+    """
+
+    class Format(models.TextChoices):
+        IRIS = "iris", "IRIS CSV (Taxpayer Portal upload)"
+        FIRE = "fire", "FIRE fixed-width (Publication 1220)"
+        CSV = "csv", "CSV for a filing service"
+
+    year = models.PositiveSmallIntegerField()
+    file_format = models.CharField(max_length=4, choices=Format.choices)
+    recipients = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    test_file = models.BooleanField(default=False, db_default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "Form 1099-NEC export"
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_file_format_display()}: {self.recipients} recipients"

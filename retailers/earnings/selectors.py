@@ -256,6 +256,14 @@ def annual_paid_for_retailer(*, retailer: Retailer, year: int) -> Decimal:
     ).aggregate(s=_SUM)["s"]
 
 
+def paid_years_for_retailer(*, retailer: Retailer) -> list[int]:
+    """Calendar years in which the retailer was paid, newest first (1099 copies)."""
+    dates = PayoutLine.objects.filter(
+        retailer=retailer, held=False, batch__status=PayoutBatch.Status.PAID
+    ).dates("batch__paid_at", "year", order="DESC")
+    return [d.year for d in dates]
+
+
 def form_1099_threshold(year: int) -> Decimal:
     thresholds = {int(y): Decimal(str(v)) for y, v in settings.FORM_1099_THRESHOLDS.items()}
     known = sorted(y for y in thresholds if y <= year)

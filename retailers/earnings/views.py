@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
@@ -17,7 +18,7 @@ from retailers.decorators import backoffice_view
 from retailers.services import reauth
 from shopsocial.csv_safe import csv_writer
 
-from . import payout_accounts, selectors
+from . import connect, form1099, payout_accounts, selectors
 from .forms import PayoutAccountForm
 
 
@@ -39,6 +40,7 @@ def earnings_view(request: HttpRequest) -> HttpResponse:
         "last_year_paid": selectors.annual_paid_for_retailer(
             retailer=retailer, year=today.year - 1
         ),
+        "form_1099_years": form1099.form_1099_years_for(retailer=retailer, before=today.year),
     }
     return render(request, "backoffice/earnings.html", context)
 
@@ -123,5 +125,46 @@ def payout_account_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "account": payout_accounts.payout_account_current(retailer=retailer),
         "now": timezone.now(),
+        "connect_rail": settings.PAYOUT_RAIL == "stripe",
+        "connect_account": connect.connect_account_for(retailer=retailer),
     }
     return render(request, "earnings/payout_account.html", context, status=status)
+
+
+# --- Stripe Connect (PAYOUT_RAIL=stripe): onboarding from the back office --------------
+@backoffice_view
+@require_http_methods(["GET", "POST"])
+def connect_start_view(request: HttpRequest) -> HttpResponse:
+    """POST: off to the gateway's onboarding page. GET: the gateway's "refresh" link
+    (an expired onboarding link) leads back to the payout account page."""
+    if request.method != "POST":
+        return redirect("retailers:backoffice-payout-account")
+    try:
+        url = connect.connect_onboarding_link(retailer=request.retailer, actor=request.user)
+    except connect.ConnectError as exc:
+        messages.error(request, str(exc))
+        return redirect("retailers:backoffice-payout-account")
+    return redirect(url)
+
+
+@backoffice_view
+def connect_return_view(request: HttpRequest) -> HttpResponse:
+    account = connect.connect_account_refresh(retailer=request.retailer)
+    if account is not None and account.payouts_enabled:
+        messages.success(request, "Stripe payouts are set up: your next payout goes there.")
+    else:
+        messages.info(request, "Stripe has not finished setting up your payouts yet.")
+    return redirect("retailers:backoffice-payout-account")
+
+
+@backoffice_view
+def form_1099_view(request: HttpRequest, year: int) -> HttpResponse:
+    """The retailer's own Form 1099-NEC (Copy B) for a past year, as a PDF."""
+    recipient = form1099.form_1099_recipient_for(retailer=request.retailer, year=year)
+    if recipient is None or year >= timezone.localdate().year:
+        raise Http404("No Form 1099-NEC for that year.")
+    body = form1099.recipient_copy_pdf(recipient=recipient, year=year)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="1099-nec-{year}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

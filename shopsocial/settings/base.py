@@ -465,6 +465,18 @@ FORM_1099_THRESHOLDS = {
     2026: "2000.00",
     **{int(k): v for k, v in env.dict("FORM_1099_THRESHOLDS", default={}).items()},
 }
+# --- Payouts: Form 1099-NEC payer (the company) and FIRE transmitter (issue 26) -----
+FORM_1099_PAYER_NAME = env.str("FORM_1099_PAYER_NAME", default="ShopSocial Inc")
+FORM_1099_PAYER_TIN = env.str("FORM_1099_PAYER_TIN", default="")  # EIN, 9 digits
+FORM_1099_PAYER_ADDRESS = env.str("FORM_1099_PAYER_ADDRESS", default="")
+FORM_1099_PAYER_CITY = env.str("FORM_1099_PAYER_CITY", default="")
+FORM_1099_PAYER_STATE = env.str("FORM_1099_PAYER_STATE", default="")
+FORM_1099_PAYER_ZIP = env.str("FORM_1099_PAYER_ZIP", default="")
+FORM_1099_PAYER_PHONE = env.str("FORM_1099_PAYER_PHONE", default="")
+FORM_1099_PAYER_EMAIL = env.str("FORM_1099_PAYER_EMAIL", default="")
+FORM_1099_CONTACT_NAME = env.str("FORM_1099_CONTACT_NAME", default="")
+FORM_1099_FIRE_TCC = env.str("FORM_1099_FIRE_TCC", default="")  # 5-character FIRE TCC
+# --- end payouts 1099
 
 # --- Payouts (retailers/earnings, issue 26) --------------------------------------
 # The rail a new payout run uses: "manual" (CSV for the bank), "ach" (NACHA file),

@@ -175,8 +175,9 @@ def test_statement_shows_the_payout_and_closes_at_what_is_owed(
     assert 'id="paid">$40.00<' in page
     assert 'id="closing" class="total">$4.80<' in page
     assert (
-        f'<tr class="payout-line"><td>{today:%Y-%m-%d}</td><td>#{batch.pk}</td>'
-        "<td>ACH direct deposit</td><td>$40.00</td></tr>"
+        f'<tr class="payout-line"><td data-label="Date">{today:%Y-%m-%d}</td>'
+        f'<td data-label="Payout">#{batch.pk}</td>'
+        '<td data-label="How">ACH direct deposit</td><td data-label="Amount">$40.00</td></tr>'
     ) in page
     rows = list(
         csv.reader(

@@ -43,6 +43,14 @@ BY_ID = [
     "/backoffice/scenes/<int:scene_id>/guest-orders/",
 ]
 PUBLIC = ["/backoffice/signin/", "/backoffice/signin/code/"]
+# Payouts (issue 26): Stripe Connect onboarding; GET leads back to the signed-in
+# retailer's own payout account page, POST makes the signed-in retailer's account only.
+CONNECT = [
+    "/backoffice/earnings/payout-account/stripe/",
+    "/backoffice/earnings/payout-account/stripe/return/",
+]
+# Payouts (issue 26): the signed-in retailer's own Form 1099-NEC copy, by year.
+FORM_1099 = ["/backoffice/earnings/1099/<int:year>/"]
 
 
 def test_the_list_above_covers_every_back_office_url():
@@ -56,7 +64,7 @@ def test_the_list_above_covers_every_back_office_url():
         for p in urls_public.urlpatterns
         if str(p.pattern).startswith("backoffice/")
     }
-    assert routes == set(OWN_PAGES + POST_ONLY + PUBLIC + BY_ID)
+    assert routes == set(OWN_PAGES + POST_ONLY + PUBLIC + BY_ID + CONNECT + FORM_1099)
     assert get_resolver("shopsocial.urls_public")
 
 
@@ -101,6 +109,50 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, alice_owner, alice_order, 
     response = client.get(path.replace("<order>", str(alice_order.pk)), HTTP_HOST=COMPANY_HOST)
     assert response.status_code == 302
     assert response["Location"].startswith("/backoffice/signin/?next=")
+
+
+@pytest.mark.parametrize("path", CONNECT)
+def test_connect_pages_lead_to_the_signed_in_retailers_own_page(
+    client, alice_owner, bob_owner, path, settings
+):
+    from retailers.earnings.models import ConnectAccount
+
+    settings.PAYOUT_RAIL = "stripe"
+    anonymous = client.get(path, HTTP_HOST=COMPANY_HOST)
+    assert anonymous["Location"].startswith("/backoffice/signin/?next=")
+    sign_in(client, bob_owner)
+    response = client.get(path, HTTP_HOST=COMPANY_HOST, follow=True)
+    assert response.status_code == 200
+    assert bob_owner.retailer_number in response.text
+    assert alice_owner.retailer_number not in response.text
+    client.post(CONNECT[0], {"retailer": alice_owner.pk}, HTTP_HOST=COMPANY_HOST)
+    assert list(ConnectAccount.objects.values_list("retailer", flat=True)) == [bob_owner.pk]
+
+
+def test_a_form_1099_copy_is_only_its_retailers(client, alice_owner, bob_owner):
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from retailers.earnings.models import PayoutBatch, PayoutLine
+
+    batch = PayoutBatch.objects.create(
+        period_end="2025-05-31",
+        minimum=Decimal("25.00"),
+        status=PayoutBatch.Status.PAID,
+        paid_at=datetime(2025, 6, 1, 12, tzinfo=UTC),
+    )
+    PayoutLine.objects.create(batch=batch, retailer=alice_owner, amount=Decimal("2400.00"))
+    path = FORM_1099[0].replace("<int:year>", "2025")
+    assert client.get(path, HTTP_HOST=COMPANY_HOST)["Location"].startswith("/backoffice/signin/")
+    sign_in(client, bob_owner)
+    assert (
+        client.get(path, HTTP_HOST=COMPANY_HOST, data={"retailer": alice_owner.pk}).status_code
+        == 404
+    )
+    client.logout()
+    sign_in(client, alice_owner)
+    response = client.get(path, HTTP_HOST=COMPANY_HOST)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
 
 def test_reveal_shows_only_the_signed_in_retailers_number(client, alice_owner, bob_owner):

@@ -123,6 +123,13 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     # --- end team
     # Payouts (issue 26)
     "public:backoffice/earnings/payout-account/": BACKOFFICE,
+    # Stripe Connect onboarding: GET leads back to the payout account page (POST starts)
+    "public:backoffice/earnings/payout-account/stripe/": same(REDIRECT),
+    "public:backoffice/earnings/payout-account/stripe/return/": same(REDIRECT),
+    # the retailer's own 1099-NEC copy: none for the sample year (nothing paid) -> 404
+    "public:backoffice/earnings/1099/<int:year>/": per_role(
+        anonymous=REDIRECT, shopper=REDIRECT, retailer=GONE, other_retailer=GONE
+    ),
     "public:backoffice/storefront/": BACKOFFICE,
     "public:backoffice/password/": BACKOFFICE,
     "public:backoffice/security/": BACKOFFICE,
@@ -153,6 +160,9 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:webhooks/stripe/": same(NOT_ALLOWED),
     "public:offline-gateway/pay/<str:session_id>/": same(GONE),
     "public:offline-gateway/pay/<str:session_id>/submit/": same(NOT_ALLOWED),
+    # payouts (issue 26): the offline stand-in for Stripe Connect onboarding
+    "public:offline-gateway/connect/<str:account_id>/": same(GONE),
+    "public:offline-gateway/connect/<str:account_id>/submit/": same(NOT_ALLOWED),
     # --- storefront ---------------------------------------------------------
     "tenant:healthz": same(OK),
     "tenant:readyz": same(OK),  # scale

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('earnings', '0005_alter_commissionentry_kind'),
+        ('earnings', '0007_form_1099_export'),
         ('orders', '0012_company_funded_discount'),
         ('retailers', '0008_email_change'),
     ]
