@@ -576,7 +576,8 @@ CELERY_BEAT_SCHEDULE["autoship-run"] = {"task": "autoship.autoship_run_task", "s
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 # Where parcels go until the prepaid label is generated (shown in the return email).
 RETURN_ADDRESS = env.str(
-    "RETURN_ADDRESS", default="Shop Social Scenes Returns, PO Box 388, San Juan Capistrano, CA 92693"
+    "RETURN_ADDRESS",
+    default="Shop Social Scenes Returns, PO Box 388, San Juan Capistrano, CA 92693",
 )
 # --- end returns
 # Party tools (storefront/scenes): an order entered for a guest holds its stock, and its
