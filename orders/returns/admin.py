@@ -35,7 +35,7 @@ class ReturnLineInline(admin.TabularInline):
 
 @admin.register(ReturnRequest)
 class ReturnRequestAdmin(admin.ModelAdmin):
-    list_display = ("number", "order", "status", "created_at", "received_at", "refund_amount")
+    list_display = ("number", "order", "status", "received_at", "refund_amount")
     list_filter = ("status",)
     search_fields = ("number", "order__number")
     inlines = [ReturnLineInline]
