@@ -54,6 +54,7 @@ SHARED_APPS = [
     "orders.discounts",  # payments: discount codes
     "orders.autoship",  # autoship: repeat deliveries (issue 27)
     "orders.returns",  # returns (RMA, issue 28)
+    "orders.giftcards",  # gift cards and store credit (issue 28)
     "privacy",
     "privacy.marketing",
     "privacy.chat",

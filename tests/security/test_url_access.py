@@ -258,6 +258,9 @@ for _site in ("public", "tenant"):
         }
     )
 # --- end returns ---
+# --- gift cards (issue 28): Finance's liability report in the admin
+ACCESS["public:admin/giftcards/giftcard/finance-report/"] = ADMIN_ONLY
+# --- end gift cards ---
 # --- party guest list (issue 27): a guest's own signed links; "x" is a forged token ---
 ACCESS["public:backoffice/scenes/<int:scene_id>/guests/"] = same(GONE)  # sample id "x"
 ACCESS["public:backoffice/scenes/<int:scene_id>/guest-orders/"] = same(GONE)
