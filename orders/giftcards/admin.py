@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from .models import GiftCard, GiftCardEntry
+from .models import GiftCard, GiftCardEntry, GiftCardProduct
 from .selectors import giftcard_liability
 
 
@@ -74,3 +74,11 @@ class GiftCardAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/giftcards/finance_report.html", context)
+
+
+@admin.register(GiftCardProduct)
+class GiftCardProductAdmin(admin.ModelAdmin):
+    """Which catalog product is sold as a gift card (its variants are the amounts)."""
+
+    list_display = ("product",)
+    raw_id_fields = ("product",)

@@ -105,3 +105,12 @@ class GiftCardEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card}: {self.amount}"
+
+
+class GiftCardProduct(models.Model):
+    """Marks a catalog product as a gift card: its variants' prices are the amounts."""
+
+    product = models.OneToOneField("storefront.Product", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Gift card product #{self.product_id}"

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from orders.models import Order
 
-from .models import GiftCard, GiftCardEntry
+from .emails import giftcard_issued_enqueue
+from .models import GiftCard, GiftCardEntry, GiftCardProduct
 from .selectors import giftcard_code_normalise
 
 # No 0/O, 1/I/L, U: codes are read aloud and typed from paper.
@@ -146,3 +147,23 @@ def giftcard_release(*, entry_id: int, actor: str) -> GiftCardEntry:
         order=entry.order,
         actor=f"release:{entry.pk}",
     )
+
+
+def giftcards_issue_for_paid_order(*, order: Order, from_status: str, to_status: str) -> None:
+    """Order transition hook: a paid order's gift-card lines become cards, one per unit,
+    each emailed with its code (the card and its email row in the payment's transaction)."""
+    if to_status != Order.Status.PAID or from_status == Order.Status.PAID:
+        return
+    if GiftCard.objects.filter(source_order=order).exists():  # already issued
+        return
+    product_ids = set(GiftCardProduct.objects.values_list("product_id", flat=True))
+    for line in order.lines.filter(product_id__in=product_ids).order_by("pk"):
+        for _unit in range(line.quantity):
+            card = giftcard_issue(
+                amount=line.unit_price,
+                actor=f"order {order.number}",
+                source_order=order,
+                recipient_email=order.email,
+                recipient_name=order.full_name,
+            )
+            giftcard_issued_enqueue(card=card, order=order)
