@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Q, Sum
 
-from .models import GiftCard, GiftCardEntry
+from .models import GiftCard, GiftCardEntry, GiftCardProduct
 
 ZERO = Decimal("0.00")
 
@@ -76,3 +76,8 @@ def giftcards_dormant(*, since: datetime):
         .annotate(last_entry=Max("entries__created_at"))
         .order_by("last_activity_at")
     )
+
+
+def giftcard_product_ids() -> set[int]:
+    """Catalog products sold as gift cards: not product sales, so they earn no commission."""
+    return set(GiftCardProduct.objects.values_list("product_id", flat=True))

@@ -12,8 +12,8 @@ from django.utils import timezone
 from orders.models import Order
 
 from .emails import giftcard_issued_enqueue
-from .models import GiftCard, GiftCardEntry, GiftCardProduct
-from .selectors import giftcard_code_normalise
+from .models import GiftCard, GiftCardEntry
+from .selectors import giftcard_code_normalise, giftcard_product_ids
 
 # No 0/O, 1/I/L, U: codes are read aloud and typed from paper.
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -156,7 +156,7 @@ def giftcards_issue_for_paid_order(*, order: Order, from_status: str, to_status:
         return
     if GiftCard.objects.filter(source_order=order).exists():  # already issued
         return
-    product_ids = set(GiftCardProduct.objects.values_list("product_id", flat=True))
+    product_ids = giftcard_product_ids()
     for line in order.lines.filter(product_id__in=product_ids).order_by("pk"):
         for _unit in range(line.quantity):
             card = giftcard_issue(

@@ -59,3 +59,39 @@ def test_a_paid_gift_card_order_issues_and_emails_one_code_per_unit(
         next(code for code in (c.code for c in cards) if code in m.body) for m in gift_mails
     }
     assert all(m.subject.startswith("Your $25.00 gift card from") for m in gift_mails)
+
+
+def test_gift_cards_earn_no_commission_and_products_beside_them_do(
+    alice,
+    gift_card_product,
+    make_product,  # noqa: F811
+    monkeypatch,
+):
+    from orders.gateways import offline
+    from retailers.earnings.models import CommissionEntry
+
+    monkeypatch.setattr(offline, "offline_event_deliver", lambda *, event: None)
+    candle = make_product(sku="CANDLE-GC", price="40.00", stock=5)
+
+    def paid(items):
+        order = order_place(
+            items=[(variant_of(p).pk, q) for p, q in items],
+            retailer=alice,
+            customer=CustomerDetailsFactory(email="giver@example.com"),
+        )
+        checkout_session_start(order=order)
+        offline_session_settle(session_id=order.checkout_session_id, pay=True)
+        session = gateway_get().checkout_session_retrieve(order.checkout_session_id)
+        return order_payment_confirm(order_id=order.pk, session=session, actor="test")
+
+    only_cards = paid([(gift_card_product, 2)])
+    mixed = paid([(gift_card_product, 1), (candle, 1)])
+    candle_only = paid([(candle, 1)])
+    earned = {
+        o.pk: CommissionEntry.objects.filter(order=o, key="paid").values_list("amount", flat=True)
+        for o in (only_cards, mixed, candle_only)
+    }
+    assert list(earned[only_cards.pk]) in ([], [Decimal("0.00")])
+    (candle_commission,) = earned[candle_only.pk]
+    assert candle_commission > 0
+    assert list(earned[mixed.pk]) == [candle_commission]
