@@ -6,6 +6,7 @@ from . import views, views_cart
 from .accounts import urls as account_urls
 from .accounts import views as accounts
 from .autoship import urls as autoship_urls
+from .returns import urls as returns_urls
 
 app_name = "orders"
 
@@ -22,6 +23,7 @@ checkout = [
     ),
     *account_urls.storefront,
     *autoship_urls.storefront,  # autoship (issue 27)
+    *returns_urls.storefront,  # returns (issue 28)
 ]
 
 urlpatterns = [

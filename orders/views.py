@@ -84,6 +84,13 @@ def _destination_of(form: CheckoutForm) -> Destination | None:
     return None
 
 
+SUMMARY_FRAGMENT = "checkout-summary"
+
+
+def _wants_summary_fragment(request: HttpRequest) -> bool:
+    return request.headers.get("X-Fragment", "") == SUMMARY_FRAGMENT
+
+
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
     """GET: the order summary and the details form. POST: place it, go to the payment page.
@@ -156,13 +163,20 @@ def checkout(request: HttpRequest) -> HttpResponse:
         email=email if isinstance(email, str) else "",
         destination=destination,
     )
+    context = {
+        "totals": quote.totals,
+        "discount_error": quote.discount_error,
+    }
+    if request.method == "POST" and not placing and _wants_summary_fragment(request):
+        # Live totals (issue 28): checkout.js posts the form on a change and swaps in
+        # the server-rendered summary; the field errors wait for the real submit.
+        return render(request, "orders/partials/checkout_summary.html", context)
     return render(
         request,
         "orders/checkout.html",
         {
+            **context,
             "form": form,
-            "totals": quote.totals,
-            "discount_error": quote.discount_error,
             "shipping_methods": methods,
             "error": error,
             "scene": scene,

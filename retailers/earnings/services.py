@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from orders.giftcards.selectors import giftcard_product_ids
 from orders.models import Order
 from retailers.models import Retailer
 from shopsocial.csv_safe import csv_writer
@@ -97,10 +98,14 @@ def order_commission(
         return base, ZERO
     prefetched = "lines" in getattr(order, "_prefetched_objects_cache", {})
     lines = order.lines.all() if prefetched else order.lines.select_related("product__category")
+    # Gift cards are not product sales: their lines earn nothing (issue 28).
+    not_sales = giftcard_product_ids()
     items = [
         (
             line.unit_price * line.quantity,
-            _rate_for(
+            ZERO
+            if line.product_id in not_sales
+            else _rate_for(
                 plan=plan,
                 level=retailer.level,
                 category_id=line.product.category_id,

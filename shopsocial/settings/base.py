@@ -53,6 +53,8 @@ SHARED_APPS = [
     "orders.tax",  # payments: sales-tax rate table
     "orders.discounts",  # payments: discount codes
     "orders.autoship",  # autoship: repeat deliveries (issue 27)
+    "orders.returns",  # returns (RMA, issue 28)
+    "orders.giftcards",  # gift cards and store credit (issue 28)
     "privacy",
     "privacy.marketing",
     "privacy.chat",
@@ -582,6 +584,15 @@ AUTOSHIP_REMINDER_DAYS = env.int("AUTOSHIP_REMINDER_DAYS", default=3)
 # A declined charge is tried again after these many days each; paused after the last.
 AUTOSHIP_RETRY_DAYS = [int(d) for d in env.list("AUTOSHIP_RETRY_DAYS", default=["1", "3", "5"])]
 CELERY_BEAT_SCHEDULE["autoship-run"] = {"task": "autoship.autoship_run_task", "schedule": 3600.0}
+# --- Returns (orders/returns, issue 28) ---------------------------------------------
+# A shipped order may be returned online this many days after it shipped.
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+# Where parcels go until the prepaid label is generated (shown in the return email).
+RETURN_ADDRESS = env.str(
+    "RETURN_ADDRESS",
+    default="Shop Social Scenes Returns, PO Box 388, San Juan Capistrano, CA 92693",
+)
+# --- end returns
 # Party tools (storefront/scenes): an order entered for a guest holds its stock, and its
 # payment link works, this long (Stripe Checkout sessions last at most 24 hours).
 GUEST_PAYMENT_LINK_HOURS = env.int("GUEST_PAYMENT_LINK_HOURS", default=23)

@@ -256,6 +256,22 @@ for _site in ("public", "tenant"):
         }
     )
 # --- end autoship ---
+# --- returns (issue 28): the return form behind the status link, or the shopper's own order
+for _site in ("public", "tenant"):
+    ACCESS.update(
+        {
+            # a forged status token: the same 404 as the status page
+            f"{_site}:orders/status/<str:token>/return/": same(GONE),
+            # alice's customer's order: nobody else's account reaches its return form
+            f"{_site}:account/orders/<str:number>/return/": per_role(
+                anonymous=REDIRECT, shopper=GONE, retailer=GONE, other_retailer=GONE
+            ),
+        }
+    )
+# --- end returns ---
+# --- gift cards (issue 28): Finance's liability report in the admin
+ACCESS["public:admin/giftcards/giftcard/finance-report/"] = ADMIN_ONLY
+# --- end gift cards ---
 # --- party guest list (issue 27): a guest's own signed links; "x" is a forged token ---
 ACCESS["public:backoffice/scenes/<int:scene_id>/guests/"] = same(GONE)  # sample id "x"
 ACCESS["public:backoffice/scenes/<int:scene_id>/guest-orders/"] = same(GONE)

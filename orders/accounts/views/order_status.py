@@ -20,6 +20,7 @@ def order_status(request: HttpRequest, token: str) -> HttpResponse:
         return private_response(render(request, "orders/order_status_invalid.html", status=404))
     context = {
         "order": order,
+        "token": token,
         "tracking_url": tracking_url(carrier=order.carrier, tracking_number=order.tracking_number),
     }
     return private_response(render(request, "orders/order_status.html", context))
