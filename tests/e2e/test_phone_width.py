@@ -24,11 +24,12 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from .conftest import ARTIFACTS, ROOT
-from .flows import admin_sign_in, place_order
+from .flows import SHOPPER, SHOPPER_STATE, admin_sign_in, place_order
 from .test_look import all_axe_violations
 from .test_scene_journey import demo_back_office_sign_in
 
@@ -130,10 +131,20 @@ scene = scene_create(retailer=r, title='Candle Night', host_name='Emma Host',
     closes_on=date.today() + timedelta(days=7))
 guest = SceneGuest.objects.create(scene=scene, name='Ana Guest', email='ana.guest@example.com')
 order = Order.objects.filter(retailer=r).latest('pk')
+from urllib.parse import urlsplit
+from django.contrib.auth import get_user_model
+from privacy.models import Ticket
+from privacy.services import tickets
+ticket = tickets.ticket_create(topic=Ticket.Topic.ORDER, name='Pat Phone',
+    email='pat.phone@example.com', opened_on=r)
+tickets.ticket_reply_customer(ticket=ticket, body='Where is my order?')
+tickets.ticket_reply_staff(ticket=ticket, staff_user=get_user_model().objects.get(username='admin'),
+    body='It left the warehouse today.')
 print(json.dumps({
     'scene': scene.pk, 'code': scene.code, 'host': host_token(scene),
     'rsvp': guest_token(guest), 'order': order.pk, 'status': order_status_path(order=order),
     'month': f"{date.today():%Y-%m}",
+    'ticket': urlsplit(tickets.ticket_url(ticket=ticket)).path,
 }))
 """
 
@@ -157,6 +168,8 @@ def _page_types(ids: dict) -> list[tuple[str, str, str, str]]:
         ("terms", "shopper", "demo", "/help/terms/"),
         ("privacy", "shopper", "demo", "/privacy/"),
         ("contact", "shopper", "demo", "/contact/"),
+        ("ticket", "shopper", "demo", ids["ticket"]),
+        ("offline-pay", "account", "www", ids["pay"]),
         ("chat", "shopper", "demo", "/contact/chat/"),
         ("scene-guest", "shopper", "demo", f"/s/{code}/"),
         ("scene-rsvp", "shopper", "demo", f"/s/{code}/rsvp/{ids['rsvp']}/"),
@@ -211,6 +224,20 @@ def _open(page, live_shop, host: str, path: str):
     return page.goto(live_shop.url(host, path))
 
 
+def _hosted_payment_page(live_shop, page) -> str:
+    """Checkout up to the offline gateway's hosted page (not paid); its path."""
+    page.goto(live_shop.url("demo", "/p/vanilla-bean-jar-candle/"))
+    page.get_by_role("button", name="Add to cart").click()
+    page.wait_for_url(re.compile(r"/cart/$"))
+    page.goto(live_shop.url("demo", "/checkout/"))
+    for label, value in SHOPPER.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("State", exact=True).select_option(SHOPPER_STATE)
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(re.compile(r"/offline-gateway/pay/"))
+    return urlsplit(page.url).path
+
+
 @pytest.fixture(scope="module")
 def survey(live_shop, browser) -> Survey:
     contexts = {
@@ -236,6 +263,7 @@ def survey(live_shop, browser) -> Survey:
         account.get_by_label("Password").fill("a long phone password 42")
         account.get_by_role("button", name="Create account").click()
         account.wait_for_url(re.compile(r"/account/orders/$"))
+        ids["pay"] = _hosted_payment_page(live_shop, account)
         demo_back_office_sign_in(live_shop, pages["retailer"])
         admin_sign_in(live_shop, pages["staff"])
 

@@ -167,7 +167,7 @@ def test_ticket_times_carry_their_zone_and_turn_into_the_readers(client, alice):
     assert page.status_code == 200
     # Server side: the shop's zone (settings.TIME_ZONE), named; the script shows the reader's.
     assert re.search(
-        r'<time data-local datetime="2026-07-01T11:05:00-07:00">July 1, 2026, '
+        r'<time data-local datetime="2026-07-01T18:05:00Z">July 1, 2026, '
         r"11:05 a\.m\. PDT</time>",
         page.text,
     ), page.text
