@@ -165,21 +165,10 @@ def _word_q(word: str) -> Q:
     state = _state_names().get(word.lower()) or (
         word.upper() if word.upper() in _STATE_CODES else ""
     )
-    if state:
-        whole = rf"\m{escaped}\M"
-        return (
-            Q(state__iexact=state)
-            | Q(display_name__iregex=whole)
-            | Q(city__iregex=whole)
-            | Q(slug__iexact=word)
-        )
-    starts = rf"\m{escaped}"
-    return (
-        Q(display_name__iregex=starts)
-        | Q(city__iregex=starts)
-        | Q(postal_code__startswith=word)
-        | Q(slug__iexact=word)
-    )
+    # A state: whole words only (the state itself matched exactly); otherwise word starts.
+    pattern = rf"\m{escaped}\M" if state else rf"\m{escaped}"
+    named = Q(display_name__iregex=pattern) | Q(city__iregex=pattern) | Q(slug__iexact=word)
+    return named | (Q(state__iexact=state) if state else Q(postal_code__startswith=word))
 
 
 def retailer_search(*, text: str) -> list:
