@@ -69,7 +69,7 @@ class CheckoutForm(
         state = self.cleaned_data["ship_state"]
         if state and state not in SHIPPING_STATES:
             raise forms.ValidationError(
-                "We ship only to the 50 US states and the District of Columbia."
+                "We ship only to the US states, DC, US territories and APO/FPO/DPO addresses."
             )
         return state
 

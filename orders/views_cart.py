@@ -75,7 +75,9 @@ def cart_estimate(request: HttpRequest) -> HttpResponse:
         return redirect("storefront:cart")
     destination = Destination(state=state, postal_code=postal_code)
     if not destination.ships:
-        messages.error(request, "We ship only to the 50 US states and the District of Columbia.")
+        messages.error(
+            request, "We ship only to the US states, DC, US territories and APO/FPO/DPO addresses."
+        )
         return redirect("storefront:cart")
     if postal_code and not ZIP_RE.match(postal_code):
         messages.error(request, "Enter a ZIP code like 92693 or 92693-1234.")

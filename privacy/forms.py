@@ -5,14 +5,16 @@ from django.core.exceptions import ValidationError
 
 from shopsocial.contact import PhoneField
 
-from .models import BreachIncident, Ticket
+from .models import CONTACT_TOPICS, BreachIncident, Ticket
 from .services.breach import email_list_parse
 
 MAX_LIST_ERRORS_SHOWN = 5
 
 
 class ContactForm(forms.Form):
-    topic = forms.ChoiceField(label="What can we help with?", choices=Ticket.Topic.choices)
+    topic = forms.ChoiceField(
+        label="What can we help with?", choices=CONTACT_TOPICS, initial=Ticket.Topic.ORDER
+    )
     name = forms.CharField(label="Your name", max_length=120)
     email = forms.EmailField(label="Your email address", max_length=254)
     phone = PhoneField(label="Phone (optional, if you'd like a call back)", required=False)

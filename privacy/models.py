@@ -91,6 +91,16 @@ class Ticket(models.Model):
         return f"{self.reference}: {self.get_topic_display()}"
 
 
+# General questions first: the form opens on "Order question", never on a privacy request
+# (issue 28); the privacy topics follow.
+CONTACT_TOPICS = [
+    (value, label)
+    for first in (True, False)
+    for value, label in Ticket.Topic.choices
+    if (value in (Ticket.Topic.ORDER, Ticket.Topic.OTHER)) == first
+]
+
+
 class TicketMessage(models.Model):
     class Author(models.TextChoices):
         CUSTOMER = "customer", "Customer"

@@ -7,8 +7,9 @@
   package lists the shops within `RADII_MILES` (the first radius that finds any),
   nearest first, with the distance. Retailers' ZIP codes are looked up in the same
   data; nothing leaves the server.
-- Anything else: every word must match a shop's name, city, two-letter state or
-  ZIP prefix (as before).
+- Anything else: every word must start a word of a shop's name or city, or be its state
+  (code or one-word name, matched exactly) or a ZIP prefix; when nothing matches, the
+  shops whose names are most like the text (pg_trgm), for misspelt names.
 - An empty search shows featured shops: the caller says which (`featured=`; the company
   site passes `orders.selectors.retailers_best_selling`, the shops with the most paid
   orders lately, since the retailers app sits below orders); the newest shops otherwise.
@@ -26,9 +27,11 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Left
 
+from shopsocial.contact import STATE_LIST_CODES
 from shopsocial.search_text import SEARCH_MAX_LENGTH, SEARCH_MAX_TERMS, search_text_clean
 
 from .models import Retailer
@@ -37,6 +40,18 @@ FINDER_MAX_RESULTS = 50
 RADII_MILES = (25, 100, 250)
 FEATURED_COUNT = 6
 EARTH_RADIUS_MILES = 3958.8
+# Least pg_trgm word similarity for a misspelt shop name (pg_trgm's own default is 0.3).
+NAME_LIKENESS_MIN = 0.4
+_STATE_CODES = STATE_LIST_CODES
+
+
+@cache
+def _state_names() -> dict[str, str]:
+    """ "oregon" -> "OR": one-word names of the state list (built on first use: they are lazy)."""
+    from localflavor.us.us_states import STATE_CHOICES
+
+    return {str(name).lower(): code for code, name in STATE_CHOICES if " " not in str(name)}
+
 
 _ZIP_RE = re.compile(r"(\d{5})(?:-\d{4})?")
 _NUMBER_RE = re.compile(r"\d{4,16}")
@@ -141,25 +156,41 @@ def _slug_from_address(text: str) -> str | None:
     return None
 
 
+def _word_q(word: str) -> Q:
+    """One typed word: the start of a word of the name or city ("can" finds "Candle Cove",
+    never "Pecan Place"), a two-letter state code or a state's name ("OR", "Oregon": that
+    state only, plus names and cities with that whole word), a ZIP prefix, the shop's
+    address name."""
+    escaped = re.escape(word)
+    state = _state_names().get(word.lower()) or (
+        word.upper() if word.upper() in _STATE_CODES else ""
+    )
+    # A state: whole words only (the state itself matched exactly); otherwise word starts.
+    pattern = rf"\m{escaped}\M" if state else rf"\m{escaped}"
+    named = Q(display_name__iregex=pattern) | Q(city__iregex=pattern) | Q(slug__iexact=word)
+    return named | (Q(state__iexact=state) if state else Q(postal_code__startswith=word))
+
+
 def retailer_search(*, text: str) -> list:
-    """Active retailers matching every word by name, city, state, ZIP or shop address name."""
-    words = re.findall(r"[^\s,]+", search_text_clean(text)[:SEARCH_MAX_LENGTH])
-    words = words[:SEARCH_MAX_TERMS]
+    """Active retailers matching every word (`_word_q`); when none does, the names most like
+    the text (pg_trgm word similarity: "Candel Cove" finds "Candle Cove")."""
+    text = search_text_clean(text)[:SEARCH_MAX_LENGTH]
+    words = re.findall(r"[^\s,]+", text)[:SEARCH_MAX_TERMS]
     if not words:
         return []
+    fields = ("slug", "display_name", "city", "state", "postal_code", "kind", "status")
     queryset = Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status=Retailer.Status.ACTIVE)
+    matched = queryset
     for word in words:
-        queryset = queryset.filter(
-            Q(display_name__icontains=word)
-            | Q(city__icontains=word)
-            | Q(state__iexact=word)
-            | Q(postal_code__startswith=word)
-            | Q(slug__iexact=word)
-        )
+        matched = matched.filter(_word_q(word))
+    found = list(matched.only(*fields).order_by("display_name", "pk")[:FINDER_MAX_RESULTS])
+    if found or text.isdigit():
+        return found
     return list(
-        queryset.only(
-            "slug", "display_name", "city", "state", "postal_code", "kind", "status"
-        ).order_by("display_name", "pk")[:FINDER_MAX_RESULTS]
+        queryset.annotate(likeness=TrigramWordSimilarity(text, "display_name"))
+        .filter(likeness__gte=NAME_LIKENESS_MIN)
+        .only(*fields)
+        .order_by("-likeness", "display_name", "pk")[:FINDER_MAX_RESULTS]
     )
 
 

@@ -20,7 +20,7 @@ class RetailerTenantMiddleware(TenantMainMiddleware):
 
         html = render_to_string(
             "errors/no_such_shop.html",
-            {"hostname": hostname, "company_url": company_url()},
+            {"hostname": hostname, "company_url": company_url(), "link_origin": company_url("")},
             request=request,
         )
         return HttpResponse(html, status=404)

@@ -5,6 +5,7 @@ django-tenants can route the bare domain and www to the company site.
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -73,6 +74,10 @@ class Retailer(TenantMixin):
 
     class Meta:
         ordering = ["display_name"]
+        # The finder's misspelt-name fallback (pg_trgm word similarity, retailers/finder.py).
+        indexes = [
+            GinIndex(fields=["display_name"], name="retailer_name_trgm", opclasses=["gin_trgm_ops"])
+        ]
         permissions = [
             ("suspend_retailer", "Can suspend and reactivate retailers"),
             ("reveal_tax_id", "Can reveal a retailer's full SSN/EIN (audited)"),

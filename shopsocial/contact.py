@@ -15,7 +15,13 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from localflavor.us.forms import USStateField, USZipCodeField
-from localflavor.us.us_states import CONTIGUOUS_STATES, NON_CONTIGUOUS_STATES, STATE_CHOICES
+from localflavor.us.us_states import (
+    ARMED_FORCES_STATES,
+    CONTIGUOUS_STATES,
+    NON_CONTIGUOUS_STATES,
+    STATE_CHOICES,
+    US_TERRITORIES,
+)
 
 # --- Phone -------------------------------------------------------------------
 
@@ -74,6 +80,12 @@ CITY_RE = re.compile(r"^[^\W\d_]+(?:[ .'’-]+[^\W\d_]+)*\.?$")
 # The 50 states and the District of Columbia (the select also offers the territories and
 # military mail codes).
 STATES_AND_DC = frozenset(code for code, _name in CONTIGUOUS_STATES + NON_CONTIGUOUS_STATES)
+# Everything the state list offers (issue 28): the states and DC, the territories (Puerto
+# Rico, Guam, the US Virgin Islands, American Samoa, the Northern Mariana Islands) and the
+# military and diplomatic mail codes AA, AE and AP (APO/FPO/DPO). All are domestic USPS mail.
+US_TERRITORY_CODES = frozenset(code for code, _name in US_TERRITORIES)
+MILITARY_MAIL_CODES = frozenset(code for code, _name in ARMED_FORCES_STATES)
+STATE_LIST_CODES = STATES_AND_DC | US_TERRITORY_CODES | MILITARY_MAIL_CODES
 ZIP_MESSAGE = "Enter a ZIP code like 78701 or 78701-1234."
 STATE_MESSAGE = "Choose a US state from the list."
 

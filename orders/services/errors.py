@@ -17,7 +17,7 @@ class CheckoutError(Exception):
         )
         DESTINATION = (
             "destination",
-            "We ship only to the 50 US states and the District of Columbia.",
+            "We ship only to the US states, DC, US territories and APO/FPO/DPO addresses.",
         )
         SHIPPING_METHOD = "shipping_method", "Please choose a shipping method."
         DISCOUNT = "discount", "That discount code cannot be used."

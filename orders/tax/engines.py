@@ -22,13 +22,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from shopsocial.contact import STATES_AND_DC
+from shopsocial.contact import STATE_LIST_CODES
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-# The 50 states and DC: where the shop ships (and so where tax can be due).
-SHIPPING_STATES = STATES_AND_DC
+# Where the shop ships: every code of the checkout's state list, the 50 states and DC, the
+# territories and APO/FPO/DPO (AA, AE, AP), all by USPS at the same rates. Sales tax is due
+# only in the nexus states (TAX_NEXUS_STATES), so none is charged to a territory or to
+# military mail (docs/checkout.md).
+SHIPPING_STATES = STATE_LIST_CODES
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,15 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 _HEADING = re.compile(r"^\d{1,2}\.\s+\S.{0,78}$")
+# In the escaped text (issue 28): a site path in parentheses, "(/privacy/analytics/)", and an
+# email address become real links.
+_PATH_IN_PARENS = re.compile(r"\((/[a-z0-9][a-z0-9/_-]*/)\)")
+_EMAIL = re.compile(r"\b([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
+
+
+def _linked(html: str) -> str:
+    html = _PATH_IN_PARENS.sub(r'(<a href="\1">\1</a>)', html)
+    return _EMAIL.sub(r'<a href="mailto:\1">\1</a>', html)
 
 
 @register.filter
@@ -22,5 +31,5 @@ def policy_html(text: str) -> SafeString:
         if "\n" not in block and _HEADING.match(block):
             parts.append(format_html("<h2>{}</h2>", block))
         else:
-            parts.append(linebreaks(block, autoescape=True))
+            parts.append(_linked(linebreaks(block, autoescape=True)))
     return mark_safe("\n".join(parts))  # noqa: S308 - every part is escaped above

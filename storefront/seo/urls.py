@@ -9,4 +9,5 @@ app_name = "seo"
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
+    path("feeds/google-merchant.xml", views.merchant_feed, name="merchant-feed"),
 ]

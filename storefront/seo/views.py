@@ -3,7 +3,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
+from django_tenants.utils import get_public_schema_name
 
+from .feed import COMPANY_SITE_NAME, merchant_feed_xml
 from .selectors import ROBOTS_DISALLOW, sitemap_entries
 
 
@@ -22,3 +24,15 @@ def sitemap_xml(request: HttpRequest) -> HttpResponse:
     return render(
         request, "seo/sitemap.xml", {"urls": urls}, content_type="application/xml; charset=utf-8"
     )
+
+
+@require_safe
+def merchant_feed(request: HttpRequest) -> HttpResponse:
+    """The Google Merchant product feed of this host (items link to the company site)."""
+    tenant = request.tenant
+    on_storefront = tenant.schema_name != get_public_schema_name()
+    title = tenant.display_name if on_storefront else COMPANY_SITE_NAME
+    body = merchant_feed_xml(
+        title=title, home_url=request.build_absolute_uri("/"), absolute=request.build_absolute_uri
+    )
+    return HttpResponse(body, content_type="application/rss+xml; charset=utf-8")

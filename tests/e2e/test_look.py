@@ -142,3 +142,19 @@ def test_favicon_and_branded_no_such_shop_page(live_shop, page):
     response = page.goto(live_shop.url("nosuchshop", "/"))
     assert response.status == 404
     assert page.get_by_role("heading", name="No such shop").is_visible()
+
+
+def test_phone_checkout_with_errors_shows_the_message_in_the_first_screen(live_shop, new_context):
+    page = new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(live_shop.url("demo", PRODUCT))
+    page.get_by_role("button", name="Add to cart").click()
+    page.wait_for_url(re.compile(r"/cart/$"))
+    page.goto(live_shop.url("demo", "/checkout/"))
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_load_state()
+    alert = page.get_by_role("alert").filter(has_text="Please correct the fields")
+    box = alert.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844, box
+    # The order summary is still on the page, below the form.
+    summary = page.locator(".checkout-summary").bounding_box()
+    assert summary["y"] > page.locator(".checkout-form").bounding_box()["y"]

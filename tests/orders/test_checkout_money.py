@@ -193,22 +193,24 @@ def test_free_shipping_counts_merchandise_after_discount(alice, make_product, we
     assert (order.discount, order.shipping, order.total) == (D("8.00"), D("7.95"), D("79.95"))
 
 
-@pytest.mark.parametrize("state", ["PR", "GU", "VI"])
-def test_destinations_outside_the_50_states_and_dc_are_refused(alice, candle, state):
+@pytest.mark.parametrize("state", ["FM", "MH", "PW", "XX"])
+def test_destinations_the_state_list_does_not_offer_are_refused(alice, candle, state):
     with pytest.raises(CheckoutError) as refused:
         order_place(
             items=[(variant_of(candle).pk, 1)], retailer=alice, customer=_customer(ship_state=state)
         )
-    assert "50 US states" in refused.value.message
+    assert "US territories and APO/FPO/DPO" in refused.value.message
     candle.refresh_from_db()
     assert candle.stock == 10 and Order.objects.count() == 0
 
 
 def test_checkout_form_says_where_we_ship_before_the_payment_page(client, alice, candle):
     cart_fill(client, {candle: 1})
-    response = checkout_post(client, {**CHECKOUT_FORM, "ship_state": "PR"})
+    response = checkout_post(client, {**CHECKOUT_FORM, "ship_state": "FM"})
     assert response.status_code == 400
-    assert "We ship only to the 50 US states and the District of Columbia." in response.text
+    assert "We ship only to the US states, DC, US territories and APO/FPO/DPO addresses." in (
+        response.text
+    )
     assert Order.objects.count() == 0
 
 
@@ -368,8 +370,8 @@ def test_cart_shows_a_tax_estimate_once_the_state_is_known(client, alice, candle
     )
     assert "Estimated sales tax" in response.text and "$2.50" in response.text  # 39.98 x 6.25 %
     assert "$50.43" in response.text  # 39.98 + 7.95 + 2.50
-    response = client.post("/cart/estimate/", {"state": "PR"}, HTTP_HOST=ALICE_HOST, follow=True)
-    assert "We ship only to the 50 US states" in response.text
+    response = client.post("/cart/estimate/", {"state": "FM"}, HTTP_HOST=ALICE_HOST, follow=True)
+    assert "We ship only to the US states, DC, US territories and APO/FPO/DPO" in response.text
 
 
 @TAXED

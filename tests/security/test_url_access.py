@@ -202,6 +202,9 @@ ACCESS: dict[str, dict[str, set[int]]] = {
     "public:sitemap.xml": same(OK),
     "tenant:robots.txt": same(OK),
     "tenant:sitemap.xml": same(OK),
+    # shopb (#28): the Google Merchant product feed on every host.
+    "public:feeds/google-merchant.xml": same(OK),
+    "tenant:feeds/google-merchant.xml": same(OK),
 }
 # The company site sells too: its shop, cart, checkout and order pages answer as a
 # storefront's do.
