@@ -26,6 +26,8 @@ from retailers.models import Retailer, RetailerAuditEvent
 from shopsocial.urls_util import company_reverse
 
 from .models import CommissionEntry, ConnectAccount, PayoutBatch, PayoutLine
+from .selectors import connect_account_for, connect_accounts_for
+from .services import EarningsError, payout_batch_mark_paid
 
 TRANSFER_CREATED = "created"
 TRANSFER_REVERSED = "reversed"
@@ -34,21 +36,6 @@ REVERSED_REASON = "The transfer to your Stripe account was reversed: it is paid 
 
 class ConnectError(Exception):
     """A Connect step that could not be done; the message is for the retailer or staff."""
-
-
-def connect_account_for(*, retailer: Retailer) -> ConnectAccount | None:
-    return ConnectAccount.objects.filter(retailer=retailer).first()
-
-
-def connect_wait_reason(account: ConnectAccount | None) -> str:
-    """Why a Connect payout must wait ('' when the account can receive transfers)."""
-    if account is None or not account.payouts_enabled:
-        return "Set up payouts with Stripe under Earnings → Payout account."
-    return ""
-
-
-def connect_accounts_for(*, retailer_ids) -> dict[int, ConnectAccount]:
-    return {a.retailer_id: a for a in ConnectAccount.objects.filter(retailer_id__in=retailer_ids)}
 
 
 def connect_onboarding_link(*, retailer: Retailer, actor) -> str:
@@ -127,8 +114,6 @@ def payout_batch_transfers_send(*, batch: PayoutBatch, actor) -> TransferRun:
     and run again sends only what is missing, and the gateway answers a repeat with
     the same transfer. When every line has its transfer the batch is marked paid.
     """
-    from .services import EarningsError, payout_batch_mark_paid
-
     if batch.rail != PayoutBatch.Rail.STRIPE:
         raise EarningsError(f"Payout #{batch.pk} is not a Stripe Connect payout.")
     if batch.status == PayoutBatch.Status.PAID:

@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from retailers.models import Retailer
 
-from .models import CommissionEntry, CustomerProtection, PayoutBatch, PayoutLine
+from .models import (
+    CommissionEntry,
+    ConnectAccount,
+    CustomerProtection,
+    PayoutBatch,
+    PayoutLine,
+)
 
 Entry = CommissionEntry
 ZERO = Decimal("0.00")
@@ -254,6 +260,22 @@ def annual_paid_for_retailer(*, retailer: Retailer, year: int) -> Decimal:
         batch__status=PayoutBatch.Status.PAID,
         batch__paid_at__year=year,
     ).aggregate(s=_SUM)["s"]
+
+
+# --- Stripe Connect (connect.py) ----------------------------------------------------
+def connect_account_for(*, retailer: Retailer) -> ConnectAccount | None:
+    return ConnectAccount.objects.filter(retailer=retailer).first()
+
+
+def connect_accounts_for(*, retailer_ids) -> dict[int, ConnectAccount]:
+    return {a.retailer_id: a for a in ConnectAccount.objects.filter(retailer_id__in=retailer_ids)}
+
+
+def connect_wait_reason(account: ConnectAccount | None) -> str:
+    """Why a Connect payout must wait ('' when the account can receive transfers)."""
+    if account is None or not account.payouts_enabled:
+        return "Set up payouts with Stripe under Earnings → Payout account."
+    return ""
 
 
 def paid_years_for_retailer(*, retailer: Retailer) -> list[int]:

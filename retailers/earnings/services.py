@@ -26,7 +26,7 @@ from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse
 
-from . import connect, payout_accounts, rules, selectors
+from . import payout_accounts, rules, selectors
 from .models import (
     CommissionEntry,
     CommissionPlan,
@@ -469,14 +469,14 @@ def payout_batch_create(*, period_end: date, actor, minimum: Decimal | None = No
         period_end=period_end, minimum=minimum, created_by=actor, rail=settings.PAYOUT_RAIL
     )
     accounts = payout_accounts.payout_accounts_current(retailer_ids=payable)
-    connected = connect.connect_accounts_for(retailer_ids=payable)
+    connected = selectors.connect_accounts_for(retailer_ids=payable)
     now = timezone.now()
     for retailer in Retailer.objects.filter(pk__in=payable).order_by("pk"):
         problem = tax_id_problem(retailer)
         if not problem and batch.rail == PayoutBatch.Rail.ACH:
             problem = payout_accounts.payout_account_wait_reason(accounts.get(retailer.pk), now=now)
         if not problem and batch.rail == PayoutBatch.Rail.STRIPE:
-            problem = connect.connect_wait_reason(connected.get(retailer.pk))
+            problem = selectors.connect_wait_reason(connected.get(retailer.pk))
         line = PayoutLine.objects.create(
             batch=batch,
             retailer=retailer,

@@ -126,7 +126,7 @@ def payout_account_view(request: HttpRequest) -> HttpResponse:
         "account": payout_accounts.payout_account_current(retailer=retailer),
         "now": timezone.now(),
         "connect_rail": settings.PAYOUT_RAIL == "stripe",
-        "connect_account": connect.connect_account_for(retailer=retailer),
+        "connect_account": selectors.connect_account_for(retailer=retailer),
     }
     return render(request, "earnings/payout_account.html", context, status=status)
 
