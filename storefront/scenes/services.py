@@ -149,6 +149,7 @@ def scene_close(*, scene: Scene) -> Scene:
             prefix="HOST",
             description=f"Host reward for scene {scene.code}",
             company_funded=True,  # the company pays host rewards (issue 26)
+            retailer_id=scene.retailer_id,  # only on this storefront (issue 30)
         ).code
     SceneReward.objects.create(
         scene=scene,
