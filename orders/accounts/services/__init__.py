@@ -12,6 +12,7 @@ from .email import (
     account_email_verification_resend,
     account_email_verify,
     shopper_signup,
+    shopper_signup_or_notify,
     verification_email_enqueue,
 )
 from .order_status import order_status_links_revoke
@@ -40,4 +41,5 @@ __all__ = [
     "shopper_password_reset_request",
     "staff_password_reset_request",
     "shopper_signup",
+    "shopper_signup_or_notify",
 ]
