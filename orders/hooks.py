@@ -82,3 +82,22 @@ def autoship_checkout() -> AutoshipCheckout:
     if not _autoship:
         raise RuntimeError("orders.autoship is not installed: no autoship checkout handler")
     return _autoship[0]
+
+
+# --- hardening (issue 30 item 4): a guest proved the order's address through its link
+_email_proved_hooks: list[Callable[..., None]] = []
+
+
+def order_email_proved_hook_register(hook: Callable[..., None]) -> Callable[..., None]:
+    """Run `hook(order=...)` when a buyer proves an order's email address (once)."""
+    if hook not in _email_proved_hooks:
+        _email_proved_hooks.append(hook)
+    return hook
+
+
+def order_email_proved_hooks_run(*, order: Order) -> None:
+    for hook in tuple(_email_proved_hooks):
+        hook(order=order)
+
+
+# --- end hardening
