@@ -11,7 +11,6 @@ from django.contrib.auth.password_validation import validate_password
 from privacy.age import AgeScreenMixin
 from shopsocial.contact import AddressNames, PhoneField, address_form
 
-from .accounts.selectors import email_taken
 from .services import CustomerDetails
 from .tax.engines import SHIPPING_STATES
 
@@ -130,14 +129,9 @@ class SignupForm(AgeScreenMixin, forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        # The same rule as an email change: the address (or a username) of another account,
-        # or an address another account has proved, cannot be signed up with again.
-        if email_taken(email=email):
-            raise forms.ValidationError(
-                "An account with this email already exists. Sign in instead."
-            )
-        return email
+        # Whether the address already has an account is not told here (issue 30 item 11):
+        # the sign-up view answers the same and emails the owner instead.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict:
         data = super().clean()

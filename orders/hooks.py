@@ -130,3 +130,22 @@ def payout_event_handler_register(handler: PayoutEventHandler) -> PayoutEventHan
 
 def payout_event_handler() -> PayoutEventHandler | None:
     return _payout_event_handlers[0] if _payout_event_handlers else None
+
+
+# --- hardening (issue 30 item 4): a guest proved the order's address through its link
+_email_proved_hooks: list[Callable[..., None]] = []
+
+
+def order_email_proved_hook_register(hook: Callable[..., None]) -> Callable[..., None]:
+    """Run `hook(order=...)` when a buyer proves an order's email address (once)."""
+    if hook not in _email_proved_hooks:
+        _email_proved_hooks.append(hook)
+    return hook
+
+
+def order_email_proved_hooks_run(*, order: Order) -> None:
+    for hook in tuple(_email_proved_hooks):
+        hook(order=order)
+
+
+# --- end hardening

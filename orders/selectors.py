@@ -89,9 +89,16 @@ def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
     )
 
 
-def discount_code_valid(*, code: str, merchandise: Decimal, email: str = "") -> DiscountCode:
-    """The code if the shopper may use it on this merchandise now (DiscountError if not)."""
-    return discount_code_check(code=code, merchandise=merchandise, email=email)
+def discount_code_valid(
+    *, code: str, merchandise: Decimal, email: str = "", retailer_id: int | None = None
+) -> DiscountCode:
+    """The code if the shopper may use it on this merchandise now (DiscountError if not).
+
+    `retailer_id`: the storefront it is used on (default: the current request's).
+    """
+    return discount_code_check(
+        code=code, merchandise=merchandise, email=email, retailer_id=retailer_id
+    )
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,32 @@ def tenants_ensure() -> dict[str, Retailer]:
     return tenants
 
 
+# --- hardening: the ledger refuses TRUNCATE (retailers/earnings migration 0006). The
+# test suite's flush after a `transactional_db` test is one TRUNCATE of every table, so it
+# runs with triggers off for that one transaction only (a superuser setting, SET LOCAL).
+def _flush_past_ledger_guard() -> None:
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "ledger_guard_aware", False):
+        return
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        if not statements:
+            return statements
+        return ["SET LOCAL session_replication_role = replica", *statements]
+
+    sql_flush.ledger_guard_aware = True
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_past_ledger_guard()
+# --- end hardening
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

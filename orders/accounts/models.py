@@ -65,3 +65,16 @@ class OrderStatusLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} v{self.version}"
+
+
+class OrderEmailProof(models.Model):
+    """The buyer proved the order's email address by using the order's own emailed link
+    (a POST from the status page it opens: link scanners only GET). Issue 30 item 4:
+    only then may a guest order's address start customer protection."""
+
+    order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=254)  # normalised, as proved
+    proved_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"order {self.order_id} proved"

@@ -89,3 +89,11 @@ def order_for_status_token(*, token: str, retailer) -> Order | None:
     if order is None or version != order_status_version(order_id=order.pk):
         return None
     return order
+
+
+# --- hardening (issue 30 item 4) ---------------------------------------------------------
+def order_email_proved_by_link(*, order_id: int, email: str) -> bool:
+    """The order's own emailed link was used to prove this (normalised) address."""
+    from .models import OrderEmailProof
+
+    return OrderEmailProof.objects.filter(order_id=order_id, email=email).exists()

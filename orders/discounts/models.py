@@ -57,6 +57,16 @@ class DiscountCode(models.Model):
     # The company pays this discount (host rewards): it does not lower the retailer's
     # commission base unless EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE (issue 26).
     company_funded = models.BooleanField(default=False, db_default=False)
+    # Host rewards work only on the storefront that issued them (issue 30, item 9); empty:
+    # any storefront and the company site (staff codes).
+    retailer = models.ForeignKey(
+        "retailers.Retailer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Only on this retailer's storefront (empty: everywhere).",
+    )
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

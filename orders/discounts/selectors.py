@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from .models import DiscountCode, DiscountRedemption
@@ -29,6 +29,11 @@ class DiscountError(Exception):
         USED_BY_YOU = "used_by_you", "You have already used that code."
         BELOW_MINIMUM = "below_minimum", "Your cart is below that code's minimum."
         TOO_MANY_TRIES = "too_many_tries", "Too many codes tried. Please wait a few minutes."
+        OTHER_STOREFRONT = (
+            "other_storefront",
+            "That code works only on the storefront that issued it. "
+            "Use it there, or check the code.",
+        )
 
     def __init__(self, code: Code, message: str = "") -> None:
         self.code = code
@@ -71,11 +76,22 @@ def discount_code_check(
     email: str = "",
     now: datetime | None = None,
     exclude_order_id: int | None = None,
+    retailer_id: int | None = None,
 ) -> DiscountCode:
-    """The code if it may be used now on this merchandise (and email, once known)."""
+    """The code if it may be used now on this merchandise (and email, once known).
+
+    A code tied to a retailer works only where that retailer sells: `retailer_id`, or
+    else the storefront of the current request (the connection's tenant). With neither,
+    or on the company site, such a code is refused.
+    """
     found = discount_code_find(code=code)
     if found is None:
         raise DiscountError(DiscountError.Code.UNKNOWN)
+    if found.retailer_id is not None:
+        if retailer_id is None:
+            retailer_id = getattr(getattr(connection, "tenant", None), "pk", None)
+        if retailer_id != found.retailer_id:
+            raise DiscountError(DiscountError.Code.OTHER_STOREFRONT)
     now = now or timezone.now()
     if found.valid_from and now < found.valid_from:
         raise DiscountError(DiscountError.Code.NOT_YET)

@@ -37,7 +37,9 @@ def discount_reserve(*, code: str, order, merchandise: Decimal, email: str) -> D
     locked = DiscountCode.objects.select_for_update().filter(code=normalised, active=True).first()
     if locked is None:
         raise DiscountError(DiscountError.Code.UNKNOWN)
-    checked = discount_code_check(code=normalised, merchandise=merchandise, email=email)
+    checked = discount_code_check(
+        code=normalised, merchandise=merchandise, email=email, retailer_id=order.retailer_id
+    )
     return DiscountRedemption.objects.create(
         code=checked,
         order=order,
@@ -72,8 +74,12 @@ def discount_code_issue(
     prefix: str = "",
     description: str = "",
     company_funded: bool = False,
+    retailer_id: int | None = None,
 ) -> DiscountCode:
-    """Issue a new code programmatically (e.g. a host reward): random, one use by default."""
+    """Issue a new code programmatically (e.g. a host reward): random, one use by default.
+
+    With `retailer_id` the code works only on that retailer's storefront.
+    """
     prefix = discount_code_normalise(prefix)[:12]
     for _attempt in range(5):
         body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
@@ -89,6 +95,7 @@ def discount_code_issue(
             source=DiscountCode.Source.ISSUED,
             description=description,
             company_funded=company_funded,
+            retailer_id=retailer_id,
         )
         code.full_clean(validate_unique=False)
         try:

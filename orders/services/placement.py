@@ -80,9 +80,11 @@ def _order_save_with_unique_number(order: Order) -> None:
     raise RuntimeError("could not allocate an order number")
 
 
-def _discount_checked(*, code: str, merchandise, email: str):
+def _discount_checked(*, code: str, merchandise, email: str, retailer_id: int | None):
     try:
-        return discount_code_valid(code=code, merchandise=merchandise, email=email)
+        return discount_code_valid(
+            code=code, merchandise=merchandise, email=email, retailer_id=retailer_id
+        )
     except DiscountError as exc:
         raise CheckoutError(CheckoutError.Code.DISCOUNT, detail=str(exc)) from exc
 
@@ -143,7 +145,12 @@ def order_place(
     ]
     merchandise = sum((i.merchandise for i in priced), start=CENT * 0)
     code = (
-        _discount_checked(code=discount_code, merchandise=merchandise, email=customer.email)
+        _discount_checked(
+            code=discount_code,
+            merchandise=merchandise,
+            email=customer.email,
+            retailer_id=retailer.pk,
+        )
         if discount_code
         else None
     )

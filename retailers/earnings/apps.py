@@ -19,3 +19,10 @@ class EarningsConfig(AppConfig):
         order_transition_hook_register(commission_on_order_transition)
         # Stripe Connect payouts: account.updated and transfer.* webhooks (issue 26).
         payout_event_handler_register(PayoutEvents())
+
+        # hardening (issue 30 item 4): a guest proved the order's address by its own link.
+        from orders.hooks import order_email_proved_hook_register
+
+        from .services import protection_on_email_proved
+
+        order_email_proved_hook_register(protection_on_email_proved)

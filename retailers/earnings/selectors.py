@@ -349,16 +349,19 @@ def customer_key_for_email(email: str) -> str:
 def order_email_proved(*, order) -> str:
     """The order's email, normalised, if the shopper proved it; else "".
 
-    Proved: the order belongs to an account that verified this very address. A guest's
-    typed address proves nothing (issue 30 item 4).
+    Proved: the order belongs to an account that verified this very address, or the
+    buyer used the order's own emailed link to confirm it. A guest's typed address alone
+    proves nothing (issue 30 item 4).
     """
-    if not order.email or not order.customer_id:
+    if not order.email:
         return ""
-    from orders.accounts.selectors import email_verified_for_user
+    from orders.accounts.selectors import email_verified_for_user, order_email_proved_by_link
     from shopsocial.mail.addresses import email_normalise
 
     email = email_normalise(order.email)
-    return email if email_verified_for_user(user=order.customer) == email else ""
+    if order.customer_id and email_verified_for_user(user=order.customer) == email:
+        return email
+    return email if order_email_proved_by_link(order_id=order.pk, email=email) else ""
 
 
 def protection_first(*, keys: list[str], at: datetime) -> CustomerProtection | None:

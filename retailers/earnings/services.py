@@ -277,6 +277,16 @@ def commission_accrue(*, order: Order, plans: PlanMemo | None = None) -> None:
     _protection_record(order=order, retailer=retailer)
 
 
+def protection_on_email_proved(*, order: Order) -> None:
+    """Order hook (issue 30 item 4): the buyer proved a paid order's address through its
+    own link: protection starts now for the retailer its accrual credited (as it would
+    have at payment had the address been proved then). Unpaid orders wait for payment."""
+    accrual = Entry.objects.filter(order=order, kind=Entry.Kind.ACCRUAL, key="paid").first()
+    if accrual is None:
+        return
+    _protection_record(order=order, retailer=accrual.retailer)
+
+
 def _available_at(order: Order) -> datetime | None:
     if order.shipped_at is None:
         return None

@@ -555,6 +555,13 @@ CHAT_RATE_SECONDS = env.float("CHAT_RATE_SECONDS", default=1.0)
 CHAT_RATE_PER_ADDRESS_PER_MINUTE = env.int("CHAT_RATE_PER_ADDRESS_PER_MINUTE", default=60)
 CHAT_START_RATE = env.str("CHAT_START_RATE", default="10/h")  # new chats per client address
 
+# --- hardening: host rewards settle when the return window of the scene's orders closes
+# (issue 30 item 9): the code works from then on; refunds before then reduce it.
+SCENE_REWARD_RETURN_WINDOW_DAYS = env.int("SCENE_REWARD_RETURN_WINDOW_DAYS", default=30)
+# Scene lookups (/s/<code>/ and friends) per client address (django-ratelimit syntax).
+SCENE_LOOKUP_RATE = env.str("SCENE_LOOKUP_RATE", default="60/m")
+# --- end hardening
+
 # --- Logging: no personal data, no card data --------------------------------
 LOGGING = {
     "version": 1,

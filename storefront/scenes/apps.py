@@ -17,6 +17,13 @@ class ScenesConfig(AppConfig):
 
         order_placed_hook_register(order_attribution_on_checkout)
 
+        # hardening (issue 30 item 9): a refund before the reward settles reduces it.
+        from orders.hooks import order_transition_hook_register
+
+        from .services import scene_reward_on_refund
+
+        order_transition_hook_register(scene_reward_on_refund)
+
         from privacy.services.personal_data import personal_data_section
 
         from .guest_services import scene_guests_export, scene_guests_forget

@@ -132,6 +132,9 @@ class SceneReward(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     code = models.CharField(max_length=40, blank=True)
     issued_at = models.DateTimeField(auto_now_add=True)
+    # When the return window of the scene's orders closes and the code starts to work;
+    # refunds before then reduce the reward (issue 30 item 9). Empty: settled (older rows).
+    settles_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

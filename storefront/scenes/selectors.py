@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -39,6 +39,24 @@ class SceneTotals:
 def scene_totals(*, scene: Scene) -> SceneTotals:
     row = OrderAttribution.objects.filter(scene=scene).aggregate(orders=_ORDERS, sales=_SALES)
     return SceneTotals(orders=row["orders"], sales=row["sales"])
+
+
+# Sales net of refunds, for the host reward (issue 30 item 9): merchandise after discount,
+# less what was refunded of it (the refund's tax part is not merchandise), never below 0.
+_REFUNDED_MERCHANDISE = F("order__refunded_amount") - F("order__refunded_tax")
+_NET = Greatest(
+    F("order__subtotal") - F("order__discount") - _REFUNDED_MERCHANDISE,
+    Value(ZERO),
+    output_field=_MONEY,
+)
+_NET_COUNTED = (*COUNTED, Order.Status.REFUNDED)
+
+
+def scene_net_sales(*, scene: Scene) -> Decimal:
+    row = OrderAttribution.objects.filter(scene=scene, order__status__in=_NET_COUNTED).aggregate(
+        sales=Coalesce(Sum(_NET), Value(ZERO), output_field=_MONEY)
+    )
+    return row["sales"]
 
 
 def scene_get_for_storefront(*, retailer: Retailer, code: str) -> Scene | None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -128,7 +130,9 @@ def reward_for(sales: Decimal) -> tuple[RewardTier | None, Decimal]:
 def scene_close(*, scene: Scene) -> Scene:
     """Close the scene and issue the host's reward, once (SceneReward is unique per scene).
 
-    The reward is fixed at closing: refunds after that adjust nothing already issued.
+    The reward settles when the return window closes (SCENE_REWARD_RETURN_WINDOW_DAYS):
+    its code works only from then on, and a refund of a scene order before then reduces
+    it (`scene_reward_on_refund`). Only on the scene's own storefront.
     """
     from orders.discounts.services import discount_code_issue
 
@@ -139,7 +143,9 @@ def scene_close(*, scene: Scene) -> Scene:
     scene.closed_at = timezone.now()
     scene.save(update_fields=["status", "closed_at"])
     totals = selectors.scene_totals(scene=scene)
-    tier, amount = reward_for(totals.sales)
+    sales = selectors.scene_net_sales(scene=scene)
+    tier, amount = reward_for(sales)
+    settles_at = scene.closed_at + timedelta(days=settings.SCENE_REWARD_RETURN_WINDOW_DAYS)
     code = ""
     if amount > 0:
         code = discount_code_issue(
@@ -149,27 +155,70 @@ def scene_close(*, scene: Scene) -> Scene:
             prefix="HOST",
             description=f"Host reward for scene {scene.code}",
             company_funded=True,  # the company pays host rewards (issue 26)
+            retailer_id=scene.retailer_id,  # only on this storefront (issue 30)
+            valid_from=settles_at,  # settles when the return window closes (issue 30)
         ).code
     SceneReward.objects.create(
         scene=scene,
-        sales=totals.sales,
+        sales=sales,
         credit_percent=tier.credit_percent if tier else Decimal("0"),
         amount=amount,
         code=code,
+        settles_at=settles_at,
     )
     _host_email(
         scene,
         template="scene_host_reward",
         key=f"scene:{scene.pk}:reward",
         extra={
-            "sales": f"{totals.sales:.2f}",
+            "sales": f"{sales:.2f}",
             "orders": totals.orders,
             "amount": f"{amount:.2f}",
             "code": code,
+            "usable_from": timezone.localdate(settles_at).isoformat(),
             "shop_url": scene.retailer.storefront_url("/"),
         },
     )
     return scene
+
+
+def scene_reward_on_refund(*, order, from_status: str, to_status: str) -> None:
+    """Order hook: a refund of a scene order before the reward settles reduces the reward.
+
+    Recomputed from the scene's sales net of refunds, never raised; at zero the code is
+    switched off. After `settles_at` the reward is final.
+    """
+    from orders.discounts.models import DiscountCode
+
+    if to_status not in (Order.Status.REFUNDED, Order.Status.PARTIALLY_REFUNDED):
+        return
+    scene_id = (
+        OrderAttribution.objects.filter(order_id=order.pk, scene__isnull=False)
+        .values_list("scene_id", flat=True)
+        .first()
+    )
+    if scene_id is None:
+        return
+    reward = (
+        SceneReward.objects.select_for_update()
+        .filter(scene_id=scene_id, settles_at__gt=timezone.now())
+        .select_related("scene")
+        .first()
+    )
+    if reward is None:
+        return
+    sales = selectors.scene_net_sales(scene=reward.scene)
+    _tier, amount = reward_for(sales)
+    if amount >= reward.amount:
+        return
+    reward.sales, reward.amount = sales, amount
+    reward.save(update_fields=["sales", "amount"])
+    if reward.code:
+        codes = DiscountCode.objects.filter(code=reward.code)
+        if amount > 0:
+            codes.update(value=amount)
+        else:
+            codes.update(active=False)
 
 
 def scenes_close_due() -> int:

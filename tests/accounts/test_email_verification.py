@@ -31,8 +31,13 @@ def _verify_path(row) -> str:
 
 
 def _signup(client, host=ALICE_HOST):
+    """Sign up, then sign in with the password (sign-up itself signs nobody in)."""
     response = client.post("/account/signup/", SIGNUP, HTTP_HOST=host)
-    assert response.status_code == 303
+    assert response.status_code == 200 and "Check your email" in response.text
+    signed_in = client.post(
+        "/account/login/", {"email": SIGNUP["email"], "password": PASSWORD}, HTTP_HOST=host
+    )
+    assert signed_in.status_code == 303
     return User.objects.get(username="pat@example.com")
 
 

@@ -101,6 +101,15 @@ def confirm_email_from_mail(live_shop, page, email: str) -> None:
     page.get_by_role("heading", name="Email address confirmed").wait_for()
 
 
+def shopper_sign_in(live_shop, page, email: str, password: str, host: str = "demo") -> None:
+    """Sign in on a storefront (sign-up itself signs nobody in: issue 30)."""
+    page.goto(live_shop.url(host, "/account/login/"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(re.compile(r"/account/orders/$"))
+
+
 def admin_sign_in(live_shop, page) -> None:
     page.goto(live_shop.url("www", "/admin/login/?next=/admin/"))
     page.get_by_label("Username").fill(ADMIN_USERNAME)

@@ -89,11 +89,69 @@ def test_closing_issues_the_reward_once_as_a_one_time_code(
     )
 
 
-def test_refunds_after_close_adjust_nothing_already_issued(scene, candle):
+def test_the_reward_code_works_only_once_the_return_window_closes(client, scene, candle, settings):
+    """Issue 30 item 9: the reward settles when the return window closes (a setting)."""
+    settings.SCENE_REWARD_RETURN_WINDOW_DAYS = 30
+    guest_order(scene, candle, 6)
+    services.scene_close(scene=scene)
+    reward = SceneReward.objects.get(scene=scene)
+    code = DiscountCode.objects.get(code=reward.code)
+    assert reward.settles_at == code.valid_from
+    assert code.valid_from - scene.__class__.objects.get(pk=scene.pk).closed_at == timedelta(
+        days=30
+    )
+    assert code.retailer_id == scene.retailer_id
+    from orders.discounts.selectors import DiscountError, discount_code_check
+
+    with pytest.raises(DiscountError, match="not valid yet"):
+        discount_code_check(
+            code=code.code, merchandise=Decimal("100"), retailer_id=scene.retailer_id
+        )
+    later = code.valid_from + timedelta(minutes=1)
+    assert (
+        discount_code_check(
+            code=code.code, merchandise=Decimal("100"), retailer_id=scene.retailer_id, now=later
+        )
+        == code
+    )
+
+
+def test_a_refund_before_the_reward_settles_reduces_it(scene, candle):
+    """Through the existing refund service: the order hook recomputes from net sales."""
+    kept = guest_order(scene, candle, 6)  # 240.00 -> 10 % tier, 24.00
+    refunded = guest_order(scene, candle, 2, name="Ben Guest")  # 80.00
+    services.scene_close(scene=scene)
+    reward = SceneReward.objects.get(scene=scene)
+    assert reward.amount == Decimal("32.00")  # 320.00 at 10 %
+    order_refund_record(order_id=refunded.pk, refunded_total=refunded.total, actor="t")
+    reward.refresh_from_db()
+    assert (reward.sales, reward.amount) == (Decimal("240.00"), Decimal("24.00"))
+    assert DiscountCode.objects.get(code=reward.code).value == Decimal("24.00")
+    # A partial refund of the kept order (40.00, tax split off in proportion) lowers it too.
+    order_refund_record(order_id=kept.pk, refunded_total=Decimal("40.00"), actor="t")
+    reward.refresh_from_db()
+    assert reward.amount < Decimal("24.00")
+    assert DiscountCode.objects.get(code=reward.code).value == reward.amount
+
+
+def test_a_refund_of_every_order_switches_the_code_off(scene, candle):
     order = guest_order(scene, candle, 6)
     services.scene_close(scene=scene)
+    reward = SceneReward.objects.get(scene=scene)
     order_refund_record(order_id=order.pk, refunded_total=order.total, actor="t")
-    assert SceneReward.objects.get(scene=scene).amount == Decimal("24.00")
+    reward.refresh_from_db()
+    assert reward.amount == Decimal("0.00")
+    assert DiscountCode.objects.get(code=reward.code).active is False
+
+
+def test_refunds_after_the_reward_settles_adjust_nothing(scene, candle):
+    order = guest_order(scene, candle, 6)
+    services.scene_close(scene=scene)
+    SceneReward.objects.filter(scene=scene).update(settles_at=timezone.now() - timedelta(seconds=1))
+    order_refund_record(order_id=order.pk, refunded_total=order.total, actor="t")
+    reward = SceneReward.objects.get(scene=scene)
+    assert reward.amount == Decimal("24.00")
+    assert DiscountCode.objects.get(code=reward.code).value == Decimal("24.00")
 
 
 def test_a_scene_below_the_first_tier_closes_without_a_code(scene, candle):

@@ -12,9 +12,10 @@ from .email import (
     account_email_verification_resend,
     account_email_verify,
     shopper_signup,
+    shopper_signup_or_notify,
     verification_email_enqueue,
 )
-from .order_status import order_status_links_revoke
+from .order_status import order_email_prove, order_status_links_revoke
 from .recovery import (
     account_password_changed_notify,
     retailer_number_reminder_send,
@@ -34,10 +35,12 @@ __all__ = [
     "account_email_verification_resend",
     "account_email_verify",
     "account_password_changed_notify",
+    "order_email_prove",
     "order_status_links_revoke",
     "retailer_number_reminder_send",
     "retailer_password_reset_request",
     "shopper_password_reset_request",
     "staff_password_reset_request",
     "shopper_signup",
+    "shopper_signup_or_notify",
 ]

@@ -67,6 +67,43 @@ def shopper_signup(*, email: str, full_name: str, password: str, slug: str = "")
     return user
 
 
+SIGNUP_TAKEN_HOURLY_KEY = "account:signup-taken:{email}:{hour}"
+
+
+@transaction.atomic
+def shopper_signup_or_notify(*, email: str, full_name: str, password: str, slug: str = "") -> None:
+    """Sign-up that does not tell whether the address has an account (issue 30 item 11).
+
+    A new address: the account is created and the link that proves the address is sent.
+    An address that already belongs to (or was proved by) an account: nothing is created
+    and its owner is told someone tried to sign up with it (at most once an hour). The
+    caller answers the same either way; the password is hashed either way, so the time
+    taken does not tell either.
+    """
+    from django.contrib.auth.hashers import make_password
+
+    email = email_normalise(email)
+    if not email_taken(email=email):
+        shopper_signup(email=email, full_name=full_name, password=password, slug=slug)
+        return
+    make_password(password)  # the same work as creating the account
+    email_enqueue(
+        kind=OutboundEmail.Kind.TRANSACTIONAL,
+        to=email,
+        template="account_signup_taken",
+        context={
+            "privacy_url": company_reverse("privacy:policy"),
+            "site_name": site_name_for(slug),
+            "login_url": site_url(slug, shared_path("orders:account-login")),
+            "reset_url": site_url(slug, shared_path("orders:account-password-reset")),
+            "contact_url": company_reverse("privacy:contact"),
+        },
+        dedupe_key=SIGNUP_TAKEN_HOURLY_KEY.format(
+            email=email, hour=timezone.now().strftime("%Y%m%d%H")
+        ),
+    )
+
+
 @transaction.atomic
 def account_email_verification_resend(*, user: AbstractBaseUser, slug: str = "") -> bool:
     """Send a fresh link for the address waiting to be proved (older links die). False: none."""

@@ -6,9 +6,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from orders.hooks import order_email_proved_hooks_run
 from orders.models import Order
+from shopsocial.mail.addresses import email_normalise
 
-from ..models import OrderStatusLink
+from ..models import OrderEmailProof, OrderStatusLink
 
 
 # --- Order status links ----------------------------------------------------------------
@@ -21,3 +23,20 @@ def order_status_links_revoke(*, order: Order, actor: str) -> OrderStatusLink:
     )
     link.refresh_from_db()
     return link
+
+
+# --- hardening (issue 30 item 4): the order's own link proves its address ----------------
+@transaction.atomic
+def order_email_prove(*, order: Order) -> bool:
+    """The buyer used the order's emailed link and pressed Confirm: the order's address is
+    proved. Runs the order's email-proved hooks (customer protection may start). False if
+    it was proved already (idempotent)."""
+    email = email_normalise(order.email or "")
+    if not email:
+        return False
+    _proof, created = OrderEmailProof.objects.get_or_create(
+        order=order, defaults={"email": email, "proved_at": timezone.now()}
+    )
+    if created:
+        order_email_proved_hooks_run(order=order)
+    return created

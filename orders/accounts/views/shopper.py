@@ -31,7 +31,7 @@ from ..services import (
     account_email_verification_resend,
     account_email_verify,
     account_password_changed_notify,
-    shopper_signup,
+    shopper_signup_or_notify,
 )
 from ..tokens import email_verification_token
 from .common import private_response, recovery_limited, site_slug
@@ -58,14 +58,21 @@ def account_signup(request: HttpRequest) -> HttpResponse:
                 return render(
                     request, "orders/account/under_age.html", {"message": UNDER_AGE_MESSAGE}
                 )
-            user = shopper_signup(
+            # The same answer for a new address and one that has an account (issue 30):
+            # nobody is signed in here; the link in the email proves the address.
+            shopper_signup_or_notify(
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password"],
                 slug=site_slug(request),
             )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return HttpResponseRedirect(_next_url(request), status=303)
+            return private_response(
+                render(
+                    request,
+                    "orders/account/signup_sent.html",
+                    {"email": form.cleaned_data["email"], "next": _next_url(request)},
+                )
+            )
         status = 400
     else:
         form = SignupForm()
