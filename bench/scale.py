@@ -61,7 +61,9 @@ def main() -> int:
     from django.db import connection
 
     from retailers import crypto
-    from retailers.hostmap import _MAX_HOSTS, retailer_for_hostname
+    from retailers.hostmap import retailer_for_hostname
+
+    _MAX_HOSTS = 10_000  # hosts looked up (each is its own key in the shared cache)
     from retailers.models import Domain, Retailer
     from retailers.services import company_tenant_ensure, retailer_provision
 

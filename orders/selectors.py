@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from retailers.finder import FEATURED_COUNT, retailers_active
 from retailers.models import Retailer
-from shopsocial.versions import memoized
+from shopsocial.invalidation import cached, shipping_method_key
 from storefront.models import Product, ProductVariant
 
 from .discounts.models import DiscountCode
@@ -33,37 +33,29 @@ def shipping_method_get(*, code: str = "") -> ShippingMethod | None:
     return methods.filter(code=code).first() if code else methods.first()
 
 
-# Display reads (cart and checkout pages, the free-shipping hint) are memoised in process
-# memory under the versions their rows bump (shopsocial/versions.py): a product, variant
-# or shipping-method write shows at once, and a page with a cart pays no query for them.
-# Order placement reads its rows itself, under lock (orders/services/placement.py).
-_MEMO_SECONDS = 60.0
+# The free-shipping hint's method is kept in the shared cache; a ShippingMethod write
+# deletes it (shopsocial/invalidation.py). Cart lines are priced from the database on
+# every request. Order placement reads its rows itself, under lock
+# (orders/services/placement.py).
+_CACHE_SECONDS = 300
 
 
 def shipping_method_for_display(*, code: str = "") -> ShippingMethod | None:
-    """`shipping_method_get`, memoised under the "catalog" version (ShippingMethod bumps it)."""
-    return memoized(
-        ("shipping-method", code),
+    """`shipping_method_get`, kept in the shared cache until a shipping method changes."""
+    return cached(
+        shipping_method_key(code),
         lambda: shipping_method_get(code=code),
-        depends=("catalog",),
-        ttl=_MEMO_SECONDS,
+        timeout=_CACHE_SECONDS,
     )
 
 
 def priced_items(*, items: Iterable[tuple[int, int]]) -> list[PricedItem]:
-    """Cart lines, as (variant_id, quantity), priced from the catalog now (on sale, by name).
-
-    Memoised under the catalog and stock versions (every Product and ProductVariant
-    write bumps "stock"), so prices, names and on-sale flags are always current."""
+    """Cart lines, as (variant_id, quantity), priced from the catalog now (on sale, by name)."""
     quantities: Counter[int] = Counter()
     for variant_id, quantity in items:
         if quantity > 0:
             quantities[variant_id] += quantity
-    key = ("priced-items", tuple(sorted(quantities.items())))
-    priced = memoized(
-        key, lambda: _priced_items(quantities), depends=("catalog", "stock"), ttl=_MEMO_SECONDS
-    )
-    return list(priced)  # PricedItem is frozen; the list is the caller's
+    return list(_priced_items(quantities))
 
 
 def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:

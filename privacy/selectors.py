@@ -25,8 +25,8 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from shopsocial.invalidation import POLICY_PUBLISHED, cached
 from shopsocial.mail.addresses import email_normalise
-from shopsocial.versions import memoized
 
 from .business_days import add_business_days, business_days_between
 from .models import BreachIncident, BreachNotification, PolicyVersion, Ticket
@@ -53,14 +53,14 @@ class PolicyChangeNotice:
 def policy_change_notice(*, today: date | None = None) -> PolicyChangeNotice | None:
     """The notice shown on every page for 30 days after a new version takes effect."""
     today = today or timezone.localdate()
-    versions = memoized(
-        ("policy-latest-two", today),
+    published = cached(  # every published version, newest first (a handful of rows)
+        POLICY_PUBLISHED,
         lambda: list(
-            policy_versions_published(today=today).values_list("version", "effective_date")[:2]
+            PolicyVersion.objects.filter(published=True).values_list("version", "effective_date")
         ),
-        depends=("policy",),
-        ttl=300,
+        timeout=300,
     )
+    versions = [row for row in published if row[1] <= today][:2]
     if len(versions) < 2:  # the first version is not a change
         return None
     label, effective = versions[0]
@@ -112,19 +112,11 @@ def breach_notices_for_user(*, user: AbstractBaseUser) -> QuerySet[BreachNotific
 
 
 def breach_notices_for_user_cached(*, user: AbstractBaseUser) -> list[BreachNotification]:
-    """`breach_notices_for_user`, kept in process memory (shown on every page).
-
-    Refreshed at once when notices are created or acknowledged and when incidents
-    or retailers change (their versions); at most 30 s old otherwise.
-    """
+    """`breach_notices_for_user` as a list, read on every signed-in page (one query):
+    a notice shows on the next request after it is created and goes once acknowledged."""
     if not user.is_authenticated:
         return []
-    return memoized(
-        ("breach-notices", user.pk, user.email),
-        lambda: list(breach_notices_for_user(user=user)),
-        depends=("breach", "hostmap"),
-        ttl=30,
-    )
+    return list(breach_notices_for_user(user=user))
 
 
 # The characters Python's str.strip() removes from an address (email_normalise).

@@ -1,6 +1,6 @@
 """Host routing: the company site on the bare domain and www, a storefront per subdomain.
 
-The host -> retailer lookup is `retailers.hostmap` (process memory, no query once warm).
+The host -> retailer lookup is `retailers.hostmap` (the shared cache, no query once warm).
 """
 
 from __future__ import annotations

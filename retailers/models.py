@@ -69,7 +69,7 @@ class Retailer(TenantMixin):
     auto_create_schema = True
     auto_drop_schema = True
 
-    # Saves, deletes and updates refresh every process's host map (retailers/hostmap.py).
+    # Writes delete this row's host-map entries and purge its pages (shopsocial/invalidation.py).
     objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
@@ -123,7 +123,7 @@ class Retailer(TenantMixin):
 
 
 class Domain(DomainMixin):
-    # Saves, deletes and updates refresh every process's host map (retailers/hostmap.py).
+    # Writes delete this row's host-map entries and purge its pages (shopsocial/invalidation.py).
     objects = InvalidatingQuerySet.as_manager()
 
     class Meta:

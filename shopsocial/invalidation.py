@@ -6,8 +6,9 @@
   `storefront-alice`, `menu`, `policy` ...): Varnish tags each anonymous page with
   the keys of what it shows (the `xkey` header, storefront/caching.py) and a write
   purges exactly those pages, after commit;
-- the origin versions its rows feed (`shopsocial.versions`: the host map and the
-  process memos of the category tree, search words, policy versions ...).
+- the origin cache entries its rows feed (`cache`: keys in Django's "shared" cache,
+  read through `cached()`: the host map, the category tree, the search words, the
+  policy versions ...), deleted at once and again after commit.
 
 Every way the ORM writes is observed here, so no caller has to remember anything:
 `post_save`, `post_delete` (queryset `delete()` and the admin's bulk delete send it
@@ -28,12 +29,12 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from shopsocial import varnish
-from shopsocial.versions import version_bump_now_and_on_commit
 
 # On every storefront page: the category menu, the policy notice in the footer, and
 # `catalog` (what changes the whole catalog at once: the demo seed, an import).
@@ -45,10 +46,42 @@ def storefront_key(slug: str) -> str:
     return f"storefront-{slug}"
 
 
+# --- Origin cache entries (Django's "shared" cache), each named once -----------------
+CACHE_ALIAS = "shared"
+CATEGORY_TREE = "category-tree"
+CATALOG_WORDS = "catalog-words"
+BESTSELLER_IDS = "bestseller-ids"
+POLICY_PUBLISHED = "policy-published"
+NEXT_HOLD_EXPIRY = "next-hold-expiry"
+
+
+def shipping_method_key(code: str) -> str:
+    return f"shipping-method:{code}"
+
+
+def host_key(hostname: str) -> str:
+    return f"host:{hostname}"
+
+
+def breach_list_key(incident_pk: int) -> str:
+    return f"breach-list-count:{incident_pk}"
+
+
+def cached[T](key: str, build: Callable[[], T], *, timeout: float) -> T:
+    """`build()`, kept under `key` in the shared cache until a write declared in `RULES`
+    deletes it (or `timeout` seconds pass)."""
+    cache = caches[CACHE_ALIAS]
+    boxed = cache.get(key)  # boxed: a value of None is kept too
+    if boxed is None:
+        boxed = (build(),)
+        cache.set(key, boxed, timeout)
+    return boxed[0]
+
+
 @dataclass(frozen=True)
 class Rule:
     keys: Callable[[Model], Iterable[str]] = lambda row: ()
-    versions: tuple[str, ...] = ()
+    cache: Callable[[Model], Iterable[str]] = lambda row: ()
     fields: tuple[str, ...] = ("pk",)  # what `keys` and `shown` read (queryset writes)
     quiet: frozenset[str] = field(default_factory=frozenset)
     shown: Callable[[Model], Hashable] | None = None
@@ -66,6 +99,15 @@ def _domain_keys(row: Model) -> tuple[str, ...]:
     return (*(storefront_key(slug) for slug in slugs), "retailers")
 
 
+def _retailer_hosts(row: Model) -> tuple[str, ...]:
+    domain = apps.get_model("retailers", "Domain")
+    hosts = domain.objects.filter(tenant_id=row.pk).values_list("domain", flat=True)
+    return tuple(host_key(host) for host in hosts)
+
+
+_CATALOG = (CATEGORY_TREE, CATALOG_WORDS, BESTSELLER_IDS)
+
+
 def _variant_shown(row: Model) -> Hashable:
     # product.html: "In stock: only N left" below 10, "Out of stock" at 0.
     return (row.stock > 0, row.stock if row.stock < 10 else None)
@@ -73,42 +115,49 @@ def _variant_shown(row: Model) -> Hashable:
 
 RULES: dict[str, Rule] = {
     "storefront.Category": Rule(
-        keys=lambda c: ("menu", f"category-{c.pk}", "search"), versions=("catalog",)
+        keys=lambda c: ("menu", f"category-{c.pk}", "search"), cache=lambda c: _CATALOG
     ),
     "storefront.Product": Rule(
         keys=lambda p: (f"product-{p.pk}", f"category-{p.category_id}", "search"),
-        versions=("catalog", "stock"),
+        cache=lambda p: _CATALOG,
         fields=("pk", "category_id", "stock"),
         quiet=frozenset({"stock"}),
         shown=lambda p: p.stock > 0,  # listings: "Out of stock"
     ),
     "storefront.ProductVariant": Rule(
         keys=lambda v: (f"product-{v.product_id}",),
-        versions=("catalog", "stock"),
         fields=("pk", "product_id", "stock"),
         quiet=frozenset({"stock"}),
         shown=_variant_shown,
     ),
     "storefront.ProductImage": Rule(
-        keys=lambda i: (f"product-{i.product_id}",),
-        versions=("catalog",),
-        fields=("pk", "product_id"),
+        keys=lambda i: (f"product-{i.product_id}",), fields=("pk", "product_id")
     ),
-    "storefront_content.StorefrontProfile": Rule(keys=_this_storefront, versions=("storefront",)),
-    "storefront_content.FeaturedProduct": Rule(keys=_this_storefront, versions=("storefront",)),
+    "storefront_content.StorefrontProfile": Rule(keys=_this_storefront),
+    "storefront_content.FeaturedProduct": Rule(keys=_this_storefront),
     "storefront_pages.ShopPage": Rule(keys=lambda p: (f"shoppage-{p.pk}",)),
     "retailers.Retailer": Rule(
         keys=lambda r: (storefront_key(r.slug), "retailers"),
-        versions=("hostmap",),
+        cache=_retailer_hosts,
         fields=("pk", "slug"),
     ),
-    "retailers.Domain": Rule(keys=_domain_keys, versions=("hostmap",), fields=("pk", "tenant_id")),
-    "privacy.PolicyVersion": Rule(keys=lambda p: ("policy",), versions=("policy",)),
-    "privacy.BreachIncident": Rule(versions=("breach",)),  # notices: signed-in pages only
-    "orders.ShippingMethod": Rule(keys=lambda m: ("shipping",), versions=("catalog",)),
-    "orders.Order": Rule(versions=("holds",)),  # the next hold expiry (orders/services/holds.py)
-    "scenes.Scene": Rule(keys=lambda s: (f"scene-{s.pk}",), versions=("scenes",)),
-    "scenes.ShareLink": Rule(keys=lambda s: (f"sharelink-{s.pk}",), versions=("scenes",)),
+    "retailers.Domain": Rule(
+        keys=_domain_keys,
+        cache=lambda d: (host_key(d.domain),),
+        fields=("pk", "tenant_id", "domain"),
+    ),
+    "privacy.PolicyVersion": Rule(keys=lambda p: ("policy",), cache=lambda p: (POLICY_PUBLISHED,)),
+    # Breach notices show on signed-in pages only (rendered at the origin, read fresh).
+    "privacy.BreachIncident": Rule(cache=lambda i: (breach_list_key(i.pk),)),
+    "orders.ShippingMethod": Rule(
+        keys=lambda m: ("shipping",),
+        cache=lambda m: (shipping_method_key(""), shipping_method_key(m.code)),
+        fields=("pk", "code"),
+    ),
+    # The next hold expiry (orders/services/holds.py).
+    "orders.Order": Rule(cache=lambda o: (NEXT_HOLD_EXPIRY,)),
+    "scenes.Scene": Rule(keys=lambda s: (f"scene-{s.pk}",)),
+    "scenes.ShareLink": Rule(keys=lambda s: (f"sharelink-{s.pk}",)),
 }
 
 
@@ -121,23 +170,51 @@ def _purge_now(keys: frozenset[str]) -> None:
     varnish.purge(keys)
 
 
-def invalidate(rule: Rule, rows: Iterable[Model]) -> None:
-    """Bump the rule's origin versions now and after commit; purge the rows' pages
+def _cache_delete(keys: frozenset[str]) -> None:
+    caches[CACHE_ALIAS].delete_many(list(keys))
+
+
+def cache_delete_now_and_on_commit(keys: Iterable[str]) -> None:
+    """Delete origin cache entries at once (this transaction's later reads rebuild
+    them) and again after commit (no reader keeps what it built before the commit)."""
+    keys = frozenset(keys)
+    if keys:
+        _cache_delete(keys)
+        transaction.on_commit(functools.partial(_cache_delete, keys))
+
+
+def invalidate(rule: Rule, rows: Iterable[Model], *, pages: bool = True) -> None:
+    """Delete the rows' origin cache entries now and after commit; purge their pages
     after commit (nothing is purged for a transaction that rolls back)."""
-    for name in rule.versions:
-        version_bump_now_and_on_commit(name)
-    keys = frozenset(key for row in rows for key in rule.keys(row))
+    rows = list(rows)
+    cache_delete_now_and_on_commit(key for row in rows for key in rule.cache(row))
+    keys = frozenset(key for row in rows for key in rule.keys(row)) if pages else frozenset()
     if keys:
         transaction.on_commit(functools.partial(_purge_now, keys))
 
 
 # --- Receivers ---------------------------------------------------------------------
+_BEFORE = "_invalidation_before"  # the row as stored, read by _before_save
+
+
+def _before_save(sender: type[Model], instance: Model, **kwargs) -> None:
+    """A row whose keys read more than its pk (a product's category, a domain's name):
+    read what is stored before the save, so the old keys are purged with the new."""
+    rule = rule_for(sender)
+    if kwargs.get("raw") or rule is None or instance.pk is None or rule.fields == ("pk",):
+        return
+    names = [name for name in rule.fields if name != "pk"]
+    old = sender._base_manager.using(kwargs.get("using")).filter(pk=instance.pk).only(*names)
+    setattr(instance, _BEFORE, old.first())
+
+
 def _saved_or_deleted(sender: type[Model], instance: Model, **kwargs) -> None:
     if kwargs.get("raw"):
         return  # loaddata
     rule = rule_for(sender)
     if rule is not None:
-        invalidate(rule, [instance])
+        before = instance.__dict__.pop(_BEFORE, None)
+        invalidate(rule, [instance] if before is None else [before, instance])
 
 
 def _m2m_changed(sender, instance: Model, action: str, **kwargs) -> None:
@@ -151,6 +228,7 @@ def connect() -> None:
     """Connect the receivers for every mapped model (storefront's AppConfig.ready)."""
     for label in RULES:
         model = apps.get_model(label)
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"invalidate-b-{label}")
         post_save.connect(_saved_or_deleted, sender=model, dispatch_uid=f"invalidate-s-{label}")
         post_delete.connect(_saved_or_deleted, sender=model, dispatch_uid=f"invalidate-d-{label}")
         manager = model._default_manager
@@ -189,16 +267,12 @@ class InvalidatingQuerySet(QuerySet):
             }
             if rule.shown is not None and set(kwargs) <= rule.quiet:
                 # Stock moved: only rows whose shown state changed purge their pages.
-                for name in rule.versions:
-                    version_bump_now_and_on_commit(name)
                 rows = [
                     after[row.pk]
                     for row in before
                     if row.pk in after and rule.shown(row) != rule.shown(after[row.pk])
                 ]
-                keys = frozenset(key for row in rows for key in rule.keys(row))
-                if keys:
-                    transaction.on_commit(functools.partial(_purge_now, keys))
+                invalidate(rule, rows)
             else:
                 invalidate(rule, [*before, *after.values()])  # old and new keys alike
         return count

@@ -78,9 +78,3 @@ def shared_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return shared_page_headers(request, view(request, *args, **kwargs))
 
     return wrapped
-
-
-def caches_clear_on_setting_change(**kwargs) -> None:
-    from shopsocial.versions import memos_clear
-
-    memos_clear()

@@ -22,8 +22,6 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest
 
-from shopsocial.versions import memoized
-
 from .models import Product, ProductImage, ProductVariant
 
 # The one limit per cart or order line whatever the stock (typos like 1000 instead of 10);
@@ -133,25 +131,19 @@ class Cart:
 
     def _variants(self, ids: list[int]) -> dict[str, ProductVariant]:
         """The cart's variants with their products and pictures, on sale or not, by id
-        (process memory under the catalog and stock versions, so prices and stock are
-        always current; two queries when cold, whatever the cart size)."""
-
-        def fetch() -> dict[str, ProductVariant]:
-            variants = (
-                ProductVariant.objects.filter(pk__in=ids)
-                .select_related("product", "product__category")
-                .defer("product__search_vector")
-                .prefetch_related(
-                    Prefetch(
-                        "product__images",
-                        queryset=ProductImage.objects.order_by("position", "pk"),
-                    )
+        (read now, so prices and stock are current: two queries, whatever the cart size)."""
+        variants = (
+            ProductVariant.objects.filter(pk__in=ids)
+            .select_related("product", "product__category")
+            .defer("product__search_vector")
+            .prefetch_related(
+                Prefetch(
+                    "product__images",
+                    queryset=ProductImage.objects.order_by("position", "pk"),
                 )
             )
-            return {str(v.pk): v for v in variants}
-
-        key = ("cart-variants", tuple(sorted(ids)))
-        return memoized(key, fetch, depends=("catalog", "stock"), ttl=60)
+        )
+        return {str(v.pk): v for v in variants}
 
     def lines(self) -> list[CartLine]:
         """Lines for variants still on sale, in the order they were added, at current prices."""

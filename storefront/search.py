@@ -29,8 +29,8 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest
 
+from shopsocial.invalidation import CATALOG_WORDS, cached
 from shopsocial.search_text import SEARCH_MAX_LENGTH, SEARCH_MAX_TERMS, search_text_clean
-from shopsocial.versions import memoized
 
 from .models import Product, ProductVariant
 from .selectors import (
@@ -151,7 +151,7 @@ def _term_filter(term: str, tree: list[CategoryNode]) -> Q:
 
 
 def catalog_words() -> frozenset[str]:
-    """Every word of active product and category names (memoized per catalog version)."""
+    """Every word of active product and category names (shared cache; catalog writes delete it)."""
 
     def build() -> frozenset[str]:
         with connection.cursor() as cursor:
@@ -164,7 +164,7 @@ def catalog_words() -> frozenset[str]:
             words = frozenset(row[0] for row in cursor.fetchall())
         return words | frozenset(SYNONYMS)
 
-    return memoized("catalog-words", build, depends=("catalog",), ttl=CACHE_TTL)
+    return cached(CATALOG_WORDS, build, timeout=CACHE_TTL)
 
 
 def spelling_suggest(terms: tuple[str, ...]) -> tuple[str, ...]:

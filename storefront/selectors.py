@@ -3,8 +3,7 @@
 Every listing costs a constant number of queries whatever the catalog size:
 one page of products plus one query for their images (and one count for paging).
 Company-wide data that rarely changes (the category tree, bestsellers) is kept
-in process memory under the catalog version that every catalog write bumps
-(storefront/caching.py).
+in Django's shared cache; every catalog write deletes it (shopsocial/invalidation.py).
 """
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from dataclasses import dataclass, field
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
 
+from shopsocial.invalidation import BESTSELLER_IDS, CATEGORY_TREE, cached
 from shopsocial.urls_util import storefront_path
-from shopsocial.versions import memoized
 
 from .models import Category, Product, ProductImage, ProductVariant
 
@@ -73,8 +72,8 @@ def _category_tree_build() -> list[CategoryNode]:
 
 
 def category_tree() -> list[CategoryNode]:
-    """Top-level categories with their children (process memory; one query when cold)."""
-    return memoized("category-tree", _category_tree_build, depends=("catalog",), ttl=CACHE_TTL)
+    """Top-level categories with their children (shared cache; one query when cold)."""
+    return cached(CATEGORY_TREE, _category_tree_build, timeout=CACHE_TTL)
 
 
 def category_get(*, slug: str) -> CategoryNode | None:
@@ -155,7 +154,7 @@ def bestseller_ids(*, limit: int = BESTSELLER_COUNT) -> list[int]:
     """Company-wide bestsellers by quantity in paid or shipped orders; newest when none."""
     from orders.models import Order, OrderLine
 
-    def build() -> list[int]:
+    def build(limit: int) -> list[int]:
         ids = list(
             OrderLine.objects.filter(
                 order__status__in=[Order.Status.PAID, Order.Status.SHIPPED],
@@ -176,8 +175,9 @@ def bestseller_ids(*, limit: int = BESTSELLER_COUNT) -> list[int]:
             ids += list(newest)
         return ids
 
-    # Orders change the ranking too: kept at most CACHE_TTL seconds.
-    return memoized(("bestsellers", limit), build, depends=("catalog",), ttl=CACHE_TTL)
+    # Catalog writes delete the ranking; orders change it too: kept at most CACHE_TTL s.
+    ranking = cached(BESTSELLER_IDS, lambda: build(BESTSELLER_COUNT), timeout=CACHE_TTL)
+    return ranking[:limit] if limit <= BESTSELLER_COUNT else build(limit)
 
 
 def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:

@@ -87,11 +87,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def _caches_clear() -> None:
-    from shopsocial.versions import memos_clear
-
     for alias in ("default", "shared"):
         caches[alias].clear()
-    memos_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 
-from shopsocial.versions import memoized
+from shopsocial.invalidation import NEXT_HOLD_EXPIRY, cached
 
 from ..models import Order
 from .payment import order_payment_cancel
@@ -57,10 +57,10 @@ def stock_holds_release_due() -> int:
     """`stock_holds_release_expired()` for pages that show stock, without its query
     while no hold can have expired yet.
 
-    The earliest expiry is kept in memory under the "holds" version, which every order
-    write bumps (orders/models.py).
+    The earliest expiry is kept in the shared cache; every order write deletes it
+    (shopsocial/invalidation.py).
     """
-    first = memoized("next-hold-expiry", _next_hold_expiry, depends=("holds",), ttl=60)
+    first = cached(NEXT_HOLD_EXPIRY, _next_hold_expiry, timeout=60)
     grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
     if first != _NEVER and timezone.now() >= first + grace:
         return stock_holds_release_expired()

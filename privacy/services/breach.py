@@ -27,11 +27,11 @@ from privacy.models import BreachIncident, BreachNotification
 from privacy.selectors import breach_deadline, breach_progress
 from retailers.models import Retailer
 from shopsocial.celery import task_queue
+from shopsocial.invalidation import breach_list_key, cached
 from shopsocial.mail.addresses import email_normalise
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue, email_send
 from shopsocial.urls_util import company_reverse
-from shopsocial.versions import memoized, version_bump_now_and_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -118,12 +118,14 @@ def breach_list_affected_count(*, incident: BreachIncident) -> int:
     """
     if not incident.email_list:
         return 0
-    return memoized(
-        ("breach-list-count", incident.pk, incident.email_list.name),
-        lambda: len(set(breach_affected_emails(incident=incident))),
-        depends=("breach",),
-        ttl=3600,
+    name, count = cached(
+        breach_list_key(incident.pk),
+        lambda: (incident.email_list.name, len(set(breach_affected_emails(incident=incident)))),
+        timeout=3600,
     )
+    if name != incident.email_list.name:  # a new file, not yet saved: count it now
+        return len(set(breach_affected_emails(incident=incident)))
+    return count
 
 
 # --- Notify ---------------------------------------------------------------------
@@ -150,7 +152,6 @@ def breach_incident_notify(*, incident: BreachIncident) -> int:
         incident.notify_started_at = timezone.now()
         incident.save(update_fields=["notify_started_at"])
     created = incident.notifications.count() - before
-    version_bump_now_and_on_commit("breach")  # cached in-site notices (privacy/selectors.py)
     incident_id = incident.pk
     transaction.on_commit(lambda: breach_notifications_dispatch(incident_id=incident_id))
     return created
@@ -282,7 +283,6 @@ def breach_notice_acknowledge(
     ).update(acknowledged_at=timezone.now(), acknowledged_by=user)
     notification.refresh_from_db()
     if updated:
-        version_bump_now_and_on_commit("breach")  # cached in-site notices
         logger.info("breach notice %s acknowledged", notification.pk)
     return notification
 

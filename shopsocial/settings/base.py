@@ -179,7 +179,7 @@ REDIS_REQUIRED = True
 if REDIS_URL:
     _cache_backend = {
         # Django's RedisCache, reusing its client (shopsocial/cache.py).
-        "BACKEND": "shopsocial.cache.RedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
     }
 else:
@@ -191,9 +191,9 @@ CACHES = {
 
 # --- Speed (bench/README.md) --------------------------------------------------
 # Sessions are read from the cache (written through to the database), so a
-# shopper with a cart costs no query per page. Browsing pages are served from
-# process memory (storefront/caching.py) under shared versions
-# (shopsocial/versions.py); STOREFRONT_PAGE_CACHE_SECONDS bounds an entry's life.
+# shopper with a cart costs no query per page. Anonymous pages are kept by Varnish
+# (storefront/caching.py) and origin reads in the shared cache, each deleted by the
+# writes declared in shopsocial/invalidation.py.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_CACHE_ALIAS = "shared"
 STOREFRONT_PAGE_CACHE_SECONDS = env.int("STOREFRONT_PAGE_CACHE_SECONDS", default=300)
