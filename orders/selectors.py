@@ -8,17 +8,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from retailers.finder import FEATURED_COUNT, retailers_active
 from retailers.models import Retailer
-from shopsocial.invalidation import cached, shipping_method_key
+from shopsocial.invalidation import BESTSELLER_IDS, cached, shipping_method_key
 from storefront.models import Product, ProductVariant
+from storefront.selectors import BESTSELLER_COUNT, product_qs_active, products_by_ids
+from storefront.selectors import CACHE_TTL as CATALOG_CACHE_TTL
 
 from .discounts.models import DiscountCode
 from .discounts.selectors import DiscountError, discount_amount_for, discount_code_check
-from .models import Order, ShippingMethod
+from .models import Order, OrderLine, ShippingMethod
 from .tax.engines import Destination
 from .totals import PricedItem, Totals, totals_calculate
 
@@ -196,3 +198,36 @@ def order_count_gauges() -> dict[str, tuple[str, float]]:
         "shopsocial_orders_placed": ("Orders placed (all time)", counts["placed"]),
         "shopsocial_orders_paid": ("Orders paid (all time)", counts["paid"]),
     }
+
+
+def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
+    """Company-wide bestsellers by quantity in paid or shipped orders; newest when none.
+
+    The catalog pages show them, but the count is of order lines, so it lives here.
+    """
+
+    def build(limit: int) -> list[int]:
+        ids = list(
+            OrderLine.objects.filter(
+                order__status__in=[Order.Status.PAID, Order.Status.SHIPPED],
+                product__active=True,
+            )
+            .values("product_id")
+            .annotate(sold=Sum("quantity"))
+            .order_by("-sold", "product_id")
+            .values_list("product_id", flat=True)[:limit]
+        )
+        if len(ids) < limit:
+            newest = (
+                product_qs_active()
+                .exclude(pk__in=ids)
+                .order_by("-created_at", "-pk")
+                .values_list("pk", flat=True)[: limit - len(ids)]
+            )
+            ids += list(newest)
+        return ids
+
+    # Catalog writes delete the ranking; orders change it too: kept at most CACHE_TTL s.
+    ranking = cached(BESTSELLER_IDS, lambda: build(BESTSELLER_COUNT), timeout=CATALOG_CACHE_TTL)
+    ids = ranking[:limit] if limit <= BESTSELLER_COUNT else build(limit)
+    return products_by_ids(ids=ids)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from shopsocial.invalidation import BESTSELLER_IDS, CATEGORY_TREE, cached
+from shopsocial.invalidation import CATEGORY_TREE, cached
 from shopsocial.urls_util import storefront_path
 
 from .models import Category, Product, ProductImage, ProductVariant
@@ -148,40 +148,6 @@ def products_by_ids(*, ids: list[int]) -> list[Product]:
         return []
     found = {p.pk: p for p in products_with_images(product_qs_active().filter(pk__in=ids))}
     return [found[pk] for pk in ids if pk in found]
-
-
-def bestseller_ids(*, limit: int = BESTSELLER_COUNT) -> list[int]:
-    """Company-wide bestsellers by quantity in paid or shipped orders; newest when none."""
-    from orders.models import Order, OrderLine
-
-    def build(limit: int) -> list[int]:
-        ids = list(
-            OrderLine.objects.filter(
-                order__status__in=[Order.Status.PAID, Order.Status.SHIPPED],
-                product__active=True,
-            )
-            .values("product_id")
-            .annotate(sold=Sum("quantity"))
-            .order_by("-sold", "product_id")
-            .values_list("product_id", flat=True)[:limit]
-        )
-        if len(ids) < limit:
-            newest = (
-                product_qs_active()
-                .exclude(pk__in=ids)
-                .order_by("-created_at", "-pk")
-                .values_list("pk", flat=True)[: limit - len(ids)]
-            )
-            ids += list(newest)
-        return ids
-
-    # Catalog writes delete the ranking; orders change it too: kept at most CACHE_TTL s.
-    ranking = cached(BESTSELLER_IDS, lambda: build(BESTSELLER_COUNT), timeout=CACHE_TTL)
-    return ranking[:limit] if limit <= BESTSELLER_COUNT else build(limit)
-
-
-def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
-    return products_by_ids(ids=bestseller_ids(limit=limit))
 
 
 def catalog_products_active() -> QuerySet[Product]:

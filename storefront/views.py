@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from orders.selectors import retailers_best_selling
+from orders.selectors import bestsellers, retailers_best_selling
 from orders.services.holds import stock_holds_release_due
 from retailers.finder import retailer_find
 from shopsocial.search_text import SEARCH_MAX_LENGTH, search_text_clean
@@ -32,7 +32,6 @@ from .scenes.selectors import attribution_parse
 from .search import product_search, search_terms_parse
 from .selectors import (
     Sort,
-    bestsellers,
     category_get,
     category_products_page,
     category_tree,

@@ -12,10 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from orders.selectors import bestsellers
 from orders.services.holds import stock_holds_release_due
 from storefront.caching import product_keys, shared_page, surrogate_keys_add
 from storefront.content.selectors import featured_product_ids, storefront_profile_get
-from storefront.selectors import bestsellers, category_tree, product_get, products_by_ids
+from storefront.selectors import category_tree, product_get, products_by_ids
 
 from . import selectors
 from .models import Scene, ShareLink
