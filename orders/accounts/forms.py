@@ -89,3 +89,18 @@ class EmailChangeForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your current password.")
         return password
+
+
+class ShopperCorrectionForm(forms.Form):
+    """Admin: Support corrects a shopper's name, or starts an email change, with a reason."""
+
+    _selected_action = forms.CharField(widget=forms.MultipleHiddenInput)
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Email (a new address must confirm by its link before it takes effect)",
+        max_length=254,
+    )
+    reason = forms.CharField(
+        label="Why (ticket reference, or 'phone call' and the date)", max_length=150
+    )

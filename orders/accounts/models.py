@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 
@@ -78,3 +79,37 @@ class OrderEmailProof(models.Model):
 
     def __str__(self) -> str:
         return f"order {self.order_id} proved"
+
+
+class ShopperAccount(User):
+    """A shopper's sign-in, as Support sees it in the admin (a proxy: no table of its own).
+
+    Support carries out a shopper's change request (phone, chat, ticket) through the
+    "Correct the shopper's details" action; staff and retailer sign-ins are not listed.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "shopper account"
+        permissions = [
+            ("correct_shopper_details", "Can correct a shopper's name and email on request")
+        ]
+
+
+class AccountCorrection(models.Model):
+    """Audit of a staff correction to a shopper's account: who, which fields (never the
+    values), why. Append-only in the admin."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_corrections"
+    )
+    actor = models.CharField(max_length=150)
+    fields = models.CharField(max_length=200)
+    reason = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"account {self.user_id}: {self.fields}"
