@@ -108,6 +108,10 @@ RULES: dict[str, Rule] = {
     "orders.ShippingMethod": Rule(keys=lambda m: ("shipping",), versions=("catalog",)),
     "orders.Order": Rule(versions=("holds",)),  # the next hold expiry (orders/services/holds.py)
     "scenes.Scene": Rule(keys=lambda s: (f"scene-{s.pk}",), versions=("scenes",)),
+    # reviews (issue 28): a moderation decision changes the product page and its reviews
+    "reviews.Review": Rule(
+        keys=lambda r: (f"product-{r.product_id}",), fields=("pk", "product_id")
+    ),
     "scenes.ShareLink": Rule(keys=lambda s: (f"sharelink-{s.pk}",), versions=("scenes",)),
 }
 

@@ -62,6 +62,7 @@ SHARED_APPS = [
     "retailers.team",
     # --- end team
     "storefront.scenes",
+    "storefront.reviews",  # reviews (issue 28): verified-purchase product reviews
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -624,3 +625,8 @@ LOGGING["loggers"]["shopsocial.access"] = {"level": env.str("ACCESS_LOG_LEVEL", 
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
 # --- end scale ------------------------------------------------------------------
+
+# --- shopc (issue 28): reviews, branded mail, abandoned-checkout reminder -------------
+# Reviews written per client address (django-ratelimit), docs/reviews.md.
+REVIEW_SUBMIT_RATE = env.str("REVIEW_SUBMIT_RATE", default="10/h")
+# --- end shopc ---------------------------------------------------------------------
