@@ -629,4 +629,8 @@ SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
 # --- shopc (issue 28): reviews, branded mail, abandoned-checkout reminder -------------
 # Reviews written per client address (django-ratelimit), docs/reviews.md.
 REVIEW_SUBMIT_RATE = env.str("REVIEW_SUBMIT_RATE", default="10/h")
+# Branded mail: the company's accent colour and logo (absolute URL or a static path;
+# default the site's icon) for every HTML email; a storefront's name heads its own mail.
+MAIL_BRAND_ACCENT = env.str("MAIL_BRAND_ACCENT", default="#8a3b12")
+MAIL_BRAND_LOGO_URL = env.str("MAIL_BRAND_LOGO_URL", default="")
 # --- end shopc ---------------------------------------------------------------------
