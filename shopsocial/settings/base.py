@@ -633,4 +633,12 @@ REVIEW_SUBMIT_RATE = env.str("REVIEW_SUBMIT_RATE", default="10/h")
 # default the site's icon) for every HTML email; a storefront's name heads its own mail.
 MAIL_BRAND_ACCENT = env.str("MAIL_BRAND_ACCENT", default="#8a3b12")
 MAIL_BRAND_LOGO_URL = env.str("MAIL_BRAND_LOGO_URL", default="")
+# Abandoned-checkout reminder (docs/email.md): sent this long after a signed-in, opted-in
+# shopper left the payment page; never once the checkout is older than the maximum age.
+CHECKOUT_REMINDER_DELAY_MINUTES = env.int("CHECKOUT_REMINDER_DELAY_MINUTES", default=120)
+CHECKOUT_REMINDER_MAX_AGE_HOURS = env.int("CHECKOUT_REMINDER_MAX_AGE_HOURS", default=72)
+CELERY_BEAT_SCHEDULE["marketing-checkout-reminders"] = {
+    "task": "marketing.checkout_reminders_send_due_task",
+    "schedule": 300.0,
+}
 # --- end shopc ---------------------------------------------------------------------
