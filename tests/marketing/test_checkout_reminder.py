@@ -18,12 +18,17 @@ from tests.accounts.support import email_verified_set
 from tests.conftest import ALICE_HOST
 from tests.factories import UserFactory
 from tests.marketing.conftest import subscriber_make
-from tests.orders.conftest import CHECKOUT_FORM, cart_fill, candle, category, make_product  # noqa: F401
+from tests.orders.conftest import CHECKOUT_FORM, cart_fill, category, make_product  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 EMAIL = "sam@example.com"
 LATER = timedelta(minutes=121)
+
+
+@pytest.fixture
+def candle(make_product):  # noqa: F811 - the orders fixture, imported above
+    return make_product(sku="CANDLE-1", price="19.99", stock=10)
 
 
 @pytest.fixture
