@@ -57,7 +57,9 @@ def test_a_shopper_reviews_staff_approve_and_the_product_page_shows_it(live_shop
     expect(shopper.get_by_text("Give your review a title.")).to_be_visible()
     shopper.get_by_label("4 stars").check()
     shopper.get_by_label("Title", exact=True).fill("Smells like a forest after rain")
-    shopper.get_by_label("Your review", exact=True).fill("Burns evenly for hours. I bought a second one.")
+    shopper.get_by_label("Your review", exact=True).fill(
+        "Burns evenly for hours. I bought a second one."
+    )
     shopper.get_by_label("Name shown with your review").fill("Pat S.")
     screenshot(shopper, "review-write-1280")
     shopper.get_by_role("button", name="Send my review").click()
