@@ -26,9 +26,10 @@ from shopsocial.invalidation import RULES
 from shopsocial.varnish import varnishd_path
 from storefront.content.models import StorefrontProfile
 from storefront.models import Category, Product, ProductImage, ProductVariant
+from storefront.reviews.models import Review
 from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST
-from tests.factories import CategoryFactory, ProductImageFactory
+from tests.factories import CategoryFactory, OrderFactory, ProductImageFactory
 
 from .test_varnish import Front, front, varnish_server  # noqa: F401 - fixtures
 
@@ -62,6 +63,19 @@ class Case:
 def _profile(product):
     StorefrontProfile.objects.all().delete()  # tenant rows outlive the public flush
     return StorefrontProfile.objects.create(about="We pour every candle by hand.")
+
+
+def _review(product):
+    line = OrderFactory(lines=[(product, 1)]).lines.get()
+    return Review.objects.create(
+        product=product,
+        order_line=line,
+        rating=5,
+        title="Smells like a forest",
+        body="Lovely.",
+        display_name="Rita",
+        status=Review.Status.APPROVED,
+    )
 
 
 CASES = [
@@ -112,6 +126,18 @@ CASES = [
         ways=(*CHANGES, *DELETES),
         tenant=True,
         admin=False,  # edited in the back office (retailers/services/storefront.py)
+    ),
+    # reviews (issue 28): an approved review on the product page; staff never edit its
+    # text (the admin moderates through reviews_moderate, tests/reviews), so no admin way
+    Case(
+        Review,
+        _review,
+        lambda p: f"/p/{p.slug}/",
+        "title",
+        "Smells like a forest",
+        "Burns for hours",
+        ways=(SAVE, UPDATE, DELETE),
+        admin=False,
     ),
     Case(
         PolicyVersion,
