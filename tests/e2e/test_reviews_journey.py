@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from .conftest import screenshot
 from .flows import checkout, require_checkout
-from .helpers import require_feature
+from .helpers import require_feature, serious_axe_violations
 
 EMAIL = "review.journey@example.com"
 STAFF = ("catalog.e2e", "Catalog-e2e-pass-1")
@@ -62,6 +62,7 @@ def test_a_shopper_reviews_staff_approve_and_the_product_page_shows_it(live_shop
     )
     shopper.get_by_label("Name shown with your review").fill("Pat S.")
     screenshot(shopper, "review-write-1280")
+    assert serious_axe_violations(shopper) == []
     shopper.get_by_role("button", name="Send my review").click()
     expect(shopper.get_by_text("waiting for our team")).to_be_visible()
 
@@ -97,6 +98,7 @@ def test_a_shopper_reviews_staff_approve_and_the_product_page_shows_it(live_shop
             re.compile(r"out of 5 · \d+ review")
         )
         assert _page_width(visitor) <= width, f"{width}px: page is {_page_width(visitor)}px wide"
+        assert serious_axe_violations(visitor) == []
         reviews.scroll_into_view_if_needed()
         screenshot(visitor, name)
         data = json.loads(visitor.locator("script[type='application/ld+json']").first.inner_text())
