@@ -168,3 +168,20 @@ def test_reviews_are_rate_limited_per_client(settings, shopper, shopper_client, 
     ]
     assert codes == [302, 302, 429]
     assert Review.objects.count() == 2
+
+
+def test_the_shipping_email_invites_a_review_through_the_order_status_link(
+    client, order, line, django_capture_on_commit_callbacks, mailoutbox
+):
+    import re
+
+    from orders.emails import order_shipped_enqueue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_shipped_enqueue(order=order)
+    (message,) = mailoutbox
+    assert "review what you bought" in message.body
+    assert "review what you bought" in message.alternatives[0][0]
+    status_url = re.search(r"http://alice\.shop\.test(/orders/status/[^\s]+/)", message.body)
+    page = client.get(status_url.group(1), HTTP_HOST=HOST)
+    assert f'href="{status_url.group(1)}review/{line.pk}/"' in page.text
