@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from privacy.marketing.services import checkout_reminder_record
 from retailers.earnings.selectors import protecting_retailer_for_user
 from storefront.scenes.selectors import scene_for_cart
 from storefront.scenes.services import checkout_data_for_scene
@@ -137,6 +138,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 status = 503 if exc.code == CheckoutError.Code.GATEWAY else 409
             else:
                 cart_pending_order_set(request, order.pk)
+                # Abandoned-checkout reminder (issue 28): scheduled for a signed-in, opted-in
+                # shopper; a DNT/GPC signal is recorded now, so it is never sent.
+                checkout_reminder_record(
+                    order=order,
+                    user=request.user,
+                    dnt=request.tracking.dnt,
+                    gpc=request.tracking.gpc,
+                )
                 return HttpResponseRedirect(url, status=303)
         elif not valid:
             status = 400

@@ -158,6 +158,10 @@ RULES: dict[str, Rule] = {
     "orders.Order": Rule(cache=lambda o: (NEXT_HOLD_EXPIRY,)),
     "scenes.Scene": Rule(keys=lambda s: (f"scene-{s.pk}",)),
     "scenes.ShareLink": Rule(keys=lambda s: (f"sharelink-{s.pk}",)),
+    # reviews (issue 28): a moderation decision changes the product page and its reviews
+    "reviews.Review": Rule(
+        keys=lambda r: (f"product-{r.product_id}",), fields=("pk", "product_id")
+    ),
 }
 
 

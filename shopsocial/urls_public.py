@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("storefront.pages.urls")),
     # shop2 (#28): robots.txt and sitemap.xml on every host.
     path("", include("storefront.seo.urls")),
+    path("", include("storefront.reviews.urls")),  # reviews (issue 28)
 ]
 
 # scale: the database away for a moment answers a 503 "try again" page (shopsocial/health.py)

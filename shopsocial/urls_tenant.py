@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("storefront.scenes.urls_tenant")),
     # shop2 (#28): robots.txt and sitemap.xml on every host.
     path("", include("storefront.seo.urls")),
+    path("", include("storefront.reviews.urls")),  # reviews (issue 28)
 ]
 
 # scale: the database away for a moment answers a 503 "try again" page (shopsocial/health.py)

@@ -28,6 +28,7 @@ from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartAutoshipForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product, ProductVariant
+from .reviews.selectors import product_rating_summary, reviews_approved_for_product
 from .scenes.selectors import attribution_parse
 from .search import product_search, search_terms_parse
 from .selectors import (
@@ -162,10 +163,16 @@ def product_page_render(
     # Search engines (#28): one canonical URL for the product on every host, and its JSON-LD.
     context["canonical_url"] = product_canonical_url(product)
     images = context["gallery_images"]
+    # reviews (issue 28): the average, the latest approved reviews, and both in the JSON-LD
+    rating = product_rating_summary(product_id=product.pk)
+    reviews = list(reviews_approved_for_product(product_id=product.pk)[:5]) if rating.count else []
+    context.update(rating=rating, reviews=reviews)
     context["product_json_ld"] = product_json_ld(
         product=product,
         variant=variant,
         image_url=request.build_absolute_uri(images[0].image.url) if images else "",
+        rating=(rating.average, rating.count) if rating.count else None,
+        reviews=reviews,
     )
     return render(request, "storefront/product.html", context, status=status)
 

@@ -9,10 +9,11 @@ class MarketingConfig(AppConfig):
     verbose_name = "Marketing email"
 
     def ready(self) -> None:
-        from orders.hooks import order_email_extras_register
+        from orders.hooks import order_email_extras_register, order_transition_hook_register
 
         from . import webhooks  # noqa: F401 - connects anymail's tracking signal
         from .selectors import survey_url_for_order
+        from .services import checkout_reminders_cancel_on_payment
 
         def survey_link(*, order, template: str) -> dict[str, object]:
             # The shipping email asks one anonymous question on the shop that sold.
@@ -21,3 +22,5 @@ class MarketingConfig(AppConfig):
             return {"survey_url": survey_url_for_order(order)}
 
         order_email_extras_register(survey_link)
+        # Abandoned-checkout reminders (issue 28): paying cancels the shopper's reminders.
+        order_transition_hook_register(checkout_reminders_cancel_on_payment)

@@ -253,3 +253,59 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Survey answer #{self.pk}: {self.rating}/5"
+
+
+class CheckoutReminder(models.Model):
+    """Abandoned-checkout reminder (issue 28 item 6): one row per checkout started by a
+    signed-in shopper, written when the payment page opens.
+
+    A DNT/GPC session is recorded here as SKIPPED at checkout time, so no later run can
+    email it. A new checkout by the same shopper supersedes the earlier one, so a cart
+    gets at most one email. Paying cancels it. The send re-checks the marketing opt-in
+    and the suppression list (privacy/marketing/services/reminders.py).
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENT = "sent", "Sent"
+        CANCELED = "canceled", "Canceled"
+        SKIPPED = "skipped", "Never sent (DNT/GPC or no opt-in at checkout)"
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.CASCADE, related_name="checkout_reminder"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkout_reminders"
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.SCHEDULED,
+        db_default=Status.SCHEDULED,
+    )
+    # The privacy signal the checkout request carried (Do Not Track, Global Privacy Control).
+    dnt = models.BooleanField(default=False, db_default=False)
+    gpc = models.BooleanField(default=False, db_default=False)
+    reason = models.CharField(max_length=40, blank=True, db_default="")
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="checkout_reminder_due_idx",
+                condition=models.Q(status="scheduled"),
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="scheduled") | models.Q(dnt=False, gpc=False),
+                name="checkout_reminder_never_for_dnt_gpc",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Checkout reminder #{self.pk} ({self.status})"

@@ -38,3 +38,9 @@ def campaign_watchdog_task() -> int:
 )
 def subscribers_purge_unconfirmed_task() -> int:
     return services.subscribers_purge_unconfirmed()
+
+
+@shared_task(name="marketing.checkout_reminders_send_due_task", time_limit=300, soft_time_limit=240)
+def checkout_reminders_send_due_task() -> int:
+    """The abandoned-checkout reminders whose delay has passed (issue 28)."""
+    return services.checkout_reminders_send_due()

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 
 from shopsocial.celery import task_queue
 
+from .branding import email_brand, html_inline
 from .links import email_links_resolve
 from .models import OutboundEmail
 
@@ -95,9 +96,10 @@ def email_render(*, email: OutboundEmail) -> EmailMultiAlternatives:
         "company": settings.COMPANY,
         "email_kind": email.kind,
     }
+    ctx["brand"] = email_brand(ctx)
     subject = render_text(f"email/{email.template}_subject.txt", ctx).strip()
     text = render_text(f"email/{email.template}.txt", ctx)
-    html = render_html(f"email/{email.template}.html", ctx)
+    html = html_inline(render_html(f"email/{email.template}.html", ctx))
     message = EmailMessage(
         subject=" ".join(subject.split()),
         body=text,

@@ -64,6 +64,7 @@ SHARED_APPS = [
     "retailers.team",
     # --- end team
     "storefront.scenes",
+    "storefront.reviews",  # reviews (issue 28): verified-purchase product reviews
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -655,3 +656,20 @@ LOGGING["loggers"]["shopsocial.access"] = {"level": env.str("ACCESS_LOG_LEVEL", 
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
 # --- end scale ------------------------------------------------------------------
+
+# --- shopc (issue 28): reviews, branded mail, abandoned-checkout reminder -------------
+# Reviews written per client address (django-ratelimit), docs/reviews.md.
+REVIEW_SUBMIT_RATE = env.str("REVIEW_SUBMIT_RATE", default="10/h")
+# Branded mail: the company's accent colour and logo (absolute URL or a static path;
+# default the site's icon) for every HTML email; a storefront's name heads its own mail.
+MAIL_BRAND_ACCENT = env.str("MAIL_BRAND_ACCENT", default="#8a3b12")
+MAIL_BRAND_LOGO_URL = env.str("MAIL_BRAND_LOGO_URL", default="")
+# Abandoned-checkout reminder (docs/email.md): sent this long after a signed-in, opted-in
+# shopper left the payment page; never once the checkout is older than the maximum age.
+CHECKOUT_REMINDER_DELAY_MINUTES = env.int("CHECKOUT_REMINDER_DELAY_MINUTES", default=120)
+CHECKOUT_REMINDER_MAX_AGE_HOURS = env.int("CHECKOUT_REMINDER_MAX_AGE_HOURS", default=72)
+CELERY_BEAT_SCHEDULE["marketing-checkout-reminders"] = {
+    "task": "marketing.checkout_reminders_send_due_task",
+    "schedule": 300.0,
+}
+# --- end shopc ---------------------------------------------------------------------

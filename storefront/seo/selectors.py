@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -52,7 +53,14 @@ def product_canonical_url(product: Product) -> str:
     return company_url(storefront_path("storefront:product", slug=product.slug))
 
 
-def product_json_ld(*, product: Product, variant: ProductVariant | None, image_url: str) -> str:
+def product_json_ld(
+    *,
+    product: Product,
+    variant: ProductVariant | None,
+    image_url: str,
+    rating: tuple[Decimal, int] | None = None,
+    reviews: Sequence = (),
+) -> str:
     """A schema.org Product as a <script type="application/ld+json"> element, escaped.
 
     <, > and & are written as JSON \\u escapes (as Django's json_script does), so a
@@ -77,5 +85,24 @@ def product_json_ld(*, product: Product, variant: ProductVariant | None, image_u
         data["description"] = product.description
     if image_url:
         data["image"] = [image_url]
+    if rating is not None:  # reviews (issue 28): approved reviews only, from the caller
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": str(rating[0]),
+            "reviewCount": rating[1],
+            "bestRating": 5,
+            "worstRating": 1,
+        }
+        data["review"] = [
+            {
+                "@type": "Review",
+                "name": review.title,
+                "reviewBody": review.body,
+                "datePublished": review.created_at.date().isoformat(),
+                "author": {"@type": "Person", "name": review.display_name},
+                "reviewRating": {"@type": "Rating", "ratingValue": review.rating, "bestRating": 5},
+            }
+            for review in reviews
+        ]
     text = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,17 @@ def test_the_walk_finds_every_email():
     assert len(found) >= 20
 
 
+def _start_tags(html: str) -> set[str]:
+    tags: set[str] = set()
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.add(tag)
+
+    Tags().feed(html)
+    return tags
+
+
 @pytest.mark.parametrize("name", _emails())
 def test_every_email_text_part_is_text_and_html_part_is_escaped(name):
     context = _context(name)
@@ -98,8 +110,13 @@ def test_every_email_text_part_is_text_and_html_part_is_escaped(name):
     found = [e for e in ESCAPES if e in text]
     assert found == [], f"{name}.txt shows HTML escapes {found}"
     if name not in HTML_BY_DESIGN:
-        assert "<b>Co</b>" not in html, f"{name}.html does not escape"
-        assert "O&#x27;Brien &quot;Q&quot; &amp; &lt;b&gt;Co&lt;/b&gt; &gt; x" in html
+        # Inlining the CSS re-serialises the HTML (issue 28, branded mail): the value may
+        # then sit unescaped inside a quoted attribute (valid HTML, and inert there), so
+        # what counts is that it makes no element and reads as text.
+        assert "b" not in _start_tags(html), f"{name}.html does not escape"
+        assert 'O\'Brien "Q" &amp; &lt;b&gt;Co&lt;/b&gt; &gt; x' in html.replace(
+            "&#x27;", "'"
+        ).replace("&quot;", '"')
 
 
 def test_an_apostrophe_in_a_storefront_name_arrives_as_an_apostrophe(alice):

@@ -35,6 +35,7 @@ PAGES = {
     "/admin/marketing/campaign/add/": {"Marketing"},
     "/admin/storefront/product/add/": {"Catalog"},
     "/admin/storefront/category/add/": {"Catalog"},
+    "/admin/reviews/review/": {"Catalog"},  # reviews (issue 28): moderation
     "/admin/privacy/breachincident/add/": {"Compliance"},
     "/admin/retailers/retailerauditevent/": {"Compliance"},
     "/admin/retailers/retailer/{alice}/reveal-tax-id/": {"Compliance"},

@@ -283,6 +283,17 @@ ACCESS["tenant:s/<str:code>/host/<str:token>/guests/"] = same(NOT_ALLOWED)  # PO
 ACCESS["tenant:s/<str:code>/host/<str:token>/half-price/"] = same(GONE)
 ACCESS["tenant:s/<str:code>/no-parties/<str:token>/"] = same(GONE)
 # --- end party guest list ---
+# --- reviews (issue 28): on every shop host; sample line "x" matches no int, so 404 ---
+for _site in ("public", "tenant"):
+    ACCESS.update(
+        {
+            f"{_site}:p/<slug:slug>/reviews/": same(OK),
+            # owner / outsider / unpaid order: tests/reviews/test_write.py
+            f"{_site}:account/reviews/<int:line_id>/": same(GONE),
+            f"{_site}:orders/status/<str:token>/review/<int:line_id>/": same(GONE),
+        }
+    )
+# --- end reviews ---
 # The email provider's tracking webhook (anymail): POST only, with the provider's auth.
 ACCESS["public:webhooks/anymail/postmark/tracking/"] = same({400, 403, 405})
 

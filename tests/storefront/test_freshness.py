@@ -32,10 +32,11 @@ from shopsocial.varnish import varnishd_path
 from storefront.content.models import FeaturedProduct, StorefrontProfile
 from storefront.models import Category, Product, ProductImage, ProductVariant
 from storefront.pages.models import ShopPage
+from storefront.reviews.models import Review
 from storefront.scenes.models import Scene, ShareLink
 from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST
-from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
+from tests.factories import CategoryFactory, OrderFactory, ProductFactory, ProductImageFactory
 
 from .test_varnish import Front, front, varnish_server  # noqa: F401 - fixtures
 
@@ -131,6 +132,19 @@ def _shop_page(product):
     )
 
 
+def _review(product):
+    line = OrderFactory(lines=[(product, 1)]).lines.get()
+    return Review.objects.create(
+        product=product,
+        order_line=line,
+        rating=5,
+        title="Smells like a forest",
+        body="Lovely.",
+        display_name="Rita",
+        status=Review.Status.APPROVED,
+    )
+
+
 CASES = [
     Case(
         Category,
@@ -188,6 +202,17 @@ CASES = [
         ways=(*CHANGES, *DELETES, BULK_CREATE),
         tenant=True,
         value=_product_pk,
+    ),
+    # reviews (issue 28): an approved review on the product page; staff never edit its
+    # text (the admin moderates through reviews_moderate, tests/reviews), so no admin way
+    Case(
+        Review,
+        _review,
+        lambda p: f"/p/{p.slug}/",
+        "title",
+        "Smells like a forest",
+        "Burns for hours",
+        ways=(SAVE, UPDATE, DELETE),
     ),
     Case(
         PolicyVersion,

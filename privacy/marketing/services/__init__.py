@@ -15,6 +15,12 @@ from .campaigns import (
     campaign_watchdog,
     campaigns_start_due,
 )
+from .reminders import (
+    checkout_reminder_record,
+    checkout_reminder_send,
+    checkout_reminders_cancel_on_payment,
+    checkout_reminders_send_due,
+)
 from .subscriptions import (
     consent_text,
     subscriber_unsubscribe,
@@ -27,6 +33,10 @@ from .survey import SurveyAlreadyAnswered, survey_response_submit
 from .tracking import tracking_event_process
 
 __all__ = [
+    "checkout_reminder_record",
+    "checkout_reminder_send",
+    "checkout_reminders_cancel_on_payment",
+    "checkout_reminders_send_due",
     "CampaignComplianceError",
     "CampaignStateError",
     "SurveyAlreadyAnswered",
