@@ -42,6 +42,9 @@ PAGES = {
     "/admin/mail/outboundemail/": {"Compliance"},
     "/admin/axes/accessattempt/": {"Compliance"},
     "/admin/auth/user/": set(),
+    # shoppers' change requests (issue 30 item 10): Support; Compliance reads the audit
+    "/admin/accounts/shopperaccount/": {"Support"},
+    "/admin/accounts/accountcorrection/": {"Support", "Compliance"},
     "/admin/auth/group/": set(),
     "/admin/orders/order/{order}/delete/": set(),
     "/admin/retailers/retailer/{alice}/delete/": set(),
@@ -365,3 +368,86 @@ def test_other_roles_cannot_correct_customer_details(role, order):
     _correct(client, order, ship_line1="12 New Road")
     order.refresh_from_db()
     assert order.ship_line1 == "9 Ship Street"
+
+
+# --- Support corrects a shopper's account on request (issue 30 item 10) --------------------
+
+
+@pytest.fixture
+def shopper():
+    return get_user_model().objects.create_user(
+        "sam@example.com", "sam@example.com", "Shopper-pass-1", first_name="Sam", last_name="Smyth"
+    )
+
+
+def _correct_account(client: Client, user, **changes: str):
+    data = {
+        "action": "correct_details",
+        "apply": "1",
+        "_selected_action": [str(user.pk)],
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "reason": "Ticket T-77: name misspelt",
+        **changes,
+    }
+    return client.post("/admin/accounts/shopperaccount/", data, HTTP_HOST=COMPANY_HOST)
+
+
+def test_support_lists_shoppers_only(shopper, alice):
+    client, support = staff_client("Support")
+    alice_login = get_user_model().objects.create_user("alice-login", "alice@example.com", "x")
+    Retailer.objects.filter(pk=alice.pk).update(user=alice_login)
+    page = client.get("/admin/accounts/shopperaccount/", HTTP_HOST=COMPANY_HOST)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "sam@example.com" in body
+    assert "alice@example.com" not in body and support.email not in body
+    assert "correct_details" in offered_actions(client, "/admin/accounts/shopperaccount/")
+
+
+def test_support_corrects_a_shoppers_name_with_an_audit_row(shopper):
+    from orders.accounts.models import AccountCorrection
+
+    client, support = staff_client("Support")
+    response = _correct_account(client, shopper, last_name="Smith")
+    assert response.status_code == 302
+    shopper.refresh_from_db()
+    assert (shopper.first_name, shopper.last_name) == ("Sam", "Smith")
+    row = AccountCorrection.objects.get(user=shopper)
+    assert row.actor == f"staff:{support.pk}"
+    assert row.fields == "last_name" and "Smith" not in row.fields
+    assert row.reason == "Ticket T-77: name misspelt"
+
+
+def test_an_email_corrected_by_support_waits_for_the_new_address(shopper):
+    from orders.accounts.models import AccountCorrection, AccountEmail
+    from shopsocial.mail.models import OutboundEmail
+
+    client, _ = staff_client("Support")
+    _correct_account(client, shopper, email="sam.new@example.com")
+    shopper.refresh_from_db()
+    assert shopper.email == "sam@example.com"  # nothing changes until the link is used
+    assert AccountEmail.objects.get(user=shopper).pending_email == "sam.new@example.com"
+    assert OutboundEmail.objects.filter(
+        template="account_email_verify", to="sam.new@example.com"
+    ).exists()
+    assert "email" in AccountCorrection.objects.get(user=shopper).fields
+
+
+def test_a_correction_without_a_reason_changes_nothing(shopper):
+    from orders.accounts.models import AccountCorrection
+
+    client, _ = staff_client("Support")
+    _correct_account(client, shopper, last_name="Smith", reason="")
+    shopper.refresh_from_db()
+    assert shopper.last_name == "Smyth"
+    assert not AccountCorrection.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["Fulfilment", "Finance", "Compliance", "Marketing"])
+def test_other_roles_cannot_correct_a_shoppers_account(role, shopper):
+    client, _ = staff_client(role)
+    _correct_account(client, shopper, last_name="Smith")
+    shopper.refresh_from_db()
+    assert shopper.last_name == "Smyth"

@@ -27,7 +27,7 @@ def shopper_account_correct(
         raise ValidationError("Say why (the ticket or call reference).")
     user = (
         get_user_model()
-        .objects.select_for_update()
+        .objects.select_for_update(of=("self",))
         .get(pk=user_id, is_staff=False, is_superuser=False, retailer__isnull=True)
     )
     changed = []
