@@ -45,6 +45,14 @@ def _gateway_error(exc: stripe.StripeError) -> GatewayError:
     return GatewayError(f"stripe: {type(exc).__name__}")
 
 
+def _stripe(call, *args) -> dict:
+    """One Stripe API call, its object as a dict; the library's errors become ours."""
+    try:
+        return call(*args).to_dict()
+    except stripe.StripeError as exc:
+        raise _gateway_error(exc) from exc
+
+
 def _session_from_stripe(data: dict) -> GatewaySession:
     payment_intent = data.get("payment_intent") or ""
     if isinstance(payment_intent, dict):
@@ -368,44 +376,36 @@ class StripeGateway(PaymentGateway):
     def connect_account_create(
         self, *, email: str, idempotency_key: str, metadata: dict[str, str]
     ) -> ConnectAccount:
-        try:
-            account = self.client.v1.accounts.create(
-                {
-                    "type": "express",
-                    "country": "US",
-                    "email": email,
-                    "capabilities": {"transfers": {"requested": True}},
-                    "business_type": "individual",
-                    "metadata": metadata,
-                },
-                {"idempotency_key": idempotency_key},
-            )
-        except stripe.StripeError as exc:
-            raise _gateway_error(exc) from exc
-        return _account_from_stripe(account.to_dict())
+        account = _stripe(
+            self.client.v1.accounts.create,
+            {
+                "type": "express",
+                "country": "US",
+                "email": email,
+                "capabilities": {"transfers": {"requested": True}},
+                "business_type": "individual",
+                "metadata": metadata,
+            },
+            {"idempotency_key": idempotency_key},
+        )
+        return _account_from_stripe(account)
 
     def connect_account_retrieve(self, account_id: str) -> ConnectAccount:
-        try:
-            account = self.client.v1.accounts.retrieve(account_id)
-        except stripe.StripeError as exc:
-            raise _gateway_error(exc) from exc
-        return _account_from_stripe(account.to_dict())
+        return _account_from_stripe(_stripe(self.client.v1.accounts.retrieve, account_id))
 
     def connect_account_link_create(
         self, *, account_id: str, refresh_url: str, return_url: str
     ) -> str:
-        try:
-            link = self.client.v1.account_links.create(
-                {
-                    "account": account_id,
-                    "refresh_url": refresh_url,
-                    "return_url": return_url,
-                    "type": "account_onboarding",
-                }
-            )
-        except stripe.StripeError as exc:
-            raise _gateway_error(exc) from exc
-        return str(link.to_dict()["url"])
+        link = _stripe(
+            self.client.v1.account_links.create,
+            {
+                "account": account_id,
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+                "type": "account_onboarding",
+            },
+        )
+        return str(link["url"])
 
     def transfer_create(
         self,
@@ -416,23 +416,17 @@ class StripeGateway(PaymentGateway):
         idempotency_key: str,
         metadata: dict[str, str],
     ) -> ConnectTransfer:
-        try:
-            transfer = self.client.v1.transfers.create(
-                {
-                    "amount": amount,
-                    "currency": currency,
-                    "destination": destination,
-                    "metadata": metadata,
-                },
-                {"idempotency_key": idempotency_key},
-            )
-        except stripe.StripeError as exc:
-            raise _gateway_error(exc) from exc
-        return _transfer_from_stripe(transfer.to_dict())
+        transfer = _stripe(
+            self.client.v1.transfers.create,
+            {
+                "amount": amount,
+                "currency": currency,
+                "destination": destination,
+                "metadata": metadata,
+            },
+            {"idempotency_key": idempotency_key},
+        )
+        return _transfer_from_stripe(transfer)
 
     def transfer_retrieve(self, transfer_id: str) -> ConnectTransfer:
-        try:
-            transfer = self.client.v1.transfers.retrieve(transfer_id)
-        except stripe.StripeError as exc:
-            raise _gateway_error(exc) from exc
-        return _transfer_from_stripe(transfer.to_dict())
+        return _transfer_from_stripe(_stripe(self.client.v1.transfers.retrieve, transfer_id))

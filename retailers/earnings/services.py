@@ -542,21 +542,12 @@ def _carry_over_notify(*, batch: PayoutBatch, lines: list[PayoutLine]) -> None:
         "privacy_url": company_reverse("privacy:policy"),
     }
     for line in lines:
-        retailer = line.retailer
-        if not retailer.email:
-            continue
-        email_enqueue(
-            kind="transactional",
-            to=retailer.email,
+        _payout_line_email(
+            line=line,
             template="earnings_carryover",
-            context={
-                **common,
-                "retailer_name": retailer.display_name,
-                "retailer_number": retailer.retailer_number,
-                "amount": f"{line.amount:.2f}",
-                "statement_url": _statement_url(timezone.localdate()),
-            },
-            dedupe_key=f"payout-carry:{batch.pk}:{retailer.pk}",
+            context=common,
+            statement_day=timezone.localdate(),
+            dedupe_key=f"payout-carry:{batch.pk}:{line.retailer_id}",
         )
     rows = [
         {"retailer_number": line.retailer.retailer_number, "amount": f"{line.amount:.2f}"}
@@ -616,25 +607,37 @@ def payout_batch_mark_paid(*, batch: PayoutBatch, actor) -> PayoutBatch:
     batch.save(update_fields=["status", "paid_at"])
     Entry.objects.filter(payout_line__batch=batch).update(status=Entry.Status.PAID)
     for line in batch.lines.filter(held=False).select_related("retailer"):
-        retailer = line.retailer
-        if not retailer.email:
-            continue
-        email_enqueue(
-            kind="transactional",
-            to=retailer.email,
+        _payout_line_email(
+            line=line,
             template="earnings_payout",
-            context={
-                "retailer_name": retailer.display_name,
-                "retailer_number": retailer.retailer_number,
-                "amount": f"{line.amount:.2f}",
-                "batch": batch.pk,
-                "period_end": batch.period_end.isoformat(),
-                "statement_url": _statement_url(batch.period_end),
-                "privacy_url": company_reverse("privacy:policy"),
-            },
-            dedupe_key=f"payout:{batch.pk}:{retailer.pk}",
+            context={"batch": batch.pk, "period_end": batch.period_end.isoformat()},
+            statement_day=batch.period_end,
+            dedupe_key=f"payout:{batch.pk}:{line.retailer_id}",
         )
     return batch
+
+
+def _payout_line_email(
+    *, line: PayoutLine, template: str, context: dict, statement_day: date, dedupe_key: str
+) -> None:
+    """Tell a payout line's retailer about it (no address on file: nothing is sent)."""
+    retailer = line.retailer
+    if not retailer.email:
+        return
+    email_enqueue(
+        kind="transactional",
+        to=retailer.email,
+        template=template,
+        context={
+            **context,
+            "retailer_name": retailer.display_name,
+            "retailer_number": retailer.retailer_number,
+            "amount": f"{line.amount:.2f}",
+            "statement_url": _statement_url(statement_day),
+            "privacy_url": company_reverse("privacy:policy"),
+        },
+        dedupe_key=dedupe_key,
+    )
 
 
 def _statement_url(day: date) -> str:
