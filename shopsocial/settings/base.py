@@ -593,6 +593,8 @@ CELERY_BEAT_SCHEDULE["team-close-previous-month"] = {
 # --- scale: operations (docs/operations-scale.md) ----------------------------
 # Outermost: a request id for every log line and response, request timing for metrics.
 MIDDLEWARE = ["shopsocial.observability.RequestIdMiddleware", *MIDDLEWARE]
+# ops: /healthz (process only) and /readyz are answered first, before the tenant lookup.
+MIDDLEWARE = ["shopsocial.health.HealthzMiddleware", *MIDDLEWARE]
 # The Redis cache fails open while Redis is away (reads miss, writes dropped).
 if REDIS_URL:
     for _alias in CACHES:
