@@ -168,6 +168,59 @@ class AppNode:
             self.process.stop()
 
 
+def celery_command(kind: str, name: str = "worker", schedule: str = "") -> list[str]:
+    """A Celery worker (one solo process: prefetch 1, late acks from settings) or beat."""
+    base = [sys.executable, "-m", "celery", "-A", "shopsocial"]
+    if kind == "beat":
+        return [*base, "beat", "--loglevel", "INFO", "--schedule", schedule or name]
+    return [
+        *base,
+        "worker",
+        "--pool",
+        "solo",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel",
+        "INFO",
+        "-n",
+        f"{name}@%h",
+    ]
+
+
+@dataclass
+class Worker:
+    """A Celery worker process on the broker named by env["CELERY_BROKER_URL"]."""
+
+    folder: Path
+    env: dict[str, str]
+    name: str = "worker"
+    process: Process | None = None
+
+    def start(self, *, wait: bool = True) -> Worker:
+        self.process = Process(
+            f"celery-{self.name}",
+            celery_command("worker", self.name),
+            folder=self.folder,
+            env=self.env,
+        )
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self) -> None:
+        wait_until(lambda: " ready." in self.process.log(), timeout=90, what=f"worker {self.name}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (no clean-up, no requeue by itself): a lost node."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.popen.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
 @dataclass
 class Response:
     status: int
