@@ -168,6 +168,61 @@ class AppNode:
             self.process.stop()
 
 
+def socket_command(port: int, host: str = "127.0.0.1") -> list[str]:
+    """The socket server (chat WebSockets): uvicorn on the ASGI app, as in docker-compose."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "shopsocial.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--lifespan",
+        "off",
+        "--ws-max-size",
+        "65536",
+        "--timeout-graceful-shutdown",
+        "10",
+    ]
+
+
+@dataclass
+class SocketNode:
+    """uvicorn serving the chat's WebSockets; nodes share the Redis channel layer."""
+
+    folder: Path
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    process: Process | None = None
+
+    def start(self) -> SocketNode:
+        self.process = Process(
+            f"uvicorn-{self.port}-{time.monotonic_ns()}",
+            socket_command(self.port),
+            folder=self.folder,
+            env=self.env,
+        )
+
+        def up() -> bool:
+            if not self.process.alive():
+                raise RuntimeError(f"uvicorn exited:\n{self.process.log()}")
+            return port_open(self.port)
+
+        wait_until(up, timeout=60, what="uvicorn")
+        return self
+
+    def restart(self) -> SocketNode:
+        """Graceful: SIGTERM (sockets closed with 1012, service restart), then start again."""
+        self.stop()
+        return self.start()
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
 def celery_command(kind: str, name: str = "worker", schedule: str = "") -> list[str]:
     """A Celery worker (one solo process: prefetch 1, late acks from settings) or beat."""
     base = [sys.executable, "-m", "celery", "-A", "shopsocial"]
