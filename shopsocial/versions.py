@@ -146,7 +146,13 @@ class _RedisCounters:
             self.mirror = None
             self.client.connection_pool.reset()
             thread = threading.Thread(target=self._listen, name="versions-listener", daemon=True)
-            thread.start()
+            try:
+                thread.start()
+            except RuntimeError:
+                # ops: a gunicorn worker finishing its last requests after HUP/TERM is
+                # shutting its interpreter down and cannot start threads; unsubscribed,
+                # every read fetches from Redis (tests/ops/test_chat_nodes.py).
+                logger.info("versions: no listener while the process shuts down")
 
     def _listen(self) -> None:
         import redis
