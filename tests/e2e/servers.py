@@ -121,27 +121,9 @@ def start_redis(port: int) -> Process:
 
 
 def start_celery_worker(env: dict[str, str], name: str = "worker") -> Process:
-    return Process(
-        name,
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "shopsocial",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-            "-n",
-            f"{name}@%h",
-        ],
-        env=env,
-    )
+    from ops.stack import celery_command
+
+    return Process(name, celery_command("worker", name), env=env)
 
 
 def wait_until(predicate, timeout: float, interval: float = 0.2, what: str = "condition"):
