@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PG_BIN, ROOT, percentile  # noqa: E402
+from bench.common import PG_BIN, ROOT, percentile, storefront_provision  # noqa: E402
 
 TARGETS = (10_000, 50_000, 100_000)
 T0 = time.monotonic()
@@ -131,7 +131,7 @@ def main() -> int:
         from retailers import crypto
         from retailers.hostmap import _MAX_HOSTS, retailer_for_hostname
         from retailers.models import Domain, Retailer
-        from retailers.services import company_tenant_ensure, retailer_provision
+        from retailers.services import company_tenant_ensure
 
         def db_size() -> str:
             with connection.cursor() as cur:
@@ -150,18 +150,7 @@ def main() -> int:
         stopped_early = ""
         for i in range(args.count):
             begin = time.perf_counter()
-            retailer_provision(
-                slug=f"sc-{i}",
-                display_name=f"Scale {i}",
-                legal_name="Scale Example",
-                email=f"sc-{i}@example.com",
-                city="Austin",
-                state="TX",
-                postal_code="78701",
-                tax_id_kind="ssn",
-                tax_id_encrypted=tax_id,
-                tax_id_last4="6789",
-            )
+            storefront_provision(f"sc-{i}", i, tax_id)
             timings.append(time.perf_counter() - begin)
             if (i + 1) % 1000 == 0:
                 last = timings[-1000:]

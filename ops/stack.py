@@ -123,6 +123,25 @@ class Redis:
             wait_until(lambda: not port_open(self.port), timeout=10, what="redis stopped")
 
 
+def gunicorn_command(port: int, *, workers: int, threads: int, extra=()) -> list[str]:
+    """The app server: gunicorn's gthread workers on the WSGI app, on loopback."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "shopsocial.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        *extra,
+    ]
+
+
 @dataclass
 class AppNode:
     """gunicorn serving the WSGI app (the production app-server shape)."""
@@ -135,22 +154,9 @@ class AppNode:
     process: Process | None = None
 
     def start(self) -> AppNode:
-        args = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "shopsocial.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(self.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(self.threads),
-            "--graceful-timeout",
-            "5",
-        ]
+        args = gunicorn_command(
+            self.port, workers=self.workers, threads=self.threads, extra=["--graceful-timeout", "5"]
+        )
         self.process = Process(f"gunicorn-{self.port}", args, folder=self.folder, env=self.env)
 
         def up() -> bool:
