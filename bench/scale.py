@@ -195,11 +195,19 @@ def main() -> int:
         )
         connection.close()
 
+        dump_failed = False
         if not args.skip_dump:
             dump = Path(f"/tmp/{args.db}.dump")
             begin = time.perf_counter()
-            subprocess.run([str(PG_BIN / "pg_dump"), "-Fc", "-f", str(dump), url], check=True)  # noqa: S603
+            dump_failed = (
+                subprocess.run([str(PG_BIN / "pg_dump"), "-Fc", "-f", str(dump), url]).returncode  # noqa: S603
+                != 0
+            )
             dumped = time.perf_counter() - begin
+            if dump_failed:  # at 10,000 schemas: out of lock slots (max_locks_per_transaction)
+                log(f"4. pg_dump FAILED after {dumped:.1f} s (its error above); no restore")
+                dump.unlink(missing_ok=True)
+        if not args.skip_dump and not dump_failed:
             scratch = f"{args.db}_restore"
             psql(server, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
             psql(server, f'CREATE DATABASE "{scratch}"')
