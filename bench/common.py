@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def free_port() -> int:
@@ -109,3 +110,21 @@ def run_wrk(
     ):
         errors += int(match.group(1)) + int(match.group(3)) + int(match.group(4))
     return rate, float(value) * _UNITS[unit], errors
+
+
+def storefront_provision(slug: str, n: int, tax_id_encrypted: str):
+    """One benchmark storefront through `retailer_provision` (Django set up by the caller)."""
+    from retailers.services import retailer_provision
+
+    return retailer_provision(
+        slug=slug,
+        display_name=f"Bench Shop {n}",
+        legal_name="Bench Example",
+        email=f"{slug}@example.com",
+        city="Austin",
+        state="TX",
+        postal_code="78701",
+        tax_id_kind="ssn",
+        tax_id_encrypted=tax_id_encrypted,
+        tax_id_last4="6789",
+    )

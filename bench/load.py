@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import os
 import random
 import re
@@ -43,6 +42,7 @@ from urllib.parse import urljoin, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.common import free_port, manage, percentile  # noqa: E402
+from ops.stack import Response, gunicorn_command, http_request  # noqa: E402
 
 DOMAIN = "localhost"
 EXCLUDE = ("/admin", "/account", "/logout", "/backoffice", "/register", "/unsubscribe", "/static")
@@ -85,13 +85,6 @@ print(",".join(Retailer.objects.filter(kind=Retailer.Kind.RETAILER, status="acti
 # --- HTTP -------------------------------------------------------------------
 
 
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    headers: dict[str, str]
-
-
 def request(
     port: int,
     host: str,
@@ -102,23 +95,15 @@ def request(
     headers: dict[str, str] | None = None,
     timeout: float = 30,
 ) -> Response:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request(
-            method,
-            path,
-            body=body,
-            headers={
-                "Host": f"{host}:{port}",
-                "X-Forwarded-Proto": "https",
-                "User-Agent": "shopsocial-bench",
-                **(headers or {}),
-            },
-        )
-        resp = conn.getresponse()
-        return Response(resp.status, resp.read(), {k.lower(): v for k, v in resp.getheaders()})
-    finally:
-        conn.close()
+    return http_request(
+        port,
+        f"{host}:{port}",
+        path,
+        method=method,
+        body=body,
+        headers={"X-Forwarded-Proto": "https", "User-Agent": "shopsocial-bench", **(headers or {})},
+        timeout=timeout,
+    )
 
 
 HREF = re.compile(rb'href="([^"#]+)"')
@@ -274,24 +259,17 @@ def main() -> None:
     manage(env, "collectstatic", "--noinput", "-v", "0")
 
     gunicorn = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "shopsocial.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_command(
+            port,
+            workers=args.workers,
+            threads=args.threads,
+            extra=[
+                "--backlog",
+                "2048",
+                "--log-level",
+                "warning",
+            ],
+        ),
         cwd=ROOT,
         env=env,
     )

@@ -22,11 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shopsocial.settings.dev")
 os.environ.setdefault("DEBUG", "false")  # no query log growing with every statement
 
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
+from bench.common import percentile, storefront_provision  # noqa: E402
 
 
 def main() -> int:
@@ -67,18 +63,7 @@ def main() -> int:
     try:
         for i in range(args.count):
             start = time.perf_counter()
-            retailer = retailer_provision(
-                slug=f"{prefix}-{i}",
-                display_name=f"Bench Shop {i}",
-                legal_name="Bench Example",
-                email=f"{prefix}-{i}@example.com",
-                city="Austin",
-                state="TX",
-                postal_code="78701",
-                tax_id_kind="ssn",
-                tax_id_encrypted=tax_id,
-                tax_id_last4="6789",
-            )
+            retailer = storefront_provision(f"{prefix}-{i}", i, tax_id)
             timings.append(time.perf_counter() - start)
             created.append(retailer.pk)
             if (i + 1) % max(1, args.count // 10) == 0:

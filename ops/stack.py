@@ -123,6 +123,25 @@ class Redis:
             wait_until(lambda: not port_open(self.port), timeout=10, what="redis stopped")
 
 
+def gunicorn_command(port: int, *, workers: int, threads: int, extra=()) -> list[str]:
+    """The app server: gunicorn's gthread workers on the WSGI app, on loopback."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "shopsocial.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        *extra,
+    ]
+
+
 @dataclass
 class AppNode:
     """gunicorn serving the WSGI app (the production app-server shape)."""
@@ -135,22 +154,9 @@ class AppNode:
     process: Process | None = None
 
     def start(self) -> AppNode:
-        args = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "shopsocial.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(self.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(self.threads),
-            "--graceful-timeout",
-            "5",
-        ]
+        args = gunicorn_command(
+            self.port, workers=self.workers, threads=self.threads, extra=["--graceful-timeout", "5"]
+        )
         self.process = Process(f"gunicorn-{self.port}", args, folder=self.folder, env=self.env)
 
         def up() -> bool:
@@ -162,6 +168,114 @@ class AppNode:
 
         wait_until(up, timeout=60, what="gunicorn")
         return self
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
+def socket_command(port: int, host: str = "127.0.0.1") -> list[str]:
+    """The socket server (chat WebSockets): uvicorn on the ASGI app, as in docker-compose."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "shopsocial.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--lifespan",
+        "off",
+        "--ws-max-size",
+        "65536",
+        "--timeout-graceful-shutdown",
+        "10",
+    ]
+
+
+@dataclass
+class SocketNode:
+    """uvicorn serving the chat's WebSockets; nodes share the Redis channel layer."""
+
+    folder: Path
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    process: Process | None = None
+
+    def start(self) -> SocketNode:
+        self.process = Process(
+            f"uvicorn-{self.port}-{time.monotonic_ns()}",
+            socket_command(self.port),
+            folder=self.folder,
+            env=self.env,
+        )
+
+        def up() -> bool:
+            if not self.process.alive():
+                raise RuntimeError(f"uvicorn exited:\n{self.process.log()}")
+            return port_open(self.port)
+
+        wait_until(up, timeout=60, what="uvicorn")
+        return self
+
+    def restart(self) -> SocketNode:
+        """Graceful: SIGTERM (sockets closed with 1012, service restart), then start again."""
+        self.stop()
+        return self.start()
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
+def celery_command(kind: str, name: str = "worker", schedule: str = "") -> list[str]:
+    """A Celery worker (one solo process: prefetch 1, late acks from settings) or beat."""
+    base = [sys.executable, "-m", "celery", "-A", "shopsocial"]
+    if kind == "beat":
+        return [*base, "beat", "--loglevel", "INFO", "--schedule", schedule or name]
+    return [
+        *base,
+        "worker",
+        "--pool",
+        "solo",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel",
+        "INFO",
+        "-n",
+        f"{name}@%h",
+    ]
+
+
+@dataclass
+class Worker:
+    """A Celery worker process on the broker named by env["CELERY_BROKER_URL"]."""
+
+    folder: Path
+    env: dict[str, str]
+    name: str = "worker"
+    process: Process | None = None
+
+    def start(self, *, wait: bool = True) -> Worker:
+        self.process = Process(
+            f"celery-{self.name}",
+            celery_command("worker", self.name),
+            folder=self.folder,
+            env=self.env,
+        )
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self) -> None:
+        wait_until(lambda: " ready." in self.process.log(), timeout=90, what=f"worker {self.name}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (no clean-up, no requeue by itself): a lost node."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.popen.wait(timeout=10)
 
     def stop(self) -> None:
         if self.process:

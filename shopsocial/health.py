@@ -1,8 +1,10 @@
-"""Readiness for the load balancer: /readyz answers 200 only when this node can serve.
+"""Liveness and readiness for the load balancer.
 
-/healthz (shopsocial/views.py) stays the liveness probe compose and the e2e harness
-already use. /readyz checks each dependency with a short timeout and names the one that
-failed:
+/healthz is liveness: 200 whenever this process answers HTTP. It touches nothing else
+(no database, no Redis, no tenant lookup, no session): `HealthzMiddleware` answers it
+first in the chain, so a PostgreSQL or Redis outage never makes an orchestrator restart
+healthy processes. /readyz answers 200 only when this node can serve: it checks each
+dependency with a short timeout and names the one that failed:
 
 - database: `SELECT 1` on the primary (required);
 - cache: a read from the Redis cache (reported, not required: the cache fails open,
@@ -81,6 +83,31 @@ def readiness_checks() -> dict[str, str]:
             logger.warning("readiness: %s unavailable", name)
             results[name] = "error"
     return results
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process is up and answering. No dependency is touched."""
+    return JsonResponse({"status": "ok"})
+
+
+class HealthzMiddleware:
+    """Answers GET/HEAD /healthz and /readyz before any other middleware.
+
+    Before the tenant lookup and sessions: /healthz needs nothing, and /readyz must name
+    the dependency that is away rather than fail inside the tenant lookup's query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.method in ("GET", "HEAD"):
+            if request.path_info == "/healthz":
+                return healthz(request)
+            if request.path_info == "/readyz":
+                return readyz(request)
+        return self.get_response(request)
 
 
 @never_cache

@@ -11,7 +11,7 @@ from shopsocial import health, metrics, private_files, views
 urlpatterns = [
     path("", include("storefront.urls_public")),
     path("", include("storefront.urls_company_shop")),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),  # ops: process only
     # --- scale: readiness for the load balancer, metrics for allow-listed scrapers
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),

@@ -10,7 +10,7 @@ from shopsocial import health, views
 urlpatterns = [
     path("", include("storefront.urls_tenant")),
     path("", include("privacy.urls_tenant")),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),  # ops: process only
     path("readyz", health.readyz, name="readyz"),  # scale
     # Browsers and bots that ignore <link rel="icon"> ask for /favicon.ico.
     path("favicon.ico", views.favicon, name="favicon"),

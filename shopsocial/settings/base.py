@@ -211,7 +211,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "socket_connect_timeout": 2,
+    # ops: a task taken by a worker that then died (SIGKILL, lost node) goes back to the
+    # queue after this many seconds (Redis has no consumer tie-in); longer than any task.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # ops: how often live workers sweep for such tasks (kombu: interval x throttle).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "email-redispatch": {"task": "mail.email_redispatch_pending_task", "schedule": 60.0},
@@ -625,6 +634,8 @@ CELERY_BEAT_SCHEDULE["earnings-month-close-previous"] = {
 # --- scale: operations (docs/operations-scale.md) ----------------------------
 # Outermost: a request id for every log line and response, request timing for metrics.
 MIDDLEWARE = ["shopsocial.observability.RequestIdMiddleware", *MIDDLEWARE]
+# ops: /healthz (process only) and /readyz are answered first, before the tenant lookup.
+MIDDLEWARE = ["shopsocial.health.HealthzMiddleware", *MIDDLEWARE]
 # The Redis cache fails open while Redis is away (reads miss, writes dropped).
 if REDIS_URL:
     for _alias in CACHES:

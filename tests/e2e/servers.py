@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import signal
-import subprocess
-import sys
 import time
+
+from ops import stack
 
 from .conftest import ARTIFACTS, ROOT, free_port
 
 
-class Process:
-    """A child process with its output in test-artifacts/e2e/<name>.log."""
+class Process(stack.Process):
+    """A child process with its output in test-artifacts/e2e/<name>.log (ops.stack.Process)."""
 
     def __init__(self, name: str, args: list[str], env: dict[str, str] | None = None) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.name = name
-        self.log_path = ARTIFACTS / f"{name}.log"
-        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.popen = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
-        )
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
-        if self.alive():
-            self.popen.send_signal(sig)
-            try:
-                self.popen.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=5)
-        self._log.close()
+        super().__init__(name, args, folder=ARTIFACTS, env=env, cwd=ROOT)
 
 
 def sibling_env(live_shop, port: int, **extra: str) -> dict[str, str]:
@@ -63,20 +37,7 @@ def start_gunicorn(live_shop, *, workers: int = 2, threads: int = 4, **extra_env
     shop = replace(live_shop, port=port, env=env, process=None, log_path=None, _log=None)
     process = Process(
         f"gunicorn-{port}",
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "shopsocial.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
-        ],
+        stack.gunicorn_command(port, workers=workers, threads=threads),
         env=env,
     )
     try:
@@ -121,27 +82,7 @@ def start_redis(port: int) -> Process:
 
 
 def start_celery_worker(env: dict[str, str], name: str = "worker") -> Process:
-    return Process(
-        name,
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "shopsocial",
-            "worker",
-            "--pool",
-            "solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-            "-n",
-            f"{name}@%h",
-        ],
-        env=env,
-    )
+    return Process(name, stack.celery_command("worker", name), env=env)
 
 
 def wait_until(predicate, timeout: float, interval: float = 0.2, what: str = "condition"):

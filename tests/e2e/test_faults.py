@@ -28,9 +28,9 @@ from .servers import (
     wait_until,
 )
 
-# /healthz queries the database on every request (the storefront pages may be served
-# from caches); the others are what shoppers open.
-PAGES = ["/healthz", "/", "/healthz", "/privacy/"]
+# /readyz queries the database on every request (the storefront pages may be served
+# from caches; /healthz touches nothing); the others are what shoppers open.
+PAGES = ["/readyz", "/", "/readyz", "/privacy/"]
 HOSTS = ["demo", "kristannaloken", "maplelane"]
 
 

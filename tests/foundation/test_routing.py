@@ -71,10 +71,10 @@ def test_privacy_page_answers_on_every_host(client, tenants, host):
     assert "Privacy" in response.text
 
 
-def test_healthz_reports_database(client, company):
+def test_healthz_answers_from_the_process_alone(client, company):
     response = client.get("/healthz", HTTP_HOST=COMPANY_HOST)
     assert response.status_code == 200
-    assert response.json()["database"] == "ok"
+    assert response.json() == {"status": "ok"}  # dependencies are /readyz's (tests/ops)
 
 
 @pytest.mark.parametrize("host", [COMPANY_HOST, ALICE_HOST])

@@ -1,4 +1,4 @@
-"""/readyz for the load balancer and /metrics for allow-listed Prometheus scrapers."""
+"""/healthz and /readyz for the load balancer, /metrics for allow-listed Prometheus scrapers."""
 
 from __future__ import annotations
 
@@ -20,6 +20,42 @@ def samples(text: str) -> dict[tuple[str, tuple], float]:
         for sample in family.samples:
             found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
     return found
+
+
+@pytest.mark.parametrize("host", [COMPANY_HOST, ALICE_HOST, "unknown.shop.test"])
+def test_healthz_touches_no_database_on_any_host(client, company, host, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz", HTTP_HOST=host)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_healthz_is_200_and_readyz_503_in_a_real_node_without_database_or_redis(tmp_path):
+    """gunicorn whose PostgreSQL and Redis ports are closed: alive, not ready."""
+    from ops.stack import AppNode, app_env, free_port, http_get
+
+    node = AppNode(
+        tmp_path,
+        app_env(
+            database_url=f"postgres://postgres@127.0.0.1:{free_port()}/nowhere",
+            redis_url=f"redis://127.0.0.1:{free_port()}/0",
+        ),
+        workers=1,
+        threads=2,
+    )
+    try:
+        node.start()  # waits for /healthz
+        host = node.env["OPS_PROBE_HOST"]
+        for path_host in (host, "someone.shop.test"):
+            alive = http_get(node.port, path_host, "/healthz")
+            assert alive.status == 200, alive.body
+            assert alive.body == b'{"status": "ok"}'
+        ready = http_get(node.port, host, "/readyz")
+        assert ready.status == 503
+        assert b'"database": "error"' in ready.body
+    finally:
+        node.stop()
 
 
 def test_readyz_reports_each_dependency_and_is_ready(client, company):
