@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -206,12 +207,16 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
     The catalog pages show them, but the count is of order lines, so it lives here.
     """
 
+    # The retailers' starter kit is sold at registration, not shown to shoppers as a pick.
+    kit = settings.TEAM_STARTER_KIT_CATEGORY
+
     def build(limit: int) -> list[int]:
         ids = list(
             OrderLine.objects.filter(
                 order__status__in=[Order.Status.PAID, Order.Status.SHIPPED],
                 product__active=True,
             )
+            .exclude(product__category__slug=kit)
             .values("product_id")
             .annotate(sold=Sum("quantity"))
             .order_by("-sold", "product_id")
@@ -221,6 +226,7 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
             newest = (
                 product_qs_active()
                 .exclude(pk__in=ids)
+                .exclude(category__slug=kit)
                 .order_by("-created_at", "-pk")
                 .values_list("pk", flat=True)[: limit - len(ids)]
             )

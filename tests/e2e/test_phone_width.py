@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .conftest import ARTIFACTS, ROOT
-from .flows import SHOPPER, SHOPPER_STATE, admin_sign_in, place_order
+from .flows import SHOPPER, SHOPPER_STATE, admin_sign_in, place_order, shopper_sign_in
 from .test_look import all_axe_violations
 from .test_scene_journey import demo_back_office_sign_in
 
@@ -262,7 +262,9 @@ def survey(live_shop, browser) -> Survey:
         account.get_by_label("What year were you born?").fill("1990")
         account.get_by_label("Password").fill("a long phone password 42")
         account.get_by_role("button", name="Create account").click()
-        account.wait_for_url(re.compile(r"/account/orders/$"))
+        account.wait_for_load_state()
+        # Sign-up signs nobody in (issue 30): the new shopper signs in with the password.
+        shopper_sign_in(live_shop, account, "phone.account@example.com", "a long phone password 42")
         ids["pay"] = _hosted_payment_page(live_shop, account)
         demo_back_office_sign_in(live_shop, pages["retailer"])
         admin_sign_in(live_shop, pages["staff"])

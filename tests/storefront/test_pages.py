@@ -64,6 +64,15 @@ def test_home_without_featured_shows_company_bestsellers(client, alice, make_pro
     assert set(names[2:]) == {"Unsold", "Canceled Only"}  # then the newest
 
 
+def test_the_retailers_starter_kit_is_never_a_shoppers_pick(client, alice, make_product):
+    kits = Category.objects.create(name="Starter kits", slug="starter-kits")
+    kit = make_product("Starter Kit", in_category=kits)
+    make_product("Candle")
+    OrderFactory(number="T-KIT-1", retailer=alice, status=Order.Status.PAID, lines=[(kit, 9)])
+    names = product_names(client.get("/", HTTP_HOST=ALICE_HOST).text)
+    assert "Candle" in names and "Starter Kit" not in names
+
+
 def test_featured_product_deactivated_is_not_shown(client, alice, make_product):
     gone, kept = make_product("Gone", active=False), make_product("Kept")
     with tenant_context(alice):
