@@ -325,7 +325,15 @@ def live_shop() -> Iterator[LiveShop]:
             "-c",
             "from django.core.management import call_command\n"
             "call_command('migrate_schemas', interactive=False, verbosity=0)\n"
-            "call_command('seed_demo')",
+            "call_command('seed_demo')\n"
+            # The journeys share this database, and every order or open payment page
+            # takes stock: plenty of it, so no journey depends on how many ran before.
+            "from django.db.models import Q, Sum\n"
+            "from storefront.models import Product, ProductVariant\n"
+            "ProductVariant.objects.update(stock=100_000)\n"
+            "for p in Product.objects.annotate("
+            "n=Sum('variants__stock', filter=Q(variants__active=True))):\n"
+            "    Product.objects.filter(pk=p.pk).update(stock=p.n or 0)",
         )
         shop.start()
         yield shop

@@ -40,7 +40,10 @@ def traces(folder, prefix: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_task_loses_nothing_and_sends_no_email_twice():
+def test_a_worker_killed_mid_task_loses_nothing_and_sends_no_email_twice(monkeypatch):
+    # Celery prefers the CELERY_BROKER_URL environment variable (CI sets it) over the
+    # broker an app is given: the producer must publish to this test's Redis.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     folder = temp_folder("ss-ops-workers-")
     mail = folder / "mail"
     mail.mkdir()
