@@ -9,7 +9,7 @@ from channels.layers import get_channel_layer
 from . import services
 
 
-@shared_task(name="chat.chat_claims_expire_task", time_limit=60)
+@shared_task(name="chat.chat_claims_expire_task", time_limit=60, soft_time_limit=50)
 def chat_claims_expire_task() -> int:
     """Put unanswered claims back in the queue and tell the consoles and the people."""
     ids = services.chat_claims_expire()
