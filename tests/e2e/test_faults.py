@@ -228,11 +228,13 @@ def test_worker_killed_mid_campaign_sends_nothing_twice_and_accounts_for_everyon
     first = second = None
     baseline = len(list(live_shop.mail_dir.glob("*.eml")))
     try:
-        # A worker (starting meanwhile) takes the chunk; it is killed (SIGKILL, no
-        # clean-up) mid-way.
-        first = start_celery_worker(env, name="doomed")
+        # The campaign waits in the queue until the shell has exited; only then does a
+        # worker start, take the chunk and get killed (SIGKILL, no clean-up) mid-way. A
+        # worker started before the shell returned could finish all of it while a loaded
+        # machine was still ending the shell process, and nothing would be killed mid-way.
         out = live_shop.manage_with(env, "shell", "-c", CAMPAIGN_SETUP.replace("COUNT", str(count)))
         campaign_id = int(out.split("campaign", 1)[1].split()[0])
+        first = start_celery_worker(env, name="doomed")
         wait_until(
             lambda: len(list(live_shop.mail_dir.glob("*.eml"))) - baseline >= 60,
             timeout=120,
