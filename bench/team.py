@@ -52,7 +52,7 @@ def peak_rss_reset() -> None:
         pass
 
 
-def bench_database(base_url: str) -> tuple[str, str, str]:
+def bench_database(base_url: str, *, create: bool = True) -> tuple[str, str, str]:
     import psycopg
 
     parts = urlsplit(base_url)
@@ -60,9 +60,10 @@ def bench_database(base_url: str) -> tuple[str, str, str]:
         sys.exit("bench/team.py refuses a non-loopback database host.")
     name = f"{parts.path.lstrip('/') or 'postgres'}_team_bench"
     admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if create:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     return parts._replace(path=f"/{name}").geturl(), admin, name
 
 
@@ -73,12 +74,17 @@ def main() -> None:
     parser.add_argument("--depth", type=int, default=30)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time only My team on the database a --keep run left (no setup, no close)",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, even through tee
     base = os.environ.get("DATABASE_URL")
     if not base:
         sys.exit("Set DATABASE_URL to a PostgreSQL server (the bench makes its own database).")
-    url, admin_url, db_name = bench_database(base)
+    url, admin_url, db_name = bench_database(base, create=not args.reuse)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.team_settings"
     os.environ["DEBUG"] = "false"
@@ -91,7 +97,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             import psycopg
 
             with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -242,6 +248,9 @@ def run(args) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    if args.reuse:
+        my_team(args)
+        return
     call_command("migrate_schemas", "--shared", verbosity=0)
     t = time.perf_counter()
     setup(args)
@@ -320,7 +329,7 @@ def my_team(args) -> None:
             " FROM team_teammember d WHERE d.path <@ m.path) - 1)) LIMIT 1"
         )
         top, downline = c.fetchone()
-    user = get_user_model().objects.create_user(username="tb-top", password=None)
+    user, _ = get_user_model().objects.get_or_create(username="tb-top")
     with connection.cursor() as c:
         c.execute("UPDATE retailers_retailer SET user_id = %s WHERE id = %s", [user.pk, top])
     client = Client(HTTP_HOST=f"www.{settings.SHOP_DOMAIN}")

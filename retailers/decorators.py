@@ -23,6 +23,10 @@ from .selectors import retailer_for_user
 
 SESSION_RETAILER = "backoffice_retailer_id"
 SESSION_SEEN = "backoffice_seen_at"
+# The last-seen time is written at most once a minute: every page view writing the
+# session row cost a query per request; the idle timeout (BACKOFFICE_IDLE_SECONDS,
+# minutes) is kept to within this.
+SEEN_PRECISION_SECONDS = 60
 SIGNIN_URL = "retailers:backoffice-signin"  # a URL name: redirect() and reverse() take it
 DASHBOARD_URL = "retailers:backoffice-dashboard"
 
@@ -51,7 +55,8 @@ def backoffice_retailer(request: HttpRequest) -> Retailer | None:
         if expired:
             messages.info(request, "You were signed out after a period of inactivity.")
         return None
-    request.session[SESSION_SEEN] = now
+    if now - seen >= SEEN_PRECISION_SECONDS:
+        request.session[SESSION_SEEN] = now
     return retailer
 
 

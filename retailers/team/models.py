@@ -68,6 +68,60 @@ class TeamMember(models.Model):
         return self.path.count(".") + 1
 
 
+class TeamCount(models.Model):
+    """How many members a retailer's downline holds, kept by the database.
+
+    Written only by the `team_member_counts` triggers (migration 0005): every member adds
+    one to each ancestor in its path (and to `frontline` of its sponsor), and a move,
+    delete or change of enrolment date takes it back from the old line. So no write,
+    from any client, leaves the counts behind, and "My team" reads one row instead of
+    counting a downline of any size. A member without downline may have no row (0).
+    """
+
+    member = models.OneToOneField(
+        TeamMember,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # a leaf's row (zeros) may outlive it; nothing reads it then
+        related_name="+",
+    )
+    team_size = models.IntegerField(default=0, db_default=0)
+    frontline = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team_size__gte=0)
+                & Q(frontline__gte=0)
+                & Q(frontline__lte=F("team_size")),
+                name="team_count_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.team_size} in the team, {self.frontline} sponsored"
+
+
+class TeamEnrolmentMonth(models.Model):
+    """Members who joined a retailer's downline in one month (the shop's time zone),
+    kept by the same triggers as `TeamCount`."""
+
+    member = models.ForeignKey(
+        TeamMember, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.DateField()
+    joined = models.IntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "month"], name="team_enrolment_month_once"),
+            models.CheckConstraint(condition=Q(joined__gte=0), name="team_enrolment_month_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.joined} joined in {self.month:%Y-%m}"
+
+
 class SponsorChange(models.Model):
     """Compliance moved a retailer to another sponsor: who, from, to, why, when.
 

@@ -23,9 +23,10 @@ def _int_param(request: HttpRequest, name: str, *, default: int | None, top: int
 
 @backoffice_view
 def team_view(request: HttpRequest) -> HttpResponse:
-    services.team_member_ensure(retailer=request.retailer)
+    member = services.team_member_ensure(retailer=request.retailer)
     overview = selectors.team_overview_for_retailer(
         retailer=request.retailer,
+        member=member,
         page=_int_param(request, "page", default=1, top=100_000),
         level=_int_param(request, "level", default=None, top=100),
     )

@@ -220,3 +220,23 @@ def test_hostile_sign_in_input_gets_a_clear_400(client, alice_owner, data):
     assert "<script>alert(1)</script>" not in response.text
     assert "Please correct" in response.text
     assert dashboard(client).status_code == 302
+
+
+def test_activity_keeps_the_session_alive_and_writes_it_at_most_once_a_minute(
+    alice_client, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = alice_client.session
+    session["backoffice_seen_at"] = int(time.time()) - settings.BACKOFFICE_IDLE_SECONDS + 120
+    session.save()
+    assert dashboard(alice_client).status_code == 200
+    # The visit was recorded: without it, the session would expire two minutes from now.
+    seen = alice_client.session["backoffice_seen_at"]
+    assert seen >= int(time.time()) - 5
+    # A second visit within the minute does not write the session row again.
+    with CaptureQueriesContext(connection) as queries:
+        assert dashboard(alice_client).status_code == 200
+    assert not [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+    assert alice_client.session["backoffice_seen_at"] == seen
