@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from retailers import crypto
 from retailers.models import Retailer, RetailerAuditEvent
@@ -116,7 +117,9 @@ def statements_write_all(*, year: int, month: int, directory) -> int:
                     taken_by_id=taken_by,
                     helped_by_id=helped_by,
                 )
-                writer.writerow([created_at.date().isoformat(), label, kind, base, amount])
+                writer.writerow(
+                    [timezone.localdate(created_at).isoformat(), label, kind, base, amount]
+                )
                 pending = next(entries, None)
             while paying is not None and paying[0] < retailer_id:
                 paying = next(payouts, None)
@@ -124,7 +127,7 @@ def statements_write_all(*, year: int, month: int, directory) -> int:
                 _, paid_at, batch_id, rail, amount = paying
                 writer.writerow(
                     [
-                        paid_at.date().isoformat(),
+                        timezone.localdate(paid_at).isoformat(),
                         f"payout #{batch_id}",
                         f"paid ({rail})",
                         "",
