@@ -21,6 +21,7 @@ from storefront.selectors import CACHE_TTL as CATALOG_CACHE_TTL
 
 from .discounts.models import DiscountCode
 from .discounts.selectors import DiscountError, discount_amount_for, discount_code_check
+from .hooks import GiftCardRefused, giftcard_payment
 from .models import Order, OrderLine, ShippingMethod
 from .tax.engines import Destination
 from .totals import PricedItem, Totals, totals_calculate
@@ -61,6 +62,12 @@ def priced_items(*, items: Iterable[tuple[int, int]]) -> list[PricedItem]:
     return list(_priced_items(quantities))
 
 
+def giftcard_product_ids() -> frozenset[int]:
+    """The catalog products that are gift cards (orders/giftcards says; none without it)."""
+    handler = giftcard_payment()
+    return handler.product_ids() if handler is not None else frozenset()
+
+
 def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
     if not quantities:
         return ()
@@ -69,6 +76,7 @@ def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
         .select_related("product")
         .order_by("product__name", "position", "pk")
     )
+    cards = giftcard_product_ids()
     return tuple(
         PricedItem(
             product_id=v.product_id,
@@ -79,6 +87,7 @@ def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
             taxable=v.product.tax_category == Product.TaxCategory.TAXABLE,
             variant_id=v.pk,
             variant_label=v.label,
+            is_giftcard=v.product_id in cards,
         )
         for v in variants
     )
@@ -102,6 +111,20 @@ class CheckoutQuote:
 
     totals: Totals
     discount_error: str = ""
+    giftcard_error: str = ""
+
+
+def giftcard_available(
+    *, code: str, retailer: Retailer, user=None, use_store_credit: bool = False
+) -> Decimal:
+    """What a gift-card code and/or the shopper's store credit can pay now (no lock);
+    GiftCardRefused (with a message for the shopper) for a code that cannot pay."""
+    handler = giftcard_payment()
+    if handler is None or (not code and not use_store_credit):
+        return Decimal("0.00")
+    return handler.available(
+        code=code, user=user, use_store_credit=use_store_credit, retailer=retailer
+    )
 
 
 def checkout_quote(
@@ -111,10 +134,15 @@ def checkout_quote(
     discount_code: str = "",
     email: str = "",
     destination: Destination | None = None,
+    giftcard_code: str = "",
+    user=None,
+    use_store_credit: bool = False,
+    retailer: Retailer | None = None,
 ) -> CheckoutQuote:
     """The one totals calculation applied to a cart (cart page, checkout page).
 
-    An unusable code is left out of the totals and explained in `discount_error`.
+    An unusable code is left out of the totals and explained in `discount_error`; an
+    unusable gift card in `giftcard_error`.
     """
     priced = priced_items(items=items)
     merchandise = sum((i.merchandise for i in priced), start=Decimal("0.00"))
@@ -131,6 +159,17 @@ def checkout_quote(
             company_funded = code.company_funded
     if destination is not None and not destination.ships:
         destination = None
+    giftcard_error, available = "", Decimal("0.00")
+    if priced and retailer is not None:
+        try:
+            available = giftcard_available(
+                code=giftcard_code,
+                retailer=retailer,
+                user=user if user is not None and user.is_authenticated else None,
+                use_store_credit=use_store_credit,
+            )
+        except GiftCardRefused as exc:
+            giftcard_error = exc.message
     totals = totals_calculate(
         items=priced,
         shipping_method=shipping_method_for_display(code=shipping_method_code),
@@ -138,8 +177,9 @@ def checkout_quote(
         discount_code=applied,
         destination=destination,
         discount_company_funded=company_funded,
+        giftcard_available=available,
     )
-    return CheckoutQuote(totals=totals, discount_error=error)
+    return CheckoutQuote(totals=totals, discount_error=error, giftcard_error=giftcard_error)
 
 
 def order_for_checkout_session(*, retailer: Retailer, session_id: str) -> Order | None:

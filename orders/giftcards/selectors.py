@@ -81,3 +81,15 @@ def giftcards_dormant(*, since: datetime):
 def giftcard_product_ids() -> set[int]:
     """Catalog products sold as gift cards: not product sales, so they earn no commission."""
     return set(GiftCardProduct.objects.values_list("product_id", flat=True))
+
+
+def store_credit_balance(*, user) -> Decimal:
+    """What a shopper's store credit holds in all (0 for anyone else)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ZERO
+    return (
+        GiftCard.objects.filter(owner=user, kind=GiftCard.Kind.STORE_CREDIT).aggregate(
+            s=Sum("balance")
+        )["s"]
+        or ZERO
+    )
