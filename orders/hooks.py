@@ -155,11 +155,13 @@ def order_email_proved_hooks_run(*, order: Order) -> None:
 
 # --- gift cards and store credit (issue 28 item 3): orders/giftcards registers itself --
 class GiftCardRefused(Exception):
-    """A gift-card code or store credit that cannot pay; `message` is shown as it is."""
+    """A gift-card code or store credit that cannot pay; `message` is shown as it is.
+    `unknown`: no such code (a guess; checkout rate-limits those)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, unknown: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.unknown = unknown
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from orders.giftcards.selectors import store_credit_balance
 from privacy.marketing.services import checkout_reminder_record
@@ -99,9 +99,13 @@ def _giftcard_rate(group, request) -> str:
 
 
 def _giftcard_choice(request: HttpRequest) -> tuple[str, bool, str]:
-    """The gift-card code and store-credit choice posted, checked: (code, use_credit,
-    error). A code that cannot pay is dropped (the error says why) and counts against
-    GIFTCARD_CODE_TRY_RATE per client IP, so codes cannot be guessed by brute force."""
+    """The gift-card code and store-credit choice posted: (code, use_credit, error).
+
+    An unknown code is dropped (the error says so) and counts against
+    GIFTCARD_CODE_TRY_RATE per client IP, so codes cannot be guessed by brute force. A
+    known code is kept even when it cannot pay now: its balance may be held by this
+    cart's previous attempt, which placing the order releases first; the totals and
+    the placement explain what is wrong with it."""
     if request.method != "POST":
         return "", False, ""
     code = str(request.POST.get("giftcard_code", "")).strip()[:32]
@@ -109,13 +113,15 @@ def _giftcard_choice(request: HttpRequest) -> tuple[str, bool, str]:
     if not code:
         return "", use_credit, ""
     limit = {"group": "giftcard-code", "key": "ip", "rate": _giftcard_rate, "method": "POST"}
-    if is_ratelimited(request, increment=False, **limit):
+    usage = get_usage(request, increment=False, **limit)
+    if usage is not None and usage["count"] >= usage["limit"]:  # that many failed already
         return "", use_credit, GIFTCARD_TOO_MANY_TRIES
     try:
         giftcard_available(code=code, retailer=request.tenant, user=None, use_store_credit=False)
     except GiftCardRefused as exc:
-        is_ratelimited(request, increment=True, **limit)
-        return "", use_credit, exc.message
+        if exc.unknown:
+            get_usage(request, increment=True, **limit)
+            return "", use_credit, exc.message
     return code, use_credit, ""
 
 
@@ -180,6 +186,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             except CheckoutError as exc:
                 error = exc.message
                 status = 503 if exc.code == CheckoutError.Code.GATEWAY else 409
+                if exc.code == CheckoutError.Code.GIFTCARD:
+                    giftcard_code = ""  # the summary shows the totals without it
             else:
                 cart_pending_order_set(request, order.pk)
                 # Abandoned-checkout reminder (issue 28): scheduled for a signed-in, opted-in

@@ -222,7 +222,9 @@ class GiftCardCheckout:
         if code:
             card = giftcard_by_code(code=code)
             if card is None or card.kind != GiftCard.Kind.GIFT_CARD:
-                raise GiftCardError("That gift card code is not valid. Check it and try again.")
+                raise GiftCardError(
+                    "That gift card code is not valid. Check it and try again.", unknown=True
+                )
             if card.source_order is not None and card.source_order.retailer_id != retailer.pk:
                 raise GiftCardError(
                     "That gift card was bought in another shop and can be used there only."

@@ -188,7 +188,9 @@ def order_place(
             use_store_credit=use_store_credit,
         )
     except GiftCardRefused as exc:
-        raise CheckoutError(CheckoutError.Code.GIFTCARD, detail=exc.message) from exc
+        raise CheckoutError(
+            CheckoutError.Code.GIFTCARD, detail=f"Gift card not applied: {exc.message}"
+        ) from exc
     engine = tax_engine_get()
     if available > 0 and not engine.exact:
         engine = RateTableEngine()
@@ -262,7 +264,9 @@ def order_place(
                 amount=totals.giftcard,
             )
         except GiftCardRefused as exc:  # spent meanwhile: the whole placement rolls back
-            raise CheckoutError(CheckoutError.Code.GIFTCARD, detail=exc.message) from exc
+            raise CheckoutError(
+                CheckoutError.Code.GIFTCARD, detail=f"Gift card not applied: {exc.message}"
+            ) from exc
     if giftcard_recipient is not None and any(i.is_giftcard for i in priced):
         handler = giftcard_payment()
         if handler is not None:
