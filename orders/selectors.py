@@ -112,6 +112,12 @@ class CheckoutQuote:
     totals: Totals
     discount_error: str = ""
     giftcard_error: str = ""
+    giftcard_available: Decimal = Decimal("0.00")  # what the card / credit holds now
+
+    @property
+    def giftcard_left(self) -> Decimal:
+        """What stays on the card / credit after this order."""
+        return self.giftcard_available - self.totals.giftcard
 
 
 def giftcard_available(
@@ -179,7 +185,12 @@ def checkout_quote(
         discount_company_funded=company_funded,
         giftcard_available=available,
     )
-    return CheckoutQuote(totals=totals, discount_error=error, giftcard_error=giftcard_error)
+    return CheckoutQuote(
+        totals=totals,
+        discount_error=error,
+        giftcard_error=giftcard_error,
+        giftcard_available=available,
+    )
 
 
 def order_for_checkout_session(*, retailer: Retailer, session_id: str) -> Order | None:

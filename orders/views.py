@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
-from orders.giftcards.selectors import store_credit_balance
+from orders.giftcards.selectors import giftcard_balances_for_order, store_credit_balance
 from privacy.marketing.services import checkout_reminder_record
 from retailers.earnings.selectors import protecting_retailer_for_user
 from storefront.scenes.selectors import scene_for_cart
@@ -234,6 +234,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         "totals": quote.totals,
         "discount_error": quote.discount_error,
         "giftcard_error": giftcard_error or quote.giftcard_error,
+        "quote": quote,
     }
     if request.method == "POST" and not placing and _wants_summary_fragment(request):
         # Live totals (issue 28): checkout.js posts the form on a change and swaps in
@@ -270,7 +271,11 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
         logger.warning("success page: gateway unavailable for order %s", order.pk)
     if order.status != Order.Status.PENDING_PAYMENT and order.status != Order.Status.CANCELED:
         cart_clear(request)
-    return render(request, "orders/checkout_success.html", {"order": order})
+    return render(
+        request,
+        "orders/checkout_success.html",
+        {"order": order, "giftcards": giftcard_balances_for_order(order=order)},
+    )
 
 
 def checkout_canceled(request: HttpRequest, number: str) -> HttpResponse:

@@ -93,3 +93,29 @@ def store_credit_balance(*, user) -> Decimal:
         )["s"]
         or ZERO
     )
+
+
+@dataclass(frozen=True)
+class CardBalance:
+    label: str  # "Gift card ending 7KQP" / "Store credit"
+    used: Decimal
+    left: Decimal
+
+
+def giftcard_balances_for_order(*, order) -> list[CardBalance]:
+    """The cards and credit an order spent, with what each has left now (the success
+    page: its URL is the buyer's own capability, and only the last four show)."""
+    spent: dict[int, Decimal] = {}
+    for entry in GiftCardEntry.objects.filter(order=order, kind=GiftCardEntry.Kind.REDEEM):
+        spent[entry.card_id] = spent.get(entry.card_id, ZERO) - entry.amount
+    cards = GiftCard.objects.filter(pk__in=spent).order_by("pk")
+    return [
+        CardBalance(
+            label=f"Gift card ending {c.code[-4:]}"
+            if c.kind == GiftCard.Kind.GIFT_CARD
+            else "Store credit",
+            used=spent[c.pk],
+            left=c.balance,
+        )
+        for c in cards
+    ]

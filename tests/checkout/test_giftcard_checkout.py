@@ -95,6 +95,7 @@ def test_the_checkout_page_shows_the_card_line_and_what_is_left_to_pay(
     assert '<td class="totals-giftcard">−$25.00</td>' in html
     assert '<td class="totals-due"><strong>$22.93</strong></td>' in html
     assert '<td class="totals-total"><strong>$47.93</strong> USD</td>' in html
+    assert "$25.00 available; this order uses $25.00, and $0.00 stays on it." in html
     assert Order.objects.count() == 0  # only the totals were updated
 
 
@@ -119,7 +120,11 @@ def test_a_fully_covered_order_skips_the_payment_page_and_is_paid_at_once(
     success = client.get(
         response["Location"].removeprefix(f"http://{ALICE_HOST}"), HTTP_HOST=ALICE_HOST
     )
-    assert f"Your order <strong>{order.number}</strong> is paid" in success.content.decode()
+    html = success.content.decode()
+    assert f"Your order <strong>{order.number}</strong> is paid" in html
+    assert (
+        f"Gift card ending {card100.code[-4:]}: $47.93 used, <strong>$52.07</strong> left" in html
+    )
 
 
 @pytest.mark.parametrize(
