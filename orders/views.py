@@ -108,7 +108,7 @@ def _giftcard_choice(request: HttpRequest) -> tuple[str, bool, str]:
     the placement explain what is wrong with it."""
     if request.method != "POST":
         return "", False, ""
-    code = str(request.POST.get("giftcard_code", "")).strip()[:32]
+    code = str(request.POST.get("gift_code", "")).strip()[:32]
     use_credit = request.user.is_authenticated and request.POST.get("use_store_credit") == "on"
     if not code:
         return "", use_credit, ""

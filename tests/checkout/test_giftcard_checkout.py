@@ -41,7 +41,7 @@ def test_a_card_pays_part_and_the_gateway_charges_only_the_rest(
 ):
     cart_fill(client, {candle: 2})  # 39.98 + 7.95 shipping = 47.93
     with django_capture_on_commit_callbacks(execute=True):
-        response = checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": card25.code.lower()})
+        response = checkout_post(client, {**CHECKOUT_FORM, "gift_code": card25.code.lower()})
     pay_path = _pay_path(response)
     order = Order.objects.get()
     assert (order.total, order.giftcard_amount, order.amount_due) == (
@@ -87,7 +87,7 @@ def test_the_checkout_page_shows_the_card_line_and_what_is_left_to_pay(
     cart_fill(client, {candle: 2})
     response = client.post(
         "/checkout/",
-        {**CHECKOUT_FORM, "giftcard_code": card25.code, "action": "update"},
+        {**CHECKOUT_FORM, "gift_code": card25.code, "action": "update"},
         HTTP_HOST=ALICE_HOST,
     )
     assert response.status_code == 200
@@ -104,7 +104,7 @@ def test_a_fully_covered_order_skips_the_payment_page_and_is_paid_at_once(
 ):
     cart_fill(client, {candle: 2})
     with django_capture_on_commit_callbacks(execute=True):
-        response = checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": card100.code})
+        response = checkout_post(client, {**CHECKOUT_FORM, "gift_code": card100.code})
     order = Order.objects.get()
     assert response.status_code == 303
     assert order.checkout_session_id.startswith("gc_")
@@ -157,7 +157,7 @@ def test_a_card_that_cannot_pay_is_explained_and_nothing_is_placed_or_lost(
     before = Order.objects.count()
     entries_before = GiftCardEntry.objects.count()
     cart_fill(client, {candle: 2})
-    response = checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": make_code(cards)})
+    response = checkout_post(client, {**CHECKOUT_FORM, "gift_code": make_code(cards)})
     assert response.status_code == 409
     html = response.content.decode()
     assert "Gift card not applied:" in html and message in html
@@ -172,11 +172,11 @@ def test_guessing_codes_is_rate_limited_per_client(client, alice, candle, card25
     cart_fill(client, {candle: 1})
     for n in range(3):
         response = checkout_post(
-            client, {**CHECKOUT_FORM, "giftcard_code": f"ZZZZ-ZZZZ-ZZZZ-ZZZ{n + 2}"}
+            client, {**CHECKOUT_FORM, "gift_code": f"ZZZZ-ZZZZ-ZZZZ-ZZZ{n + 2}"}
         )
         assert "That gift card code is not valid." in response.content.decode()
     # Now even the right code is not looked up: nothing placed, nothing spent.
-    response = checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": card25.code})
+    response = checkout_post(client, {**CHECKOUT_FORM, "gift_code": card25.code})
     assert response.status_code == 429
     assert "Too many gift-card codes tried" in response.content.decode()
     assert Order.objects.count() == 0
@@ -186,7 +186,7 @@ def test_guessing_codes_is_rate_limited_per_client(client, alice, candle, card25
 
 def test_a_failed_or_canceled_payment_gives_the_card_its_money_back(client, alice, candle, card25):
     cart_fill(client, {candle: 2})
-    checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": card25.code})
+    checkout_post(client, {**CHECKOUT_FORM, "gift_code": card25.code})
     order = Order.objects.get()
     card25.refresh_from_db()
     assert card25.balance == D("0.00")
@@ -203,8 +203,8 @@ def test_checking_the_cart_out_again_releases_the_first_attempts_hold(
     client, alice, candle, card25
 ):
     cart_fill(client, {candle: 2})
-    checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": card25.code})
-    checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": card25.code})
+    checkout_post(client, {**CHECKOUT_FORM, "gift_code": card25.code})
+    checkout_post(client, {**CHECKOUT_FORM, "gift_code": card25.code})
     first, second = Order.objects.order_by("pk")
     assert first.status == Order.Status.CANCELED
     assert (second.status, second.giftcard_amount) == (Order.Status.PENDING_PAYMENT, D("25.00"))
@@ -221,7 +221,7 @@ def test_gift_card_products_cannot_be_paid_with_a_gift_card(
         client,
         {
             **CHECKOUT_FORM,
-            "giftcard_code": card100.code,
+            "gift_code": card100.code,
             "recipient_name": "Rae Recipient",
             "recipient_email": "rae@example.com",
         },
@@ -258,7 +258,7 @@ def test_store_credit_is_not_offered_to_a_guest(client, alice, candle, pat):
 
 def _paid_with_card(client, candle, card, django_capture_on_commit_callbacks) -> Order:
     cart_fill(client, {candle: 2})  # 47.93
-    pay_path = _pay_path(checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": card.code}))
+    pay_path = _pay_path(checkout_post(client, {**CHECKOUT_FORM, "gift_code": card.code}))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(pay_path + "submit/", {"decision": "pay"}, HTTP_HOST=COMPANY_HOST)
     order = Order.objects.get()
@@ -299,7 +299,7 @@ def test_a_fully_covered_order_is_refunded_to_the_card_only(
     client, alice, candle, card100, django_capture_on_commit_callbacks
 ):
     cart_fill(client, {candle: 2})
-    checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": card100.code})
+    checkout_post(client, {**CHECKOUT_FORM, "gift_code": card100.code})
     order = order_refund(order_id=Order.objects.get().pk, amount=None, actor="staff:1")
     assert (order.status, order.giftcard_refunded) == (Order.Status.REFUNDED, D("47.93"))
     card100.refresh_from_db()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -95,3 +96,16 @@ def test_the_card_is_emailed_to_the_recipient_and_the_buyer_is_told(
     assert "We emailed Rae Recipient (rae@example.com)" in note.body
     assert all(f"ending in {c.code[-4:]}" in note.body for c in cards)
     assert not any(c.code in note.body for c in cards)  # the codes went to Rae only
+
+
+def test_no_checkout_field_is_named_like_a_card_field(client, alice, gift_card_product, pat):
+    """Card numbers are typed on the gateway's page only: no input of ours is named *card*
+    (the browser journeys check this on every checkout), gift-card fields included."""
+    from orders.giftcards.services import giftcard_issue
+
+    giftcard_issue(amount=Decimal("5.00"), actor="t", kind=GiftCard.Kind.STORE_CREDIT, owner=pat)
+    client.force_login(pat)
+    cart_fill(client, {gift_card_product: 1})
+    html = client.get("/checkout/", HTTP_HOST=ALICE_HOST).content.decode()
+    assert 'name="gift_code"' in html and 'name="use_store_credit"' in html
+    assert re.findall(r'<input[^>]*name="[^"]*card[^"]*"', html, flags=re.I) == []

@@ -48,7 +48,7 @@ def test_stripe_charges_one_balance_line_without_coupon_or_automatic_tax(
     client, alice, candle, card25, fake_stripe, django_capture_on_commit_callbacks
 ):
     cart_fill(client, {candle: 2})  # 39.98 + 7.95 = 47.93, TX untaxed by the table here
-    response = checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": card25.code})
+    response = checkout_post(client, {**CHECKOUT_FORM, "gift_code": card25.code})
     assert response.status_code == 303
     assert response["Location"] == "https://checkout.stripe.com/c/pay/cs_test_1"
     order = Order.objects.get()
@@ -105,7 +105,7 @@ def test_a_stripe_order_the_card_covers_never_calls_stripe(
     client, alice, candle, card100, fake_stripe
 ):
     cart_fill(client, {candle: 2})
-    response = checkout_post(client, {**CHECKOUT_FORM, "giftcard_code": card100.code})
+    response = checkout_post(client, {**CHECKOUT_FORM, "gift_code": card100.code})
     assert response.status_code == 303
     assert "/checkout/success/?session_id=gc_" in response["Location"]
     assert fake_stripe.requests == []
