@@ -117,11 +117,15 @@ def test_a_fully_covered_order_skips_the_payment_page_and_is_paid_at_once(
     card100.refresh_from_db()
     assert card100.balance == D("52.07")
     assert [m.subject for m in mailoutbox] == [f"Your order {order.number} is confirmed"]
+    assert "Paid by gift card / store credit  -$47.93" in mailoutbox[0].body
+    assert "Paid by card" not in mailoutbox[0].body  # nothing was
     success = client.get(
         response["Location"].removeprefix(f"http://{ALICE_HOST}"), HTTP_HOST=ALICE_HOST
     )
     html = success.content.decode()
     assert f"Your order <strong>{order.number}</strong> is paid" in html
+    assert '<td class="totals-giftcard">−$47.93</td>' in html
+    assert "totals-due" not in html  # no "Remainder, by card" row for $0.00
     assert (
         f"Gift card ending {card100.code[-4:]}: $47.93 used, <strong>$52.07</strong> left" in html
     )
