@@ -258,8 +258,10 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
     The catalog pages show them, but the count is of order lines, so it lives here.
     """
 
-    # The retailers' starter kit is sold at registration, not shown to shoppers as a pick.
+    # The retailers' starter kit is sold at registration, not shown to shoppers as a pick;
+    # nor is a gift card (orders/giftcards): it is money, not a product to recommend.
     kit = settings.TEAM_STARTER_KIT_CATEGORY
+    cards = giftcard_product_ids()
 
     def build(limit: int) -> list[int]:
         ids = list(
@@ -268,6 +270,7 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
                 product__active=True,
             )
             .exclude(product__category__slug=kit)
+            .exclude(product_id__in=cards)
             .values("product_id")
             .annotate(sold=Sum("quantity"))
             .order_by("-sold", "product_id")
@@ -278,6 +281,7 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
                 product_qs_active()
                 .exclude(pk__in=ids)
                 .exclude(category__slug=kit)
+                .exclude(pk__in=cards)
                 .order_by("-created_at", "-pk")
                 .values_list("pk", flat=True)[: limit - len(ids)]
             )

@@ -109,3 +109,16 @@ def test_no_checkout_field_is_named_like_a_card_field(client, alice, gift_card_p
     html = client.get("/checkout/", HTTP_HOST=ALICE_HOST).content.decode()
     assert 'name="gift_code"' in html and 'name="use_store_credit"' in html
     assert re.findall(r'<input[^>]*name="[^"]*card[^"]*"', html, flags=re.I) == []
+
+
+def test_a_gift_card_is_never_a_bestseller_pick(client, alice, gift_card_product, candle):
+    """A gift card is money, not a product to recommend: even sold most and newest, the
+    home page's bestsellers leave it out (the company home's first card is a product)."""
+    from tests.factories import OrderFactory
+
+    OrderFactory(
+        number="T-GC-1", retailer=alice, status=Order.Status.PAID, lines=[(gift_card_product, 9)]
+    )
+    html = client.get("/", HTTP_HOST=ALICE_HOST).content.decode()
+    assert "Product CANDLE-1" in html
+    assert "Product GIFT-25" not in html
