@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -76,7 +76,6 @@ def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
         .select_related("product")
         .order_by("product__name", "position", "pk")
     )
-    cards = giftcard_product_ids()
     return tuple(
         PricedItem(
             product_id=v.product_id,
@@ -87,10 +86,17 @@ def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
             taxable=v.product.tax_category == Product.TaxCategory.TAXABLE,
             variant_id=v.pk,
             variant_label=v.label,
-            is_giftcard=v.product_id in cards,
         )
         for v in variants
     )
+
+
+def giftcards_marked(items: Iterable[PricedItem]) -> list[PricedItem]:
+    """The items with their gift-card products marked (one query; only where a card pays
+    or the checkout asks for a recipient, so cart pages keep their query budget)."""
+    items = list(items)
+    cards = giftcard_product_ids() if items else frozenset()
+    return [replace(i, is_giftcard=i.product_id in cards) for i in items]
 
 
 def discount_code_valid(
@@ -176,6 +182,8 @@ def checkout_quote(
             )
         except GiftCardRefused as exc:
             giftcard_error = exc.message
+    if available > 0:
+        priced = giftcards_marked(priced)  # a card never pays for gift-card products
     totals = totals_calculate(
         items=priced,
         shipping_method=shipping_method_for_display(code=shipping_method_code),

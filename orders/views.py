@@ -36,6 +36,7 @@ from .models import Order
 from .selectors import (
     checkout_quote,
     giftcard_available,
+    giftcards_marked,
     order_for_checkout_session,
     order_last_for_customer,
     priced_items,
@@ -150,7 +151,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     scene = scene_for_cart(retailer=request.tenant, attribution=attribution)
     placing = request.method == "POST" and request.POST.get("action") not in ("update", "find")
     helper = _helper_choice(request, placing=placing)
-    buys_giftcards = any(i.is_giftcard for i in priced_items(items=items))
+    buys_giftcards = any(i.is_giftcard for i in giftcards_marked(priced_items(items=items)))
     store_credit = store_credit_balance(user=request.user)
     giftcard_code, use_credit, giftcard_error = _giftcard_choice(request)
     if request.method == "POST":
