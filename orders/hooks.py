@@ -15,6 +15,8 @@ hooks here from their `AppConfig.ready()`:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -149,3 +151,60 @@ def order_email_proved_hooks_run(*, order: Order) -> None:
 
 
 # --- end hardening
+
+
+# --- gift cards and store credit (issue 28 item 3): orders/giftcards registers itself --
+class GiftCardRefused(Exception):
+    """A gift-card code or store credit that cannot pay; `message` is shown as it is.
+    `unknown`: no such code (a guess; checkout rate-limits those)."""
+
+    def __init__(self, message: str, *, unknown: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.unknown = unknown
+
+
+@dataclass(frozen=True)
+class GiftCardRecipientDetails:
+    """Who the gift cards bought in an order are emailed to (asked at checkout)."""
+
+    name: str
+    email: str
+    message: str = ""
+
+
+class GiftCardPayment(Protocol):
+    """What orders/giftcards does for checkout, payment failure and refunds.
+
+    `available` reads (no lock) what the code and/or the user's store credit can pay;
+    `hold` spends `amount` of them for the order in the placement's transaction (card
+    first, then credit; locks the card rows; GiftCardRefused if the money is gone);
+    a canceled order's holds are given back by its transition hook; `refund` gives
+    `amount` of the order's gift-card part back to its cards (a ledger entry each).
+    """
+
+    def product_ids(self) -> frozenset[int]: ...
+
+    def available(
+        self, *, code: str, user: object, use_store_credit: bool, retailer: object
+    ) -> Decimal: ...
+
+    def hold(
+        self, *, order: Order, code: str, user: object, use_store_credit: bool, amount: Decimal
+    ) -> None: ...
+
+    def refund(self, *, order: Order, amount: Decimal, actor: str) -> None: ...
+
+    def recipient_set(self, *, order: Order, recipient: GiftCardRecipientDetails) -> None: ...
+
+
+_giftcard_payment: list[GiftCardPayment] = []
+
+
+def giftcard_payment_register(handler: GiftCardPayment) -> GiftCardPayment:
+    _giftcard_payment[:] = [handler]
+    return handler
+
+
+def giftcard_payment() -> GiftCardPayment | None:
+    return _giftcard_payment[0] if _giftcard_payment else None

@@ -131,6 +131,16 @@ class Order(models.Model):
     tax_engine = models.CharField(max_length=20, blank=True)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # Paid by gift card / store credit (orders/giftcards, through orders.hooks): a
+    # payment, not a discount, so the total and its tax are unchanged; the gateway
+    # charges `amount_due` = total - giftcard_amount. giftcard_refunded: the part of
+    # refunded_amount given back to the cards (a ledger entry, not the gateway).
+    giftcard_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00")
+    )
+    giftcard_refunded = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00")
+    )
     # The tax part of refunded_amount (refunds split tax in proportion: orders/totals.py).
     refunded_tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     # Stock reserved for this order is held until then (pending orders only).
@@ -196,6 +206,15 @@ class Order(models.Model):
                 violation_error_message="Total must be merchandise - discount + shipping + tax.",
             ),
             models.CheckConstraint(
+                condition=models.Q(giftcard_amount__gte=0)
+                & models.Q(giftcard_amount__lte=models.F("total"))
+                & models.Q(giftcard_refunded__gte=0)
+                & models.Q(giftcard_refunded__lte=models.F("giftcard_amount"))
+                & models.Q(giftcard_refunded__lte=models.F("refunded_amount")),
+                name="order_giftcard_part_in_range",
+                violation_error_message="The gift-card part must be within the total.",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(refunded_amount__lte=models.F("total")),
                 name="order_refunded_at_most_total",
                 violation_error_message="An order cannot be refunded more than its total.",
@@ -214,6 +233,11 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What the gateway charges: the total less the gift-card / store-credit part."""
+        return self.total - self.giftcard_amount
 
     @property
     def commission_base(self) -> Decimal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -21,6 +21,7 @@ from storefront.selectors import CACHE_TTL as CATALOG_CACHE_TTL
 
 from .discounts.models import DiscountCode
 from .discounts.selectors import DiscountError, discount_amount_for, discount_code_check
+from .hooks import GiftCardRefused, giftcard_payment
 from .models import Order, OrderLine, ShippingMethod
 from .tax.engines import Destination
 from .totals import PricedItem, Totals, totals_calculate
@@ -61,6 +62,12 @@ def priced_items(*, items: Iterable[tuple[int, int]]) -> list[PricedItem]:
     return list(_priced_items(quantities))
 
 
+def giftcard_product_ids() -> frozenset[int]:
+    """The catalog products that are gift cards (orders/giftcards says; none without it)."""
+    handler = giftcard_payment()
+    return handler.product_ids() if handler is not None else frozenset()
+
+
 def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
     if not quantities:
         return ()
@@ -84,6 +91,14 @@ def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
     )
 
 
+def giftcards_marked(items: Iterable[PricedItem]) -> list[PricedItem]:
+    """The items with their gift-card products marked (one query; only where a card pays
+    or the checkout asks for a recipient, so cart pages keep their query budget)."""
+    items = list(items)
+    cards = giftcard_product_ids() if items else frozenset()
+    return [replace(i, is_giftcard=i.product_id in cards) for i in items]
+
+
 def discount_code_valid(
     *, code: str, merchandise: Decimal, email: str = "", retailer_id: int | None = None
 ) -> DiscountCode:
@@ -102,6 +117,26 @@ class CheckoutQuote:
 
     totals: Totals
     discount_error: str = ""
+    giftcard_error: str = ""
+    giftcard_available: Decimal = Decimal("0.00")  # what the card / credit holds now
+
+    @property
+    def giftcard_left(self) -> Decimal:
+        """What stays on the card / credit after this order."""
+        return self.giftcard_available - self.totals.giftcard
+
+
+def giftcard_available(
+    *, code: str, retailer: Retailer, user=None, use_store_credit: bool = False
+) -> Decimal:
+    """What a gift-card code and/or the shopper's store credit can pay now (no lock);
+    GiftCardRefused (with a message for the shopper) for a code that cannot pay."""
+    handler = giftcard_payment()
+    if handler is None or (not code and not use_store_credit):
+        return Decimal("0.00")
+    return handler.available(
+        code=code, user=user, use_store_credit=use_store_credit, retailer=retailer
+    )
 
 
 def checkout_quote(
@@ -111,10 +146,15 @@ def checkout_quote(
     discount_code: str = "",
     email: str = "",
     destination: Destination | None = None,
+    giftcard_code: str = "",
+    user=None,
+    use_store_credit: bool = False,
+    retailer: Retailer | None = None,
 ) -> CheckoutQuote:
     """The one totals calculation applied to a cart (cart page, checkout page).
 
-    An unusable code is left out of the totals and explained in `discount_error`.
+    An unusable code is left out of the totals and explained in `discount_error`; an
+    unusable gift card in `giftcard_error`.
     """
     priced = priced_items(items=items)
     merchandise = sum((i.merchandise for i in priced), start=Decimal("0.00"))
@@ -131,6 +171,19 @@ def checkout_quote(
             company_funded = code.company_funded
     if destination is not None and not destination.ships:
         destination = None
+    giftcard_error, available = "", Decimal("0.00")
+    if priced and retailer is not None:
+        try:
+            available = giftcard_available(
+                code=giftcard_code,
+                retailer=retailer,
+                user=user if user is not None and user.is_authenticated else None,
+                use_store_credit=use_store_credit,
+            )
+        except GiftCardRefused as exc:
+            giftcard_error = exc.message
+    if available > 0:
+        priced = giftcards_marked(priced)  # a card never pays for gift-card products
     totals = totals_calculate(
         items=priced,
         shipping_method=shipping_method_for_display(code=shipping_method_code),
@@ -138,8 +191,14 @@ def checkout_quote(
         discount_code=applied,
         destination=destination,
         discount_company_funded=company_funded,
+        giftcard_available=available,
     )
-    return CheckoutQuote(totals=totals, discount_error=error)
+    return CheckoutQuote(
+        totals=totals,
+        discount_error=error,
+        giftcard_error=giftcard_error,
+        giftcard_available=available,
+    )
 
 
 def order_for_checkout_session(*, retailer: Retailer, session_id: str) -> Order | None:
@@ -207,8 +266,10 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
     The catalog pages show them, but the count is of order lines, so it lives here.
     """
 
-    # The retailers' starter kit is sold at registration, not shown to shoppers as a pick.
+    # The retailers' starter kit is sold at registration, not shown to shoppers as a pick;
+    # nor is a gift card (orders/giftcards): it is money, not a product to recommend.
     kit = settings.TEAM_STARTER_KIT_CATEGORY
+    cards = giftcard_product_ids()
 
     def build(limit: int) -> list[int]:
         ids = list(
@@ -217,6 +278,7 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
                 product__active=True,
             )
             .exclude(product__category__slug=kit)
+            .exclude(product_id__in=cards)
             .values("product_id")
             .annotate(sold=Sum("quantity"))
             .order_by("-sold", "product_id")
@@ -227,6 +289,7 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
                 product_qs_active()
                 .exclude(pk__in=ids)
                 .exclude(category__slug=kit)
+                .exclude(pk__in=cards)
                 .order_by("-created_at", "-pk")
                 .values_list("pk", flat=True)[: limit - len(ids)]
             )

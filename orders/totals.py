@@ -10,6 +10,10 @@ amount the gateway charges is the total the shopper saw.
 - shipping: the chosen method's price, free when merchandise after discount reaches
   its `free_above`;
 - tax: per line on (line merchandise − line discount), see `orders/tax/engines.py`;
+- gift card / store credit: a *payment*, not a discount. The total and its tax are
+  unchanged (tax is on the goods); the card pays up to the total less the gift-card
+  products' own lines (a card cannot buy another card), never below zero, and
+  `amount_due` = total − gift card is what the gateway charges;
 - commission base (for earnings): merchandise after discount, no tax, no shipping;
   a company-funded discount (a host reward code) is not taken off it unless
   EARNINGS_COMPANY_FUNDED_DISCOUNTS_LOWER_BASE says so (`commission_base_of`).
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .models import ShippingMethod, commission_base_of
 from .tax.engines import Destination, RateTableEngine, TaxableLine, tax_engine_get
@@ -40,6 +44,7 @@ class PricedItem:
     taxable: bool = True
     variant_id: int | None = None  # what is bought (stock is per variant)
     variant_label: str = ""  # "Cedar, 16 oz"; "" for a single-variant product
+    is_giftcard: bool = False  # a gift-card product: gift cards cannot pay for it
 
     @property
     def merchandise(self) -> Decimal:
@@ -76,10 +81,16 @@ class Totals:
     tax_engine: str
     currency: str = "USD"
     discount_company_funded: bool = False
+    giftcard: Decimal = ZERO  # paid by gift card / store credit (a payment)
 
     @property
     def total(self) -> Decimal:
         return self.merchandise - self.discount + self.shipping + self.tax
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What is left for the gateway to charge once the gift card has paid."""
+        return self.total - self.giftcard
 
     @property
     def merchandise_after_discount(self) -> Decimal:
@@ -145,8 +156,10 @@ def totals_calculate(
     destination: Destination | None = None,
     tax_engine: RateTableEngine | None = None,
     discount_company_funded: bool = False,
+    giftcard_available: Decimal = ZERO,
 ) -> Totals:
-    """The totals for these items; `discount_amount` comes from the discount rules."""
+    """The totals for these items; `discount_amount` comes from the discount rules,
+    `giftcard_available` from the gift card's and store credit's balances."""
     engine = tax_engine or tax_engine_get()
     merchandise = sum((i.merchandise for i in items), start=ZERO)
     discount = max(ZERO, min(discount_amount.quantize(CENT, rounding=ROUND_HALF_UP), merchandise))
@@ -162,12 +175,14 @@ def totals_calculate(
         TotalsLine(item=i, discount=d, tax=t)
         for i, d, t in zip(items, shares, quote.line_taxes, strict=True)
     )
+    shipping = shipping_price(shipping_method, merchandise - discount) if items else ZERO
+    total = merchandise - discount + shipping + quote.total
     return Totals(
         lines=lines,
         merchandise=merchandise,
         discount=discount,
         discount_code=discount_code if discount > 0 else "",
-        shipping=shipping_price(shipping_method, merchandise - discount) if items else ZERO,
+        shipping=shipping,
         shipping_method=shipping_method,
         tax=quote.total,
         tax_rate=quote.rate,
@@ -175,7 +190,17 @@ def totals_calculate(
         tax_is_estimate=quote.is_estimate,
         tax_engine=engine.name,
         discount_company_funded=discount_company_funded and discount > 0,
+        giftcard=giftcard_payable(lines=lines, total=total, available=giftcard_available),
     )
+
+
+def giftcard_payable(*, lines: Sequence[TotalsLine], total: Decimal, available: Decimal) -> Decimal:
+    """How much of `total` a gift card / store credit holding `available` pays: all of
+    it but the gift-card products' own lines (net + tax), never below zero."""
+    if available <= 0:
+        return ZERO
+    cards_bought = sum((ln.net + ln.tax for ln in lines if ln.item.is_giftcard), start=ZERO)
+    return max(ZERO, min(available.quantize(CENT, rounding=ROUND_DOWN), total - cards_bought))
 
 
 def refund_tax_part(*, tax: Decimal, total: Decimal, refunded_total: Decimal) -> Decimal:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import get_usage
 
+from orders.giftcards.selectors import giftcard_balances_for_order, store_credit_balance
 from privacy.marketing.services import checkout_reminder_record
 from retailers.earnings.selectors import protecting_retailer_for_user
 from storefront.scenes.selectors import scene_for_cart
@@ -28,11 +31,15 @@ from .cart_source import (
 from .forms import CheckoutForm
 from .gateways import GatewayError, MalformedEventError, SignatureError
 from .helper_choice import HelperChoice, helper_choice_resolve
+from .hooks import GiftCardRefused
 from .models import Order
 from .selectors import (
     checkout_quote,
+    giftcard_available,
+    giftcards_marked,
     order_for_checkout_session,
     order_last_for_customer,
+    priced_items,
     shipping_methods_active,
 )
 from .services import CheckoutError, checkout_begin, order_payment_sync
@@ -85,6 +92,40 @@ def _destination_of(form: CheckoutForm) -> Destination | None:
     return None
 
 
+GIFTCARD_TOO_MANY_TRIES = "Too many gift-card codes tried. Wait a few minutes and try again."
+
+
+def _giftcard_rate(group, request) -> str:
+    return settings.GIFTCARD_CODE_TRY_RATE
+
+
+def _giftcard_choice(request: HttpRequest) -> tuple[str, bool, str]:
+    """The gift-card code and store-credit choice posted: (code, use_credit, error).
+
+    An unknown code is dropped (the error says so) and counts against
+    GIFTCARD_CODE_TRY_RATE per client IP, so codes cannot be guessed by brute force. A
+    known code is kept even when it cannot pay now: its balance may be held by this
+    cart's previous attempt, which placing the order releases first; the totals and
+    the placement explain what is wrong with it."""
+    if request.method != "POST":
+        return "", False, ""
+    code = str(request.POST.get("gift_code", "")).strip()[:32]
+    use_credit = request.user.is_authenticated and request.POST.get("use_store_credit") == "on"
+    if not code:
+        return "", use_credit, ""
+    limit = {"group": "giftcard-code", "key": "ip", "rate": _giftcard_rate, "method": "POST"}
+    usage = get_usage(request, increment=False, **limit)
+    if usage is not None and usage["count"] >= usage["limit"]:  # that many failed already
+        return "", use_credit, GIFTCARD_TOO_MANY_TRIES
+    try:
+        giftcard_available(code=code, retailer=request.tenant, user=None, use_store_credit=False)
+    except GiftCardRefused as exc:
+        if exc.unknown:
+            get_usage(request, increment=True, **limit)
+            return "", use_credit, exc.message
+    return code, use_credit, ""
+
+
 SUMMARY_FRAGMENT = "checkout-summary"
 
 
@@ -110,14 +151,21 @@ def checkout(request: HttpRequest) -> HttpResponse:
     scene = scene_for_cart(retailer=request.tenant, attribution=attribution)
     placing = request.method == "POST" and request.POST.get("action") not in ("update", "find")
     helper = _helper_choice(request, placing=placing)
+    buys_giftcards = any(i.is_giftcard for i in giftcards_marked(priced_items(items=items)))
+    store_credit = store_credit_balance(user=request.user)
+    giftcard_code, use_credit, giftcard_error = _giftcard_choice(request)
     if request.method == "POST":
         data = checkout_data_for_scene(request.POST, scene=scene)
-        form = CheckoutForm(data, shipping_methods=methods)
+        form = CheckoutForm(data, shipping_methods=methods, needs_recipient=buys_giftcards)
         valid = form.is_valid()
         destination = _destination_of(form) or destination
         method_code = form.cleaned_data.get("shipping_method", "") if valid else ""
         if valid and placing and helper is not None and helper.error:
             status = 400
+        elif valid and placing and giftcard_error:
+            # the shopper asked for a card that cannot pay: nothing is placed, all kept
+            error = f"Gift card not applied: {giftcard_error}"
+            status = 429 if giftcard_error == GIFTCARD_TOO_MANY_TRIES else 409
         elif valid and placing:
             try:
                 order, url = checkout_begin(
@@ -132,10 +180,15 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     show_first_name_to_host=request.POST.get("show_first_name_to_host") == "on",
                     helped_by=helper.retailer if helper is not None else None,
                     autoship=cart_autoship(request),
+                    giftcard_code=giftcard_code,
+                    use_store_credit=use_credit,
+                    giftcard_recipient=form.giftcard_recipient(),
                 )
             except CheckoutError as exc:
                 error = exc.message
                 status = 503 if exc.code == CheckoutError.Code.GATEWAY else 409
+                if exc.code == CheckoutError.Code.GIFTCARD:
+                    giftcard_code = ""  # the summary shows the totals without it
             else:
                 cart_pending_order_set(request, order.pk)
                 # Abandoned-checkout reminder (issue 28): scheduled for a signed-in, opted-in
@@ -162,7 +215,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
             destination = Destination(
                 state=initial["ship_state"], postal_code=initial.get("ship_postal_code", "")
             )
-        form = CheckoutForm(initial=initial, shipping_methods=methods)
+        form = CheckoutForm(
+            initial=initial, shipping_methods=methods, needs_recipient=buys_giftcards
+        )
         method_code = form.initial.get("shipping_method", "")
     email = form.data.get("email", "") if form.is_bound else ""
     quote = checkout_quote(
@@ -171,10 +226,16 @@ def checkout(request: HttpRequest) -> HttpResponse:
         discount_code=code,
         email=email if isinstance(email, str) else "",
         destination=destination,
+        giftcard_code=giftcard_code,
+        user=request.user,
+        use_store_credit=use_credit,
+        retailer=request.tenant,
     )
     context = {
         "totals": quote.totals,
         "discount_error": quote.discount_error,
+        "giftcard_error": giftcard_error or quote.giftcard_error,
+        "quote": quote,
     }
     if request.method == "POST" and not placing and _wants_summary_fragment(request):
         # Live totals (issue 28): checkout.js posts the form on a change and swaps in
@@ -191,6 +252,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "scene": scene,
             "ship_to_host": bool(scene and scene.delivery == "host"),
             "helper": helper,
+            "buys_giftcards": buys_giftcards,
+            "store_credit": store_credit,
         },
         status=status,
     )
@@ -209,7 +272,11 @@ def checkout_success(request: HttpRequest) -> HttpResponse:
         logger.warning("success page: gateway unavailable for order %s", order.pk)
     if order.status != Order.Status.PENDING_PAYMENT and order.status != Order.Status.CANCELED:
         cart_clear(request)
-    return render(request, "orders/checkout_success.html", {"order": order})
+    return render(
+        request,
+        "orders/checkout_success.html",
+        {"order": order, "giftcards": giftcard_balances_for_order(order=order)},
+    )
 
 
 def checkout_canceled(request: HttpRequest, number: str) -> HttpResponse:

@@ -111,6 +111,7 @@ def _on_payment_refunded(event: GatewayEvent, prepared: Prepared) -> None:
             order_id=prepared.order.pk,
             refunded_total=from_minor(prepared.payment.amount_refunded),
             actor=_actor(event),
+            from_gateway=True,
         )
     except RefundError:
         # e.g. a refund made in the gateway's dashboard for an order we never saw

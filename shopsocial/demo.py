@@ -416,6 +416,9 @@ def demo_seed() -> list[str]:
         created.append("team plan")
     created += starter_kit_seed_demo()
     # --- end team
+    from orders.giftcards.demo import giftcard_demo_seed  # gift cards (issue 28)
+
+    created += giftcard_demo_seed()
     if created:
         # Rows written by bulk paths and raw seeds: purge every page at once.
         transaction.on_commit(lambda: varnish.purge(["catalog"]))

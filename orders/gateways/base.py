@@ -90,9 +90,11 @@ class PostalAddress:
 class CheckoutRequest:
     """What the shopper is asked to pay: the order's totals, in minor units.
 
-    amount_total = Σ line items − discount + shipping + tax. With `automatic_tax`
-    the gateway computes the tax itself (Stripe Tax) and `tax_amount` is only our
-    estimate; otherwise `tax_amount` is charged as it is.
+    amount_total = Σ line items − discount + shipping + tax − gift card. With
+    `automatic_tax` the gateway computes the tax itself (Stripe Tax) and `tax_amount` is
+    only our estimate; otherwise `tax_amount` is charged as it is. `giftcard_amount` is
+    already paid (by gift card / store credit): the gateway charges only the rest, and
+    never computes tax on such an order (the shop has, on the goods).
     """
 
     order_id: int
@@ -108,6 +110,7 @@ class CheckoutRequest:
     discount_amount: int = 0  # merchandise only
     discount_label: str = ""
     tax_amount: int = 0
+    giftcard_amount: int = 0  # paid already by gift card / store credit
     automatic_tax: bool = False
     ship_to: PostalAddress | None = None
     expires_at: int = 0  # unix time; 0: the gateway's default
@@ -127,7 +130,11 @@ class CheckoutRequest:
     @property
     def amount_total(self) -> int:
         """What a gateway that does not compute tax charges (and Stripe's pre-tax part)."""
-        return self.amount_before_tax + (0 if self.automatic_tax else self.tax_amount)
+        return (
+            self.amount_before_tax
+            + (0 if self.automatic_tax else self.tax_amount)
+            - self.giftcard_amount
+        )
 
     @property
     def metadata(self) -> dict[str, str]:

@@ -233,6 +233,16 @@ class OfflineGateway(PaymentGateway):
                 "quantity": 1,
             }
         )
+        if request.giftcard_amount:
+            parts.append(
+                {
+                    "kind": "giftcard",
+                    "name": "Paid by gift card / store credit",
+                    "sku": "",
+                    "unit_amount": -request.giftcard_amount,
+                    "quantity": 1,
+                }
+            )
         expires_at = (
             datetime.fromtimestamp(request.expires_at, tz=UTC) if request.expires_at else None
         )
@@ -241,7 +251,9 @@ class OfflineGateway(PaymentGateway):
             idempotency_key=request.idempotency_key,
             defaults={
                 "session_id": session_id,
-                "amount_total": request.amount_before_tax + request.tax_amount,
+                "amount_total": request.amount_before_tax
+                + request.tax_amount
+                - request.giftcard_amount,
                 "amount_tax": request.tax_amount,
                 "currency": request.currency,
                 "line_items": parts,

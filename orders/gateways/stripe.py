@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 
 import stripe
 from django.conf import settings
@@ -254,14 +255,45 @@ class StripeGateway(PaymentGateway):
             "expires_at": max(expires_at, int(time.time()) + MIN_SESSION_SECONDS),
         }
 
+    def balance_session_params(self, request: CheckoutRequest) -> dict:
+        """Part of the order is paid by gift card: the session charges the rest only.
+
+        Checkout cannot take a second tender, and a coupon would be a discount (Stripe
+        Tax would tax less, and a coupon never reaches shipping). So the hosted page
+        shows one line, the balance due (goods, shipping and our tax already in it, tax
+        code non-taxable), with no coupon, no shipping option and no automatic tax.
+        """
+        params = self.checkout_session_params(request)
+        params["line_items"] = [
+            {
+                "price_data": {
+                    "currency": request.currency,
+                    "unit_amount": request.amount_total,
+                    "tax_behavior": "exclusive",
+                    "product_data": {
+                        "name": f"Order {request.order_number}: balance after gift card",
+                        "tax_code": TAX_CODE_EXEMPT,
+                    },
+                },
+                "quantity": 1,
+            }
+        ]
+        params["automatic_tax"] = {"enabled": False}
+        del params["shipping_options"]
+        return params
+
     def checkout_session_create(self, request: CheckoutRequest) -> GatewaySession:
         try:
-            params = self.checkout_session_params(request)
+            if request.giftcard_amount:
+                request = replace(request, automatic_tax=False)
+                params = self.balance_session_params(request)
+            else:
+                params = self.checkout_session_params(request)
             if request.ship_to is not None:
                 params["customer"] = self._customer_create(request)
             else:
                 params["customer_email"] = request.customer_email
-            if request.discount_amount:
+            if request.discount_amount and not request.giftcard_amount:
                 params["discounts"] = [{"coupon": self._coupon_create(request)}]
             if request.save_payment_method:
                 _setup_future_usage_apply(params)

@@ -1,4 +1,5 @@
-"""The gift-card email: the code and the amount, to the recipient (the buyer for now)."""
+"""The gift-card emails: the code and the amount to the recipient (the buyer when none
+was named), and a note to the buyer that the cards were sent (no codes in it)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 from shopsocial.urls_util import company_reverse, storefront_reverse
 
-from .models import GiftCard
+from .models import GiftCard, GiftCardRecipient
 
 
-def giftcard_issued_enqueue(*, card: GiftCard, order: Order) -> OutboundEmail:
+def giftcard_issued_enqueue(
+    *, card: GiftCard, order: Order, recipient: GiftCardRecipient | None = None
+) -> OutboundEmail:
     retailer = order.retailer
     return email_enqueue(
         kind=OutboundEmail.Kind.TRANSACTIONAL,
@@ -26,6 +29,34 @@ def giftcard_issued_enqueue(*, card: GiftCard, order: Order) -> OutboundEmail:
             if retailer.is_company
             else f"{retailer.display_name}'s storefront",
             "privacy_url": company_reverse("privacy:policy"),
+            "sender_name": order.full_name if recipient else "",
+            "message": recipient.message if recipient else "",
         },
         dedupe_key=f"giftcard:{card.pk}:issued",
+    )
+
+
+def giftcard_sent_enqueue(
+    *, cards: list[GiftCard], order: Order, recipient: GiftCardRecipient
+) -> OutboundEmail:
+    """To the buyer: the cards went to the recipient (amounts and the last four only)."""
+    retailer = order.retailer
+    return email_enqueue(
+        kind=OutboundEmail.Kind.TRANSACTIONAL,
+        to=order.email,
+        template="giftcard_sent",
+        context={
+            "buyer_name": order.full_name,
+            "recipient_name": recipient.name,
+            "recipient_email": recipient.email,
+            "cards": [{"amount": f"{c.initial_amount:.2f}", "last4": c.code[-4:]} for c in cards],
+            "order_number": order.number,
+            "retailer_name": retailer.display_name,
+            "placed_on": "our website"
+            if retailer.is_company
+            else f"{retailer.display_name}'s storefront",
+            "shop_url": storefront_reverse(retailer.slug, "storefront:home"),
+            "privacy_url": company_reverse("privacy:policy"),
+        },
+        dedupe_key=f"giftcard:order:{order.pk}:sent",
     )

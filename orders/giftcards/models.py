@@ -114,3 +114,19 @@ class GiftCardProduct(models.Model):
 
     def __str__(self) -> str:
         return f"Gift card product #{self.product_id}"
+
+
+class GiftCardRecipient(models.Model):
+    """Who the gift cards an order buys are for (asked at checkout). When the order is
+    paid, each card is emailed to this person; the buyer is told it was sent. Deleted
+    with nothing else: the cards keep the recipient's name and address themselves."""
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.CASCADE, related_name="giftcard_recipient"
+    )
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    message = models.TextField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"Gift card recipient for order #{self.order_id}"

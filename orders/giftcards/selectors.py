@@ -81,3 +81,41 @@ def giftcards_dormant(*, since: datetime):
 def giftcard_product_ids() -> set[int]:
     """Catalog products sold as gift cards: not product sales, so they earn no commission."""
     return set(GiftCardProduct.objects.values_list("product_id", flat=True))
+
+
+def store_credit_balance(*, user) -> Decimal:
+    """What a shopper's store credit holds in all (0 for anyone else)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ZERO
+    return (
+        GiftCard.objects.filter(owner=user, kind=GiftCard.Kind.STORE_CREDIT).aggregate(
+            s=Sum("balance")
+        )["s"]
+        or ZERO
+    )
+
+
+@dataclass(frozen=True)
+class CardBalance:
+    label: str  # "Gift card ending 7KQP" / "Store credit"
+    used: Decimal
+    left: Decimal
+
+
+def giftcard_balances_for_order(*, order) -> list[CardBalance]:
+    """The cards and credit an order spent, with what each has left now (the success
+    page: its URL is the buyer's own capability, and only the last four show)."""
+    spent: dict[int, Decimal] = {}
+    for entry in GiftCardEntry.objects.filter(order=order, kind=GiftCardEntry.Kind.REDEEM):
+        spent[entry.card_id] = spent.get(entry.card_id, ZERO) - entry.amount
+    cards = GiftCard.objects.filter(pk__in=spent).order_by("pk")
+    return [
+        CardBalance(
+            label=f"Gift card ending {c.code[-4:]}"
+            if c.kind == GiftCard.Kind.GIFT_CARD
+            else "Store credit",
+            used=spent[c.pk],
+            left=c.balance,
+        )
+        for c in cards
+    ]

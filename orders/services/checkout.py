@@ -18,11 +18,11 @@ from ..gateways import (
     ShippingOption,
     gateway_get,
 )
-from ..hooks import autoship_checkout, order_placed_hooks_run
+from ..hooks import GiftCardRecipientDetails, autoship_checkout, order_placed_hooks_run
 from ..models import Order
 from .errors import CheckoutError
 from .money import to_minor
-from .payment import order_payment_cancel, order_payment_confirm
+from .payment import order_paid_by_giftcard, order_payment_cancel, order_payment_confirm
 from .placement import CustomerDetails, order_place
 
 
@@ -53,6 +53,7 @@ def checkout_request_build(order: Order, *, save_payment_method: bool = False) -
         ),
         discount_amount=to_minor(order.discount),
         discount_label=order.discount_code,
+        giftcard_amount=to_minor(order.giftcard_amount),
         tax_amount=to_minor(order.tax),
         automatic_tax=order.tax_engine == "stripe_tax",
         ship_to=PostalAddress(
@@ -78,7 +79,16 @@ def checkout_session_start(*, order: Order, save_payment_method: bool = False) -
 
     Runs outside the placement transaction (an outbound call never holds row
     locks). If the gateway fails, the order is canceled and its stock released.
+
+    An order the gift card / store credit pays in full skips the hosted page: it is paid
+    at once and the shopper goes straight to the success page.
     """
+    if order.amount_due <= 0:
+        order = order_paid_by_giftcard(order_id=order.pk)
+        return (
+            storefront_reverse(order.retailer.slug, "orders:checkout-success")
+            + f"?session_id={order.checkout_session_id}"
+        )
     gateway = gateway_get()
     try:
         session = gateway.checkout_session_create(
@@ -138,6 +148,9 @@ def checkout_begin(
     show_first_name_to_host: bool = False,
     helped_by: Retailer | None = None,
     autoship: dict[int, int] | None = None,
+    giftcard_code: str = "",
+    use_store_credit: bool = False,
+    giftcard_recipient: GiftCardRecipientDetails | None = None,
 ) -> tuple[Order, str]:
     """The whole checkout: replace the cart's previous pending order, hold stock, pay page.
 
@@ -145,7 +158,8 @@ def checkout_begin(
     recorded on the order (storefront.scenes, through `orders.hooks`) before the payment
     page opens. `autoship` is {variant_id: weeks} for the lines to deliver again
     (orders/autoship): they are recorded, waiting for the payment, and the gateway keeps
-    the card.
+    the card. `giftcard_code` / `use_store_credit`: what pays before the gateway
+    (`order_place`); a fully covered order never opens the payment page.
     """
     if autoship:
         autoship_checkout().check(user=user, choices=autoship, items=items)
@@ -160,6 +174,9 @@ def checkout_begin(
         shipping_method_code=shipping_method_code,
         discount_code=discount_code,
         helped_by=helped_by,
+        giftcard_code=giftcard_code,
+        use_store_credit=use_store_credit,
+        giftcard_recipient=giftcard_recipient,
     )
     if attribution:
         # scenes records it (a hook it registers: orders imports no scene code)

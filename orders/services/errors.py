@@ -21,6 +21,7 @@ class CheckoutError(Exception):
         )
         SHIPPING_METHOD = "shipping_method", "Please choose a shipping method."
         DISCOUNT = "discount", "That discount code cannot be used."
+        GIFTCARD = "giftcard", "That gift card cannot be used."
         AUTOSHIP = (
             "autoship",
             "Autoship needs an account with a confirmed email address: sign in and confirm "

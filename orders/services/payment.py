@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from decimal import Decimal
 
 from django.db import transaction
@@ -76,12 +77,13 @@ def order_payment_confirm(*, order_id: int, session: GatewaySession, actor: str)
     gateway_tax = _gateway_tax(order, session)
     tax = order.tax if gateway_tax is None else gateway_tax
     total = order.subtotal - order.discount + order.shipping + tax
-    if session.amount_total != to_minor(total) or session.currency != order.currency.lower():
+    due = total - order.giftcard_amount  # the gift card paid the rest (a ledger hold)
+    if session.amount_total != to_minor(due) or session.currency != order.currency.lower():
         _note_once(
             order,
             actor,
             f"Amount mismatch: gateway {session.amount_total} {session.currency}, "
-            f"order {to_minor(total)} {order.currency.lower()}; not marked paid",
+            f"order {to_minor(due)} {order.currency.lower()}; not marked paid",
         )
         logger.warning("order %s: gateway amount mismatch; left pending", order.pk)
         return order
@@ -99,6 +101,31 @@ def order_payment_confirm(*, order_id: int, session: GatewaySession, actor: str)
             "paid_at": timezone.now(),
             "tax": tax,
             "total": total,
+        },
+    )
+    order_confirmation_enqueue(order=order)
+    return order
+
+
+@transaction.atomic
+def order_paid_by_giftcard(*, order_id: int) -> Order:
+    """A pending order its gift card / store credit pays in full: paid now, no gateway.
+
+    Its `checkout_session_id` is a fresh random reference (`gc_…`), so the success page
+    finds it the way it finds a gateway-paid order, and nobody can guess it.
+    """
+    order = order_lock(order_id=order_id)
+    if order.status != Order.Status.PENDING_PAYMENT or order.amount_due > 0:
+        return order
+    order = order_transition(
+        order_id=order.pk,
+        to_status=Order.Status.PAID,
+        actor="gift card",
+        message=f"Paid in full by gift card / store credit ({order.giftcard_amount:.2f})",
+        changes={
+            "checkout_session_id": f"gc_{secrets.token_urlsafe(24)}",
+            "gateway": "",
+            "paid_at": timezone.now(),
         },
     )
     order_confirmation_enqueue(order=order)

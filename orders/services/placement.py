@@ -15,9 +15,15 @@ from storefront.cart import MAX_LINE_QUANTITY
 
 from ..discounts.selectors import DiscountError, discount_amount_for
 from ..discounts.services import discount_reserve
+from ..hooks import GiftCardRecipientDetails, GiftCardRefused, giftcard_payment
 from ..models import Order, OrderEvent, OrderLine, ShippingMethod
-from ..selectors import discount_code_valid, shipping_method_get
-from ..tax.engines import Destination
+from ..selectors import (
+    discount_code_valid,
+    giftcard_available,
+    giftcard_product_ids,
+    shipping_method_get,
+)
+from ..tax.engines import Destination, RateTableEngine, tax_engine_get
 from ..totals import PricedItem, Totals, totals_calculate
 from .errors import CheckoutError
 from .holds import stock_hold_expiry, stock_holds_release_expired
@@ -102,6 +108,9 @@ def order_place(
     helped_by: Retailer | None = None,
     percent_off: Decimal | None = None,
     percent_off_label: str = "",
+    giftcard_code: str = "",
+    use_store_credit: bool = False,
+    giftcard_recipient: GiftCardRecipientDetails | None = None,
 ) -> Order:
     """Create a pending order, hold its stock and reserve its discount code, all or nothing.
 
@@ -116,6 +125,14 @@ def order_place(
     `percent_off` (with its `percent_off_label`): a discount of this percentage of the
     merchandise instead of a code, for an autoship's repeat delivery (orders/autoship)
     or a party host's half-price items (storefront/scenes).
+
+    `giftcard_code` / `use_store_credit` (a signed-in shopper): the card and the credit
+    pay what they can of the total (`orders/totals.py`), held in their ledger in this
+    transaction (orders/giftcards, through `orders.hooks`); the order's `amount_due` is
+    what the gateway charges. Stripe Tax cannot tax goods partly paid by another tender,
+    so such an order's tax is the rate table's (`tax_engine` records which).
+    `giftcard_recipient`: who the gift cards the order buys are emailed to (else the
+    buyer).
     """
     if helped_by is not None and not (
         retailer.is_company and not helped_by.is_company and helped_by.is_active
@@ -130,6 +147,7 @@ def order_place(
         raise CheckoutError(CheckoutError.Code.SHIPPING_METHOD)
     stock_holds_release_expired()
     variants = stock_reserve(quantities=quantities)
+    cards = giftcard_product_ids()
     priced = [
         PricedItem(
             product_id=v.product_id,
@@ -140,6 +158,7 @@ def order_place(
             taxable=v.product.tax_category == v.product.TaxCategory.TAXABLE,
             variant_id=v.pk,
             variant_label=v.label,
+            is_giftcard=v.product_id in cards,
         )
         for v in variants
     ]
@@ -160,13 +179,30 @@ def order_place(
         discount, label = merchandise * percent_off / 100, percent_off_label
     else:
         discount, label = CENT * 0, ""
+    user_or_none = user if user is not None and user.is_authenticated else None
+    try:
+        available = giftcard_available(
+            code=giftcard_code,
+            retailer=retailer,
+            user=user_or_none,
+            use_store_credit=use_store_credit,
+        )
+    except GiftCardRefused as exc:
+        raise CheckoutError(
+            CheckoutError.Code.GIFTCARD, detail=f"Gift card not applied: {exc.message}"
+        ) from exc
+    engine = tax_engine_get()
+    if available > 0 and not engine.exact:
+        engine = RateTableEngine()
     totals: Totals = totals_calculate(
         items=priced,
         shipping_method=method,
         discount_amount=discount,
         discount_code=label,
         destination=destination,
+        tax_engine=engine,
         discount_company_funded=bool(code and code.company_funded),
+        giftcard_available=available,
     )
     order = Order(
         retailer=retailer,
@@ -183,6 +219,7 @@ def order_place(
         tax=totals.tax,
         tax_engine=totals.tax_engine,
         total=totals.total,
+        giftcard_amount=totals.giftcard,
         hold_expires_at=stock_hold_expiry(),
         gateway=gateway,
         number="pending",
@@ -215,6 +252,25 @@ def order_place(
             )
         except DiscountError as exc:
             raise CheckoutError(CheckoutError.Code.DISCOUNT, detail=str(exc)) from exc
+    if totals.giftcard > 0:
+        handler = giftcard_payment()
+        assert handler is not None  # available > 0 came from it
+        try:
+            handler.hold(
+                order=order,
+                code=giftcard_code,
+                user=user_or_none,
+                use_store_credit=use_store_credit,
+                amount=totals.giftcard,
+            )
+        except GiftCardRefused as exc:  # spent meanwhile: the whole placement rolls back
+            raise CheckoutError(
+                CheckoutError.Code.GIFTCARD, detail=f"Gift card not applied: {exc.message}"
+            ) from exc
+    if giftcard_recipient is not None and any(i.is_giftcard for i in priced):
+        handler = giftcard_payment()
+        if handler is not None:
+            handler.recipient_set(order=order, recipient=giftcard_recipient)
     OrderEvent.objects.create(
         order=order,
         from_status="",

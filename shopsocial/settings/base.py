@@ -458,6 +458,8 @@ STOCK_HOLD_GRACE_SECONDS = env.int("STOCK_HOLD_GRACE_SECONDS", default=120)
 SERVE_RUNS_BEAT = True
 # Discount codes tried per client IP (guessing is rate-limited).
 DISCOUNT_CODE_TRY_RATE = env.str("DISCOUNT_CODE_TRY_RATE", default="10/10m")
+# Gift-card codes that fail at checkout, per client IP (guessing is rate-limited).
+GIFTCARD_CODE_TRY_RATE = env.str("GIFTCARD_CODE_TRY_RATE", default="10/10m")
 
 # --- Retailer earnings (retailers/earnings) ----------------------------------
 # Commissions become payable this many days after the order ships.

@@ -57,6 +57,10 @@ TARGETS_JS = """
     if (r.width <= 1 || r.height <= 1) return false;
     const s = getComputedStyle(el);
     if (s.visibility === 'hidden' || s.display === 'none' || s.opacity === '0') return false;
+    // The content of a closed <details> is not rendered, yet Chromium still reports
+    // layout boxes for it (the back-office menu on a phone): only its summary counts.
+    const closed = el.closest('details:not([open])');
+    if (closed && !el.closest('summary')) return false;
     return !el.closest('[hidden], [aria-hidden=true]');
   };
   const inSentence = el => {

@@ -22,9 +22,10 @@ def media(settings, tmp_path):
 
 def test_seed_creates_catalog_with_images_once(media, company):
     demo_seed()
-    # + the team's starter kit (issue 25): its own category and product
-    assert Category.objects.count() == len(DEMO_CATALOG) + 1 == 6
-    assert Product.objects.count() == 30 + len(DEMO_VARIANT_PRODUCTS) + 1
+    # + the team's starter kit (issue 25) and the gift card (issue 28): a category and a
+    # product each
+    assert Category.objects.count() == len(DEMO_CATALOG) + 2 == 7
+    assert Product.objects.count() == 30 + len(DEMO_VARIANT_PRODUCTS) + 2
     expected_images = sum(len(demo_art.product_views(sku)) for sku in demo_art.RECIPES)
     assert (
         ProductImage.objects.count() == expected_images + 6 == 42 + 6
@@ -44,7 +45,7 @@ def test_seed_creates_catalog_with_images_once(media, company):
         assert StorefrontProfile.objects.get().about.startswith("Hi!")
         assert FeaturedProduct.objects.count() == 4
     assert demo_seed() == []
-    assert Product.objects.count() == 30 + len(DEMO_VARIANT_PRODUCTS) + 1
+    assert Product.objects.count() == 30 + len(DEMO_VARIANT_PRODUCTS) + 2
     assert ProductImage.objects.count() == expected_images + 6
 
 
