@@ -64,7 +64,9 @@ CREATE TRIGGER team_member_counts_insert AFTER INSERT OR DELETE ON team_teammemb
 CREATE TRIGGER team_member_counts_update
     AFTER UPDATE OF path, sponsor_id, enrolled_at ON team_teammember
     FOR EACH ROW
-    WHEN (OLD.path IS DISTINCT FROM NEW.path OR OLD.sponsor_id IS DISTINCT FROM NEW.sponsor_id
+    -- ltree compared as text: pg_restore creates triggers with an empty search_path,
+    -- where ltree's operators (in public) are not found.
+    WHEN (OLD.path::text IS DISTINCT FROM NEW.path::text OR OLD.sponsor_id IS DISTINCT FROM NEW.sponsor_id
           OR OLD.enrolled_at IS DISTINCT FROM NEW.enrolled_at)
     EXECUTE FUNCTION team_member_counts();
 
