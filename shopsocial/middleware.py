@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
@@ -148,3 +149,53 @@ class RequestSanityMiddleware:
                 f"Bad request: {problem}\n", content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class CacheBatchMiddleware:
+    """One shared-cache round trip for what every page reads (shopsocial/cache.py).
+
+    Opens the request's cache scope and reads, with one MGET, the host -> retailer entry,
+    the session (when the request carries a session cookie) and the entries every page
+    reads (`shopsocial.invalidation.every_request_cache_keys`). Views add their own
+    (product cards, fragments) with `prefetch` before they render. Sits just before the
+    tenant middleware, which reads the host entry.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from shopsocial.cache import request_scope
+
+        with request_scope():
+            self._prefetch(request)
+            return self.get_response(request)
+
+    @staticmethod
+    def _prefetch(request: HttpRequest) -> None:
+        from importlib import import_module
+
+        from django.core.cache import caches
+        from django.core.exceptions import DisallowedHost
+        from django_tenants.middleware.main import TenantMainMiddleware
+
+        from shopsocial.invalidation import CACHE_ALIAS, every_request_cache_keys, host_key
+
+        cache = caches[CACHE_ALIAS]
+        if not hasattr(cache, "prefetch"):
+            return  # not the Redis backend (development without REDIS_URL)
+        keys = list(every_request_cache_keys())
+        with contextlib.suppress(DisallowedHost):
+            keys.append(host_key(TenantMainMiddleware.hostname_from_request(request)))
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+        if (
+            settings.SESSION_CACHE_ALIAS == CACHE_ALIAS
+            and settings.SESSION_ENGINE.endswith("cached_db")
+            and _SESSION_KEY.fullmatch(session_key)
+        ):
+            store = import_module(settings.SESSION_ENGINE).SessionStore
+            keys.append(store(session_key=session_key).cache_key)
+        cache.prefetch(keys)
+
+
+_SESSION_KEY = re.compile(r"[a-z0-9]{8,64}")

@@ -26,7 +26,14 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from shopsocial.invalidation import EVERY_PAGE_KEYS, storefront_key
+from shopsocial.invalidation import (
+    CACHE_ALIAS,
+    EVERY_PAGE_KEYS,
+    MENU_FRAGMENT,
+    fragment_key,
+    product_fragment_keys,
+    storefront_key,
+)
 
 XKEY_HEADER = "xkey"
 
@@ -38,6 +45,22 @@ def surrogate_keys_add(request: HttpRequest, keys: Iterable[str]) -> None:
 
 def product_keys(products: Iterable) -> list[str]:
     return [f"product-{product.pk}" for product in products]
+
+
+def fragments_prefetch(
+    *, products: Iterable = (), current_category_slug: str | None = None
+) -> None:
+    """Read the page's `{% cache %}` fragments in one round trip before it renders: the
+    cards (and reviews) of `products`, and the menu with that category current."""
+    from django.core.cache import caches
+
+    cache = caches[CACHE_ALIAS]
+    if not hasattr(cache, "prefetch"):
+        return
+    keys = [key for product in products for key in product_fragment_keys(product.pk)]
+    if current_category_slug is not None:
+        keys.append(fragment_key(MENU_FRAGMENT, current_category_slug))
+    cache.prefetch(keys)
 
 
 def _shareable(request: HttpRequest, response: HttpResponse) -> bool:

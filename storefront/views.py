@@ -23,7 +23,7 @@ from orders.services.holds import stock_holds_release_due
 from retailers.finder import retailer_find
 from shopsocial.search_text import SEARCH_MAX_LENGTH, search_text_clean
 
-from .caching import product_keys, shared_page, surrogate_keys_add
+from .caching import fragments_prefetch, product_keys, shared_page, surrogate_keys_add
 from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartAutoshipForm, CartRemoveForm, CartUpdateForm, first_error
@@ -101,6 +101,7 @@ def storefront_home(request: HttpRequest) -> HttpResponse:
     featured = products_by_ids(ids=featured_product_ids(retailer=retailer))
     shown = featured or bestsellers()
     surrogate_keys_add(request, ["bestsellers", *product_keys(shown)])
+    fragments_prefetch(products=shown)
     context = {
         "profile": storefront_profile_get(retailer=retailer),
         "featured": shown,
@@ -128,6 +129,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "page_obj": category_products_page(category=category, sort=sort, page=page),
     }
     surrogate_keys_add(request, [f"category-{category.pk}", *product_keys(context["page_obj"])])
+    fragments_prefetch(products=context["page_obj"], current_category_slug=category.slug)
     return render(request, "storefront/category.html", context)
 
 
@@ -143,6 +145,7 @@ def product_page_render(
 ) -> HttpResponse:
     variant = chosen or variant_default(product)
     surrogate_keys_add(request, [f"product-{product.pk}", "shipping"])
+    fragments_prefetch(products=[product])
     context = {
         "product": product,
         "variant": variant,

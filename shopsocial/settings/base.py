@@ -94,6 +94,9 @@ MIDDLEWARE = [
     # bad UTF-8 before anything reads the request (shopsocial/middleware.py).
     "shopsocial.middleware.SecurityHeadersMiddleware",
     "shopsocial.middleware.RequestSanityMiddleware",
+    # One shared-cache round trip for the reads every page makes (host map, session,
+    # menu, policy notice), kept for this request only (shopsocial/cache.py).
+    "shopsocial.middleware.CacheBatchMiddleware",
     "retailers.middleware.RetailerTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Django's CSP header; privacy's middleware (below) widens it per request only
@@ -197,7 +200,6 @@ CACHES = {
 # writes declared in shopsocial/invalidation.py.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_CACHE_ALIAS = "shared"
-STOREFRONT_PAGE_CACHE_SECONDS = env.int("STOREFRONT_PAGE_CACHE_SECONDS", default=300)
 # --- end of Speed -------------------------------------------------------------
 
 # --- Celery -----------------------------------------------------------------
