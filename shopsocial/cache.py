@@ -106,22 +106,23 @@ class FailOpenRedisCache(RedisCache):
         batch = _batch.get()
         return batch, (self.make_and_validate_key(key, version) if batch is not None else "")
 
-    def prefetch(self, keys: Iterable[str], version=None) -> None:
-        """Read `keys` in one round trip for the rest of this request (see above); outside
-        a request scope it does nothing."""
+    def prefetch(self, keys: Iterable[str], version=None) -> set[str]:
+        """Read `keys` in one round trip for the rest of this request (see above) and
+        return those that are present; outside a request scope it reads nothing and
+        returns an empty set (every key counts as missing)."""
         batch = _batch.get()
         if batch is None:
-            return
-        wanted = [
-            k for k in dict.fromkeys(keys) if self.make_and_validate_key(k, version) not in batch
-        ]
-        if not wanted:
-            return
-        found = self.get_many(wanted, version)
-        if not self._up():
-            return  # Redis away: remember nothing, every read fails open on its own
-        for key in wanted:
-            batch[self.make_and_validate_key(key, version)] = found.get(key, _MISSING)
+            return set()
+        keys = list(dict.fromkeys(keys))
+        full = {key: self.make_and_validate_key(key, version) for key in keys}
+        wanted = [key for key in keys if full[key] not in batch]
+        if wanted:
+            found = self.get_many(wanted, version)
+            if not self._up():
+                return set()  # Redis away: remember nothing, every read fails open
+            for key in wanted:
+                batch[full[key]] = found.get(key, _MISSING)
+        return {key for key in keys if batch.get(full[key], _MISSING) is not _MISSING}
 
     def get(self, key, default=None, version=None):
         batch, full = self._local(key, version)

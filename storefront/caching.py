@@ -30,6 +30,7 @@ from shopsocial.invalidation import (
     CACHE_ALIAS,
     EVERY_PAGE_KEYS,
     MENU_FRAGMENT,
+    PRODUCT_CARD_FRAGMENT,
     fragment_key,
     product_fragment_keys,
     storefront_key,
@@ -49,18 +50,21 @@ def product_keys(products: Iterable) -> list[str]:
 
 def fragments_prefetch(
     *, products: Iterable = (), current_category_slug: str | None = None
-) -> None:
+) -> list:
     """Read the page's `{% cache %}` fragments in one round trip before it renders: the
-    cards (and reviews) of `products`, and the menu with that category current."""
+    cards (and reviews) of `products`, and the menu with that category current. Returns
+    the products whose card is not kept (what the template will render)."""
     from django.core.cache import caches
 
+    products = list(products)
     cache = caches[CACHE_ALIAS]
     if not hasattr(cache, "prefetch"):
-        return
+        return products
     keys = [key for product in products for key in product_fragment_keys(product.pk)]
     if current_category_slug is not None:
         keys.append(fragment_key(MENU_FRAGMENT, current_category_slug))
-    cache.prefetch(keys)
+    present = cache.prefetch(keys)
+    return [p for p in products if fragment_key(PRODUCT_CARD_FRAGMENT, p.pk) not in present]
 
 
 def _shareable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -37,6 +37,7 @@ from .selectors import (
     category_products_page,
     category_tree,
     product_get,
+    product_images_prefetch,
     products_by_ids,
 )
 from .seo.selectors import product_canonical_url, product_json_ld
@@ -126,10 +127,13 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "sort_choices": [(key, label) for key, (label, _) in Sort.CHOICES.items()],
         "page_number": page,
         "query_prefix": f"sort={sort}&",
-        "page_obj": category_products_page(category=category, sort=sort, page=page),
+        "page_obj": category_products_page(category=category, sort=sort, page=page, images=False),
     }
     surrogate_keys_add(request, [f"category-{category.pk}", *product_keys(context["page_obj"])])
-    fragments_prefetch(products=context["page_obj"], current_category_slug=category.slug)
+    # Pictures are read only for the cards the shared cache does not keep.
+    product_images_prefetch(
+        fragments_prefetch(products=context["page_obj"], current_category_slug=category.slug)
+    )
     return render(request, "storefront/category.html", context)
 
 
