@@ -24,7 +24,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 from shopsocial.invalidation import (
     CACHE_ALIAS,
@@ -91,6 +91,9 @@ def shared_page_headers(request: HttpRequest, response: HttpResponse) -> HttpRes
             response, public=True, max_age=0, s_maxage=settings.STOREFRONT_SHARED_MAX_AGE
         )
         response[XKEY_HEADER] = " ".join(sorted(keys))
+        # A validator lets Varnish answer a browser's revalidation (max-age=0: every
+        # reload and back/forward) with a 304 and no body, from the object it keeps.
+        set_response_etag(response)
     else:
         patch_cache_control(response, private=True)
     patch_vary_headers(response, ("DNT", "Sec-GPC"))
