@@ -98,8 +98,9 @@ def product_fragment_keys(product_pk: int | None) -> tuple[str, ...]:
 
 
 def every_request_cache_keys() -> tuple[str, ...]:
-    """What (nearly) every page reads from the shared cache: one MGET at the start of a
-    request (shopsocial.middleware.CacheBatchMiddleware)."""
+    """What (nearly) every rendered page reads from the shared cache: one MGET before the
+    template renders (shopsocial.context_processors.shared_cache_prefetch, or the view's
+    storefront.caching.fragments_prefetch)."""
     return (
         CATEGORY_TREE,
         POLICY_PUBLISHED,

@@ -152,13 +152,12 @@ class RequestSanityMiddleware:
 
 
 class CacheBatchMiddleware:
-    """One shared-cache round trip for what every page reads (shopsocial/cache.py).
-
-    Opens the request's cache scope and reads, with one MGET, the host -> retailer entry,
-    the session (when the request carries a session cookie) and the entries every page
-    reads (`shopsocial.invalidation.every_request_cache_keys`). Views add their own
-    (product cards, fragments) with `prefetch` before they render. Sits just before the
-    tenant middleware, which reads the host entry.
+    """The request's shared-cache scope (shopsocial/cache.py), opened with one MGET of
+    the host -> retailer entry and the session (when the request carries a session
+    cookie). What pages read later is added in one more MGET: by the view with its
+    fragments (storefront.caching.fragments_prefetch), or by the first context
+    processor (shopsocial.context_processors.shared_cache_prefetch). Sits just before
+    the tenant middleware, which reads the host entry.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -179,12 +178,12 @@ class CacheBatchMiddleware:
         from django.core.exceptions import DisallowedHost
         from django_tenants.middleware.main import TenantMainMiddleware
 
-        from shopsocial.invalidation import CACHE_ALIAS, every_request_cache_keys, host_key
+        from shopsocial.invalidation import CACHE_ALIAS, host_key
 
         cache = caches[CACHE_ALIAS]
         if not hasattr(cache, "prefetch"):
             return  # not the Redis backend (development without REDIS_URL)
-        keys = list(every_request_cache_keys())
+        keys = []
         with contextlib.suppress(DisallowedHost):
             keys.append(host_key(TenantMainMiddleware.hostname_from_request(request)))
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")

@@ -31,6 +31,7 @@ from shopsocial.invalidation import (
     EVERY_PAGE_KEYS,
     MENU_FRAGMENT,
     PRODUCT_CARD_FRAGMENT,
+    every_request_cache_keys,
     fragment_key,
     product_fragment_keys,
     storefront_key,
@@ -60,7 +61,8 @@ def fragments_prefetch(
     cache = caches[CACHE_ALIAS]
     if not hasattr(cache, "prefetch"):
         return products
-    keys = [key for product in products for key in product_fragment_keys(product.pk)]
+    keys = [*every_request_cache_keys()]  # the same MGET as the context processor's
+    keys += [key for product in products for key in product_fragment_keys(product.pk)]
     if current_category_slug is not None:
         keys.append(fragment_key(MENU_FRAGMENT, current_category_slug))
     present = cache.prefetch(keys)

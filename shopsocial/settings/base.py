@@ -94,8 +94,8 @@ MIDDLEWARE = [
     # bad UTF-8 before anything reads the request (shopsocial/middleware.py).
     "shopsocial.middleware.SecurityHeadersMiddleware",
     "shopsocial.middleware.RequestSanityMiddleware",
-    # One shared-cache round trip for the reads every page makes (host map, session,
-    # menu, policy notice), kept for this request only (shopsocial/cache.py).
+    # The request's shared-cache scope: the host map entry and the session in one round
+    # trip, kept for this request only (shopsocial/cache.py).
     "shopsocial.middleware.CacheBatchMiddleware",
     "retailers.middleware.RetailerTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -127,6 +127,9 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                # First: what every page's template reads from the shared cache, in one
+                # MGET (shopsocial/cache.py); the other processors and the menu find it.
+                "shopsocial.context_processors.shared_cache_prefetch",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
