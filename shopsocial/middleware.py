@@ -153,8 +153,8 @@ class RequestSanityMiddleware:
 
 class CacheBatchMiddleware:
     """The request's shared-cache scope (shopsocial/cache.py), opened with one MGET of
-    the host -> retailer entry and the session (when the request carries a session
-    cookie). What pages read later is added in one more MGET: by the view with its
+    the host -> retailer entry, the category tree (the category and search views start
+    with it) and the session (when the request carries a session cookie). What pages read later is added in one more MGET: by the view with its
     fragments (storefront.caching.fragments_prefetch), or by the first context
     processor (shopsocial.context_processors.shared_cache_prefetch). Sits just before
     the tenant middleware, which reads the host entry.
@@ -178,12 +178,12 @@ class CacheBatchMiddleware:
         from django.core.exceptions import DisallowedHost
         from django_tenants.middleware.main import TenantMainMiddleware
 
-        from shopsocial.invalidation import CACHE_ALIAS, host_key
+        from shopsocial.invalidation import CACHE_ALIAS, CATEGORY_TREE, host_key
 
         cache = caches[CACHE_ALIAS]
         if not hasattr(cache, "prefetch"):
             return  # not the Redis backend (development without REDIS_URL)
-        keys = []
+        keys = [CATEGORY_TREE]  # the category and search views read it before anything
         with contextlib.suppress(DisallowedHost):
             keys.append(host_key(TenantMainMiddleware.hostname_from_request(request)))
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")

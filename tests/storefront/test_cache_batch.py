@@ -11,6 +11,7 @@ import redis
 
 from ops.stack import Redis, temp_folder
 from shopsocial.cache import FailOpenRedisCache, request_scope
+from tests.conftest import ALICE_HOST
 
 
 @pytest.fixture(scope="module")
@@ -86,4 +87,44 @@ def test_outside_a_request_prefetch_does_nothing(cache, commands):
     cache.prefetch(["menu"])
     assert commands() == 0
     assert cache.get("menu") == "x"
+    assert commands() == 1
+
+
+@pytest.fixture
+def redis_shared_cache(settings, redis_server):
+    """The shared cache on the real redis-server (the test settings use local memory)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {
+            "BACKEND": "shopsocial.cache.FailOpenRedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "shared",
+        },
+    }
+    FailOpenRedisCache(redis_server.url, {}).clear()
+
+
+@pytest.mark.django_db
+def test_a_warm_category_page_reads_the_shared_cache_in_two_round_trips(
+    client, redis_shared_cache, commands, alice, make_product
+):
+    product = make_product("Vanilla Candle")
+    path = f"/c/{product.category.slug}/"
+    for _ in range(2):  # fills the host entry, the tree, the menu and the card
+        client.get(path, HTTP_HOST=ALICE_HOST)
+    commands()
+    page = client.get(path, HTTP_HOST=ALICE_HOST)
+    assert page.status_code == 200 and "Vanilla Candle" in page.text
+    # 1: the host entry and the tree (middleware); 2: policy, shipping, menu, card (view).
+    assert commands() == 2
+
+
+@pytest.mark.django_db
+def test_a_page_without_a_template_reads_the_shared_cache_once(
+    client, redis_shared_cache, commands, alice
+):
+    client.get("/cart/add/", HTTP_HOST=ALICE_HOST)
+    commands()
+    # A GET of a POST-only URL: Django's plain 405, no template.
+    assert client.get("/cart/add/", HTTP_HOST=ALICE_HOST).status_code == 405
     assert commands() == 1
