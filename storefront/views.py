@@ -72,6 +72,7 @@ def _page_param(request: HttpRequest) -> str:
 def company_home(request: HttpRequest) -> HttpResponse:
     featured = bestsellers()
     surrogate_keys_add(request, ["bestsellers", *product_keys(featured)])
+    fragments_prefetch(products=featured)
     return render(request, "company/home.html", {"featured": featured})
 
 
@@ -211,6 +212,7 @@ def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms_parse(request.GET.get("q"))
     result = product_search(terms=terms, page=_page_param(request))
     surrogate_keys_add(request, ["search"])
+    fragments_prefetch(products=result.page.object_list if result.page else ())
     context = {
         "terms": terms,
         "page_obj": result.page,
