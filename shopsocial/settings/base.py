@@ -185,7 +185,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_REQUIRED = True
 if REDIS_URL:
     _cache_backend = {
-        # Django's RedisCache, reusing its client (shopsocial/cache.py).
+        # Django's RedisCache; made fail-open below (shopsocial/cache.py).
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
     }
