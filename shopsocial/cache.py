@@ -6,8 +6,34 @@ Nothing here reads Django's private attributes: the backend is
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+
+# --- One round trip for a page's shared-cache reads ----------------------------------
+# While a request runs, `prefetch(keys)` reads many keys with one MGET and keeps what came
+# back (and what was missing) for this request only, under the backend's full key (alias
+# prefix and version included); `get` answers from it without a round trip. `set` and
+# `delete` update it, so a request sees its own writes. Nothing outlives the request:
+# `request_scope()` (shopsocial.middleware.CacheBatchMiddleware) drops it at the end.
+_MISSING = object()
+_batch: ContextVar[dict | None] = ContextVar("shopsocial_cache_batch", default=None)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Keep prefetched values for the duration of one request (nested scopes share it)."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
 
 
 # --- scale: a Redis outage costs speed, not pages (docs/operations-scale.md) ---------
@@ -76,7 +102,34 @@ class FailOpenRedisCache(RedisCache):
         if misses:
             metrics.CACHE_REQUESTS.labels(alias=self._alias, result="miss").inc(misses)
 
+    def _local(self, key, version) -> tuple[dict | None, str]:
+        batch = _batch.get()
+        return batch, (self.make_and_validate_key(key, version) if batch is not None else "")
+
+    def prefetch(self, keys: Iterable[str], version=None) -> set[str]:
+        """Read `keys` in one round trip for the rest of this request (see above) and
+        return those that are present; outside a request scope it reads nothing and
+        returns an empty set (every key counts as missing)."""
+        batch = _batch.get()
+        if batch is None:
+            return set()
+        keys = list(dict.fromkeys(keys))
+        full = {key: self.make_and_validate_key(key, version) for key in keys}
+        wanted = [key for key in keys if full[key] not in batch]
+        if wanted:
+            found = self.get_many(wanted, version)
+            if not self._up():
+                return set()  # Redis away: remember nothing, every read fails open
+            for key in wanted:
+                batch[full[key]] = found.get(key, _MISSING)
+        return {key for key in keys if batch.get(full[key], _MISSING) is not _MISSING}
+
     def get(self, key, default=None, version=None):
+        batch, full = self._local(key, version)
+        if batch is not None and full in batch:
+            value = batch[full]
+            self._count(*((0, 1) if value is _MISSING else (1, 0)))
+            return default if value is _MISSING else value
         missing = object()
         value = self._guarded(
             "get", lambda: super(FailOpenRedisCache, self).get(key, missing, version), missing
@@ -100,12 +153,20 @@ class FailOpenRedisCache(RedisCache):
             "has_key", lambda: super(FailOpenRedisCache, self).has_key(key, version), False
         )
 
+    def _forget(self, keys: Iterable[str], version=None) -> None:
+        batch = _batch.get()
+        if batch is not None:
+            for key in keys:
+                batch.pop(self.make_and_validate_key(key, version), None)
+
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget([key], version)
         self._guarded(
             "set", lambda: super(FailOpenRedisCache, self).set(key, value, timeout, version), None
         )
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget([key], version)
         return self._guarded(
             "add", lambda: super(FailOpenRedisCache, self).add(key, value, timeout, version), False
         )
@@ -116,6 +177,7 @@ class FailOpenRedisCache(RedisCache):
         )
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        self._forget(list(data), version)
         return self._guarded(
             "set_many",
             lambda: super(FailOpenRedisCache, self).set_many(data, timeout, version),
@@ -123,17 +185,20 @@ class FailOpenRedisCache(RedisCache):
         )
 
     def delete(self, key, version=None):
+        self._forget([key], version)
         return self._guarded(
             "delete", lambda: super(FailOpenRedisCache, self).delete(key, version), False
         )
 
     def delete_many(self, keys, version=None):
         keys = list(keys)
+        self._forget(keys, version)
         self._guarded(
             "delete_many", lambda: super(FailOpenRedisCache, self).delete_many(keys, version), None
         )
 
     def incr(self, key, delta=1, version=None):
+        self._forget([key], version)
         missing = object()
         value = self._guarded(
             "incr", lambda: super(FailOpenRedisCache, self).incr(key, delta, version), missing
@@ -143,6 +208,9 @@ class FailOpenRedisCache(RedisCache):
         return value
 
     def clear(self):
+        batch = _batch.get()
+        if batch is not None:
+            batch.clear()
         return self._guarded("clear", lambda: super(FailOpenRedisCache, self).clear(), False)
 
     def ping(self) -> bool:

@@ -21,3 +21,18 @@ def site(request: HttpRequest) -> dict:
         "company_finder_url": lambda: company_reverse("company:retailer-finder"),
         "shop_domain": settings.SHOP_DOMAIN,
     }
+
+
+def shared_cache_prefetch(request: HttpRequest) -> dict:
+    """Read what every rendered page reads from the shared cache in one round trip
+    (`shopsocial.invalidation.every_request_cache_keys`: the category tree, the policy
+    versions, the shipping method, the menu fragment) before the template asks for it.
+    A view that prefetches its fragments (storefront.caching) has read these already."""
+    from django.core.cache import caches
+
+    from shopsocial.invalidation import CACHE_ALIAS, every_request_cache_keys
+
+    cache = caches[CACHE_ALIAS]
+    if hasattr(cache, "prefetch"):
+        cache.prefetch(every_request_cache_keys())
+    return {}

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -65,6 +66,47 @@ def host_key(hostname: str) -> str:
 
 def breach_list_key(incident_pk: int) -> str:
     return f"breach-list-count:{incident_pk}"
+
+
+# --- Template fragments (`{% cache FRAGMENT_SECONDS name vary... using="shared" %}`) -----
+# Each fragment is named here with what it varies on, so a write deletes exactly the
+# fragments that show its row (the templates use the same names and the same order).
+FRAGMENT_SECONDS = 3600  # the templates' literal: a bound on memory, not on freshness
+MENU_FRAGMENT = "menu"  # storefront/partials/nav_items.html, by the current category slug
+PRODUCT_CARD_FRAGMENT = "product-card"  # storefront/partials/product_card.html, by product
+PRODUCT_REVIEWS_FRAGMENT = "product-reviews"  # reviews/partials/product_reviews.html
+
+
+def fragment_key(name: str, *vary_on: object) -> str:
+    return make_template_fragment_key(name, vary_on)
+
+
+def menu_fragment_keys(*extra_slugs: str) -> list[str]:
+    """The menu as every page shows it: no current category, or one of them current."""
+    category = apps.get_model("storefront", "Category")
+    slugs = {"", *extra_slugs, *category._base_manager.values_list("slug", flat=True)}
+    return [fragment_key(MENU_FRAGMENT, slug) for slug in sorted(slugs)]
+
+
+def product_fragment_keys(product_pk: int | None) -> tuple[str, ...]:
+    if product_pk is None:
+        return ()
+    return (
+        fragment_key(PRODUCT_CARD_FRAGMENT, product_pk),
+        fragment_key(PRODUCT_REVIEWS_FRAGMENT, product_pk),
+    )
+
+
+def every_request_cache_keys() -> tuple[str, ...]:
+    """What (nearly) every rendered page reads from the shared cache: one MGET before the
+    template renders (shopsocial.context_processors.shared_cache_prefetch, or the view's
+    storefront.caching.fragments_prefetch)."""
+    return (
+        CATEGORY_TREE,
+        POLICY_PUBLISHED,
+        shipping_method_key(""),
+        fragment_key(MENU_FRAGMENT, ""),
+    )
 
 
 def cached[T](key: str, build: Callable[[], T], *, timeout: float) -> T:
@@ -115,23 +157,28 @@ def _variant_shown(row: Model) -> Hashable:
 
 RULES: dict[str, Rule] = {
     "storefront.Category": Rule(
-        keys=lambda c: ("menu", f"category-{c.pk}", "search"), cache=lambda c: _CATALOG
+        keys=lambda c: ("menu", f"category-{c.pk}", "search"),
+        cache=lambda c: (*_CATALOG, *menu_fragment_keys(c.slug)),
+        fields=("pk", "slug"),
     ),
     "storefront.Product": Rule(
         keys=lambda p: (f"product-{p.pk}", f"category-{p.category_id}", "search"),
-        cache=lambda p: _CATALOG,
+        cache=lambda p: (*_CATALOG, *product_fragment_keys(p.pk)),
         fields=("pk", "category_id", "stock"),
         quiet=frozenset({"stock"}),
         shown=lambda p: p.stock > 0,  # listings: "Out of stock"
     ),
     "storefront.ProductVariant": Rule(
         keys=lambda v: (f"product-{v.product_id}",),
+        cache=lambda v: product_fragment_keys(v.product_id),
         fields=("pk", "product_id", "stock"),
         quiet=frozenset({"stock"}),
         shown=_variant_shown,
     ),
     "storefront.ProductImage": Rule(
-        keys=lambda i: (f"product-{i.product_id}",), fields=("pk", "product_id")
+        keys=lambda i: (f"product-{i.product_id}",),
+        cache=lambda i: product_fragment_keys(i.product_id),
+        fields=("pk", "product_id"),
     ),
     "storefront_content.StorefrontProfile": Rule(keys=_this_storefront),
     "storefront_content.FeaturedProduct": Rule(keys=_this_storefront),
@@ -160,7 +207,9 @@ RULES: dict[str, Rule] = {
     "scenes.ShareLink": Rule(keys=lambda s: (f"sharelink-{s.pk}",)),
     # reviews (issue 28): a moderation decision changes the product page and its reviews
     "reviews.Review": Rule(
-        keys=lambda r: (f"product-{r.product_id}",), fields=("pk", "product_id")
+        keys=lambda r: (f"product-{r.product_id}",),
+        cache=lambda r: product_fragment_keys(r.product_id),
+        fields=("pk", "product_id"),
     ),
 }
 

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
@@ -148,3 +149,52 @@ class RequestSanityMiddleware:
                 f"Bad request: {problem}\n", content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class CacheBatchMiddleware:
+    """The request's shared-cache scope (shopsocial/cache.py), opened with one MGET of
+    the host -> retailer entry, the category tree (the category and search views start
+    with it) and the session (when the request carries a session cookie). What pages read later is added in one more MGET: by the view with its
+    fragments (storefront.caching.fragments_prefetch), or by the first context
+    processor (shopsocial.context_processors.shared_cache_prefetch). Sits just before
+    the tenant middleware, which reads the host entry.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from shopsocial.cache import request_scope
+
+        with request_scope():
+            self._prefetch(request)
+            return self.get_response(request)
+
+    @staticmethod
+    def _prefetch(request: HttpRequest) -> None:
+        from importlib import import_module
+
+        from django.core.cache import caches
+        from django.core.exceptions import DisallowedHost
+        from django_tenants.middleware.main import TenantMainMiddleware
+
+        from shopsocial.invalidation import CACHE_ALIAS, CATEGORY_TREE, host_key
+
+        cache = caches[CACHE_ALIAS]
+        if not hasattr(cache, "prefetch"):
+            return  # not the Redis backend (development without REDIS_URL)
+        keys = [CATEGORY_TREE]  # the category and search views read it before anything
+        with contextlib.suppress(DisallowedHost):
+            keys.append(host_key(TenantMainMiddleware.hostname_from_request(request)))
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+        if (
+            settings.SESSION_CACHE_ALIAS == CACHE_ALIAS
+            and settings.SESSION_ENGINE.endswith("cached_db")
+            and _SESSION_KEY.fullmatch(session_key)
+        ):
+            store = import_module(settings.SESSION_ENGINE).SessionStore
+            keys.append(store(session_key=session_key).cache_key)
+        cache.prefetch(keys)
+
+
+_SESSION_KEY = re.compile(r"[a-z0-9]{8,64}")

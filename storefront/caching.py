@@ -24,9 +24,18 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
-from shopsocial.invalidation import EVERY_PAGE_KEYS, storefront_key
+from shopsocial.invalidation import (
+    CACHE_ALIAS,
+    EVERY_PAGE_KEYS,
+    MENU_FRAGMENT,
+    PRODUCT_CARD_FRAGMENT,
+    every_request_cache_keys,
+    fragment_key,
+    product_fragment_keys,
+    storefront_key,
+)
 
 XKEY_HEADER = "xkey"
 
@@ -38,6 +47,26 @@ def surrogate_keys_add(request: HttpRequest, keys: Iterable[str]) -> None:
 
 def product_keys(products: Iterable) -> list[str]:
     return [f"product-{product.pk}" for product in products]
+
+
+def fragments_prefetch(
+    *, products: Iterable = (), current_category_slug: str | None = None
+) -> list:
+    """Read the page's `{% cache %}` fragments in one round trip before it renders: the
+    cards (and reviews) of `products`, and the menu with that category current. Returns
+    the products whose card is not kept (what the template will render)."""
+    from django.core.cache import caches
+
+    products = list(products)
+    cache = caches[CACHE_ALIAS]
+    if not hasattr(cache, "prefetch"):
+        return products
+    keys = [*every_request_cache_keys()]  # the same MGET as the context processor's
+    keys += [key for product in products for key in product_fragment_keys(product.pk)]
+    if current_category_slug is not None:
+        keys.append(fragment_key(MENU_FRAGMENT, current_category_slug))
+    present = cache.prefetch(keys)
+    return [p for p in products if fragment_key(PRODUCT_CARD_FRAGMENT, p.pk) not in present]
 
 
 def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -64,6 +93,9 @@ def shared_page_headers(request: HttpRequest, response: HttpResponse) -> HttpRes
             response, public=True, max_age=0, s_maxage=settings.STOREFRONT_SHARED_MAX_AGE
         )
         response[XKEY_HEADER] = " ".join(sorted(keys))
+        # A validator lets Varnish answer a browser's revalidation (max-age=0: every
+        # reload and back/forward) with a 304 and no body, from the object it keeps.
+        set_response_etag(response)
     else:
         patch_cache_control(response, private=True)
     patch_vary_headers(response, ("DNT", "Sec-GPC"))

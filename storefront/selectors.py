@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 
 from shopsocial.invalidation import CATEGORY_TREE, cached
 from shopsocial.urls_util import storefront_path
@@ -119,9 +119,22 @@ def products_paginate(queryset: QuerySet[Product], page: str | int | None) -> Pa
         return paginator.page(paginator.num_pages)
 
 
-def category_products_page(*, category: CategoryNode, sort: str, page: str | None) -> Page:
+def product_images_prefetch(products: list[Product]) -> None:
+    """Read the pictures of `products` in one query (listings whose cards were not kept)."""
+    prefetch_related_objects(
+        products, Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
+    )
+
+
+def category_products_page(
+    *, category: CategoryNode, sort: str, page: str | None, images: bool = True
+) -> Page:
+    """One page of a category's products; with `images=False` their pictures are left to
+    `product_images_prefetch` (the view reads them only for cards it must render)."""
     queryset = product_qs_active().filter(category_id__in=category.ids)
-    queryset = products_with_images(queryset.order_by(*Sort.CHOICES[Sort.parse(sort)][1]))
+    queryset = queryset.order_by(*Sort.CHOICES[Sort.parse(sort)][1])
+    if images:
+        queryset = products_with_images(queryset)
     result = products_paginate(queryset, page)
     result.object_list = list(result.object_list)
     return result

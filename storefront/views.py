@@ -23,7 +23,7 @@ from orders.services.holds import stock_holds_release_due
 from retailers.finder import retailer_find
 from shopsocial.search_text import SEARCH_MAX_LENGTH, search_text_clean
 
-from .caching import product_keys, shared_page, surrogate_keys_add
+from .caching import fragments_prefetch, product_keys, shared_page, surrogate_keys_add
 from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartAutoshipForm, CartRemoveForm, CartUpdateForm, first_error
@@ -37,6 +37,7 @@ from .selectors import (
     category_products_page,
     category_tree,
     product_get,
+    product_images_prefetch,
     products_by_ids,
 )
 from .seo.selectors import product_canonical_url, product_json_ld
@@ -71,6 +72,7 @@ def _page_param(request: HttpRequest) -> str:
 def company_home(request: HttpRequest) -> HttpResponse:
     featured = bestsellers()
     surrogate_keys_add(request, ["bestsellers", *product_keys(featured)])
+    fragments_prefetch(products=featured)
     return render(request, "company/home.html", {"featured": featured})
 
 
@@ -101,6 +103,7 @@ def storefront_home(request: HttpRequest) -> HttpResponse:
     featured = products_by_ids(ids=featured_product_ids(retailer=retailer))
     shown = featured or bestsellers()
     surrogate_keys_add(request, ["bestsellers", *product_keys(shown)])
+    fragments_prefetch(products=shown)
     context = {
         "profile": storefront_profile_get(retailer=retailer),
         "featured": shown,
@@ -125,9 +128,13 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "sort_choices": [(key, label) for key, (label, _) in Sort.CHOICES.items()],
         "page_number": page,
         "query_prefix": f"sort={sort}&",
-        "page_obj": category_products_page(category=category, sort=sort, page=page),
+        "page_obj": category_products_page(category=category, sort=sort, page=page, images=False),
     }
     surrogate_keys_add(request, [f"category-{category.pk}", *product_keys(context["page_obj"])])
+    # Pictures are read only for the cards the shared cache does not keep.
+    product_images_prefetch(
+        fragments_prefetch(products=context["page_obj"], current_category_slug=category.slug)
+    )
     return render(request, "storefront/category.html", context)
 
 
@@ -143,6 +150,7 @@ def product_page_render(
 ) -> HttpResponse:
     variant = chosen or variant_default(product)
     surrogate_keys_add(request, [f"product-{product.pk}", "shipping"])
+    fragments_prefetch(products=[product])
     context = {
         "product": product,
         "variant": variant,
@@ -204,6 +212,7 @@ def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms_parse(request.GET.get("q"))
     result = product_search(terms=terms, page=_page_param(request))
     surrogate_keys_add(request, ["search"])
+    fragments_prefetch(products=result.page.object_list if result.page else ())
     context = {
         "terms": terms,
         "page_obj": result.page,

@@ -94,6 +94,9 @@ MIDDLEWARE = [
     # bad UTF-8 before anything reads the request (shopsocial/middleware.py).
     "shopsocial.middleware.SecurityHeadersMiddleware",
     "shopsocial.middleware.RequestSanityMiddleware",
+    # The request's shared-cache scope: the host map entry and the session in one round
+    # trip, kept for this request only (shopsocial/cache.py).
+    "shopsocial.middleware.CacheBatchMiddleware",
     "retailers.middleware.RetailerTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Django's CSP header; privacy's middleware (below) widens it per request only
@@ -124,6 +127,9 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
+                # First: what every page's template reads from the shared cache, in one
+                # MGET (shopsocial/cache.py); the other processors and the menu find it.
+                "shopsocial.context_processors.shared_cache_prefetch",
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -179,7 +185,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_REQUIRED = True
 if REDIS_URL:
     _cache_backend = {
-        # Django's RedisCache, reusing its client (shopsocial/cache.py).
+        # Django's RedisCache; made fail-open below (shopsocial/cache.py).
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
     }
@@ -197,7 +203,6 @@ CACHES = {
 # writes declared in shopsocial/invalidation.py.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_CACHE_ALIAS = "shared"
-STOREFRONT_PAGE_CACHE_SECONDS = env.int("STOREFRONT_PAGE_CACHE_SECONDS", default=300)
 # --- end of Speed -------------------------------------------------------------
 
 # --- Celery -----------------------------------------------------------------

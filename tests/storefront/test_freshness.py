@@ -68,6 +68,9 @@ class Case:
     value: Callable[[str], object] = field(default=str)
     host: str = ALICE_HOST
     moves: bool = False  # a change takes the row off `path` (a domain renamed)
+    # `before` shows on `path` only in a `{% cache %}` fragment (shopsocial/invalidation.py):
+    # after a change it must be gone, or the fragment was served stale.
+    fragment: bool = False
 
 
 def _profile(product):
@@ -132,6 +135,16 @@ def _shop_page(product):
     )
 
 
+def _big_variant(product):
+    """A second size at another price: the card says "From $10.00"."""
+    product.option1_name = "Size"
+    product.save(update_fields=["option1_name"])
+    ProductVariant.objects.filter(product=product).update(option1="Small")
+    return ProductVariant.objects.create(
+        product=product, sku="VAN-BIG", option1="Big", price=Decimal("30.00"), stock=5
+    )
+
+
 def _review(product):
     line = OrderFactory(lines=[(product, 1)]).lines.get()
     return Review.objects.create(
@@ -155,14 +168,39 @@ CASES = [
         "Mineral Soaks",
         ways=(*CHANGES, *DELETES, BULK_CREATE),
     ),
+    # The menu fragment with another category current: the name is only in the menu.
+    Case(
+        Category,
+        lambda p: CategoryFactory(name="Bath Salts", slug="bath-salts", position=5),
+        lambda p: f"/c/{p.category.slug}/",
+        "name",
+        "Bath Salts",
+        "Mineral Soaks",
+        ways=(*CHANGES, *DELETES, BULK_CREATE),
+        fragment=True,
+    ),
+    # The product card fragment.
     Case(
         Product,
         lambda p: p,
-        lambda p: "/c/candles/",
+        lambda p: f"/c/{p.category.slug}/",
         "name",
         "Vanilla Candle",
         "Amber Candle",
         ways=CHANGES,
+        fragment=True,
+    ),
+    # A variant's price on the card ("From $…" when the variants' prices differ).
+    Case(
+        ProductVariant,
+        _big_variant,
+        lambda p: f"/c/{p.category.slug}/",
+        "price",
+        "From",
+        "$10.00",
+        ways=(SAVE, UPDATE, ADMIN_CHANGE, BULK_CREATE),
+        value=lambda text: Decimal("10.00"),
+        fragment=True,
     ),
     Case(
         ProductVariant,
@@ -213,6 +251,7 @@ CASES = [
         "Smells like a forest",
         "Burns for hours",
         ways=(SAVE, UPDATE, DELETE),
+        fragment=True,  # the reviews block is a fragment by product
     ),
     Case(
         PolicyVersion,
@@ -399,3 +438,5 @@ def test_the_next_request_after_a_write_shows_it(front: Front, alice, make_produ
     else:
         assert page.status == 200
         assert case.after in page.text
+        if case.fragment:
+            assert case.before not in page.text

@@ -89,6 +89,19 @@ def test_second_anonymous_request_is_a_hit_and_carries_no_cookie(front, candle):
     assert "s-maxage=" in second.headers["cache-control"]
 
 
+def test_varnish_answers_a_browsers_revalidation_with_a_304_and_no_body(front, candle):
+    path = f"/p/{candle.slug}/"
+    first = front.get(ALICE_HOST, path)
+    etag = first.headers["etag"]
+    again = front.get(ALICE_HOST, path, **{"If-None-Match": etag})
+    assert (again.status, again.cache, again.text) == (304, "HIT", "")
+    candle.name = "Cedar Candle"
+    candle.save()  # purged: the old validator no longer matches
+    changed = front.get(ALICE_HOST, path, **{"If-None-Match": etag})
+    assert changed.status == 200 and "Cedar Candle" in changed.text
+    assert changed.headers["etag"] != etag
+
+
 def test_pages_are_kept_per_storefront(front, candle):
     assert front.get(ALICE_HOST, "/").cache == "MISS"
     assert front.get(BOB_HOST, "/").cache == "MISS"

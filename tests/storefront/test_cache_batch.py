@@ -1,0 +1,130 @@
+"""A page's shared-cache reads cost one round trip (shopsocial/cache.py): a real redis-server.
+
+Round trips are counted by Redis itself (`INFO stats` total_commands_processed, less the
+INFO command that reads it).
+"""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from ops.stack import Redis, temp_folder
+from shopsocial.cache import FailOpenRedisCache, request_scope
+from tests.conftest import ALICE_HOST
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    server = Redis(temp_folder("ss-serving-redis-")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cache(redis_server):
+    cache = FailOpenRedisCache(redis_server.url, {"KEY_PREFIX": "batch"})
+    cache.clear()
+    return cache
+
+
+@pytest.fixture
+def commands(redis_server):
+    client = redis.Redis.from_url(redis_server.url)
+
+    def count() -> int:
+        return client.info("stats")["total_commands_processed"]
+
+    start = [count()]
+
+    def since() -> int:
+        now = count()
+        done = now - start[0] - 1  # this INFO
+        start[0] = now
+        return done
+
+    return since
+
+
+def test_a_prefetch_reads_every_key_in_one_round_trip_and_later_reads_cost_none(cache, commands):
+    cache.set_many({"host:alice.shop.test": "alice", "category-tree": ["Candles"]})
+    commands()
+    with request_scope():
+        cache.prefetch(["host:alice.shop.test", "category-tree", "policy-published"])
+        assert commands() == 1
+        assert cache.get("host:alice.shop.test") == "alice"
+        assert cache.get("category-tree") == ["Candles"]
+        assert cache.get("policy-published", "absent") == "absent"  # known missing
+        assert commands() == 0
+
+
+def test_a_request_sees_its_own_writes_and_deletes(cache, commands):
+    cache.set("menu", "old")
+    with request_scope():
+        cache.prefetch(["menu", "card"])
+        cache.delete("menu")
+        assert cache.get("menu") is None
+        cache.set("card", "<li>new</li>")
+        assert cache.get("card") == "<li>new</li>"
+    assert cache.get("menu") is None
+    assert cache.get("card") == "<li>new</li>"
+
+
+def test_nothing_is_kept_after_the_request(cache, commands):
+    cache.set("menu", "first")
+    with request_scope():
+        cache.prefetch(["menu"])
+    cache.set("menu", "second")  # another process's write, between two requests
+    with request_scope():
+        commands()
+        assert cache.get("menu") == "second"
+        assert commands() == 1  # not answered from the earlier request's batch
+
+
+def test_outside_a_request_prefetch_does_nothing(cache, commands):
+    cache.set("menu", "x")
+    commands()
+    cache.prefetch(["menu"])
+    assert commands() == 0
+    assert cache.get("menu") == "x"
+    assert commands() == 1
+
+
+@pytest.fixture
+def redis_shared_cache(settings, redis_server):
+    """The shared cache on the real redis-server (the test settings use local memory)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {
+            "BACKEND": "shopsocial.cache.FailOpenRedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "shared",
+        },
+    }
+    FailOpenRedisCache(redis_server.url, {}).clear()
+
+
+@pytest.mark.django_db
+def test_a_warm_category_page_reads_the_shared_cache_in_two_round_trips(
+    client, redis_shared_cache, commands, alice, make_product
+):
+    product = make_product("Vanilla Candle")
+    path = f"/c/{product.category.slug}/"
+    for _ in range(2):  # fills the host entry, the tree, the menu and the card
+        client.get(path, HTTP_HOST=ALICE_HOST)
+    commands()
+    page = client.get(path, HTTP_HOST=ALICE_HOST)
+    assert page.status_code == 200 and "Vanilla Candle" in page.text
+    # 1: the host entry and the tree (middleware); 2: policy, shipping, menu, card (view).
+    assert commands() == 2
+
+
+@pytest.mark.django_db
+def test_a_page_without_a_template_reads_the_shared_cache_once(
+    client, redis_shared_cache, commands, alice
+):
+    client.get("/cart/add/", HTTP_HOST=ALICE_HOST)
+    commands()
+    # A GET of a POST-only URL: Django's plain 405, no template.
+    assert client.get("/cart/add/", HTTP_HOST=ALICE_HOST).status_code == 405
+    assert commands() == 1
