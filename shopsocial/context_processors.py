@@ -30,9 +30,10 @@ def shared_cache_prefetch(request: HttpRequest) -> dict:
     A view that prefetches its fragments (storefront.caching) has read these already."""
     from django.core.cache import caches
 
-    from shopsocial.invalidation import CACHE_ALIAS, every_request_cache_keys
+    from shopsocial.invalidation import CACHE_ALIAS, every_request_cache_keys, templates_release
 
     cache = caches[CACHE_ALIAS]
     if hasattr(cache, "prefetch"):
         cache.prefetch(every_request_cache_keys())
-    return {}
+    # The last part of every `{% cache %}` key (shopsocial.invalidation.fragment_key).
+    return {"fragment_release": templates_release()}
