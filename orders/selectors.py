@@ -24,7 +24,7 @@ from .discounts.selectors import DiscountError, discount_amount_for, discount_co
 from .hooks import GiftCardRefused, giftcard_payment
 from .models import Order, OrderLine, ShippingMethod
 from .tax.engines import Destination
-from .totals import PricedItem, Totals, totals_calculate
+from .totals import PricedItem, Totals, discountable_merchandise, totals_calculate
 
 
 def shipping_methods_active() -> list[ShippingMethod]:
@@ -157,11 +157,14 @@ def checkout_quote(
     unusable gift card in `giftcard_error`.
     """
     priced = priced_items(items=items)
-    merchandise = sum((i.merchandise for i in priced), start=Decimal("0.00"))
     discount_amount, applied, error = Decimal("0.00"), "", ""
     company_funded = False
     if discount_code and priced:
+        priced = giftcards_marked(priced)  # a discount never applies to gift cards
+        merchandise = discountable_merchandise(priced)
         try:
+            if merchandise <= 0:
+                raise DiscountError(DiscountError.Code.GIFT_CARDS_ONLY)
             code = discount_code_valid(code=discount_code, merchandise=merchandise, email=email)
         except DiscountError as exc:
             error = str(exc)
@@ -182,7 +185,7 @@ def checkout_quote(
             )
         except GiftCardRefused as exc:
             giftcard_error = exc.message
-    if available > 0:
+    if available > 0 and not discount_code:  # (marked above when there is a code)
         priced = giftcards_marked(priced)  # a card never pays for gift-card products
     totals = totals_calculate(
         items=priced,

@@ -5,8 +5,10 @@ and the admin all show figures from here (or stored by placement from here), so 
 amount the gateway charges is the total the shopper saw.
 
 - merchandise: Σ unit price × quantity (catalog prices);
-- discount: the code's amount (merchandise only), allocated to lines in proportion
-  to their merchandise, largest remainder to the cent, so lines add up exactly;
+- discount: the code's amount (merchandise only, never gift-card products: a card
+  bought at a discount would still be issued at face value), allocated to the other
+  lines in proportion to their merchandise, largest remainder to the cent, so lines
+  add up exactly;
 - shipping: the chosen method's price, free when merchandise after discount reaches
   its `free_above`;
 - tax: per line on (line merchandise − line discount), see `orders/tax/engines.py`;
@@ -111,6 +113,12 @@ class Totals:
         return free_shipping_remaining(self.shipping_method, self.merchandise_after_discount)
 
 
+def discountable_merchandise(items: Sequence[PricedItem]) -> Decimal:
+    """What a discount may apply to: the merchandise of everything but gift cards (the
+    items must be marked: `orders.selectors.giftcards_marked`)."""
+    return sum((i.merchandise for i in items if not i.is_giftcard), start=ZERO)
+
+
 def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Split `amount` over `weights` in proportion, in cents, adding up exactly.
 
@@ -162,8 +170,10 @@ def totals_calculate(
     `giftcard_available` from the gift card's and store credit's balances."""
     engine = tax_engine or tax_engine_get()
     merchandise = sum((i.merchandise for i in items), start=ZERO)
-    discount = max(ZERO, min(discount_amount.quantize(CENT, rounding=ROUND_HALF_UP), merchandise))
-    shares = allocate(discount, [i.merchandise for i in items])
+    weights = [discountable_merchandise([i]) for i in items]
+    discountable = sum(weights, start=ZERO)
+    discount = max(ZERO, min(discount_amount.quantize(CENT, rounding=ROUND_HALF_UP), discountable))
+    shares = allocate(discount, weights)
     quote = engine.quote(
         lines=[
             TaxableLine(net=i.merchandise - d, taxable=i.taxable)

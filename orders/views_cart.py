@@ -25,8 +25,13 @@ from .cart_source import (
     cart_items,
 )
 from .discounts.selectors import DiscountError, discount_code_normalise
-from .selectors import discount_code_valid, priced_items
+from .selectors import (
+    discount_code_valid,
+    giftcards_marked,
+    priced_items,
+)
 from .tax.engines import Destination
+from .totals import discountable_merchandise
 
 ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 
@@ -55,8 +60,13 @@ def cart_discount(request: HttpRequest) -> HttpResponse:
     if cart.is_empty():
         messages.error(request, "Add something to your cart before entering a code.")
         return redirect("storefront:cart")
-    merchandise = sum((i.merchandise for i in priced_items(items=cart_items(request))), start=0)
+    # What a code may apply to: everything but gift cards (orders/totals.py).
+    merchandise = discountable_merchandise(
+        giftcards_marked(priced_items(items=cart_items(request)))
+    )
     try:
+        if merchandise <= 0:
+            raise DiscountError(DiscountError.Code.GIFT_CARDS_ONLY)
         found = discount_code_valid(code=code, merchandise=merchandise)
     except DiscountError as exc:
         messages.error(request, f"Code {code} not applied: {exc}")

@@ -29,6 +29,7 @@ class DiscountError(Exception):
         USED_BY_YOU = "used_by_you", "You have already used that code."
         BELOW_MINIMUM = "below_minimum", "Your cart is below that code's minimum."
         TOO_MANY_TRIES = "too_many_tries", "Too many codes tried. Please wait a few minutes."
+        GIFT_CARDS_ONLY = "gift_cards_only", "Discount codes don't apply to gift cards."
         OTHER_STOREFRONT = (
             "other_storefront",
             "That code works only on the storefront that issued it. "

@@ -24,7 +24,7 @@ from ..selectors import (
     shipping_method_get,
 )
 from ..tax.engines import Destination, RateTableEngine, tax_engine_get
-from ..totals import PricedItem, Totals, totals_calculate
+from ..totals import PricedItem, Totals, discountable_merchandise, totals_calculate
 from .errors import CheckoutError
 from .holds import stock_hold_expiry, stock_holds_release_expired
 from .stock import stock_reserve
@@ -162,7 +162,13 @@ def order_place(
         )
         for v in variants
     ]
-    merchandise = sum((i.merchandise for i in priced), start=CENT * 0)
+    # A discount never applies to gift cards (a card bought at 20 % off would still be
+    # issued at face value): codes and a scene's percent-off count the rest only.
+    merchandise = discountable_merchandise(priced)
+    if discount_code and merchandise <= 0:
+        raise CheckoutError(
+            CheckoutError.Code.DISCOUNT, detail=str(DiscountError.Code.GIFT_CARDS_ONLY.label)
+        )
     code = (
         _discount_checked(
             code=discount_code,
