@@ -32,9 +32,13 @@ VCL_PATH = Path(__file__).resolve().parent.parent / "deploy" / "varnish" / "defa
 PURGE_TIMEOUT = 2.0
 
 
-def vcl_for(*, web: tuple[str, int], chat: tuple[str, int]) -> str:
+def vcl_for(
+    *, web: tuple[str, int], chat: tuple[str, int], web2: tuple[str, int] | None = None
+) -> str:
+    """The project's VCL with its backends pointed here (`web2`: a second web node;
+    without one both page backends are `web`)."""
     text = VCL_PATH.read_text()
-    for name, (host, port) in (("web", web), ("chat", chat)):
+    for name, (host, port) in (("web", web), ("web2", web2 or web), ("chat", chat)):
         old = f'backend {name} {{\n    .host = "{name}";\n    .port = "'
         start = text.index(old)
         end = text.index('";', start + len(old))
@@ -55,12 +59,19 @@ def varnishd_path() -> str | None:
 class Varnishd:
     """varnishd on 127.0.0.1:`port` in front of `web` (HTTP) and `chat` (/ws/)."""
 
-    def __init__(self, *, port: int, web: tuple[str, int], chat: tuple[str, int]) -> None:
+    def __init__(
+        self,
+        *,
+        port: int,
+        web: tuple[str, int],
+        chat: tuple[str, int],
+        web2: tuple[str, int] | None = None,
+    ) -> None:
         self.port = port
         self.dir = Path(tempfile.mkdtemp(prefix="varnish-"))
         self.dir.chmod(0o755)  # varnishd compiles the VCL as its own unprivileged user
         self.vcl = self.dir / "shopsocial.vcl"
-        self.vcl.write_text(vcl_for(web=web, chat=chat))
+        self.vcl.write_text(vcl_for(web=web, chat=chat, web2=web2))
         self.pid_file = self.dir / "varnishd.pid"
 
     @property

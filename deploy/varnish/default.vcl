@@ -10,12 +10,14 @@
 # - `PURGE` with an `xkey-purge: product-42 storefront-alice` header removes every
 #   object tagged with any of those keys; accepted from the `purgers` ACL only.
 #
-# The backend addresses below are the compose services; tests and `manage.py serve`
-# substitute their own (shopsocial/varnish.py).
+# The backend addresses below are the compose services (two web nodes, the socket
+# server); tests and `manage.py serve` substitute their own (shopsocial/varnish.py), both
+# web backends pointing at one origin unless a second is given.
 vcl 4.1;
 
 import std;
 import xkey;
+import directors;
 
 backend web {
     .host = "web";
@@ -24,9 +26,24 @@ backend web {
     .first_byte_timeout = 30s;
 }
 
+backend web2 {
+    .host = "web2";
+    .port = "8000";
+    .connect_timeout = 2s;
+    .first_byte_timeout = 30s;
+}
+
 backend chat {
     .host = "chat";
     .port = "8001";
+}
+
+# Pages go to the two web nodes in turn; a fetch that fails (a node restarting or down)
+# is tried once on the other (vcl_backend_error).
+sub vcl_init {
+    new pages = directors.round_robin();
+    pages.add_backend(web);
+    pages.add_backend(web2);
 }
 
 acl purgers {
@@ -43,7 +60,7 @@ sub vcl_recv {
         set req.backend_hint = chat;
         return (pipe);
     }
-    set req.backend_hint = web;
+    set req.backend_hint = pages.backend();
 
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
@@ -102,6 +119,13 @@ sub vcl_backend_response {
     # little grace so a purge storm does not send every shopper to the origin at once
     # for pages that expired rather than were purged.
     set beresp.grace = 10s;
+}
+
+sub vcl_backend_error {
+    # Only reads are tried again: a POST may have reached the node before it failed.
+    if (bereq.retries == 0 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
 }
 
 sub vcl_deliver {

@@ -1,5 +1,6 @@
-"""docker-compose.yml (and the scale override) checked without Docker: the files load,
-every dependency names a service, and the commands match what ops/stack.py runs."""
+"""docker-compose.yml checked without Docker (this machine has none): the one file holds
+the whole production shape, loads, every dependency names a service, and the commands
+match what ops/stack.py runs for the tests."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ from ops.stack import celery_command, socket_command
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
 def services() -> dict[str, dict]:
-    base = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-    scale = yaml.safe_load((ROOT / "ops/compose.scale.yml").read_text())["services"]
-    merged = {name: dict(spec or {}) for name, spec in base.items()}
-    for name, spec in scale.items():
-        merged.setdefault(name, {}).update(spec or {})
-    return merged
+    return compose()["services"]
 
 
 def words(command) -> list[str]:
@@ -37,6 +37,37 @@ def test_compose_files_load_and_every_dependency_is_a_service():
         assert needed in found
     for needed in ("postgres-replica", "worker", "worker2", "beat", "mailcatcher", "minio"):
         assert needed in found
+    assert not (ROOT / "ops" / "compose.scale.yml").exists()  # one file, no override
+    for name, spec in found.items():
+        for volume in spec.get("volumes") or []:
+            source = volume.split(":", 1)[0]
+            if not source.startswith("."):
+                assert source in compose()["volumes"], f"{name}: undeclared volume {source}"
+            else:
+                assert (ROOT / source).exists(), f"{name}: {source} is missing"
+
+
+def test_the_app_goes_through_pgbouncer_reads_the_replica_and_the_proxy_balances_two_nodes():
+    found = services()
+    web, web2 = found["web"], found["web2"]
+    env = web["environment"]
+    assert (
+        env["DATABASE_URL"].startswith("postgres://") and "@pgbouncer:6432/" in env["DATABASE_URL"]
+    )
+    assert env["DATABASE_POOLER"] == "pgbouncer"
+    assert "@postgres-replica:5432/" in env["REPLICA_DATABASE_URL"]
+    assert web2["environment"] == env  # the same anchor: one configuration for both nodes
+    assert "migrate_schemas" in web["command"] and "migrate_schemas" not in web2["command"]
+    assert words(web2["command"])[:2] == ["gunicorn", "shopsocial.wsgi:application"]
+    assert web2["depends_on"]["web"]["condition"] == "service_healthy"  # after migrating
+    assert set(found["varnish"]["depends_on"]) == {"web", "web2", "chat"}
+    vcl = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+    assert '.host = "web";' in vcl and '.host = "web2";' in vcl
+    assert "pages.add_backend(web);" in vcl and "pages.add_backend(web2);" in vcl
+    # Hot standby needs at least the primary's lock table (raised for pg_dump of many
+    # schemas, docs/operations-scale.md).
+    for name in ("postgres", "postgres-replica"):
+        assert "max_locks_per_transaction=256" in found[name]["command"], name
 
 
 def test_the_socket_server_runs_with_the_flags_the_tests_use():

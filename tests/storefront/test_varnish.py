@@ -253,3 +253,24 @@ def front_retailer(slug: str):
     from retailers.models import Retailer
 
     return Retailer.objects.get(slug=slug)
+
+
+def test_pages_go_to_both_web_nodes_and_a_dead_node_costs_no_error(live_server, alice):
+    """The compose shape: two web nodes behind the round-robin director. With one node
+    down, each read it would have taken is tried once more on the other."""
+    port = int(live_server.url.rsplit(":", 1)[1])
+    dead = free_port()  # nothing listens there
+    varnish = Varnishd(
+        port=free_port(),
+        web=("127.0.0.1", port),
+        web2=("127.0.0.1", dead),
+        chat=("127.0.0.1", port),
+    )
+    varnish.start()
+    try:
+        front = Front(varnish)
+        # A cookie: rendered at the origin every time, so every request picks a node.
+        answers = [front.get(ALICE_HOST, "/", Cookie="sessionid=none") for _ in range(6)]
+        assert [a.status for a in answers] == [200] * 6
+    finally:
+        varnish.stop()
