@@ -175,3 +175,43 @@ def test_chat_page_on_a_phone_and_the_leave_a_message_form(chat_shop, new_contex
     page.wait_for_url("**/contact/sent/**")
     mail = chat_shop.mailbox.wait_for(lambda m: "lee.later@example.com" in m.to)
     assert "T-" in mail.subject
+
+
+def test_a_chat_survives_a_restart_of_the_socket_server(chat_shop, new_context):
+    """A deploy restarts the socket server (TERM, then a new process on the same port):
+    both browsers say they are reconnecting, reconnect by themselves, show the chat as it
+    was, and messages flow both ways again."""
+    agent = new_context().new_page()
+    admin_sign_in(chat_shop, agent)
+    agent.goto(chat_shop.url("www", "/support/chat/"))
+    expect(agent.locator("#console-status")).to_have_text("Online: you are taking chats.")
+    shopper = new_context().new_page()
+    shopper.goto(chat_shop.url("demo", "/contact/chat/"))
+    shopper.get_by_label("Your name").fill("Robin Restart")
+    shopper.get_by_label("Your email address").fill("robin.restart@example.com")
+    shopper.get_by_label("What can we help with?").select_option("change_info")
+    shopper.get_by_role("button", name="Start chat").click()
+    agent.get_by_role("button", name="Claim chat with Robin Restart").click()
+    panel = agent.locator(".console-chat").filter(has_text="Robin Restart")
+    expect(shopper.locator("#chat-status")).to_contain_text("You are chatting with")
+    shopper.get_by_label("Your message").fill("Before the restart")
+    shopper.get_by_role("button", name="Send").click()
+    expect(panel.locator(".chat-log")).to_contain_text("Before the restart")
+
+    chat_shop.stop()  # TERM: uvicorn closes the sockets and exits
+    expect(shopper.locator("#chat-status")).to_contain_text("reconnecting", timeout=15_000)
+    expect(agent.locator("#console-status")).to_contain_text("reconnecting", timeout=15_000)
+    chat_shop.start()  # the new process, same address
+
+    expect(shopper.locator("#chat-status")).to_contain_text("You are chatting with", timeout=30_000)
+    expect(agent.locator("#console-status")).to_have_text(
+        "Online: you are taking chats.", timeout=30_000
+    )
+    shopper.get_by_label("Your message").fill("After the restart")
+    shopper.get_by_role("button", name="Send").click()
+    expect(panel.locator(".chat-log")).to_contain_text("After the restart", timeout=15_000)
+    panel.locator(".cc-input").fill("Still here after the deploy.")
+    panel.get_by_role("button", name="Send").click()
+    expect(shopper.locator("#chat-log")).to_contain_text("Still here after the deploy.")
+    # The history the reconnect re-sent shows each message once.
+    assert shopper.locator("#chat-log").inner_text().count("Before the restart") == 1
