@@ -11,10 +11,22 @@ from shopsocial.urls_util import company_reverse, storefront_reverse
 from .models import GiftCard, GiftCardRecipient
 
 
+def _shop_context(order: Order) -> dict[str, str]:
+    """Where the card was bought: the storefront's name and home, the privacy policy."""
+    retailer = order.retailer
+    return {
+        "retailer_name": retailer.display_name,
+        "shop_url": storefront_reverse(retailer.slug, "storefront:home"),
+        "placed_on": "our website"
+        if retailer.is_company
+        else f"{retailer.display_name}'s storefront",
+        "privacy_url": company_reverse("privacy:policy"),
+    }
+
+
 def giftcard_issued_enqueue(
     *, card: GiftCard, order: Order, recipient: GiftCardRecipient | None = None
 ) -> OutboundEmail:
-    retailer = order.retailer
     return email_enqueue(
         kind=OutboundEmail.Kind.TRANSACTIONAL,
         to=card.recipient_email,
@@ -23,12 +35,7 @@ def giftcard_issued_enqueue(
             "recipient_name": card.recipient_name,
             "amount": f"{card.initial_amount:.2f}",
             "code": card.code,
-            "retailer_name": retailer.display_name,
-            "shop_url": storefront_reverse(retailer.slug, "storefront:home"),
-            "placed_on": "our website"
-            if retailer.is_company
-            else f"{retailer.display_name}'s storefront",
-            "privacy_url": company_reverse("privacy:policy"),
+            **_shop_context(order),
             "sender_name": order.full_name if recipient else "",
             "message": recipient.message if recipient else "",
         },
@@ -40,7 +47,6 @@ def giftcard_sent_enqueue(
     *, cards: list[GiftCard], order: Order, recipient: GiftCardRecipient
 ) -> OutboundEmail:
     """To the buyer: the cards went to the recipient (amounts and the last four only)."""
-    retailer = order.retailer
     return email_enqueue(
         kind=OutboundEmail.Kind.TRANSACTIONAL,
         to=order.email,
@@ -51,12 +57,7 @@ def giftcard_sent_enqueue(
             "recipient_email": recipient.email,
             "cards": [{"amount": f"{c.initial_amount:.2f}", "last4": c.code[-4:]} for c in cards],
             "order_number": order.number,
-            "retailer_name": retailer.display_name,
-            "placed_on": "our website"
-            if retailer.is_company
-            else f"{retailer.display_name}'s storefront",
-            "shop_url": storefront_reverse(retailer.slug, "storefront:home"),
-            "privacy_url": company_reverse("privacy:policy"),
+            **_shop_context(order),
         },
         dedupe_key=f"giftcard:order:{order.pk}:sent",
     )
