@@ -10,8 +10,9 @@ number of retailers or orders (plus one email per retailer who advanced), and no
 the tree is held in Python. The rules:
 
 - Volume is product sales only: the commission base (merchandise after discount) of the
-  paid orders credited to a retailer this month (the ledger's accruals), less the share
-  of starter kits (`TEAM_STARTER_KIT_CATEGORY`: counts for no one). A retailer's own
+  paid orders credited to a retailer this month (the ledger's accruals), less gift cards
+  (a payment bought, not a product sold) and the share of starter kits
+  (`TEAM_STARTER_KIT_CATEGORY`: counts for no one). A retailer's own
   orders (their account or email) count up to `TEAM_PERSONAL_VOLUME_CAP` a month. Each
   order's volume is kept (`OrderVolume`) for refunds after the close.
 - Active: personal volume at least the plan's `active_volume` (and not suspended).
@@ -55,8 +56,9 @@ SELECT r.id, '0', r.created_at FROM retailers_retailer r
    AND NOT EXISTS (SELECT 1 FROM team_teammember m WHERE m.retailer_id = r.id)
 """
 
-# Each accrual of the month: its base less the starter kit's share of the merchandise;
-# a retailer's own orders capped by a running sum (oldest first).
+# Each accrual of the month: its base less the gift cards' lines (no discount ever
+# applies to them, orders/totals.py) and less the starter kit's share of the rest; a
+# retailer's own orders capped by a running sum (oldest first).
 _VOLUMES_SQL = """
 WITH acc AS (
     SELECT e.id, e.created_at, e.order_id, e.retailer_id, e.base
@@ -64,22 +66,32 @@ WITH acc AS (
      WHERE e.kind = 'accrual' AND e.created_at >= %(start)s AND e.created_at < %(end)s
        AND e.base > 0 AND e.order_id IS NOT NULL
 ), kit AS (
-    SELECT l.order_id, sum(l.unit_price * l.quantity) AS merchandise,
-           coalesce(sum(l.unit_price * l.quantity) FILTER (WHERE c.slug = %(kit)s), 0) AS kit
+    SELECT DISTINCT l.order_id
       FROM orders_orderline l
       JOIN storefront_product p ON p.id = l.product_id
       JOIN storefront_category c ON c.id = p.category_id
-     WHERE c.slug = %(kit)s AND l.order_id IN (SELECT order_id FROM acc)
-     GROUP BY l.order_id
+      LEFT JOIN giftcards_giftcardproduct g ON g.product_id = l.product_id
+     WHERE (c.slug = %(kit)s OR g.product_id IS NOT NULL)
+       AND l.order_id IN (SELECT order_id FROM acc)
 ), kit_orders AS (
-    SELECT l.order_id, sum(l.unit_price * l.quantity) AS merchandise, max(k.kit) AS kit
-      FROM orders_orderline l JOIN kit k ON k.order_id = l.order_id
+    SELECT l.order_id, sum(l.unit_price * l.quantity) AS merchandise,
+           coalesce(sum(l.unit_price * l.quantity) FILTER (WHERE g.product_id IS NOT NULL), 0)
+               AS giftcards,
+           coalesce(sum(l.unit_price * l.quantity)
+                    FILTER (WHERE c.slug = %(kit)s AND g.product_id IS NULL), 0) AS kit
+      FROM orders_orderline l
+      JOIN kit k ON k.order_id = l.order_id
+      JOIN storefront_product p ON p.id = l.product_id
+      JOIN storefront_category c ON c.id = p.category_id
+      LEFT JOIN giftcards_giftcardproduct g ON g.product_id = l.product_id
      GROUP BY l.order_id
 ), sales AS (
     SELECT a.id, a.created_at, a.order_id, a.retailer_id,
-           CASE WHEN k.kit > 0 AND k.merchandise > 0
-                THEN round(a.base * (k.merchandise - k.kit) / k.merchandise, 2)
-                ELSE a.base END AS volume,
+           CASE WHEN k.order_id IS NULL THEN a.base
+                WHEN k.merchandise - k.giftcards <= 0 THEN 0
+                ELSE greatest(round((a.base - k.giftcards) * (k.merchandise - k.giftcards - k.kit)
+                                    / (k.merchandise - k.giftcards), 2), 0)
+           END AS volume,
            coalesce((o.customer_id IS NOT NULL AND o.customer_id = r.user_id)
                     OR (r.email <> '' AND lower(o.email) = lower(r.email)), false) AS personal
       FROM acc a

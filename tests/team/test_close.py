@@ -303,6 +303,37 @@ def test_a_starter_kit_counts_for_no_ones_volume_and_earns_no_override(team_plan
     ]
 
 
+def test_gift_cards_count_for_no_ones_volume_and_earn_no_override(team_plan):
+    """A gift card is a payment bought, not a product sold: an order of a $50 card and a
+    $51 candle with $10.20 off the candle (a discount never applies to the card) counts
+    the candle's $40.80 only."""
+    from unittest import mock
+
+    from orders.giftcards.models import GiftCardProduct
+    from tests.factories import CategoryFactory, OrderFactory, ProductFactory
+
+    card = ProductFactory(sku="GIFT-50", price=Decimal("50.00"))
+    GiftCardProduct.objects.create(product=card)
+    candle = ProductFactory(
+        sku="GC-CANDLE", category=CategoryFactory(slug="gc-candles"), price=Decimal("51.00")
+    )
+    jane = member("Jane")
+    kim = member("Kim", jane)
+    sale(jane, "200.00")
+    cards_only = OrderFactory(subtotal=Decimal("50.00"), lines=[(card, 1)])
+    mixed = OrderFactory(subtotal=Decimal("101.00"), lines=[(card, 1), (candle, 1)])
+    with mock.patch("django.utils.timezone.now", return_value=IN_NOV):
+        for order, base in ((cards_only, "50.00"), (mixed, "90.80")):
+            Entry.objects.create(
+                retailer=kim, order=order, kind="accrual", key="paid", base=Decimal(base), amount=0
+            )
+    team_month_close(month=NOV)
+    assert Standing.objects.get(retailer=kim).personal_volume == Decimal("40.80")
+    assert [(r[0], r[2], r[3]) for r in overrides()] == [
+        ("Jane", Decimal("40.80"), Decimal("2.04"))
+    ]
+
+
 def test_the_beat_task_runs_the_one_month_close_once(team_plan):
     from django.conf import settings as django_settings
 
