@@ -79,6 +79,9 @@ def main() -> None:
         action="store_true",
         help="time only My team on the database a --keep run left (no setup, no close)",
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="with --reuse: print a cProfile of My team"
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, even through tee
     base = os.environ.get("DATABASE_URL")
@@ -359,6 +362,16 @@ def my_team(args) -> None:
                 queries[0] = 0
         return statistics.median(runs) * 1000, queries[0] // args.requests
 
+    if args.profile:
+        import cProfile
+        import pstats
+
+        timed("/backoffice/team/")  # warm
+        profiler = cProfile.Profile()
+        profiler.runcall(timed, "/backoffice/team/")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(70)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        return
     hello_ms, hello_q = timed("/bench/hello/")
     team_ms, team_q = timed("/backoffice/team/")
     page2_ms, _ = timed("/backoffice/team/?page=400")
