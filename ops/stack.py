@@ -123,8 +123,11 @@ class Redis:
             wait_until(lambda: not port_open(self.port), timeout=10, what="redis stopped")
 
 
-def gunicorn_command(port: int, *, workers: int, threads: int, extra=()) -> list[str]:
-    """The app server: gunicorn's gthread workers on the WSGI app, on loopback."""
+def gunicorn_command(
+    port: int, *, workers: int, threads: int, extra=(), worker_class: str = "gthread"
+) -> list[str]:
+    """The app server: gunicorn's workers (gthread, or the Dockerfile's sync) on the WSGI
+    app, on loopback."""
     return [
         sys.executable,
         "-m",
@@ -135,9 +138,8 @@ def gunicorn_command(port: int, *, workers: int, threads: int, extra=()) -> list
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
+        worker_class,
+        *(("--threads", str(threads)) if worker_class == "gthread" else ()),
         *extra,
     ]
 
@@ -152,10 +154,15 @@ class AppNode:
     threads: int = 4
     port: int = field(default_factory=free_port)
     process: Process | None = None
+    worker_class: str = "gthread"
 
     def start(self) -> AppNode:
         args = gunicorn_command(
-            self.port, workers=self.workers, threads=self.threads, extra=["--graceful-timeout", "5"]
+            self.port,
+            workers=self.workers,
+            threads=self.threads,
+            extra=["--graceful-timeout", "5"],
+            worker_class=self.worker_class,
         )
         self.process = Process(f"gunicorn-{self.port}", args, folder=self.folder, env=self.env)
 
@@ -593,3 +600,252 @@ class PostgresServer:
             capture_output=True,
             check=True,
         )
+
+
+# --- The whole shape: docker-compose.yml's services as processes on this machine ---------
+class MailCatcher:
+    """The SMTP sink (ops/mailcatcher.py) standing in for compose's Mailpit."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / "mail"
+        self.port = free_port()
+        self.process: Process | None = None
+
+    def start(self) -> MailCatcher:
+        self.process = Process(
+            "mailcatcher",
+            [sys.executable, "-m", "ops.mailcatcher", "--port", str(self.port)]
+            + ["--folder", str(self.folder)],
+            folder=self.folder.parent,
+        )
+        wait_until(lambda: port_open(self.port), timeout=20, what="mail catcher")
+        return self
+
+    def messages(self) -> list:
+        from ops.mailcatcher import messages
+
+        return messages(self.folder)
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
+class ObjectStore:
+    """An S3-compatible server standing in for compose's MinIO: moto in server mode (MinIO
+    itself is a Go binary that neither PyPI nor Debian ships), with the public and the
+    private media bucket created as compose's `minio-setup` does."""
+
+    KEY, SECRET = "shopsocial", "shopsocial-object-store-secret"
+    BUCKETS = ("shopsocial-media", "shopsocial-private")
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.process: Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ObjectStore:
+        self.process = Process(
+            "object-store",
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            folder=self.folder,
+        )
+        wait_until(lambda: port_open(self.port), timeout=60, what="object store")
+        client = self.client()
+        for bucket in self.BUCKETS:
+            client.create_bucket(Bucket=bucket)
+        return self
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            aws_access_key_id=self.KEY,
+            aws_secret_access_key=self.SECRET,
+            region_name="us-east-1",
+        )
+
+    def env(self) -> dict[str, str]:
+        return {
+            "MEDIA_S3_BUCKET": self.BUCKETS[0],
+            "MEDIA_S3_PRIVATE_BUCKET": self.BUCKETS[1],
+            "MEDIA_S3_ENDPOINT_URL": self.url,
+            "MEDIA_S3_PUBLIC_URL": f"{self.url}/{self.BUCKETS[0]}",
+            "MEDIA_S3_ACCESS_KEY_ID": self.KEY,
+            "MEDIA_S3_SECRET_ACCESS_KEY": self.SECRET,
+        }
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
+@dataclass
+class Stack:
+    """docker-compose.yml's production shape as processes on this machine, no Docker.
+
+    Varnish (the project's VCL: round robin over web and web2, /ws/ to the socket server,
+    purges by surrogate key) -> two gunicorn nodes with the Dockerfile's sync workers and a
+    uvicorn socket server -> PgBouncer -> a PostgreSQL primary of our own, plus a streaming
+    replica (pg_basebackup) for the reads the router sends there; Redis (cache, sessions,
+    channel layer, broker); two Celery workers and beat; the mail catcher; an S3-compatible
+    object store for media. `source_url` names a database copied into the primary (the
+    tests' data); without it the primary is migrated and seeded with the demo data.
+    """
+
+    folder: Path
+    domain: str = "shop.test"
+    source_url: str = ""
+    proxy_port: int = field(default_factory=free_port)
+    web_workers: int = 2
+    parts: list = field(default_factory=list)
+    dbname: str = "shopsocial"
+
+    def _start(self, part):
+        self.parts.append(part)
+        return part.start()
+
+    def start(self) -> Stack:
+        try:
+            return self._start_all()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start_all(self) -> Stack:
+        folder = self.folder
+        self.redis = self._start(Redis(folder))
+        self.mail = self._start(MailCatcher(folder))
+        self.objects = self._start(ObjectStore(folder))
+        self.primary = PostgresServer(folder, "primary").init_primary()
+        self._start(self.primary)
+        if self.source_url:
+            self.primary.copy_database_from(source_url=self.source_url, dbname=self.dbname)
+        else:
+            self.primary.sql("postgres", f'CREATE DATABASE "{self.dbname}"')
+        self.pgbouncer = self._start(
+            PgBouncer(folder, dbname=self.dbname, upstream_port=self.primary.port, pool_size=10)
+        )
+        self.env = app_env(
+            database_url=self.pgbouncer.url,
+            redis_url=f"{self.redis.url}/1",
+            domain=self.domain,
+            DATABASE_POOLER="pgbouncer",
+            CHAT_REDIS_URL=f"{self.redis.url}/2",
+            VARNISH_PURGE_URLS=f"http://127.0.0.1:{self.proxy_port}",
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(self.mail.port),
+            **self.objects.env(),
+        )
+        self.env["CELERY_BROKER_URL"] = f"{self.redis.url}/0"
+        if not self.source_url:
+            for command in (["migrate_schemas", "--noinput"], ["seed_demo"]):
+                subprocess.run(  # noqa: S603 - our own manage.py
+                    [sys.executable, "manage.py", *command],
+                    cwd=ROOT,
+                    env={**self.env, "DATABASE_URL": self.primary.url(self.dbname)},
+                    check=True,
+                )
+        self.replica = PostgresServer(folder, "replica").init_replica_of(self.primary)
+        self._start(self.replica)
+        self.env["REPLICA_DATABASE_URL"] = self.replica.url(self.dbname)
+        self.web = [
+            self._start(AppNode(folder, self.env, workers=self.web_workers, worker_class="sync"))
+            for _ in range(2)
+        ]
+        self.chat = self._start(SocketNode(folder, self.env))
+        from shopsocial.varnish import Varnishd
+
+        self.proxy = Varnishd(
+            port=self.proxy_port,
+            web=("127.0.0.1", self.web[0].port),
+            web2=("127.0.0.1", self.web[1].port),
+            chat=("127.0.0.1", self.chat.port),
+        )
+        self._start(self.proxy)
+        self.workers = [Worker(folder, self.env, name=f"worker{n}") for n in (1, 2)]
+        for worker in self.workers:
+            self._start(worker)
+        self.beat = _Beat(folder, self.env)
+        self._start(self.beat)
+        return self
+
+    def stop(self) -> None:
+        for part in reversed(self.parts):
+            with contextlib.suppress(Exception):
+                part.stop()
+        self.parts.clear()
+
+    def describe(self) -> str:
+        host = f"kristannaloken.{self.domain}"
+        return "\n".join(
+            [
+                f"storefront    http://{host}:{self.proxy_port}/  (Varnish -> web, web2)",
+                f"company site  http://www.{self.domain}:{self.proxy_port}/",
+                f"web nodes     {', '.join(str(node.port) for node in self.web)};"
+                f" socket server {self.chat.port}",
+                f"PostgreSQL    primary {self.primary.port}, replica {self.replica.port},"
+                f" PgBouncer {self.pgbouncer.port}; Redis {self.redis.port}",
+                f"mail          SMTP 127.0.0.1:{self.mail.port}, messages in {self.mail.folder}",
+                f"object store  {self.objects.url} (buckets {', '.join(ObjectStore.BUCKETS)})",
+                f"logs          {self.folder}",
+            ]
+        )
+
+
+@dataclass
+class _Beat:
+    folder: Path
+    env: dict[str, str]
+    process: Process | None = None
+
+    def start(self) -> _Beat:
+        schedule = str(self.folder / "celerybeat-schedule")
+        self.process = Process(
+            "celery-beat",
+            celery_command("beat", schedule=schedule),
+            folder=self.folder,
+            env=self.env,
+        )
+        wait_until(lambda: "beat: Starting" in self.process.log(), timeout=60, what="beat")
+        return self
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop()
+
+
+def main() -> None:
+    """`python -m ops.stack up [--port 8000]`: the whole shape for a person to try."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="The production shape without Docker.")
+    parser.add_argument("command", choices=["up"])
+    parser.add_argument("--port", type=int, default=8000, help="the proxy's port")
+    parser.add_argument("--domain", default="localhost")
+    args = parser.parse_args()
+    stack = Stack(temp_folder("shopsocial-stack-"), domain=args.domain, proxy_port=args.port)
+    print("starting: PostgreSQL primary and replica, PgBouncer, Redis, two web nodes, the")
+    print("socket server, Varnish, two workers, beat, mail catcher, object store ...", flush=True)
+    stack.start()
+    print(stack.describe())
+    print("Ctrl-C stops everything.", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
