@@ -706,6 +706,7 @@ class Stack:
     web_workers: int = 2
     parts: list = field(default_factory=list)
     dbname: str = "shopsocial"
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def _start(self, part):
         self.parts.append(part)
@@ -745,12 +746,18 @@ class Stack:
             **self.objects.env(),
         )
         self.env["CELERY_BROKER_URL"] = f"{self.redis.url}/0"
+        self.env.update(self.extra_env)
         if not self.source_url:
             for command in (["migrate_schemas", "--noinput"], ["seed_demo"]):
                 subprocess.run(  # noqa: S603 - our own manage.py
                     [sys.executable, "manage.py", *command],
                     cwd=ROOT,
-                    env={**self.env, "DATABASE_URL": self.primary.url(self.dbname)},
+                    # Varnish is not up yet and caches nothing: no purges while seeding.
+                    env={
+                        **self.env,
+                        "DATABASE_URL": self.primary.url(self.dbname),
+                        "VARNISH_PURGE_URLS": "",
+                    },
                     check=True,
                 )
         self.replica = PostgresServer(folder, "replica").init_replica_of(self.primary)
@@ -831,7 +838,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000, help="the proxy's port")
     parser.add_argument("--domain", default="localhost")
     args = parser.parse_args()
-    stack = Stack(temp_folder("shopsocial-stack-"), domain=args.domain, proxy_port=args.port)
+    stack = Stack(
+        temp_folder("shopsocial-stack-"),
+        domain=args.domain,
+        proxy_port=args.port,
+        extra_env={"SHOP_PORT": str(args.port)},  # links and redirects name the proxy's port
+    )
     print("starting: PostgreSQL primary and replica, PgBouncer, Redis, two web nodes, the")
     print("socket server, Varnish, two workers, beat, mail catcher, object store ...", flush=True)
     stack.start()
