@@ -185,8 +185,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_REQUIRED = True
 if REDIS_URL:
     _cache_backend = {
-        # Django's RedisCache; made fail-open below (shopsocial/cache.py).
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # django-redis (one client per process and thread); made fail-open below
+        # (shopsocial/cache.py).
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
     }
 else:
