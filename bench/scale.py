@@ -78,7 +78,7 @@ def psql(server: str, sql: str, check: bool = True) -> str:
     return result.stdout.strip()
 
 
-class Stop(Exception):
+class Stop(BaseException):  # not Exception: provisioning catches those and falls back
     pass
 
 
