@@ -90,5 +90,6 @@ def test_staff_add_pictures_and_a_shopper_browses_zooms_and_sees_the_cart_thumbn
     page.goto(live_shop.url("demo", "/cart/"))
     thumb = page.locator(".cart-table .thumb img").first
     expect(thumb).to_have_attribute("src", re.compile(r"-160w\.jpg$"))
-    assert thumb.evaluate("i => i.complete && i.naturalWidth") > 0
+    # Loaded, not broken: a missing file ends `complete` with naturalWidth 0 and times out.
+    page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=thumb.element_handle())
     screenshot(page, "demo-cart-thumbnails-390")

@@ -31,22 +31,7 @@ def test_term_finishes_the_request_in_flight_then_the_server_exits(tenants):
     folder = temp_folder("ss-ops-term-")
     redis = Redis(folder).start()
     env = app_env(database_url=database_url_for_processes(), redis_url=f"{redis.url}/0")
-    node = AppNode(folder, env, workers=1, threads=1)
-    # The Dockerfile's worker class (the harness's default is gthread; the last flag wins).
-    from ops import stack
-
-    original = stack.gunicorn_command
-
-    def production_command(port, *, workers, threads, extra=()):
-        return original(
-            port, workers=workers, threads=threads, extra=[*extra, "--worker-class", worker_class]
-        )
-
-    stack.gunicorn_command = production_command
-    try:
-        node.start()
-    finally:
-        stack.gunicorn_command = original
+    node = AppNode(folder, env, workers=1, threads=1, worker_class=worker_class).start()
     assert f"Using worker: {worker_class}" in node.process.log()
     shopper = socket.create_connection(("127.0.0.1", node.port), timeout=60)
     try:  # (on failure the server is stopped below, after the answer is read)
