@@ -1,19 +1,5 @@
-"""The additive tenant migration bench/scale.py times: a column with a database default
-(no table rewrite) and an index on it."""
+"""The same migration as migrations_v2's (the second checkpoint's set repeats the first's)."""
 
-from django.db import migrations, models
+import importlib
 
-
-class Migration(migrations.Migration):
-    dependencies = [("scale_tenant", "0001_initial")]
-    operations = [
-        migrations.AddField(
-            model_name="scalenote",
-            name="pinned",
-            field=models.BooleanField(db_default=False),
-        ),
-        migrations.AddIndex(
-            model_name="scalenote",
-            index=models.Index(fields=["pinned"], name="scale_note_pinned"),
-        ),
-    ]
+Migration = importlib.import_module("bench.scale_tenant.migrations_v2.0002_additive").Migration
