@@ -19,7 +19,8 @@
    in process with Django's test client, median of --requests each; the ratio is
    hello's time / My team's time (goal ≥ 0.35: My team at least 0.35 × hello's rate).
 
-Needs DATABASE_URL (a PostgreSQL the user may create databases on; loopback only).
+Needs DATABASE_URL (a PostgreSQL the user may create databases on; loopback only) and a Redis
+(--redis, default redis://127.0.0.1:6379/9: the shared cache and sessions, as in production).
 """
 
 from __future__ import annotations
@@ -82,6 +83,11 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="with --reuse: print a cProfile of My team"
     )
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+        help="a Redis database of the bench's own (flushed at the start)",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, even through tee
     base = os.environ.get("DATABASE_URL")
@@ -94,6 +100,12 @@ def main() -> None:
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
     os.environ["CELERY_BROKER_URL"] = ""
+    # The shared cache in Redis, as production has it (sessions, the team section's
+    # tokens): its own database, emptied first (a new run reuses the same ids).
+    os.environ["REDIS_URL"] = args.redis
+    import redis
+
+    redis.Redis.from_url(args.redis).flushdb()
     try:
         run(args)
     finally:
@@ -336,7 +348,7 @@ def my_team(args) -> None:
     with connection.cursor() as c:
         c.execute("UPDATE retailers_retailer SET user_id = %s WHERE id = %s", [user.pk, top])
     client = Client(HTTP_HOST=f"www.{settings.SHOP_DOMAIN}")
-    client.force_login(user)
+    client.force_login(user, backend="retailers.backends.RetailerBackend")  # as signed in
     session = client.session
     session[SESSION_RETAILER] = top
     session[SESSION_SEEN] = int(time.time())

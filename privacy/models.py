@@ -201,6 +201,8 @@ class BreachNotification(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = InvalidatingQuerySet.as_manager()  # writes: shopsocial/invalidation.py
+
     class Meta:
         ordering = ["pk"]
         constraints = [

@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from shopsocial.invalidation import POLICY_PUBLISHED, cached
+from shopsocial.invalidation import BREACH_OPEN, FRAGMENT_SECONDS, POLICY_PUBLISHED, cached
 from shopsocial.mail.addresses import email_normalise
 
 from .business_days import add_business_days, business_days_between
@@ -113,10 +113,17 @@ def breach_notices_for_user(*, user: AbstractBaseUser) -> QuerySet[BreachNotific
 
 def breach_notices_for_user_cached(*, user: AbstractBaseUser) -> list[BreachNotification]:
     """`breach_notices_for_user` as a list, read on every signed-in page (one query):
-    a notice shows on the next request after it is created and goes once acknowledged."""
+    a notice shows on the next request after it is created and goes once acknowledged
+    (`BREACH_OPEN` is deleted by every write to a notice or an incident)."""
     if not user.is_authenticated:
         return []
+    if not cached(BREACH_OPEN, _any_breach_notice_open, timeout=FRAGMENT_SECONDS):
+        return []  # nearly always: no query (the key is in every page's prefetch)
     return list(breach_notices_for_user(user=user))
+
+
+def _any_breach_notice_open() -> bool:
+    return BreachNotification.objects.filter(acknowledged_at__isnull=True).exists()
 
 
 # The characters Python's str.strip() removes from an address (email_normalise).

@@ -54,6 +54,16 @@ class RetailerBackend(ModelBackend):
             raise PermissionDenied("suspended")
         return user
 
+    def get_user(self, user_id):
+        """The signed-in user on each request, with their retailer row in the same query:
+        every back-office page reads it (retailers.selectors.retailer_for_user), fresh per
+        request, so a suspension still takes effect on the next one."""
+        try:
+            user = User._default_manager.select_related("retailer").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 # axes stores the username in a 255-character column (AccessAttempt, AccessLog,
 # AccessFailureLog); a longer one typed at any sign-in must not become a 500.

@@ -15,6 +15,12 @@ def audit_events_for_retailer(*, retailer: Retailer, limit: int = 20) -> list[Re
 
 
 def retailer_for_user(user) -> Retailer | None:
+    """The user's retailer row: read with the user when they signed in to the back office
+    (retailers.backends.RetailerBackend.get_user), else one query."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Retailer.objects.filter(user=user, kind=Retailer.Kind.RETAILER).first()
+    try:
+        retailer = user.retailer
+    except Retailer.DoesNotExist:
+        return None
+    return retailer if retailer.kind == Retailer.Kind.RETAILER else None

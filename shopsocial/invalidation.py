@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import secrets
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from django.apps import apps
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
 from django.db import connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from shopsocial import varnish
@@ -68,6 +69,24 @@ def host_key(hostname: str) -> str:
 
 def breach_list_key(incident_pk: int) -> str:
     return f"breach-list-count:{incident_pk}"
+
+
+# Whether any breach notice waits for acknowledgement anywhere: while none does (nearly
+# always), a signed-in page reads no notice (privacy.selectors).
+BREACH_OPEN = "breach-open"
+
+# "My team" (retailers/team/views.py): the rendered team section is kept under two
+# tokens, one per member and one for the whole plan; deleting a token retires every
+# section rendered under it. A member's token goes when what their page shows changes:
+# their downline (an enrolment or a move below them), a downline member's name, number,
+# storefront or month's volume, their sponsor's contact. The plan's goes with the plan,
+# its ranks and rates, and every month close (which writes standings and overrides in
+# set-based SQL, in the transaction that writes the MonthClose row).
+TEAM_ALL = "team-all"
+
+
+def team_member_key(member_pk: int) -> str:
+    return f"team:{member_pk}"
 
 
 # --- Template fragments (`{% cache FRAGMENT_SECONDS name vary... using="shared" %}`) -----
@@ -123,9 +142,27 @@ def every_request_cache_keys() -> tuple[str, ...]:
     return (
         CATEGORY_TREE,
         POLICY_PUBLISHED,
+        BREACH_OPEN,
         shipping_method_key(""),
         fragment_key(MENU_FRAGMENT, ""),
     )
+
+
+def tokens(keys: list[str], *, timeout: float) -> list[str]:
+    """A random token kept under each key until a write declared in `RULES` deletes it:
+    a key made with the tokens changes with what they stand for (a fresh token each
+    time while the cache is away, so nothing is reused then)."""
+    cache = caches[CACHE_ALIAS]
+    found = cache.get_many(keys)
+    values = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            value = secrets.token_hex(8)
+            if not cache.add(key, value, timeout):
+                value = cache.get(key) or value
+        values.append(value)
+    return values
 
 
 def cached[T](key: str, build: Callable[[], T], *, timeout: float) -> T:
@@ -169,6 +206,47 @@ def _retailer_hosts(row: Model) -> tuple[str, ...]:
 _CATALOG = (CATEGORY_TREE, CATALOG_WORDS, BESTSELLER_IDS)
 
 
+def _labels(path: str | None) -> set[int]:
+    """The member ids in a genealogy path (`12.40.907`: the top of the tree down to the
+    member); a path not yet set by the database ("0") names no one."""
+    return {int(label) for label in (path or "").split(".") if label and label != "0"}
+
+
+def _team_keys(ids: Iterable[int]) -> tuple[str, ...]:
+    return tuple(team_member_key(pk) for pk in sorted(set(ids)))
+
+
+def _team_member(row: Model) -> tuple[str, ...]:
+    """A place in the genealogy (enrolled, moved): the member and everyone above them,
+    before (the stored path) and after (the new sponsor's path)."""
+    member = apps.get_model("team", "TeamMember")
+    ids = {row.pk, *_labels(row.path)}
+    if row.sponsor_id is not None:
+        ids.add(row.sponsor_id)
+        for path in member._base_manager.filter(pk=row.sponsor_id).values_list("path", flat=True):
+            ids |= _labels(path)
+    return _team_keys(ids)
+
+
+def _team_upline(retailer_id: int) -> tuple[str, ...]:
+    """A retailer's row as their upline's pages show it (name, volume, rank): the
+    retailer and every member above them."""
+    member = apps.get_model("team", "TeamMember")
+    paths = member._base_manager.filter(pk=retailer_id).values_list("path", flat=True)
+    return _team_keys({retailer_id, *(pk for path in paths for pk in _labels(path))})
+
+
+def _team_retailer(row: Model) -> tuple[str, ...]:
+    """A retailer's name, number and storefront: on their upline's pages, and as the
+    sponsor's contact on the pages of the members they sponsored."""
+    member = apps.get_model("team", "TeamMember")
+    ids = {row.pk}
+    rows = member._base_manager.filter(Q(pk=row.pk) | Q(sponsor_id=row.pk))
+    for pk, path in rows.values_list("pk", "path"):
+        ids |= _labels(path) if pk == row.pk else {pk}
+    return _team_keys(ids)
+
+
 def _variant_shown(row: Model) -> Hashable:
     # product.html: "In stock: only N left" below 10, "Out of stock" at 0.
     return (row.stock > 0, row.stock if row.stock < 10 else None)
@@ -204,7 +282,7 @@ RULES: dict[str, Rule] = {
     "storefront_pages.ShopPage": Rule(keys=lambda p: (f"shoppage-{p.pk}",)),
     "retailers.Retailer": Rule(
         keys=lambda r: (storefront_key(r.slug), "retailers"),
-        cache=_retailer_hosts,
+        cache=lambda r: (*_retailer_hosts(r), *_team_retailer(r)),
         fields=("pk", "slug"),
     ),
     "retailers.Domain": Rule(
@@ -214,7 +292,8 @@ RULES: dict[str, Rule] = {
     ),
     "privacy.PolicyVersion": Rule(keys=lambda p: ("policy",), cache=lambda p: (POLICY_PUBLISHED,)),
     # Breach notices show on signed-in pages only (rendered at the origin, read fresh).
-    "privacy.BreachIncident": Rule(cache=lambda i: (breach_list_key(i.pk),)),
+    "privacy.BreachIncident": Rule(cache=lambda i: (breach_list_key(i.pk), BREACH_OPEN)),
+    "privacy.BreachNotification": Rule(cache=lambda n: (BREACH_OPEN,)),
     "orders.ShippingMethod": Rule(
         keys=lambda m: ("shipping",),
         cache=lambda m: (shipping_method_key(""), shipping_method_key(m.code)),
@@ -224,6 +303,23 @@ RULES: dict[str, Rule] = {
     "orders.Order": Rule(cache=lambda o: (NEXT_HOLD_EXPIRY,)),
     "scenes.Scene": Rule(keys=lambda s: (f"scene-{s.pk}",)),
     "scenes.ShareLink": Rule(keys=lambda s: (f"sharelink-{s.pk}",)),
+    # "My team" (retailers/team/views.py): see TEAM_ALL above.
+    "team.TeamMember": Rule(cache=_team_member, fields=("pk", "sponsor_id", "path")),
+    "team.Standing": Rule(
+        cache=lambda s: _team_upline(s.retailer_id), fields=("pk", "retailer_id")
+    ),
+    "team.TeamPlan": Rule(cache=lambda p: (TEAM_ALL,)),
+    "team.Rank": Rule(cache=lambda r: (TEAM_ALL,)),
+    "team.GenerationRate": Rule(cache=lambda g: (TEAM_ALL,)),
+    "team.MonthClose": Rule(cache=lambda c: (TEAM_ALL,)),
+    # A month's volume is the sum of its accruals (retailers/team/selectors.month_volumes);
+    # settling and paying an entry (status, dates, payout line) changes no volume.
+    "earnings.CommissionEntry": Rule(
+        cache=lambda e: _team_upline(e.retailer_id) if e.kind == "accrual" else (),
+        fields=("pk", "retailer_id", "kind"),
+        quiet=frozenset({"status", "available_at", "payable_at", "payout_line", "payout_line_id"}),
+        shown=lambda e: None,
+    ),
     # reviews (issue 28): a moderation decision changes the product page and its reviews
     "reviews.Review": Rule(
         keys=lambda r: (f"product-{r.product_id}",),

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 
 from retailers.levels import Level
+from shopsocial.invalidation import InvalidatingQuerySet
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -226,6 +227,8 @@ class CommissionEntry(models.Model):
     payout_line = models.ForeignKey(
         PayoutLine, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
+
+    objects = InvalidatingQuerySet.as_manager()  # writes: shopsocial/invalidation.py
 
     class Meta:
         ordering = ["created_at", "pk"]

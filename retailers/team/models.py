@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from shopsocial.invalidation import InvalidatingQuerySet
+
 from ..levels import Level
 from .fields import LtreeField
 
@@ -39,6 +41,8 @@ class TeamMember(models.Model):
     # Written by the database trigger only (team_member_path_set).
     path = LtreeField(editable=False, default="0")
     enrolled_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = InvalidatingQuerySet.as_manager()  # writes: shopsocial/invalidation.py
 
     class Meta:
         ordering = ["path"]
@@ -174,6 +178,8 @@ class TeamPlan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = InvalidatingQuerySet.as_manager()  # writes: shopsocial/invalidation.py
+
     class Meta:
         ordering = ["-effective_month"]
         constraints = [
@@ -211,6 +217,8 @@ class Rank(models.Model):
         default=0, help_text="Override generations this rank is paid on."
     )
 
+    objects = InvalidatingQuerySet.as_manager()  # writes: shopsocial/invalidation.py
+
     class Meta:
         ordering = ["plan", "order"]
         constraints = [
@@ -230,6 +238,8 @@ class GenerationRate(models.Model):
     plan = models.ForeignKey(TeamPlan, on_delete=models.CASCADE, related_name="generations")
     generation = models.PositiveSmallIntegerField()
     rate = models.DecimalField("override (%)", max_digits=5, decimal_places=2, validators=PERCENT)
+
+    objects = InvalidatingQuerySet.as_manager()  # writes: shopsocial/invalidation.py
 
     class Meta:
         ordering = ["plan", "generation"]
@@ -253,6 +263,8 @@ class MonthClose(models.Model):
     closed_at = models.DateTimeField(auto_now_add=True)
     override_total = models.DecimalField(**MONEY)
     reversal_total = models.DecimalField(**MONEY)
+
+    objects = InvalidatingQuerySet.as_manager()  # writes: shopsocial/invalidation.py
 
     class Meta:
         ordering = ["-month"]
@@ -278,6 +290,8 @@ class Standing(models.Model):
     earned_rank = models.PositiveSmallIntegerField(default=0)
     paid_rank = models.PositiveSmallIntegerField(default=0)
     rank_name = models.CharField(max_length=40, blank=True)
+
+    objects = InvalidatingQuerySet.as_manager()  # writes: shopsocial/invalidation.py
 
     class Meta:
         ordering = ["-month", "retailer"]

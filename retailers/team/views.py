@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from retailers.decorators import backoffice_view
+from shopsocial import invalidation
 from storefront.cart import Cart, CartError
 
 from . import selectors, services
+
+# The rendered team section (templates/team/_section.html), by retailer, the member's and
+# the plan's tokens, the day, the page and the generation shown.
+TEAM_SECTION = "team-section"
 
 
 def _int_param(request: HttpRequest, name: str, *, default: int | None, top: int) -> int | None:
@@ -21,16 +30,37 @@ def _int_param(request: HttpRequest, name: str, *, default: int | None, top: int
     return min(max(int(raw), 1), top)
 
 
+# The first pages of each view of the team are kept (a page number beyond these renders
+# every time: the cache holds what retailers read, not every number one can type).
+CACHED_PAGES = 20
+
+
 @backoffice_view
 def team_view(request: HttpRequest) -> HttpResponse:
-    member = services.team_member_ensure(retailer=request.retailer)
-    overview = selectors.team_overview_for_retailer(
-        retailer=request.retailer,
-        member=member,
-        page=_int_param(request, "page", default=1, top=100_000),
-        level=_int_param(request, "level", default=None, top=100),
-    )
-    return render(request, "team/my_team.html", {"team": overview, "levels": range(1, 6)})
+    page = _int_param(request, "page", default=1, top=100_000)
+    level = _int_param(request, "level", default=None, top=100)
+    retailer = request.retailer
+    today = timezone.localdate()
+    key = None
+    section = None
+    if page <= CACHED_PAGES:
+        mine, plan = invalidation.tokens(
+            [invalidation.team_member_key(retailer.pk), invalidation.TEAM_ALL],
+            timeout=invalidation.FRAGMENT_SECONDS,
+        )
+        key = invalidation.fragment_key(
+            TEAM_SECTION, retailer.pk, mine, plan, today.isoformat(), page, level or 0
+        )
+        section = caches[invalidation.CACHE_ALIAS].get(key)
+    if section is None:
+        member = services.team_member_ensure(retailer=retailer)
+        overview = selectors.team_overview_for_retailer(
+            retailer=retailer, member=member, page=page, level=level, today=today
+        )
+        section = render_to_string("team/_section.html", {"team": overview, "levels": range(1, 6)})
+        if key is not None:
+            caches[invalidation.CACHE_ALIAS].set(key, section, invalidation.FRAGMENT_SECONDS)
+    return render(request, "team/my_team.html", {"team_section": mark_safe(section)})  # noqa: S308
 
 
 @require_POST

@@ -349,7 +349,7 @@ CSRF_TRUSTED_ORIGINS = env.list(
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
-USE_I18N = True
+USE_I18N = False
 USE_TZ = True
 
 # --- Static and media -------------------------------------------------------
