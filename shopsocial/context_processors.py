@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from shopsocial.urls_util import company_reverse, company_url
+from shopsocial.urls_util import company_reverse, company_url, home_url_name
 
 
 def site(request: HttpRequest) -> dict:
@@ -16,7 +16,7 @@ def site(request: HttpRequest) -> dict:
         # Pages served on both hosts extend this layout.
         "base_layout": "storefront/base.html" if retailer else "company/base.html",
         # {% url home_url_name %}: this host's home page.
-        "home_url_name": "storefront:home" if retailer else "company:home",
+        "home_url_name": home_url_name(request),
         # Evaluated only where a template uses it.
         "company_finder_url": lambda: company_reverse("company:retailer-finder"),
         "shop_domain": settings.SHOP_DOMAIN,
@@ -26,14 +26,15 @@ def site(request: HttpRequest) -> dict:
 def shared_cache_prefetch(request: HttpRequest) -> dict:
     """Read what every rendered page reads from the shared cache in one round trip
     (`shopsocial.invalidation.every_request_cache_keys`: the category tree, the policy
-    versions, the shipping method, the menu fragment) before the template asks for it.
+    versions, the shipping method, the menu fragment; and the frame's fragments) before
+    the template asks for it.
     A view that prefetches its fragments (storefront.caching) has read these already."""
     from django.core.cache import caches
 
-    from shopsocial.invalidation import CACHE_ALIAS, every_request_cache_keys, templates_release
+    from shopsocial.invalidation import CACHE_ALIAS, page_cache_keys, templates_release
 
     cache = caches[CACHE_ALIAS]
     if hasattr(cache, "prefetch"):
-        cache.prefetch(every_request_cache_keys())
+        cache.prefetch(page_cache_keys(request))
     # The last part of every `{% cache %}` key (shopsocial.invalidation.fragment_key).
     return {"fragment_release": templates_release()}

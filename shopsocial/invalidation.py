@@ -115,6 +115,40 @@ def templates_release() -> str:
     return digest.hexdigest()
 
 
+# The page frame, kept whole (the links never change within a release; every `{% url %}`
+# costs a reverse()): the footer (templates/base.html), the company site's header
+# (company/base.html) and the back-office menu (backoffice/base.html).
+FOOTER_FRAGMENT = "footer"  # by link_origin and home_url_name (which host's links)
+COMPANY_HEADER_FRAGMENT = "company-header"  # by home_url_name
+BACKOFFICE_MENU_FRAGMENT = "bo-nav"  # by the current URL name (aria-current)
+
+
+def frame_fragment_keys(*, home_url_name: str, url_name: str | None) -> tuple[str, ...]:
+    """The frame fragments a page on this host and URL renders (what the templates' keys
+    resolve to; `link_origin` is empty except on the "no such shop" page)."""
+    keys = [fragment_key(FOOTER_FRAGMENT, "", home_url_name)]
+    if home_url_name == "company:home":
+        keys.append(fragment_key(COMPANY_HEADER_FRAGMENT, home_url_name))
+        if url_name and url_name.startswith("backoffice"):
+            keys.append(fragment_key(BACKOFFICE_MENU_FRAGMENT, url_name))
+    return tuple(keys)
+
+
+def page_cache_keys(request) -> list[str]:
+    """What a rendered page on this request reads from the shared cache: every page's
+    entries and its frame's fragments, for one MGET before it renders (the first context
+    processor, or a view with its own keys: storefront.caching, retailers/team/views.py)."""
+    from shopsocial.urls_util import home_url_name
+
+    match = getattr(request, "resolver_match", None)
+    return [
+        *every_request_cache_keys(),
+        *frame_fragment_keys(
+            home_url_name=home_url_name(request), url_name=match.url_name if match else None
+        ),
+    ]
+
+
 def fragment_key(name: str, *vary_on: object) -> str:
     return make_template_fragment_key(name, (*vary_on, templates_release()))
 
@@ -148,15 +182,17 @@ def every_request_cache_keys() -> tuple[str, ...]:
     )
 
 
-def tokens(keys: list[str], *, timeout: float) -> list[str]:
+def tokens(keys: list[str], *, timeout: float, request=None) -> list[str]:
     """A random token kept under each key until a write declared in `RULES` deletes it:
     a key made with the tokens changes with what they stand for (a fresh token each
-    time while the cache is away, so nothing is reused then)."""
+    time while the cache is away, so nothing is reused then). With the `request` of a
+    page about to render, its page keys are read in the same round trip."""
     cache = caches[CACHE_ALIAS]
-    found = cache.get_many(keys)
+    if request is not None and hasattr(cache, "prefetch"):
+        cache.prefetch([*keys, *page_cache_keys(request)])
     values = []
     for key in keys:
-        value = found.get(key)
+        value = cache.get(key)  # the request's prefetch has read it, when there is one
         if value is None:
             value = secrets.token_hex(8)
             if not cache.add(key, value, timeout):

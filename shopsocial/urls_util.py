@@ -39,3 +39,11 @@ def shared_path(viewname: str, *args: object, **kwargs: object) -> str:
 
 def storefront_host(slug: str) -> str:
     return f"{slug}.{settings.SHOP_DOMAIN}"
+
+
+def home_url_name(request) -> str:
+    """`{% url home_url_name %}`: this host's home page (a storefront's, or the company
+    site's)."""
+    tenant = getattr(request, "tenant", None)
+    retailer = tenant is not None and not tenant.is_company
+    return "storefront:home" if retailer else "company:home"

@@ -31,8 +31,8 @@ from shopsocial.invalidation import (
     EVERY_PAGE_KEYS,
     MENU_FRAGMENT,
     PRODUCT_CARD_FRAGMENT,
-    every_request_cache_keys,
     fragment_key,
+    page_cache_keys,
     product_fragment_keys,
     storefront_key,
 )
@@ -50,7 +50,7 @@ def product_keys(products: Iterable) -> list[str]:
 
 
 def fragments_prefetch(
-    *, products: Iterable = (), current_category_slug: str | None = None
+    request: HttpRequest, *, products: Iterable = (), current_category_slug: str | None = None
 ) -> list:
     """Read the page's `{% cache %}` fragments in one round trip before it renders: the
     cards (and reviews) of `products`, and the menu with that category current. Returns
@@ -61,7 +61,7 @@ def fragments_prefetch(
     cache = caches[CACHE_ALIAS]
     if not hasattr(cache, "prefetch"):
         return products
-    keys = [*every_request_cache_keys()]  # the same MGET as the context processor's
+    keys = page_cache_keys(request)  # the same MGET as the context processor's
     keys += [key for product in products for key in product_fragment_keys(product.pk)]
     if current_category_slug is not None:
         keys.append(fragment_key(MENU_FRAGMENT, current_category_slug))

@@ -72,7 +72,7 @@ def _page_param(request: HttpRequest) -> str:
 def company_home(request: HttpRequest) -> HttpResponse:
     featured = bestsellers()
     surrogate_keys_add(request, ["bestsellers", *product_keys(featured)])
-    fragments_prefetch(products=featured)
+    fragments_prefetch(request, products=featured)
     return render(request, "company/home.html", {"featured": featured})
 
 
@@ -103,7 +103,7 @@ def storefront_home(request: HttpRequest) -> HttpResponse:
     featured = products_by_ids(ids=featured_product_ids(retailer=retailer))
     shown = featured or bestsellers()
     surrogate_keys_add(request, ["bestsellers", *product_keys(shown)])
-    fragments_prefetch(products=shown)
+    fragments_prefetch(request, products=shown)
     context = {
         "profile": storefront_profile_get(retailer=retailer),
         "featured": shown,
@@ -133,7 +133,9 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     surrogate_keys_add(request, [f"category-{category.pk}", *product_keys(context["page_obj"])])
     # Pictures are read only for the cards the shared cache does not keep.
     product_images_prefetch(
-        fragments_prefetch(products=context["page_obj"], current_category_slug=category.slug)
+        fragments_prefetch(
+            request, products=context["page_obj"], current_category_slug=category.slug
+        )
     )
     return render(request, "storefront/category.html", context)
 
@@ -150,7 +152,7 @@ def product_page_render(
 ) -> HttpResponse:
     variant = chosen or variant_default(product)
     surrogate_keys_add(request, [f"product-{product.pk}", "shipping"])
-    fragments_prefetch(products=[product])
+    fragments_prefetch(request, products=[product])
     context = {
         "product": product,
         "variant": variant,
@@ -212,7 +214,7 @@ def search(request: HttpRequest) -> HttpResponse:
     terms = search_terms_parse(request.GET.get("q"))
     result = product_search(terms=terms, page=_page_param(request))
     surrogate_keys_add(request, ["search"])
-    fragments_prefetch(products=result.page.object_list if result.page else ())
+    fragments_prefetch(request, products=result.page.object_list if result.page else ())
     context = {
         "terms": terms,
         "page_obj": result.page,

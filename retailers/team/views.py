@@ -47,6 +47,7 @@ def team_view(request: HttpRequest) -> HttpResponse:
         mine, plan = invalidation.tokens(
             [invalidation.team_member_key(retailer.pk), invalidation.TEAM_ALL],
             timeout=invalidation.FRAGMENT_SECONDS,
+            request=request,
         )
         key = invalidation.fragment_key(
             TEAM_SECTION, retailer.pk, mine, plan, today.isoformat(), page, level or 0

@@ -11,7 +11,8 @@ import redis
 
 from ops.stack import Redis, temp_folder
 from shopsocial.cache import FailOpenRedisCache, request_scope
-from tests.conftest import ALICE_HOST
+from tests.conftest import ALICE_HOST, COMPANY_HOST
+from tests.retailers.conftest import alice_client, alice_owner  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +129,20 @@ def test_a_page_without_a_template_reads_the_shared_cache_once(
     # A GET of a POST-only URL: Django's plain 405, no template.
     assert client.get("/cart/add/", HTTP_HOST=ALICE_HOST).status_code == 405
     assert commands() == 1
+
+
+@pytest.mark.django_db
+def test_a_warm_my_team_page_reads_the_shared_cache_in_three_round_trips(
+    redis_shared_cache,
+    commands,
+    alice_client,  # noqa: F811 - the fixtures imported above
+    alice_owner,  # noqa: F811
+):
+    """The session and host (middleware); the team tokens with the page's entries and its
+    frame (header, back-office menu, footer); the team section itself."""
+    for _ in range(2):
+        alice_client.get("/backoffice/team/", HTTP_HOST=COMPANY_HOST)
+    commands()
+    page = alice_client.get("/backoffice/team/", HTTP_HOST=COMPANY_HOST)
+    assert page.status_code == 200 and 'aria-current="page">My team<' in page.text
+    assert commands() == 3
