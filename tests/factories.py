@@ -19,6 +19,7 @@ from factory.django import DjangoModelFactory
 
 from orders.models import Order, OrderLine
 from orders.services import CustomerDetails
+from privacy.models import BreachIncident
 from retailers.models import Retailer
 from storefront.models import Category, Product, ProductImage, ProductVariant
 
@@ -155,3 +156,16 @@ class OrderLineFactory(DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: o.product.name)
     unit_price = factory.LazyAttribute(lambda o: o.product.price)
     quantity = 1
+
+
+class BreachIncidentFactory(DjangoModelFactory):
+    """A breach incident as staff record it (no notices sent: that is the service's)."""
+
+    class Meta:
+        model = BreachIncident
+
+    title = factory.Sequence(lambda n: f"Incident {n}")
+    discovered_at = factory.LazyFunction(timezone.now)
+    description = "What happened."
+    data_involved = "Email addresses."
+    scope = BreachIncident.Scope.ALL_RETAILERS

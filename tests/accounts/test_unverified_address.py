@@ -5,13 +5,13 @@ notices and banners, tickets, exports, erasure. Once proved, the data is theirs.
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from orders.models import Order
 from privacy.marketing.models import ConsentRecord, Subscriber, Suppression
 from privacy.models import BreachIncident, BreachNotification, Ticket
 from privacy.services import personal_data_erase, personal_data_export, ticket_open
 from tests.conftest import ALICE_HOST, COMPANY_HOST
+from tests.factories import BreachIncidentFactory
 
 from .support import email_verified_set
 
@@ -29,12 +29,8 @@ def victims_data(alice, make_order):
         subscriber=subscriber, retailer=alice, action="signup", consent_text="Yes please"
     )
     Suppression.objects.create(email=VICTIM, reason="unsubscribed")
-    incident = BreachIncident.objects.create(
-        title="Label printer exposed",
-        discovered_at=timezone.now(),
-        description="x",
-        data_involved="names",
-        scope=BreachIncident.Scope.EMAIL_LIST,
+    incident = BreachIncidentFactory(
+        title="Label printer exposed", scope=BreachIncident.Scope.EMAIL_LIST
     )
     notice = BreachNotification.objects.create(incident=incident, email=VICTIM)
     ticket = ticket_open(topic="other", name="Victor", email=VICTIM, message="My secret question")

@@ -25,7 +25,7 @@ from shopsocial.storage import PRIVATE_FILES_URL, private_storage
 from storefront.content.models import StorefrontProfile
 from storefront.content.services import storefront_update
 from tests.conftest import ALICE_HOST, COMPANY_HOST
-from tests.factories import ProductFactory
+from tests.factories import BreachIncidentFactory, ProductFactory
 from tests.uploads import breach_incident_admin_add, image_upload, product_image_form_save
 
 pytestmark = pytest.mark.django_db
@@ -191,13 +191,8 @@ def test_lists_uploaded_before_are_moved_out_of_the_public_store(settings, _root
         "privacy.migrations.0004_breach_list_private_storage"
     ).breach_lists_move_to_private_storage
     old = default_storage.save("breach-lists/jane-doe.csv", ContentFile(ADDRESSES))
-    incident = BreachIncident.objects.create(
-        title="Old",
-        discovered_at="2026-11-01T10:00:00Z",
-        description="x",
-        data_involved="x",
-        scope="email_list",
-        email_list=old,
+    incident = BreachIncidentFactory(
+        discovered_at="2026-11-01T10:00:00Z", scope="email_list", email_list=old
     )
     move(apps, None)
     incident.refresh_from_db()

@@ -4,22 +4,16 @@ import threading
 
 import pytest
 from django.db import connection, transaction
-from django.utils import timezone
 
 from privacy.models import BreachIncident, BreachNotification
 from privacy.services.breach import breach_notifications_prepare
+from tests.factories import BreachIncidentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_preparing_a_batch_is_not_blocked_by_a_lock_on_the_incident(company):
-    incident = BreachIncident.objects.create(
-        title="Concurrent",
-        discovered_at=timezone.now(),
-        description="d",
-        data_involved="d",
-        scope=BreachIncident.Scope.ALL_RETAILERS,
-    )
+    incident = BreachIncidentFactory(title="Concurrent")
     BreachNotification.objects.bulk_create(
         [BreachNotification(incident=incident, email=f"p{n}@example.com") for n in range(3)]
     )

@@ -33,6 +33,7 @@ from privacy.services.tickets import ticket_reply_staff
 from shopsocial.mail.models import OutboundEmail
 from shopsocial.mail.services import email_enqueue
 from tests.conftest import ALICE_HOST
+from tests.factories import BreachIncidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,10 +141,7 @@ def busy_shopper(alice, company):
     )  # fmt: skip
 
     # A breach notice to their address (email row + in-site notice).
-    incident = BreachIncident.objects.create(
-        title="Test incident", discovered_at=timezone.now(), description="x",
-        data_involved="emails", scope=BreachIncident.Scope.ALL_SHOPPERS,
-    )  # fmt: skip
+    incident = BreachIncidentFactory(scope=BreachIncident.Scope.ALL_SHOPPERS)
     notice = BreachNotification.objects.create(incident=incident, email=EMAIL)
     email_enqueue(
         kind="legal", to=EMAIL, template="privacy/email/breach_notice",

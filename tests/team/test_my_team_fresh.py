@@ -15,13 +15,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from privacy.models import BreachIncident, BreachNotification
+from privacy.models import BreachNotification
 from retailers.earnings.models import CommissionEntry
 from retailers.models import Retailer
 from retailers.team.close import team_month_close
 from retailers.team.models import Rank, Standing, TeamMember, TeamPlan
 from retailers.team.services import team_member_move
 from tests.conftest import COMPANY_HOST
+from tests.factories import BreachIncidentFactory
 
 from .conftest import member, plan_make, sale
 
@@ -176,13 +177,7 @@ def test_a_breach_notice_shows_on_the_next_page_and_goes_once_acknowledged(
     alice_client, alice_owner, team_plan
 ):
     assert "Test incident" not in page(alice_client)
-    incident = BreachIncident.objects.create(
-        title="Test incident",
-        discovered_at=timezone.now(),
-        description="A test.",
-        data_involved="Email addresses.",
-        scope=BreachIncident.Scope.ALL_RETAILERS,
-    )
+    incident = BreachIncidentFactory(title="Test incident")
     assert "Test incident" not in page(alice_client)  # no notice yet: nothing to read
     BreachNotification.objects.create(incident=incident, email=alice_owner.email)
     assert "Test incident" in page(alice_client)
