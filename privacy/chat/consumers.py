@@ -292,6 +292,11 @@ def _snapshot(user) -> dict:
 
 
 @db
+def _my_chat_ids(user) -> list[int]:
+    return list(selectors.chats_for_agent(agent=user).values_list("pk", flat=True))
+
+
+@db
 def _queue(user) -> dict:
     return {"type": "queue", "queue": [chat_summary(c) for c in selectors.chat_queue()]}
 
@@ -318,10 +323,16 @@ class StaffConsoleConsumer(ChatSocket):
         await self.accept()
         await db(services.agent_presence_add)(user=user, channel_name=self.channel_name)
         await self.channel_layer.group_add(QUEUE_GROUP, self.channel_name)
+        # Join this agent's chats before reading them: a message sent after the snapshot
+        # was read arrives through the group (the console drops one it already shows).
+        for chat_id in await _my_chat_ids(user):
+            self.chats.add(chat_id)
+            await self.channel_layer.group_add(f"chat.{chat_id}", self.channel_name)
         snapshot = await _snapshot(user)
-        for chat in snapshot["mine"]:
-            self.chats.add(chat["id"])
-            await self.channel_layer.group_add(f"chat.{chat['id']}", self.channel_name)
+        for chat in snapshot["mine"]:  # claimed in between (another console of theirs)
+            if chat["id"] not in self.chats:
+                self.chats.add(chat["id"])
+                await self.channel_layer.group_add(f"chat.{chat['id']}", self.channel_name)
         await self.send_json(snapshot)
 
     async def disconnect(self, code):

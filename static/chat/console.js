@@ -118,7 +118,9 @@
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + window.location.host + "/ws/support/");
     socket.onopen = function () {
-      retries = 0; statusLine.textContent = "Online: you are taking chats.";
+      // "Online" once the snapshot arrives: the server has then joined every chat of
+      // ours, so nothing a shopper sends from here on can miss this console.
+      retries = 0; statusLine.textContent = "Connected; loading your chats…";
       clearInterval(pingTimer);
       pingTimer = setInterval(function () { send({ type: "ping" }); }, 30000);
     };
@@ -128,6 +130,7 @@
       if (d.type === "snapshot") {
         canned = d.canned; outcomes = d.outcomes;
         renderQueue(d.queue); d.mine.forEach(openPanel);
+        statusLine.textContent = "Online: you are taking chats.";
       } else if (d.type === "queue") { renderQueue(d.queue); }
       else if (d.type === "chat") { openPanel(d); }
       else if (d.type === "message") { if (panels[d.chat]) addMessage(panels[d.chat], d); }
