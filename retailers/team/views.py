@@ -30,9 +30,11 @@ def _int_param(request: HttpRequest, name: str, *, default: int | None, top: int
     return min(max(int(raw), 1), top)
 
 
-# The first pages of each view of the team are kept (a page number beyond these renders
-# every time: the cache holds what retailers read, not every number one can type).
+# The first pages of each view the page links to are kept (everyone, generations 1-5);
+# a page or generation beyond these renders every time: the cache holds what retailers
+# read, not every number one can type into the address.
 CACHED_PAGES = 20
+CACHED_LEVELS = 5
 
 
 @backoffice_view
@@ -43,7 +45,7 @@ def team_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     key = None
     section = None
-    if page <= CACHED_PAGES:
+    if page <= CACHED_PAGES and (level or 0) <= CACHED_LEVELS:
         mine, plan = invalidation.tokens(
             [invalidation.team_member_key(retailer.pk), invalidation.TEAM_ALL],
             timeout=invalidation.FRAGMENT_SECONDS,
@@ -58,7 +60,9 @@ def team_view(request: HttpRequest) -> HttpResponse:
         overview = selectors.team_overview_for_retailer(
             retailer=retailer, member=member, page=page, level=level, today=today
         )
-        section = render_to_string("team/_section.html", {"team": overview, "levels": range(1, 6)})
+        section = render_to_string(
+            "team/_section.html", {"team": overview, "levels": range(1, CACHED_LEVELS + 1)}
+        )
         if key is not None:
             caches[invalidation.CACHE_ALIAS].set(key, section, invalidation.FRAGMENT_SECONDS)
     return render(request, "team/my_team.html", {"team_section": mark_safe(section)})  # noqa: S308
