@@ -252,24 +252,25 @@ def _team_keys(ids: Iterable[int]) -> tuple[str, ...]:
     return tuple(team_member_key(pk) for pk in sorted(set(ids)))
 
 
+def _upline_ids(retailer_id: int) -> set[int]:
+    """The retailer and every member above them (their stored path, one query)."""
+    member = apps.get_model("team", "TeamMember")
+    paths = member._base_manager.filter(pk=retailer_id).values_list("path", flat=True)
+    return {retailer_id, *(pk for path in paths for pk in _labels(path))}
+
+
 def _team_member(row: Model) -> tuple[str, ...]:
     """A place in the genealogy (enrolled, moved): the member and everyone above them,
-    before (the stored path) and after (the new sponsor's path)."""
-    member = apps.get_model("team", "TeamMember")
+    before (the stored path) and after (the new sponsor's upline)."""
     ids = {row.pk, *_labels(row.path)}
     if row.sponsor_id is not None:
-        ids.add(row.sponsor_id)
-        for path in member._base_manager.filter(pk=row.sponsor_id).values_list("path", flat=True):
-            ids |= _labels(path)
+        ids |= _upline_ids(row.sponsor_id)
     return _team_keys(ids)
 
 
 def _team_upline(retailer_id: int) -> tuple[str, ...]:
-    """A retailer's row as their upline's pages show it (name, volume, rank): the
-    retailer and every member above them."""
-    member = apps.get_model("team", "TeamMember")
-    paths = member._base_manager.filter(pk=retailer_id).values_list("path", flat=True)
-    return _team_keys({retailer_id, *(pk for path in paths for pk in _labels(path))})
+    """A retailer's row as their upline's pages show it (name, volume, rank)."""
+    return _team_keys(_upline_ids(retailer_id))
 
 
 def _team_retailer(row: Model) -> tuple[str, ...]:
