@@ -94,6 +94,9 @@ def main() -> int:
     parser.add_argument("--min-free-gb", type=float, default=15.0)
     parser.add_argument("--skip-dump", action="store_true")
     parser.add_argument(
+        "--keep", action="store_true", help="keep the database at the end (for profiling)"
+    )
+    parser.add_argument(
         "--migrate-minutes",
         type=float,
         default=0,
@@ -197,8 +200,11 @@ def main() -> int:
             connections.close_all()
         except Exception:  # noqa: BLE001, S110 - Django may not be set up yet
             pass
-        psql(server, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)', check=False)
-        log(f"dropped database {args.db}")
+        if args.keep:
+            log(f"kept database {args.db}")
+        else:
+            psql(server, f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)', check=False)
+            log(f"dropped database {args.db}")
     return 0
 
 

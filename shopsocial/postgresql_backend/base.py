@@ -15,11 +15,14 @@ from __future__ import annotations
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from django_tenants.utils import get_limit_set_calls
 
+from .introspection import DatabaseIntrospection
+
 
 class DatabaseWrapper(TenantDatabaseWrapper):
     def __init__(self, *args, **kwargs) -> None:
         self._server_search_path: list[str] | None = None
         super().__init__(*args, **kwargs)
+        self.introspection = DatabaseIntrospection(self)
 
     def _handle_search_path(self, cursor=None):
         if self._setting_search_path:
