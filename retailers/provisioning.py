@@ -284,6 +284,7 @@ class SmartExecutor(StandardExecutor):
         return schema_is_current(schema)
 
 
+@cache
 def _checks_once(executor_class: type) -> type:
     """The executor, with the system checks left to `migrate_schemas` itself.
 
