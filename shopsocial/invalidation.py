@@ -96,6 +96,11 @@ FRAGMENT_SECONDS = 3600  # the templates' literal: a bound on memory, not on fre
 MENU_FRAGMENT = "menu"  # storefront/partials/nav_items.html, by the current category slug
 PRODUCT_CARD_FRAGMENT = "product-card"  # storefront/partials/product_card.html, by product
 PRODUCT_REVIEWS_FRAGMENT = "product-reviews"  # reviews/partials/product_reviews.html
+# storefront/product.html as every shopper first sees it (no variant named in the query,
+# no form error): the gallery, name, price, stock and the add-to-cart form; and its JSON-LD.
+PRODUCT_PAGE_FRAGMENT = "product-page"
+PRODUCT_PAGE_PARTS = ("gallery", "info")
+PRODUCT_LD_FRAGMENT = "product-ld"
 
 
 @functools.cache
@@ -166,7 +171,15 @@ def product_fragment_keys(product_pk: int | None) -> tuple[str, ...]:
     return (
         fragment_key(PRODUCT_CARD_FRAGMENT, product_pk),
         fragment_key(PRODUCT_REVIEWS_FRAGMENT, product_pk),
+        *(fragment_key(PRODUCT_PAGE_FRAGMENT, product_pk, part) for part in PRODUCT_PAGE_PARTS),
+        fragment_key(PRODUCT_LD_FRAGMENT, product_pk),
+        product_og_image_key(product_pk),
     )
+
+
+def product_og_image_key(product_pk: int) -> str:
+    """The path of the product's first picture (storefront/views.py, for og:image)."""
+    return f"product-og-image:{product_pk}"
 
 
 def every_request_cache_keys() -> tuple[str, ...]:

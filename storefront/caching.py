@@ -50,11 +50,16 @@ def product_keys(products: Iterable) -> list[str]:
 
 
 def fragments_prefetch(
-    request: HttpRequest, *, products: Iterable = (), current_category_slug: str | None = None
+    request: HttpRequest,
+    *,
+    products: Iterable = (),
+    current_category_slug: str | None = None,
+    product_page=None,
 ) -> list:
     """Read the page's `{% cache %}` fragments in one round trip before it renders: the
-    cards (and reviews) of `products`, and the menu with that category current. Returns
-    the products whose card is not kept (what the template will render)."""
+    cards of `products`, the menu with that category current, and the product page's
+    own fragments (`product_page`). Returns the products whose card is not kept (what
+    the template will render)."""
     from django.core.cache import caches
 
     products = list(products)
@@ -62,11 +67,24 @@ def fragments_prefetch(
     if not hasattr(cache, "prefetch"):
         return products
     keys = page_cache_keys(request)  # the same MGET as the context processor's
-    keys += [key for product in products for key in product_fragment_keys(product.pk)]
+    keys += [fragment_key(PRODUCT_CARD_FRAGMENT, product.pk) for product in products]
+    if product_page is not None:
+        keys += product_fragment_keys(product_page.pk)
     if current_category_slug is not None:
         keys.append(fragment_key(MENU_FRAGMENT, current_category_slug))
     present = cache.prefetch(keys)
     return [p for p in products if fragment_key(PRODUCT_CARD_FRAGMENT, p.pk) not in present]
+
+
+def fragment_kept(request: HttpRequest, name: str, *vary_on: object) -> bool:
+    """Whether the fragment `name` (shopsocial/invalidation.py) is in the shared cache, as
+    read by this request's prefetch (no round trip for a key it read)."""
+    from django.core.cache import caches
+
+    cache = caches[CACHE_ALIAS]
+    if not hasattr(cache, "prefetch"):
+        return False
+    return bool(cache.prefetch([fragment_key(name, *vary_on)]))
 
 
 def _shareable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 
-from shopsocial.invalidation import CATEGORY_TREE, cached
+from shopsocial.invalidation import (
+    CATEGORY_TREE,
+    FRAGMENT_SECONDS,
+    cached,
+    product_og_image_key,
+)
 from shopsocial.urls_util import storefront_path
 
 from .models import Category, Product, ProductImage, ProductVariant
@@ -88,9 +93,11 @@ def category_get(*, slug: str) -> CategoryNode | None:
 
 # --- Products -----------------------------------------------------------------
 def products_with_images(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    return queryset.prefetch_related(
-        Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
-    )
+    return queryset.prefetch_related(_images_prefetch())
+
+
+def _images_prefetch() -> Prefetch:
+    return Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
 
 
 def product_qs_active() -> QuerySet[Product]:
@@ -140,19 +147,46 @@ def category_products_page(
     return result
 
 
-def product_get(*, slug: str | None = None, pk: int | None = None) -> Product | None:
-    """An active product with its category, images and on-sale variants, or None."""
-    queryset = products_with_images(
-        product_qs_active().select_related("category", "category__parent")
-    )
-    queryset = queryset.prefetch_related(
+def _product_page_prefetches() -> list[Prefetch]:
+    return [
+        _images_prefetch(),
         Prefetch(
             "variants",
             queryset=ProductVariant.objects.filter(active=True).order_by("position", "pk"),
             to_attr="variants_on_sale",
-        )
-    )
+        ),
+    ]
+
+
+def product_get(
+    *, slug: str | None = None, pk: int | None = None, related: bool = True
+) -> Product | None:
+    """An active product with its category and, unless `related` is False, its images and
+    on-sale variants (`product_related_prefetch` reads them later), or None."""
+    queryset = product_qs_active().select_related("category", "category__parent")
+    if related:
+        queryset = queryset.prefetch_related(*_product_page_prefetches())
     return queryset.filter(**({"pk": pk} if pk is not None else {"slug": slug})).first()
+
+
+def product_related_prefetch(product: Product) -> None:
+    """The images and on-sale variants of a product read with `related=False` (nothing is
+    read again when they are there already)."""
+    prefetch_related_objects([product], *_product_page_prefetches())
+
+
+def product_og_image_path(product: Product) -> str:
+    """The URL of the product's first picture ("" without one), kept in the shared cache
+    until a write to the product or its pictures deletes it (shopsocial/invalidation.py)."""
+
+    def build() -> str:
+        images = product.images.all()
+        if "images" not in getattr(product, "_prefetched_objects_cache", {}):
+            images = images.order_by("position", "pk")
+        image = next(iter(images[:1]), None)
+        return image.image.url if image else ""
+
+    return cached(product_og_image_key(product.pk), build, timeout=FRAGMENT_SECONDS)
 
 
 def products_by_ids(*, ids: list[int]) -> list[Product]:

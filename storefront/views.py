@@ -9,8 +9,10 @@ keeps the anonymous ones, tagged with the keys of what they show
 
 from __future__ import annotations
 
+import functools
 import re
-from urllib.parse import urlencode
+from collections.abc import Callable
+from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,9 +23,17 @@ from django.views.decorators.http import require_POST, require_safe
 from orders.selectors import bestsellers, retailers_best_selling
 from orders.services.holds import stock_holds_release_due
 from retailers.finder import retailer_find
+from shopsocial.invalidation import PRODUCT_PAGE_FRAGMENT, PRODUCT_PAGE_PARTS
 from shopsocial.search_text import SEARCH_MAX_LENGTH, search_text_clean
+from shopsocial.urls_util import company_url
 
-from .caching import fragments_prefetch, product_keys, shared_page, surrogate_keys_add
+from .caching import (
+    fragment_kept,
+    fragments_prefetch,
+    product_keys,
+    shared_page,
+    surrogate_keys_add,
+)
 from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
 from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartAutoshipForm, CartRemoveForm, CartUpdateForm, first_error
@@ -38,6 +48,8 @@ from .selectors import (
     category_tree,
     product_get,
     product_images_prefetch,
+    product_og_image_path,
+    product_related_prefetch,
     products_by_ids,
 )
 from .seo.selectors import product_canonical_url, product_json_ld
@@ -49,6 +61,7 @@ from .variants import (
     variant_gallery,
     variant_resolve,
     variants_json,
+    variants_on_sale,
 )
 
 _ID_RE = re.compile(r"[0-9]{1,18}")
@@ -140,6 +153,12 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "storefront/category.html", context)
 
 
+def _once[T](build: Callable[[], T]) -> Callable[[], T]:
+    """A context value built where the template first reads it, then kept: nothing is
+    built for what a kept `{% cache %}` fragment shows."""
+    return functools.cache(build)
+
+
 def product_page_render(
     request: HttpRequest,
     product: Product,
@@ -150,40 +169,78 @@ def product_page_render(
     status=200,
     extra: dict | None = None,
 ) -> HttpResponse:
-    variant = chosen or variant_default(product)
+    """The product page. `product` may come without its images and variants
+    (`product_get(related=False)`): they are read only when the page as every shopper
+    first sees it (no variant named, no form error) is not kept as a fragment."""
     surrogate_keys_add(request, [f"product-{product.pk}", "shipping"])
-    fragments_prefetch(request, products=[product])
+    fragments_prefetch(request, products=[product], product_page=product)
+    # The plain page is kept whole in the shared cache (shopsocial/invalidation.py
+    # deletes it with the product's other fragments); a named variant, a form error or a
+    # share link's attribution renders it for this request only.
+    keep = chosen is None and not error and quantity == "1" and not extra and status == 200
+    kept = all(
+        fragment_kept(request, PRODUCT_PAGE_FRAGMENT, product.pk, part)
+        for part in PRODUCT_PAGE_PARTS
+    )
+    if not (keep and kept):
+        product_related_prefetch(product)
+
+    @_once
+    def variant() -> ProductVariant | None:
+        return chosen or variant_default(product)
+
+    @_once
+    def gallery_images() -> list:
+        return variant_gallery(product, variant())
+
+    @_once
+    def rating():
+        return product_rating_summary(product_id=product.pk)
+
+    @_once
+    def reviews() -> list:
+        return (
+            list(reviews_approved_for_product(product_id=product.pk)[:5]) if rating().count else []
+        )
+
+    @_once
+    def json_ld() -> str:
+        images = gallery_images()
+        return product_json_ld(
+            product=product,
+            variant=variant(),
+            # The company site's address, as the canonical URL: the same on every host.
+            image_url=urljoin(company_url(), images[0].image.url) if images else "",
+            rating=(rating().average, rating().count) if rating().count else None,
+            reviews=reviews(),
+        )
+
     context = {
         "product": product,
+        "keep_page": keep,
         "variant": variant,
-        "option_groups": option_groups(product, chosen=variant),
-        "variants": product.variants_on_sale,
-        "variants_json": variants_json(product),
-        "price_range": price_range(product),
-        "gallery_images": variant_gallery(product, variant),
+        "option_groups": _once(lambda: option_groups(product, chosen=variant())),
+        "variants": _once(lambda: variants_on_sale(product)),
+        "variants_json": _once(lambda: variants_json(product)),
+        "price_range": _once(lambda: price_range(product)),
+        "gallery_images": gallery_images,
         "error": error,
         "quantity": quantity,
-        "max_quantity": min(variant.stock if variant else 0, MAX_LINE_QUANTITY)
-        or MAX_LINE_QUANTITY,
+        "max_quantity": _once(
+            lambda: min(variant().stock if variant() else 0, MAX_LINE_QUANTITY) or MAX_LINE_QUANTITY
+        ),
         # Shared without the query string (a share link never carries a search or token).
         "share_url": request.build_absolute_uri(request.path),
         "autoship_discount_percent": settings.AUTOSHIP_DISCOUNT_PERCENT,
+        # Search engines (#28): one canonical URL for the product on every host, and its
+        # JSON-LD; reviews (issue 28): the average and the latest approved reviews.
+        "canonical_url": product_canonical_url(product),
+        "product_json_ld": json_ld,
+        "rating": rating,
+        "reviews": reviews,
+        "og_image_path": product_og_image_path(product),
         **(extra or {}),
     }
-    # Search engines (#28): one canonical URL for the product on every host, and its JSON-LD.
-    context["canonical_url"] = product_canonical_url(product)
-    images = context["gallery_images"]
-    # reviews (issue 28): the average, the latest approved reviews, and both in the JSON-LD
-    rating = product_rating_summary(product_id=product.pk)
-    reviews = list(reviews_approved_for_product(product_id=product.pk)[:5]) if rating.count else []
-    context.update(rating=rating, reviews=reviews)
-    context["product_json_ld"] = product_json_ld(
-        product=product,
-        variant=variant,
-        image_url=request.build_absolute_uri(images[0].image.url) if images else "",
-        rating=(rating.average, rating.count) if rating.count else None,
-        reviews=reviews,
-    )
     return render(request, "storefront/product.html", context, status=status)
 
 
@@ -195,12 +252,13 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @shared_page
 def _product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
-    product = product_get(slug=slug)
+    product = product_get(slug=slug, related=False)
     if product is None:
         raise Http404("No such product")
     # A shared link or a no-JavaScript "show" may name the variant: ?option1=Cedar&...
     chosen = None
     if any(f"option{i}" in request.GET for i in (1, 2, 3)) or "variant_id" in request.GET:
+        product_related_prefetch(product)
         try:
             chosen = variant_resolve(product, request.GET)
         except VariantPickError:
