@@ -177,6 +177,23 @@ def product_fragment_keys(product_pk: int | None) -> tuple[str, ...]:
     )
 
 
+def product_row_key(slug: str) -> str:
+    """The product page's product row, by slug (storefront.selectors.product_page_get)."""
+    return f"product-row:{slug}"
+
+
+def _product_rows(*, product_id: int | None = None, category_id: int | None = None) -> list[str]:
+    """The kept rows of a product, or of every product in a category or its children."""
+    product = apps.get_model("storefront", "Product")
+    if product_id is not None:
+        rows = product._base_manager.filter(pk=product_id)
+    else:
+        rows = product._base_manager.filter(
+            Q(category_id=category_id) | Q(category__parent_id=category_id)
+        )
+    return [product_row_key(slug) for slug in rows.values_list("slug", flat=True)]
+
+
 def product_og_image_key(product_pk: int) -> str:
     """The path of the product's first picture (storefront/views.py, for og:image)."""
     return f"product-og-image:{product_pk}"
@@ -305,19 +322,22 @@ def _variant_shown(row: Model) -> Hashable:
 RULES: dict[str, Rule] = {
     "storefront.Category": Rule(
         keys=lambda c: ("menu", f"category-{c.pk}", "search"),
-        cache=lambda c: (*_CATALOG, *menu_fragment_keys(c.slug)),
+        cache=lambda c: (*_CATALOG, *menu_fragment_keys(c.slug), *_product_rows(category_id=c.pk)),
         fields=("pk", "slug"),
     ),
     "storefront.Product": Rule(
         keys=lambda p: (f"product-{p.pk}", f"category-{p.category_id}", "search"),
-        cache=lambda p: (*_CATALOG, *product_fragment_keys(p.pk)),
-        fields=("pk", "category_id", "stock"),
+        cache=lambda p: (*_CATALOG, *product_fragment_keys(p.pk), product_row_key(p.slug)),
+        fields=("pk", "category_id", "stock", "slug"),
         quiet=frozenset({"stock"}),
         shown=lambda p: p.stock > 0,  # listings: "Out of stock"
     ),
     "storefront.ProductVariant": Rule(
         keys=lambda v: (f"product-{v.product_id}",),
-        cache=lambda v: product_fragment_keys(v.product_id),
+        cache=lambda v: (
+            *product_fragment_keys(v.product_id),
+            *_product_rows(product_id=v.product_id),  # its price_to
+        ),
         fields=("pk", "product_id", "stock"),
         quiet=frozenset({"stock"}),
         shown=_variant_shown,

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 
 from shopsocial.invalidation import (
+    CACHE_ALIAS,
     CATEGORY_TREE,
     FRAGMENT_SECONDS,
     cached,
     product_og_image_key,
+    product_row_key,
 )
 from shopsocial.urls_util import storefront_path
 
@@ -167,6 +170,20 @@ def product_get(
     if related:
         queryset = queryset.prefetch_related(*_product_page_prefetches())
     return queryset.filter(**({"pk": pk} if pk is not None else {"slug": slug})).first()
+
+
+def product_page_get(*, slug: str) -> Product | None:
+    """`product_get(slug=..., related=False)`, kept in the shared cache by slug until a
+    write to the product, its variants or its category deletes it
+    (shopsocial/invalidation.py). A slug that names no product is not kept."""
+    cache = caches[CACHE_ALIAS]
+    key = product_row_key(slug)
+    product = cache.get(key)
+    if product is None:
+        product = product_get(slug=slug, related=False)
+        if product is not None:
+            cache.set(key, product, FRAGMENT_SECONDS)
+    return product
 
 
 def product_related_prefetch(product: Product) -> None:

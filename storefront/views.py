@@ -49,6 +49,7 @@ from .selectors import (
     product_get,
     product_images_prefetch,
     product_og_image_path,
+    product_page_get,
     product_related_prefetch,
     products_by_ids,
 )
@@ -252,7 +253,7 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @shared_page
 def _product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
-    product = product_get(slug=slug, related=False)
+    product = product_page_get(slug=slug)
     if product is None:
         raise Http404("No such product")
     # A shared link or a no-JavaScript "show" may name the variant: ?option1=Cedar&...
