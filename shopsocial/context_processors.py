@@ -31,10 +31,11 @@ def shared_cache_prefetch(request: HttpRequest) -> dict:
     A view that prefetches its fragments (storefront.caching) has read these already."""
     from django.core.cache import caches
 
-    from shopsocial.invalidation import CACHE_ALIAS, page_cache_keys, templates_release
+    from shopsocial.invalidation import CACHE_ALIAS, templates_release
+    from storefront.caching import storefront_page_keys
 
     cache = caches[CACHE_ALIAS]
     if hasattr(cache, "prefetch"):
-        cache.prefetch(page_cache_keys(request))
+        cache.prefetch(storefront_page_keys(request))
     # The last part of every `{% cache %}` key (shopsocial.invalidation.fragment_key).
     return {"fragment_release": templates_release()}

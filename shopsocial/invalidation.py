@@ -128,6 +128,26 @@ COMPANY_HEADER_FRAGMENT = "company-header"  # by home_url_name
 BACKOFFICE_MENU_FRAGMENT = "bo-nav"  # by the current URL name (aria-current)
 
 
+# storefront/base.html's header around its two menus and the search box, by part: the
+# phone menu's links and the brand, the cart link, the wide screens' links.
+STOREFRONT_HEADER_FRAGMENT = "sf-header"
+
+
+def storefront_header_keys(
+    *, home_url_name: str, slug: str, site_name: str, signed_in: bool, cart_count: int
+) -> tuple[str, ...]:
+    """The header fragments of a storefront page (what the template's keys resolve to:
+    `slug` is "" on the company site). Nothing deletes them: they show the host's name
+    and links and the shopper's state, which are all in the key."""
+    return (
+        fragment_key(
+            STOREFRONT_HEADER_FRAGMENT, "mobile", home_url_name, slug, site_name, signed_in
+        ),
+        fragment_key(STOREFRONT_HEADER_FRAGMENT, "cart", home_url_name, cart_count),
+        fragment_key(STOREFRONT_HEADER_FRAGMENT, "desktop", home_url_name, slug, signed_in),
+    )
+
+
 def frame_fragment_keys(*, home_url_name: str, url_name: str | None) -> tuple[str, ...]:
     """The frame fragments a page on this host and URL renders (what the templates' keys
     resolve to; `link_origin` is empty except on the "no such shop" page)."""

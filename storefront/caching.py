@@ -34,6 +34,7 @@ from shopsocial.invalidation import (
     fragment_key,
     page_cache_keys,
     product_fragment_keys,
+    storefront_header_keys,
     storefront_key,
 )
 
@@ -47,6 +48,30 @@ def surrogate_keys_add(request: HttpRequest, keys: Iterable[str]) -> None:
 
 def product_keys(products: Iterable) -> list[str]:
     return [f"product-{product.pk}" for product in products]
+
+
+def storefront_page_keys(request: HttpRequest) -> list[str]:
+    """`page_cache_keys` and, on a storefront page (either host), its header fragments."""
+    from shopsocial.urls_util import home_url_name
+
+    from .cart import Cart
+
+    keys = page_cache_keys(request)
+    tenant = getattr(request, "tenant", None)
+    match = getattr(request, "resolver_match", None)
+    if tenant is None or match is None or "backoffice" in (match.url_name or ""):
+        return keys
+    user = getattr(request, "user", None)
+    return [
+        *keys,
+        *storefront_header_keys(
+            home_url_name=home_url_name(request),
+            slug="" if tenant.is_company else tenant.slug,
+            site_name=tenant.display_name,
+            signed_in=bool(user is not None and user.is_authenticated),
+            cart_count=Cart(request).count(),
+        ),
+    ]
 
 
 def fragments_prefetch(
@@ -66,7 +91,7 @@ def fragments_prefetch(
     cache = caches[CACHE_ALIAS]
     if not hasattr(cache, "prefetch"):
         return products
-    keys = page_cache_keys(request)  # the same MGET as the context processor's
+    keys = storefront_page_keys(request)  # the same MGET as the context processor's
     keys += [fragment_key(PRODUCT_CARD_FRAGMENT, product.pk) for product in products]
     if product_page is not None:
         keys += product_fragment_keys(product_page.pk)
