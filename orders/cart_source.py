@@ -19,6 +19,13 @@ def cart_items(request: HttpRequest) -> list[tuple[int, int]]:
     return [(line.variant.pk, line.quantity) for line in Cart(request).lines()]
 
 
+def cart_quantities(request: HttpRequest) -> list[tuple[int, int]]:
+    """The cart as (variant_id, quantity) from the session only, no query: for
+    `checkout_quote`, which prices what is still on sale and leaves the rest out (its
+    `totals.lines` are the lines `cart_items` would give)."""
+    return Cart(request).quantities()
+
+
 def _key(request: HttpRequest, name: str) -> str:
     return f"{Cart(request).key}:{name}"
 

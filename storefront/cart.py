@@ -116,6 +116,11 @@ class Cart:
     def variant_ids(self) -> list[int]:
         return [int(pk) for pk in self._items()]
 
+    def quantities(self) -> list[tuple[int, int]]:
+        """(variant_id, quantity) of every line as the session holds it (no query; lines
+        no longer on sale are still here: `lines()` leaves them out)."""
+        return [(int(pk), quantity) for pk, quantity in self._items().items()]
+
     def quantity_of(self, variant_id: int) -> int:
         return self._items().get(str(variant_id), 0)
 

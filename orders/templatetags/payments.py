@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from orders.cart_source import cart_destination, cart_discount_code, cart_items
+from orders.cart_source import cart_destination, cart_discount_code, cart_quantities
 from orders.gateways import offline_gateway_in_use
 from orders.selectors import checkout_quote, shipping_method_for_display
 from orders.tax.engines import SHIPPING_STATES
@@ -34,7 +34,9 @@ def cart_totals(context) -> dict:
     request = context["request"]
     code = cart_discount_code(request)
     destination = cart_destination(request)
-    quote = checkout_quote(items=cart_items(request), discount_code=code, destination=destination)
+    quote = checkout_quote(
+        items=cart_quantities(request), discount_code=code, destination=destination
+    )
     return {
         "totals": quote.totals,
         "discount_entered": code,
@@ -65,12 +67,14 @@ def _state_options(selected: str) -> SafeString:
 @register.inclusion_tag("orders/partials/free_shipping_hint.html", takes_context=True)
 def free_shipping_hint(context) -> dict:
     request = context["request"]
-    items = cart_items(request)
-    if not items:
+    # The cart's lines are priced by the quote itself (one query), not read twice.
+    items = cart_quantities(request)
+    quote = (
+        checkout_quote(items=items, discount_code=cart_discount_code(request)) if items else None
+    )
+    if quote is None or not quote.totals.lines:
         method = shipping_method_for_display()
         return {"remaining": None, "method": method, "empty": True}
-    code = cart_discount_code(request)
-    quote = checkout_quote(items=items, discount_code=code)
     return {
         "remaining": quote.totals.free_shipping_remaining,
         "method": quote.totals.shipping_method,

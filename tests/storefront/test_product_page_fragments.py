@@ -136,3 +136,20 @@ def test_a_renamed_slug_serves_the_new_address_and_not_the_old(client, candle):
     candle.save()
     assert client.get(old, HTTP_HOST=ALICE_HOST).status_code == 404
     assert client.get("/p/soy-candle-renamed/", HTTP_HOST=ALICE_HOST).status_code == 200
+
+
+def test_with_a_cart_the_warm_product_page_prices_the_cart_in_one_query(client, candle):
+    """The free-shipping hint: the cart's lines are priced by the quote, not read twice."""
+    response = client.post(
+        "/cart/add/",
+        {"product_id": candle.pk, "option1": "Cedar", "quantity": "2"},
+        HTTP_HOST=ALICE_HOST,
+    )
+    assert response.status_code == 302
+    path = f"/p/{candle.slug}/"
+    client.get(path, HTTP_HOST=ALICE_HOST)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(path, HTTP_HOST=ALICE_HOST)
+    assert "away from free" in page.text or "ships free" in page.text
+    catalog = [q["sql"] for q in queries if "storefront_" in q["sql"]]
+    assert len(catalog) == 1 and "storefront_productvariant" in catalog[0], catalog

@@ -126,3 +126,17 @@ def test_the_cart_page_is_each_shoppers_own_and_follows_their_cart(client, candl
     cart_add(client, soap, "1")
     page = client.get("/cart/", HTTP_HOST=ALICE_HOST).text
     assert "Vanilla Candle" in page and "Lemon Soap" in page
+
+
+def test_free_shipping_hint_for_a_cart_whose_lines_went_off_sale_speaks_of_an_empty_cart(
+    client, candle, make_product
+):
+    url = f"/p/{make_product('Tea mug').slug}/"
+    cart_add(client, candle, "2")
+    standard = ShippingMethod.objects.filter(active=True).first()
+    ShippingMethod.objects.filter(pk=standard.pk).update(free_above=Decimal("25.00"))
+    assert "You are $5.00 away from free" in client.get(url, HTTP_HOST=ALICE_HOST).text
+    ProductVariant.objects.filter(product=candle).update(active=False)
+    page = client.get(url, HTTP_HOST=ALICE_HOST).text
+    assert "shipping on orders from $25.00" in page
+    assert "away from free" not in page
