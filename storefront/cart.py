@@ -85,6 +85,7 @@ class Cart:
         tenant = getattr(request, "tenant", None)
         self.key = f"cart:{getattr(tenant, 'schema_name', 'public')}"  # prefix of cart data
         self.items_key = f"{self.key}:variants"
+        self._variants_read: tuple[list[int], dict[str, ProductVariant]] | None = None
 
     # --- session plumbing ---------------------------------------------------
     def _has_session(self) -> bool:
@@ -136,7 +137,11 @@ class Cart:
 
     def _variants(self, ids: list[int]) -> dict[str, ProductVariant]:
         """The cart's variants with their products and pictures, on sale or not, by id
-        (read now, so prices and stock are current: two queries, whatever the cart size)."""
+        (read now, so prices and stock are current: two queries, whatever the cart size;
+        once per Cart for the same ids: the cart page drops what went off sale, then
+        shows the lines, from one read)."""
+        if self._variants_read is not None and self._variants_read[0] == ids:
+            return self._variants_read[1]
         variants = (
             ProductVariant.objects.filter(pk__in=ids)
             .select_related("product", "product__category")
@@ -148,7 +153,9 @@ class Cart:
                 )
             )
         )
-        return {str(v.pk): v for v in variants}
+        found = {str(v.pk): v for v in variants}
+        self._variants_read = (list(ids), found)
+        return found
 
     def lines(self) -> list[CartLine]:
         """Lines for variants still on sale, in the order they were added, at current prices."""

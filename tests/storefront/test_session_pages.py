@@ -140,3 +140,27 @@ def test_free_shipping_hint_for_a_cart_whose_lines_went_off_sale_speaks_of_an_em
     page = client.get(url, HTTP_HOST=ALICE_HOST).text
     assert "shipping on orders from $25.00" in page
     assert "away from free" not in page
+
+
+def test_the_cart_page_reads_the_carts_variants_once_for_its_lines_and_once_for_its_totals(
+    client, candle, make_product
+):
+    cart_add(client, candle, "2")
+    cart_add(client, make_product("Tea mug", price="8.00"), "1")
+    client.get("/cart/", HTTP_HOST=ALICE_HOST)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/cart/", HTTP_HOST=ALICE_HOST)
+    assert "Vanilla Candle" in page.text and "Tea mug" in page.text
+    variant_reads = [q["sql"] for q in captured if 'FROM "storefront_productvariant"' in q["sql"]]
+    # The lines (dropping what went off sale, then showing the rest) and the totals.
+    assert len(variant_reads) == 2, variant_reads
+
+
+def test_the_cart_page_drops_a_line_gone_off_sale_and_shows_the_rest(client, candle, make_product):
+    mug = make_product("Tea mug", price="8.00")
+    cart_add(client, candle, "2")
+    cart_add(client, mug, "1")
+    Product.objects.filter(pk=mug.pk).update(active=False)
+    page = client.get("/cart/", HTTP_HOST=ALICE_HOST).text
+    assert "Tea mug is no longer available and was removed from your cart" in page
+    assert "Vanilla Candle" in page and "$20.00" in page and "$28.00" not in page
