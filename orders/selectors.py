@@ -263,7 +263,7 @@ def order_count_gauges() -> dict[str, tuple[str, float]]:
     }
 
 
-def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
+def bestsellers(*, limit: int = BESTSELLER_COUNT, images: bool = True) -> list[Product]:
     """Company-wide bestsellers by quantity in paid or shipped orders; newest when none.
 
     The catalog pages show them, but the count is of order lines, so it lives here.
@@ -272,9 +272,9 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
     # The retailers' starter kit is sold at registration, not shown to shoppers as a pick;
     # nor is a gift card (orders/giftcards): it is money, not a product to recommend.
     kit = settings.TEAM_STARTER_KIT_CATEGORY
-    cards = giftcard_product_ids()
 
     def build(limit: int) -> list[int]:
+        cards = giftcard_product_ids()  # read only when the ranking is built
         ids = list(
             OrderLine.objects.filter(
                 order__status__in=[Order.Status.PAID, Order.Status.SHIPPED],
@@ -302,4 +302,4 @@ def bestsellers(*, limit: int = BESTSELLER_COUNT) -> list[Product]:
     # Catalog writes delete the ranking; orders change it too: kept at most CACHE_TTL s.
     ranking = cached(BESTSELLER_IDS, lambda: build(BESTSELLER_COUNT), timeout=CATALOG_CACHE_TTL)
     ids = ranking[:limit] if limit <= BESTSELLER_COUNT else build(limit)
-    return products_by_ids(ids=ids)
+    return products_by_ids(ids=ids, images=images)

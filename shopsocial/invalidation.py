@@ -277,6 +277,16 @@ def _this_storefront(row: Model) -> tuple[str, ...]:
     return (storefront_key(getattr(tenant, "slug", None) or connection.schema_name),)
 
 
+def storefront_content_key(schema_name: str) -> str:
+    """A storefront's home page content: its profile and featured products
+    (storefront.content.selectors.storefront_content_get)."""
+    return f"storefront-content:{schema_name}"
+
+
+def _this_storefront_content(row: Model) -> tuple[str, ...]:
+    return (storefront_content_key(connection.schema_name),)
+
+
 def _domain_keys(row: Model) -> tuple[str, ...]:
     retailer = apps.get_model("retailers", "Retailer")
     slugs = retailer.objects.filter(pk=row.tenant_id).values_list("slug", flat=True)
@@ -367,8 +377,12 @@ RULES: dict[str, Rule] = {
         cache=lambda i: product_fragment_keys(i.product_id),
         fields=("pk", "product_id"),
     ),
-    "storefront_content.StorefrontProfile": Rule(keys=_this_storefront),
-    "storefront_content.FeaturedProduct": Rule(keys=_this_storefront),
+    "storefront_content.StorefrontProfile": Rule(
+        keys=_this_storefront, cache=_this_storefront_content
+    ),
+    "storefront_content.FeaturedProduct": Rule(
+        keys=_this_storefront, cache=_this_storefront_content
+    ),
     "storefront_pages.ShopPage": Rule(keys=lambda p: (f"shoppage-{p.pk}",)),
     "retailers.Retailer": Rule(
         keys=lambda r: (storefront_key(r.slug), "retailers"),

@@ -206,11 +206,13 @@ def product_og_image_path(product: Product) -> str:
     return cached(product_og_image_key(product.pk), build, timeout=FRAGMENT_SECONDS)
 
 
-def products_by_ids(*, ids: list[int]) -> list[Product]:
-    """Active products in the given order (missing or inactive ids are skipped)."""
+def products_by_ids(*, ids: list[int], images: bool = True) -> list[Product]:
+    """Active products in the given order (missing or inactive ids are skipped); with
+    `images=False` their pictures are left to `product_images_prefetch`."""
     if not ids:
         return []
-    found = {p.pk: p for p in products_with_images(product_qs_active().filter(pk__in=ids))}
+    queryset = product_qs_active().filter(pk__in=ids)
+    found = {p.pk: p for p in (products_with_images(queryset) if images else queryset)}
     return [found[pk] for pk in ids if pk in found]
 
 
