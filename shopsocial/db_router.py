@@ -73,6 +73,17 @@ def replica_health_forget() -> None:
 
 
 @contextlib.contextmanager
+def primary_reads():
+    """Reads inside go to the primary, even in a replica-safe request: for what is built
+    once and kept (the shared cache), which must not keep what a lagging replica shows."""
+    token = _replica_ok.set(False)
+    try:
+        yield
+    finally:
+        _replica_ok.reset(token)
+
+
+@contextlib.contextmanager
 def replica_reads():
     token = _replica_ok.set(True)
     try:

@@ -253,11 +253,15 @@ def tokens(keys: list[str], *, timeout: float, request=None) -> list[str]:
 
 def cached[T](key: str, build: Callable[[], T], *, timeout: float) -> T:
     """`build()`, kept under `key` in the shared cache until a write declared in `RULES`
-    deletes it (or `timeout` seconds pass)."""
+    deletes it (or `timeout` seconds pass). It reads the primary: a replica that lags
+    could otherwise put back what the write's deletion removed."""
+    from shopsocial.db_router import primary_reads
+
     cache = caches[CACHE_ALIAS]
     boxed = cache.get(key)  # boxed: a value of None is kept too
     if boxed is None:
-        boxed = (build(),)
+        with primary_reads():  # kept for long: never what a lagging replica shows
+            boxed = (build(),)
         cache.set(key, boxed, timeout)
     return boxed[0]
 
@@ -275,16 +279,6 @@ def _this_storefront(row: Model) -> tuple[str, ...]:
     """A tenant table's row: the storefront whose schema is active (tenant_context)."""
     tenant = getattr(connection, "tenant", None)
     return (storefront_key(getattr(tenant, "slug", None) or connection.schema_name),)
-
-
-def storefront_content_key(schema_name: str) -> str:
-    """A storefront's home page content: its profile and featured products
-    (storefront.content.selectors.storefront_content_get)."""
-    return f"storefront-content:{schema_name}"
-
-
-def _this_storefront_content(row: Model) -> tuple[str, ...]:
-    return (storefront_content_key(connection.schema_name),)
 
 
 def _domain_keys(row: Model) -> tuple[str, ...]:
@@ -377,12 +371,8 @@ RULES: dict[str, Rule] = {
         cache=lambda i: product_fragment_keys(i.product_id),
         fields=("pk", "product_id"),
     ),
-    "storefront_content.StorefrontProfile": Rule(
-        keys=_this_storefront, cache=_this_storefront_content
-    ),
-    "storefront_content.FeaturedProduct": Rule(
-        keys=_this_storefront, cache=_this_storefront_content
-    ),
+    "storefront_content.StorefrontProfile": Rule(keys=_this_storefront),
+    "storefront_content.FeaturedProduct": Rule(keys=_this_storefront),
     "storefront_pages.ShopPage": Rule(keys=lambda p: (f"shoppage-{p.pk}",)),
     "retailers.Retailer": Rule(
         keys=lambda r: (storefront_key(r.slug), "retailers"),

@@ -14,6 +14,7 @@ from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 
+from shopsocial.db_router import primary_reads
 from shopsocial.invalidation import (
     CACHE_ALIAS,
     CATEGORY_TREE,
@@ -180,7 +181,8 @@ def product_page_get(*, slug: str) -> Product | None:
     key = product_row_key(slug)
     product = cache.get(key)
     if product is None:
-        product = product_get(slug=slug, related=False)
+        with primary_reads():  # kept for long: never what a lagging replica shows
+            product = product_get(slug=slug, related=False)
         if product is not None:
             cache.set(key, product, FRAGMENT_SECONDS)
     return product

@@ -35,7 +35,7 @@ from .caching import (
     surrogate_keys_add,
 )
 from .cart import MAX_LINE_QUANTITY, Cart, CartError, variant_display_name
-from .content.selectors import storefront_content_get
+from .content.selectors import featured_product_ids, storefront_profile_get
 from .forms import CartAddForm, CartAutoshipForm, CartRemoveForm, CartUpdateForm, first_error
 from .models import Product, ProductVariant
 from .reviews.selectors import product_rating_summary, reviews_approved_for_product
@@ -114,14 +114,13 @@ def retailer_finder(request: HttpRequest) -> HttpResponse:
 @shared_page
 def storefront_home(request: HttpRequest) -> HttpResponse:
     retailer = request.tenant
-    content = storefront_content_get(retailer=retailer)
-    featured = products_by_ids(ids=content.featured_ids, images=False)
+    featured = products_by_ids(ids=featured_product_ids(retailer=retailer), images=False)
     shown = featured or bestsellers(images=False)
     surrogate_keys_add(request, ["bestsellers", *product_keys(shown)])
     # Pictures are read only for the cards the shared cache does not keep.
     product_images_prefetch(fragments_prefetch(request, products=shown))
     context = {
-        "profile": content.profile,
+        "profile": storefront_profile_get(retailer=retailer),
         "featured": shown,
         "featured_is_retailers_choice": bool(featured),
         "categories": category_tree(),

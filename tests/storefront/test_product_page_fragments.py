@@ -153,3 +153,27 @@ def test_with_a_cart_the_warm_product_page_prices_the_cart_in_one_query(client, 
     assert "away from free" in page.text or "ships free" in page.text
     catalog = [q["sql"] for q in queries if "storefront_" in q["sql"]]
     assert len(catalog) == 1 and "storefront_productvariant" in catalog[0], catalog
+
+
+def test_the_json_ld_of_a_named_variant_is_its_own_and_never_kept_for_the_plain_page(
+    client, candle
+):
+    cedar = ProductVariant.objects.get(product=candle, sku="SOY-CEDAR")
+    path = f"/p/{candle.slug}/"
+    named = client.get(f"{path}?variant_id={cedar.pk}", HTTP_HOST=ALICE_HOST)  # cold first
+    assert _json_ld(named)["sku"] == "SOY-CEDAR"
+    plain = client.get(path, HTTP_HOST=ALICE_HOST)
+    assert _json_ld(plain)["sku"] == variant_of(candle).sku
+    named = client.get(f"{path}?variant_id={cedar.pk}", HTTP_HOST=ALICE_HOST)  # plain kept
+    assert _json_ld(named)["sku"] == "SOY-CEDAR"
+
+
+def test_a_kept_value_is_built_from_the_primary_even_where_the_replica_may_serve():
+    """A lagging replica must not put back what a write's deletion removed."""
+    from shopsocial import db_router
+    from shopsocial.invalidation import cached
+
+    seen = []
+    with db_router.replica_reads():
+        cached("test:primary-build", lambda: seen.append(db_router._replica_ok.get()), timeout=5)
+    assert seen == [False]
