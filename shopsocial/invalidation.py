@@ -251,10 +251,11 @@ def tokens(keys: list[str], *, timeout: float, request=None) -> list[str]:
     return values
 
 
-def cached[T](key: str, build: Callable[[], T], *, timeout: float) -> T:
+def cached[T](key: str, build: Callable[[], T], *, timeout: float, keep_none: bool = True) -> T:
     """`build()`, kept under `key` in the shared cache until a write declared in `RULES`
-    deletes it (or `timeout` seconds pass). It reads the primary: a replica that lags
-    could otherwise put back what the write's deletion removed."""
+    deletes it (or `timeout` seconds pass); a None is kept too unless `keep_none` is
+    False. It reads the primary: a replica that lags could otherwise put back what the
+    write's deletion removed."""
     from shopsocial.db_router import primary_reads
 
     cache = caches[CACHE_ALIAS]
@@ -262,7 +263,8 @@ def cached[T](key: str, build: Callable[[], T], *, timeout: float) -> T:
     if boxed is None:
         with primary_reads():  # kept for long: never what a lagging replica shows
             boxed = (build(),)
-        cache.set(key, boxed, timeout)
+        if keep_none or boxed[0] is not None:
+            cache.set(key, boxed, timeout)
     return boxed[0]
 
 

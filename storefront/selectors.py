@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 
-from shopsocial.db_router import primary_reads
 from shopsocial.invalidation import (
-    CACHE_ALIAS,
     CATEGORY_TREE,
     FRAGMENT_SECONDS,
     cached,
@@ -132,9 +129,7 @@ def products_paginate(queryset: QuerySet[Product], page: str | int | None) -> Pa
 
 def product_images_prefetch(products: list[Product]) -> None:
     """Read the pictures of `products` in one query (listings whose cards were not kept)."""
-    prefetch_related_objects(
-        products, Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
-    )
+    prefetch_related_objects(products, _images_prefetch())
 
 
 def category_products_page(
@@ -177,15 +172,12 @@ def product_page_get(*, slug: str) -> Product | None:
     """`product_get(slug=..., related=False)`, kept in the shared cache by slug until a
     write to the product, its variants or its category deletes it
     (shopsocial/invalidation.py). A slug that names no product is not kept."""
-    cache = caches[CACHE_ALIAS]
-    key = product_row_key(slug)
-    product = cache.get(key)
-    if product is None:
-        with primary_reads():  # kept for long: never what a lagging replica shows
-            product = product_get(slug=slug, related=False)
-        if product is not None:
-            cache.set(key, product, FRAGMENT_SECONDS)
-    return product
+    return cached(
+        product_row_key(slug),
+        lambda: product_get(slug=slug, related=False),
+        timeout=FRAGMENT_SECONDS,
+        keep_none=False,  # a bot's made-up slugs take no room
+    )
 
 
 def product_related_prefetch(product: Product) -> None:
@@ -199,10 +191,7 @@ def product_og_image_path(product: Product) -> str:
     until a write to the product or its pictures deletes it (shopsocial/invalidation.py)."""
 
     def build() -> str:
-        images = product.images.all()
-        if "images" not in getattr(product, "_prefetched_objects_cache", {}):
-            images = images.order_by("position", "pk")
-        image = next(iter(images[:1]), None)
+        image = ProductImage.objects.filter(product=product).order_by("position", "pk").first()
         return image.image.url if image else ""
 
     return cached(product_og_image_key(product.pk), build, timeout=FRAGMENT_SECONDS)

@@ -177,3 +177,12 @@ def test_a_kept_value_is_built_from_the_primary_even_where_the_replica_may_serve
     with db_router.replica_reads():
         cached("test:primary-build", lambda: seen.append(db_router._replica_ok.get()), timeout=5)
     assert seen == [False]
+
+
+def test_a_slug_that_names_no_product_is_not_kept(client, alice):
+    from django.core.cache import caches
+
+    from shopsocial.invalidation import CACHE_ALIAS, product_row_key
+
+    assert client.get("/p/no-such-candle/", HTTP_HOST=ALICE_HOST).status_code == 404
+    assert caches[CACHE_ALIAS].get(product_row_key("no-such-candle")) is None
