@@ -15,8 +15,13 @@ from django.utils import timezone
 from retailers.finder import FEATURED_COUNT, retailers_active
 from retailers.models import Retailer
 from shopsocial.invalidation import BESTSELLER_IDS, cached, shipping_method_key
-from storefront.models import Product, ProductVariant
-from storefront.selectors import BESTSELLER_COUNT, product_qs_active, products_by_ids
+from storefront.models import Product
+from storefront.selectors import (
+    BESTSELLER_COUNT,
+    product_qs_active,
+    products_by_ids,
+    variants_for_cart,
+)
 from storefront.selectors import CACHE_TTL as CATALOG_CACHE_TTL
 
 from .discounts.models import DiscountCode
@@ -38,9 +43,10 @@ def shipping_method_get(*, code: str = "") -> ShippingMethod | None:
 
 
 # The free-shipping hint's method is kept in the shared cache; a ShippingMethod write
-# deletes it (shopsocial/invalidation.py). Cart lines are priced from the database on
-# every request. Order placement reads its rows itself, under lock
-# (orders/services/placement.py).
+# deletes it (shopsocial/invalidation.py). Cart lines are priced from the variants as
+# the cart keeps them (storefront.selectors.variants_for_cart: deleted by every write
+# to a variant, its product or its pictures). Order placement reads its rows itself,
+# under lock (orders/services/placement.py).
 _CACHE_SECONDS = 300
 
 
@@ -71,10 +77,9 @@ def giftcard_product_ids() -> frozenset[int]:
 def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
     if not quantities:
         return ()
-    variants = (
-        ProductVariant.objects.filter(pk__in=quantities.keys(), active=True, product__active=True)
-        .select_related("product")
-        .order_by("product__name", "position", "pk")
+    variants = sorted(
+        (v for v in variants_for_cart(quantities).values() if v.active and v.product.active),
+        key=lambda v: (v.product.name, v.position, v.pk),
     )
     return tuple(
         PricedItem(

@@ -119,7 +119,7 @@ class FailOpenRedisCache(RedisCache):
         full = {key: self.make_and_validate_key(key, version) for key in keys}
         wanted = [key for key in keys if full[key] not in batch]
         if wanted:
-            found = self.get_many(wanted, version)
+            found = self._get_many_now(wanted, version)
             if not self._up():
                 return set()  # Redis away: remember nothing, every read fails open
             for key in wanted:
@@ -143,7 +143,16 @@ class FailOpenRedisCache(RedisCache):
         return value
 
     def get_many(self, keys, version=None):
+        """In a request scope, what the scope holds plus one MGET of the rest (kept for
+        the request like `prefetch`); elsewhere one MGET."""
         keys = list(keys)
+        batch = _batch.get()
+        if batch is None:
+            return self._get_many_now(keys, version)
+        present = self.prefetch(keys, version)
+        return {key: batch[self.make_and_validate_key(key, version)] for key in present}
+
+    def _get_many_now(self, keys: list, version=None) -> dict:
         found = self._guarded(
             "get_many", lambda: super(FailOpenRedisCache, self).get_many(keys, version), {}
         )

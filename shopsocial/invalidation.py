@@ -214,6 +214,19 @@ def _product_rows(*, product_id: int | None = None, category_id: int | None = No
     return [product_row_key(slug) for slug in rows.values_list("slug", flat=True)]
 
 
+def cart_variant_key(variant_pk: int) -> str:
+    """A variant as carts show and price it: with its product and pictures, stock
+    included (storefront.selectors.variants_for_cart)."""
+    return f"cart-variant:{variant_pk}"
+
+
+def _cart_variants(product_id: int) -> list[str]:
+    """The kept cart rows of every variant of a product."""
+    variant = apps.get_model("storefront", "ProductVariant")
+    pks = variant._base_manager.filter(product_id=product_id).values_list("pk", flat=True)
+    return [cart_variant_key(pk) for pk in pks]
+
+
 def product_og_image_key(product_pk: int) -> str:
     """The path of the product's first picture (storefront/views.py, for og:image)."""
     return f"product-og-image:{product_pk}"
@@ -251,6 +264,26 @@ def tokens(keys: list[str], *, timeout: float, request=None) -> list[str]:
     return values
 
 
+def cached_rows[K, T](
+    keys: dict[K, str], build: Callable[[list[K]], dict[K, T]], *, timeout: float
+) -> dict[K, T]:
+    """Many `cached()` entries in one round trip: `keys` names each wanted item's key,
+    `build(missing)` reads those not kept (from the primary) and they are kept under
+    their keys; items `build` does not return are not kept."""
+    from shopsocial.db_router import primary_reads
+
+    cache = caches[CACHE_ALIAS]
+    found = cache.get_many(list(keys.values()))
+    items = {item: found[key] for item, key in keys.items() if key in found}
+    missing = [item for item in keys if item not in items]
+    if missing:
+        with primary_reads():
+            built = build(missing)
+        cache.set_many({keys[item]: value for item, value in built.items()}, timeout)
+        items.update(built)
+    return items
+
+
 def cached[T](key: str, build: Callable[[], T], *, timeout: float, keep_none: bool = True) -> T:
     """`build()`, kept under `key` in the shared cache until a write declared in `RULES`
     deletes it (or `timeout` seconds pass); a None is kept too unless `keep_none` is
@@ -275,6 +308,9 @@ class Rule:
     fields: tuple[str, ...] = ("pk",)  # what `keys` and `shown` read (queryset writes)
     quiet: frozenset[str] = field(default_factory=frozenset)
     shown: Callable[[Model], Hashable] | None = None
+    # Origin cache entries that show the quiet fields too (a cart's stock): deleted by
+    # every write, a stock-only update included.
+    always: Callable[[Model], Iterable[str]] = lambda row: ()
 
 
 def _this_storefront(row: Model) -> tuple[str, ...]:
@@ -353,7 +389,12 @@ RULES: dict[str, Rule] = {
     ),
     "storefront.Product": Rule(
         keys=lambda p: (f"product-{p.pk}", f"category-{p.category_id}", "search"),
-        cache=lambda p: (*_CATALOG, *product_fragment_keys(p.pk), product_row_key(p.slug)),
+        cache=lambda p: (
+            *_CATALOG,
+            *product_fragment_keys(p.pk),
+            product_row_key(p.slug),
+            *_cart_variants(p.pk),  # name, on sale, tax category
+        ),
         fields=("pk", "category_id", "stock", "slug"),
         quiet=frozenset({"stock"}),
         shown=lambda p: p.stock > 0,  # listings: "Out of stock"
@@ -367,10 +408,11 @@ RULES: dict[str, Rule] = {
         fields=("pk", "product_id", "stock"),
         quiet=frozenset({"stock"}),
         shown=_variant_shown,
+        always=lambda v: (cart_variant_key(v.pk),),
     ),
     "storefront.ProductImage": Rule(
         keys=lambda i: (f"product-{i.product_id}",),
-        cache=lambda i: product_fragment_keys(i.product_id),
+        cache=lambda i: (*product_fragment_keys(i.product_id), *_cart_variants(i.product_id)),
         fields=("pk", "product_id"),
     ),
     "storefront_content.StorefrontProfile": Rule(keys=_this_storefront),
@@ -451,7 +493,9 @@ def invalidate(rule: Rule, rows: Iterable[Model], *, pages: bool = True) -> None
     """Delete the rows' origin cache entries now and after commit; purge their pages
     after commit (nothing is purged for a transaction that rolls back)."""
     rows = list(rows)
-    cache_delete_now_and_on_commit(key for row in rows for key in rule.cache(row))
+    cache_delete_now_and_on_commit(
+        key for row in rows for key in (*rule.cache(row), *rule.always(row))
+    )
     keys = frozenset(key for row in rows for key in rule.keys(row)) if pages else frozenset()
     if keys:
         transaction.on_commit(functools.partial(_purge_now, keys))
@@ -530,6 +574,7 @@ class InvalidatingQuerySet(QuerySet):
                 )
             }
             if rule.shown is not None and set(kwargs) <= rule.quiet:
+                cache_delete_now_and_on_commit(key for row in before for key in rule.always(row))
                 # Stock moved: only rows whose shown state changed purge their pages.
                 rows = [
                     after[row.pk]

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import HttpRequest
 
 from .models import Product, ProductImage, ProductVariant
+from .selectors import variants_for_cart
 
 # The one limit per cart or order line whatever the stock (typos like 1000 instead of 10);
 # order placement, the forms and the quantity inputs all read it from here.
@@ -136,24 +136,13 @@ class Cart:
         return not self._items()
 
     def _variants(self, ids: list[int]) -> dict[str, ProductVariant]:
-        """The cart's variants with their products and pictures, on sale or not, by id
-        (read now, so prices and stock are current: two queries, whatever the cart size;
-        once per Cart for the same ids: the cart page drops what went off sale, then
-        shows the lines, from one read)."""
+        """The cart's variants with their products and pictures, on sale or not, by id,
+        as kept in the shared cache (storefront.selectors.variants_for_cart: current
+        prices and stock, deleted by every write to them); once per Cart for the same
+        ids: the cart page drops what went off sale, then shows the lines, from one read."""
         if self._variants_read is not None and self._variants_read[0] == ids:
             return self._variants_read[1]
-        variants = (
-            ProductVariant.objects.filter(pk__in=ids)
-            .select_related("product", "product__category")
-            .defer("product__search_vector")
-            .prefetch_related(
-                Prefetch(
-                    "product__images",
-                    queryset=ProductImage.objects.order_by("position", "pk"),
-                )
-            )
-        )
-        found = {str(v.pk): v for v in variants}
+        found = {str(pk): variant for pk, variant in variants_for_cart(ids).items()}
         self._variants_read = (list(ids), found)
         return found
 

@@ -8,6 +8,7 @@ in Django's shared cache; every catalog write deletes it (shopsocial/invalidatio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -17,6 +18,8 @@ from shopsocial.invalidation import (
     CATEGORY_TREE,
     FRAGMENT_SECONDS,
     cached,
+    cached_rows,
+    cart_variant_key,
     product_og_image_key,
     product_row_key,
 )
@@ -166,6 +169,28 @@ def product_get(
     if related:
         queryset = queryset.prefetch_related(*_product_page_prefetches())
     return queryset.filter(**({"pk": pk} if pk is not None else {"slug": slug})).first()
+
+
+def variants_for_cart(ids: Iterable[int]) -> dict[int, ProductVariant]:
+    """Variants by id, on sale or not, with their products and pictures, as the cart
+    shows and prices them (stock included). Each is kept in the shared cache until a
+    write to it, its product or a picture deletes it (shopsocial/invalidation.py), so a
+    cart page reads no catalog row once its variants are kept; the rest take two queries.
+    """
+    keys = {pk: cart_variant_key(pk) for pk in dict.fromkeys(ids)}
+    return cached_rows(keys, _variants_for_cart_read, timeout=CACHE_TTL) if keys else {}
+
+
+def _variants_for_cart_read(ids: list[int]) -> dict[int, ProductVariant]:
+    variants = (
+        ProductVariant.objects.filter(pk__in=ids)
+        .select_related("product")
+        .defer("product__search_vector")
+        .prefetch_related(
+            Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "pk"))
+        )
+    )
+    return {variant.pk: variant for variant in variants}
 
 
 def product_page_get(*, slug: str) -> Product | None:

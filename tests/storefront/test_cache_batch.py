@@ -82,6 +82,27 @@ def test_nothing_is_kept_after_the_request(cache, commands):
         assert commands() == 1  # not answered from the earlier request's batch
 
 
+def test_get_many_in_a_request_reads_only_what_the_request_does_not_hold(cache, commands):
+    cache.set_many({"cart-variant:1": "mug", "cart-variant:2": "candle"})
+    with request_scope():
+        cache.prefetch(["cart-variant:1"])
+        commands()
+        assert cache.get_many(["cart-variant:1", "cart-variant:2", "cart-variant:3"]) == {
+            "cart-variant:1": "mug",
+            "cart-variant:2": "candle",
+        }
+        assert commands() == 1  # one MGET of the two it did not hold
+        assert cache.get_many(["cart-variant:2", "cart-variant:3"]) == {"cart-variant:2": "candle"}
+        assert commands() == 0
+        cache.set("cart-variant:2", "lamp")
+        assert cache.get_many(["cart-variant:2"]) == {"cart-variant:2": "lamp"}
+    cache.set("cart-variant:1", "jug")  # another process's write, between two requests
+    assert cache.get_many(["cart-variant:1", "cart-variant:2"]) == {
+        "cart-variant:1": "jug",
+        "cart-variant:2": "lamp",
+    }
+
+
 def test_outside_a_request_prefetch_does_nothing(cache, commands):
     cache.set("menu", "x")
     commands()
