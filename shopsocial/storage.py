@@ -1,4 +1,5 @@
-"""File storages: public media (catalog and storefront images) and private files.
+"""File storages: public media (catalog and storefront images), private files, and the
+static files' storage (`StaticFilesStorage`, at the end).
 
 Two STORAGES aliases (settings `--- Static and media ---`):
 
@@ -24,6 +25,7 @@ from django.core.signals import setting_changed
 from django.utils.encoding import filepath_to_uri
 from django.utils.functional import LazyObject, cached_property, empty
 from storages.backends.s3 import S3Storage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 PRIVATE_FILES_URL = "/admin/private-files/"
 
@@ -113,3 +115,27 @@ def media_on_object_storage(app_configs=None, **kwargs) -> list[checks.CheckMess
             )
         ]
     return []
+
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """whitenoise's compressed manifest storage (hashed names, far-future caching), each
+    URL worked out once per process: every page's frame names the same stylesheet,
+    script and icons, and the manifest that maps them is read once when the process
+    starts and only changes with a deploy (new processes). 0.2 ms per page
+    (bench/README.md). Off while DEBUG, where Django serves the unhashed names."""
+
+    KEPT_URLS = 4096  # templates name a few dozen files; the cap only bounds memory
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._urls: dict[str, str] = {}
+
+    def url(self, name, force=False):
+        if force or settings.DEBUG:
+            return super().url(name, force)
+        url = self._urls.get(name)
+        if url is None:
+            url = super().url(name)  # a file missing from the manifest raises: not kept
+            if len(self._urls) < self.KEPT_URLS:
+                self._urls[name] = url
+        return url

@@ -356,7 +356,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATICFILES_STORAGE_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+STATICFILES_STORAGE_BACKEND = "shopsocial.storage.StaticFilesStorage"  # whitenoise's, URLs kept
 
 # --- Media storage (media engineer's block; README "Storage and images") ----------
 # Two stores: "default" holds public images (catalog, storefront photos); "private"
