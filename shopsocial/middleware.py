@@ -154,10 +154,11 @@ class RequestSanityMiddleware:
 class CacheBatchMiddleware:
     """The request's shared-cache scope (shopsocial/cache.py), opened with one MGET of
     the host -> retailer entry, the category tree (the category and search views start
-    with it) and the session (when the request carries a session cookie). What pages read later is added in one more MGET: by the view with its
-    fragments (storefront.caching.fragments_prefetch), or by the first context
-    processor (shopsocial.context_processors.shared_cache_prefetch). Sits just before
-    the tenant middleware, which reads the host entry.
+    with it), the next stock-hold expiry (product, cart and scene pages) and the session
+    (when the request carries a session cookie). What pages read later is added in one
+    more MGET: by the view with its fragments (storefront.caching.fragments_prefetch), or
+    by the first context processor (shopsocial.context_processors.shared_cache_prefetch).
+    Sits just before the tenant middleware, which reads the host entry.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -178,12 +179,14 @@ class CacheBatchMiddleware:
         from django.core.exceptions import DisallowedHost
         from django_tenants.middleware.main import TenantMainMiddleware
 
-        from shopsocial.invalidation import CACHE_ALIAS, CATEGORY_TREE, host_key
+        from shopsocial.invalidation import CACHE_ALIAS, CATEGORY_TREE, NEXT_HOLD_EXPIRY, host_key
 
         cache = caches[CACHE_ALIAS]
         if not hasattr(cache, "prefetch"):
             return  # not the Redis backend (development without REDIS_URL)
-        keys = [CATEGORY_TREE]  # the category and search views read it before anything
+        # The category and search views read the tree before anything; the product,
+        # cart and scene pages first check for expired stock holds (orders/services/holds).
+        keys = [CATEGORY_TREE, NEXT_HOLD_EXPIRY]
         with contextlib.suppress(DisallowedHost):
             keys.append(host_key(TenantMainMiddleware.hostname_from_request(request)))
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")

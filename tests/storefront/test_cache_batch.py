@@ -167,3 +167,19 @@ def test_a_warm_my_team_page_reads_the_shared_cache_in_three_round_trips(
     page = alice_client.get("/backoffice/team/", HTTP_HOST=COMPANY_HOST)
     assert page.status_code == 200 and 'aria-current="page">My team<' in page.text
     assert commands() == 3
+
+
+@pytest.mark.django_db
+def test_a_warm_cart_page_reads_the_shared_cache_in_three_round_trips(
+    client, redis_shared_cache, commands, alice, make_product
+):
+    """1: the host entry, the session and the next stock-hold expiry (middleware); 2: the
+    cart's variants; 3: the frame's entries (policy, shipping, menu, header)."""
+    product = make_product("Vanilla Candle")
+    client.post("/cart/add/", {"product_id": product.pk, "quantity": "2"}, HTTP_HOST=ALICE_HOST)
+    for _ in range(2):
+        client.get("/cart/", HTTP_HOST=ALICE_HOST)
+    commands()
+    page = client.get("/cart/", HTTP_HOST=ALICE_HOST)
+    assert page.status_code == 200 and "Vanilla Candle" in page.text
+    assert commands() == 3
