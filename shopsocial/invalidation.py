@@ -197,9 +197,26 @@ def product_fragment_keys(product_pk: int | None) -> tuple[str, ...]:
     )
 
 
+@functools.cache
+def rows_release() -> str:
+    """A digest of Django's version and the catalog models' fields, part of the key of
+    every kept model row (product rows, cart variants): after a deploy that adds a field
+    or upgrades Django, rows pickled by the old code are not read back. Computed once
+    per process."""
+    import django
+
+    digest = hashlib.blake2b(django.__version__.encode(), digest_size=4)
+    for label in ("storefront.Product", "storefront.ProductVariant", "storefront.ProductImage"):
+        model = apps.get_model(label)
+        digest.update(label.encode())
+        for column in model._meta.concrete_fields:
+            digest.update(column.attname.encode())
+    return digest.hexdigest()
+
+
 def product_row_key(slug: str) -> str:
     """The product page's product row, by slug (storefront.selectors.product_page_get)."""
-    return f"product-row:{slug}"
+    return f"product-row:{rows_release()}:{slug}"
 
 
 def _product_rows(*, product_id: int | None = None, category_id: int | None = None) -> list[str]:
@@ -217,7 +234,7 @@ def _product_rows(*, product_id: int | None = None, category_id: int | None = No
 def cart_variant_key(variant_pk: int) -> str:
     """A variant as carts show and price it: with its product and pictures, stock
     included (storefront.selectors.variants_for_cart)."""
-    return f"cart-variant:{variant_pk}"
+    return f"cart-variant:{rows_release()}:{variant_pk}"
 
 
 def _cart_variants(product_id: int) -> list[str]:
@@ -404,6 +421,9 @@ RULES: dict[str, Rule] = {
         cache=lambda v: (
             *product_fragment_keys(v.product_id),
             *_product_rows(product_id=v.product_id),  # its price_to
+            # Deleting a variant unlinks its pictures (SET_NULL, no signal): the other
+            # variants' kept pictures change.
+            *_cart_variants(v.product_id),
         ),
         fields=("pk", "product_id", "stock"),
         quiet=frozenset({"stock"}),
@@ -574,7 +594,10 @@ class InvalidatingQuerySet(QuerySet):
                 )
             }
             if rule.shown is not None and set(kwargs) <= rule.quiet:
-                cache_delete_now_and_on_commit(key for row in before for key in rule.always(row))
+                # After commit only: no Redis call while the order holds the row locks.
+                keys = frozenset(key for row in before for key in rule.always(row))
+                if keys:
+                    transaction.on_commit(functools.partial(_cache_delete, keys))
                 # Stock moved: only rows whose shown state changed purge their pages.
                 rows = [
                     after[row.pk]

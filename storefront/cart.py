@@ -21,8 +21,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import HttpRequest
 
+from shopsocial.db_router import primary_reads
+
 from .models import Product, ProductImage, ProductVariant
-from .selectors import variants_for_cart
+from .selectors import variants_for_cart, variants_for_cart_read, variants_keep
 
 # The one limit per cart or order line whatever the stock (typos like 1000 instead of 10);
 # order placement, the forms and the quantity inputs all read it from here.
@@ -216,6 +218,14 @@ class Cart:
             for pk in ids
             if str(pk) not in found or not (found[str(pk)].active and found[str(pk)].product.active)
         ]
+        if gone:  # confirmed from the database before a line is dropped for good
+            with primary_reads():
+                now = variants_for_cart_read(gone)
+            back = {pk: v for pk, v in now.items() if v.active and v.product.active}
+            if back:  # a kept copy was older than the database: shown and kept anew
+                found.update((str(pk), v) for pk, v in back.items())
+                variants_keep(back)
+            gone = [pk for pk in gone if pk not in back]
         if not gone:
             return []
         for pk in gone:

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 
 from shopsocial.invalidation import (
+    CACHE_ALIAS,
     CATEGORY_TREE,
     FRAGMENT_SECONDS,
     cached,
@@ -31,6 +33,9 @@ PAGE_SIZE = 24
 BESTSELLER_COUNT = 8
 CACHE_TTL = 300
 LISTING_CACHE_TTL = 60
+# A cart's kept variants (price, stock): writes delete them; the short life bounds what
+# a reader that read just before a write and stored just after it could keep.
+CART_ROWS_SECONDS = 60
 
 
 class Sort:
@@ -178,10 +183,18 @@ def variants_for_cart(ids: Iterable[int]) -> dict[int, ProductVariant]:
     cart page reads no catalog row once its variants are kept; the rest take two queries.
     """
     keys = {pk: cart_variant_key(pk) for pk in dict.fromkeys(ids)}
-    return cached_rows(keys, _variants_for_cart_read, timeout=CACHE_TTL) if keys else {}
+    return cached_rows(keys, variants_for_cart_read, timeout=CART_ROWS_SECONDS) if keys else {}
 
 
-def _variants_for_cart_read(ids: list[int]) -> dict[int, ProductVariant]:
+def variants_keep(variants: dict[int, ProductVariant]) -> None:
+    """Keep variants just read from the database for `variants_for_cart`."""
+    caches[CACHE_ALIAS].set_many(
+        {cart_variant_key(pk): v for pk, v in variants.items()}, CART_ROWS_SECONDS
+    )
+
+
+def variants_for_cart_read(ids: list[int]) -> dict[int, ProductVariant]:
+    """`variants_for_cart` read from the database now (what it keeps)."""
     variants = (
         ProductVariant.objects.filter(pk__in=ids)
         .select_related("product")
