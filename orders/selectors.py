@@ -78,7 +78,7 @@ def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
     if not quantities:
         return ()
     variants = sorted(
-        (v for v in variants_for_cart(quantities).values() if v.active and v.product.active),
+        (v for v in variants_for_cart(quantities).values() if v.on_sale),
         key=lambda v: (v.product.name, v.position, v.pk),
     )
     return tuple(

@@ -154,7 +154,7 @@ class Cart:
         if not items:
             return []
         found = self._variants([int(pk) for pk in items])
-        by_id = {pk: v for pk, v in found.items() if v.active and v.product.active}
+        by_id = {pk: v for pk, v in found.items() if v.on_sale}
         autoship = self.autoship()
         return [
             CartLine(
@@ -174,7 +174,7 @@ class Cart:
     def add(self, variant: ProductVariant, quantity: int) -> int:
         """Add `quantity` of `variant`; returns the new line quantity."""
         _check_quantity(quantity, minimum=1)
-        if not (variant.active and variant.product.active):
+        if not variant.on_sale:
             raise CartError(f"Sorry, {variant_display_name(variant)} is no longer available.")
         items = self._items()
         new_quantity = items.get(str(variant.pk), 0) + quantity
@@ -213,15 +213,11 @@ class Cart:
         ids = [int(pk) for pk in items]
         found = self._variants(ids)
         names = {int(pk): variant_display_name(v) for pk, v in found.items()}
-        gone = [
-            pk
-            for pk in ids
-            if str(pk) not in found or not (found[str(pk)].active and found[str(pk)].product.active)
-        ]
+        gone = [pk for pk in ids if str(pk) not in found or not found[str(pk)].on_sale]
         if gone:  # confirmed from the database before a line is dropped for good
             with primary_reads():
                 now = variants_for_cart_read(gone)
-            back = {pk: v for pk, v in now.items() if v.active and v.product.active}
+            back = {pk: v for pk, v in now.items() if v.on_sale}
             if back:  # a kept copy was older than the database: shown and kept anew
                 found.update((str(pk), v) for pk, v in back.items())
                 variants_keep(back)

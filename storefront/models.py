@@ -209,6 +209,11 @@ class ProductVariant(models.Model):
         return ", ".join(self.options)
 
     @property
+    def on_sale(self) -> bool:
+        """The variant and its product are both offered (reads `product`)."""
+        return self.active and self.product.active
+
+    @property
     def in_stock(self) -> bool:
         return self.stock > 0
 

@@ -32,7 +32,6 @@ from .models import Category, Product, ProductImage, ProductVariant
 PAGE_SIZE = 24
 BESTSELLER_COUNT = 8
 CACHE_TTL = 300
-LISTING_CACHE_TTL = 60
 # A cart's kept variants (price, stock): writes delete them; the short life bounds what
 # a reader that read just before a write and stored just after it could keep.
 CART_ROWS_SECONDS = 60
@@ -105,8 +104,8 @@ def products_with_images(queryset: QuerySet[Product]) -> QuerySet[Product]:
     return queryset.prefetch_related(_images_prefetch())
 
 
-def _images_prefetch() -> Prefetch:
-    return Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
+def _images_prefetch(lookup: str = "images") -> Prefetch:
+    return Prefetch(lookup, queryset=ProductImage.objects.order_by("position", "pk"))
 
 
 def product_qs_active() -> QuerySet[Product]:
@@ -199,9 +198,7 @@ def variants_for_cart_read(ids: list[int]) -> dict[int, ProductVariant]:
         ProductVariant.objects.filter(pk__in=ids)
         .select_related("product")
         .defer("product__search_vector")
-        .prefetch_related(
-            Prefetch("product__images", queryset=ProductImage.objects.order_by("position", "pk"))
-        )
+        .prefetch_related(_images_prefetch("product__images"))
     )
     return {variant.pk: variant for variant in variants}
 
