@@ -1,4 +1,4 @@
-"""The host -> retailer map, in Django's shared cache (one round trip, no query).
+"""The host -> retailer map: in each process's memory, backed by Django's shared cache.
 
 Every request needs the retailer behind its Host header. Each known host is kept
 under its own key (`shopsocial.invalidation.host_key`); a write to a Retailer or a
@@ -6,10 +6,18 @@ Domain deletes the keys of its hosts (declared in shopsocial/invalidation.py), s
 change shows at the next request in every process. Unknown hosts are not remembered:
 a new storefront answers as soon as its domain row is committed.
 
-Each request gets its own retailer object (unpickled from the cache or just read).
+With the Redis cache, each process also keeps the hosts it has served in memory
+(`shopsocial.cache.LocalMirror`): the deletion above announces itself and every
+process empties its copy, so a warm request reads neither Redis nor the database
+for its host (bench/README.md has the figure).
+
+Each request gets its own retailer object (unpickled from the copy or the cache, or
+just read).
 """
 
 from __future__ import annotations
+
+import pickle
 
 from django.core.cache import caches
 from django.db import connection
@@ -25,6 +33,11 @@ def retailer_for_hostname(hostname: str) -> Retailer | None:
     """The retailer serving `hostname`, or None (one Domain query when not yet known)."""
     cache = caches[CACHE_ALIAS]
     key = host_key(hostname)
+    mirror = getattr(cache, "mirror", None)  # the Redis backend's (shopsocial/cache.py)
+    if mirror is not None:
+        kept, generation = mirror.get(key)
+        if kept is not None:
+            return pickle.loads(kept)  # noqa: S301 - pickled by this process, below
     retailer = cache.get(key)
     if retailer is None:
         connection.set_schema_to_public()
@@ -33,4 +46,6 @@ def retailer_for_hostname(hostname: str) -> Retailer | None:
             return None  # not kept: a storefront answers once its domain is committed
         retailer = domain.tenant
         cache.set(key, retailer, HOST_CACHE_SECONDS)
+    if mirror is not None:
+        mirror.put(key, pickle.dumps(retailer, pickle.HIGHEST_PROTOCOL), generation)
     return retailer

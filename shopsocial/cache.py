@@ -8,6 +8,8 @@ cache methods; nothing here reads private attributes.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,6 +24,7 @@ from django_redis.cache import RedisCache
 # `delete` update it, so a request sees its own writes. Nothing outlives the request:
 # `request_scope()` (shopsocial.middleware.CacheBatchMiddleware) drops it at the end.
 _MISSING = object()
+_PENDING = object()  # a batch's entry: keys to read with the request's first round trip
 _batch: ContextVar[dict | None] = ContextVar("shopsocial_cache_batch", default=None)
 
 
@@ -36,6 +39,110 @@ def request_scope() -> Iterator[None]:
         yield
     finally:
         _batch.reset(token)
+
+
+# --- A process's own copy of a few entries, emptied by announcements ------------------
+class LocalMirror:
+    """Entries kept in this process's memory (the host map: retailers.hostmap), emptied
+    whenever any process announces a change (`FailOpenRedisCache.announce`, called where
+    shopsocial.invalidation deletes a mirrored entry) on the cache's Redis pub/sub channel.
+
+    Each read first takes what Redis has delivered on the subscription without waiting
+    (one non-blocking socket read): a writer announces after its deletion and before its
+    response, so the next request anywhere sees the change. The copy is trusted only
+    while the subscription is confirmed; any (re)subscription empties it (messages may
+    have been missed), and while Redis is away it is not used at all: callers read the
+    shared cache as before. Values are kept pickled so each reader gets its own object.
+    """
+
+    MAX_ENTRIES = 20_000  # a process never keeps more (emptied when full)
+    RETRY_AFTER = 2.0
+
+    def __init__(self, cache: FailOpenRedisCache) -> None:
+        self._cache = cache
+        self._values: dict[str, bytes] = {}
+        self._pubsub = None
+        self._pid = 0
+        self._live = False
+        self._generation = 0  # how many times the copy was emptied
+        self._retry_at = 0.0
+
+    def _drop(self) -> None:
+        if self._pubsub is not None:
+            with contextlib.suppress(Exception):
+                self._pubsub.close()
+        self._pubsub = None
+        self._live = False
+        self._empty()
+
+    def _empty(self) -> None:
+        self._values.clear()
+        self._generation += 1
+
+    def _subscribe(self) -> None:
+        import time
+
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        if os.getpid() != self._pid:  # a forked worker: the parent's socket is not ours
+            self._pubsub, self._live, self._pid = None, False, os.getpid()
+            self._empty()
+        if self._pubsub is not None or time.monotonic() < self._retry_at:
+            return
+        try:
+            pool = self._cache.client.get_client(write=False).connection_pool
+            client = redis.Redis(
+                connection_pool=redis.ConnectionPool(
+                    connection_class=pool.connection_class,
+                    # No silent reconnection: an error empties the copy (see _drain).
+                    **{**pool.connection_kwargs, "retry": Retry(NoBackoff(), 0)},
+                )
+            )
+            pubsub = client.pubsub()
+            pubsub.subscribe(self._cache.mirror_channel())
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            self._retry_at = time.monotonic() + self.RETRY_AFTER
+            return
+        self._pubsub = pubsub
+
+    def _drain(self) -> bool:
+        """Apply what has arrived; whether the copy may be trusted now."""
+        import redis
+
+        self._subscribe()
+        if self._pubsub is None:
+            return False
+        try:
+            while (message := self._pubsub.get_message(timeout=0)) is not None:
+                if message["type"] == "subscribe":
+                    self._live = True
+                self._empty()  # an announcement, or a (re)subscription
+        except (redis.ConnectionError, redis.TimeoutError, OSError, ValueError):
+            self._drop()
+            import time
+
+            self._retry_at = time.monotonic() + self.RETRY_AFTER
+            return False
+        return self._live
+
+    def get(self, key: str) -> tuple[bytes | None, int]:
+        """The kept value of `key` (None when not kept or not to be trusted now), and
+        the generation to pass to `put` after reading it elsewhere."""
+        if not self._drain():
+            return None, -1
+        return self._values.get(key), self._generation
+
+    def put(self, key: str, value: bytes, generation: int) -> None:
+        """Keep `value`, read after `get` answered `generation`, unless an announcement
+        arrived in between (the value read may predate it)."""
+        if generation < 0 or not self._drain() or generation != self._generation:
+            return
+        if len(self._values) >= self.MAX_ENTRIES:
+            self._empty()
+            return
+        self._values[key] = value
 
 
 # --- scale: a Redis outage costs speed, not pages (docs/operations-scale.md) ---------
@@ -108,6 +215,15 @@ class FailOpenRedisCache(RedisCache):
         batch = _batch.get()
         return batch, (self.make_and_validate_key(key, version) if batch is not None else "")
 
+    def prefetch_later(self, keys: Iterable[str]) -> None:
+        """Add `keys` to the request's first read (its first `get`, `get_many` or
+        `prefetch`): nearly every page wants them, but a request that reads nothing
+        from the shared cache costs no round trip for them. Outside a request scope it
+        does nothing."""
+        batch = _batch.get()
+        if batch is not None:
+            batch.setdefault(_PENDING, []).extend(keys)
+
     def prefetch(self, keys: Iterable[str], version=None) -> set[str]:
         """Read `keys` in one round trip for the rest of this request (see above) and
         return those that are present; outside a request scope it reads nothing and
@@ -117,7 +233,13 @@ class FailOpenRedisCache(RedisCache):
             return set()
         keys = list(dict.fromkeys(keys))
         full = {key: self.make_and_validate_key(key, version) for key in keys}
-        wanted = [key for key in keys if full[key] not in batch]
+        later = []
+        if version is None:  # the waiting keys are read at the default version
+            for key in dict.fromkeys(batch.pop(_PENDING, ())):
+                if key not in full and self.make_and_validate_key(key) not in batch:
+                    full[key] = self.make_and_validate_key(key)
+                    later.append(key)
+        wanted = [key for key in keys if full[key] not in batch] + later
         if wanted:
             found = self._get_many_now(wanted, version)
             if not self._up():
@@ -128,6 +250,8 @@ class FailOpenRedisCache(RedisCache):
 
     def get(self, key, default=None, version=None):
         batch, full = self._local(key, version)
+        if batch is not None and full not in batch and _PENDING in batch:
+            self.prefetch([key], version)  # with the keys waiting for the first read
         if batch is not None and full in batch:
             value = batch[full]
             self._count(*((0, 1) if value is _MISSING else (1, 0)))
@@ -222,7 +346,28 @@ class FailOpenRedisCache(RedisCache):
         batch = _batch.get()
         if batch is not None:
             batch.clear()
-        return self._guarded("clear", lambda: super(FailOpenRedisCache, self).clear(), False)
+        cleared = self._guarded("clear", lambda: super(FailOpenRedisCache, self).clear(), False)
+        self.announce()
+        return cleared
+
+    # The mirrors (LocalMirror above): one per cache object, so per process and thread.
+    @property
+    def mirror(self) -> LocalMirror:
+        mirror = self.__dict__.get("_mirror")
+        if mirror is None:
+            mirror = self.__dict__["_mirror"] = LocalMirror(self)
+        return mirror
+
+    def mirror_channel(self) -> str:
+        return self.make_key("local-mirrors")
+
+    def announce(self) -> None:
+        """Tell every process's mirrors of this cache to empty themselves."""
+        self._guarded(
+            "announce",
+            lambda: self.client.get_client(write=True).publish(self.mirror_channel(), b"1"),
+            None,
+        )
 
     def ping(self) -> bool:
         """Whether Redis answers now (for /readyz); also ends a fail-open pause early."""

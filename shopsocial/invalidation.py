@@ -63,8 +63,11 @@ def shipping_method_key(code: str) -> str:
     return f"shipping-method:{code}"
 
 
+HOST_KEY_PREFIX = "host:"
+
+
 def host_key(hostname: str) -> str:
-    return f"host:{hostname}"
+    return f"{HOST_KEY_PREFIX}{hostname}"
 
 
 def breach_list_key(incident_pk: int) -> str:
@@ -497,7 +500,12 @@ def _purge_now(keys: frozenset[str]) -> None:
 
 
 def _cache_delete(keys: frozenset[str]) -> None:
-    caches[CACHE_ALIAS].delete_many(list(keys))
+    cache = caches[CACHE_ALIAS]
+    cache.delete_many(list(keys))
+    # Host entries are also kept in each process's memory (retailers.hostmap): tell
+    # every process to empty its copy.
+    if hasattr(cache, "announce") and any(key.startswith(HOST_KEY_PREFIX) for key in keys):
+        cache.announce()
 
 
 def cache_delete_now_and_on_commit(keys: Iterable[str]) -> None:

@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
@@ -152,13 +151,15 @@ class RequestSanityMiddleware:
 
 
 class CacheBatchMiddleware:
-    """The request's shared-cache scope (shopsocial/cache.py), opened with one MGET of
-    the host -> retailer entry, the category tree (the category and search views start
-    with it), the next stock-hold expiry (product, cart and scene pages) and the session
-    (when the request carries a session cookie). What pages read later is added in one
-    more MGET: by the view with its fragments (storefront.caching.fragments_prefetch), or
-    by the first context processor (shopsocial.context_processors.shared_cache_prefetch).
-    Sits just before the tenant middleware, which reads the host entry.
+    """The request's shared-cache scope (shopsocial/cache.py). Its first read (the host
+    -> retailer entry when this process does not keep it, or else what the page reads
+    first) also reads the category tree (the category and search views start with it),
+    the next stock-hold expiry (product, cart and scene pages) and the session (when the
+    request carries a session cookie): one MGET, and none for a request that reads
+    nothing. What pages read later is added in one more MGET: by the view with its
+    fragments (storefront.caching.fragments_prefetch), or by the first context processor
+    (shopsocial.context_processors.shared_cache_prefetch). Sits just before the tenant
+    middleware, which reads the host entry.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -176,10 +177,8 @@ class CacheBatchMiddleware:
         from importlib import import_module
 
         from django.core.cache import caches
-        from django.core.exceptions import DisallowedHost
-        from django_tenants.middleware.main import TenantMainMiddleware
 
-        from shopsocial.invalidation import CACHE_ALIAS, CATEGORY_TREE, NEXT_HOLD_EXPIRY, host_key
+        from shopsocial.invalidation import CACHE_ALIAS, CATEGORY_TREE, NEXT_HOLD_EXPIRY
 
         cache = caches[CACHE_ALIAS]
         if not hasattr(cache, "prefetch"):
@@ -187,8 +186,6 @@ class CacheBatchMiddleware:
         # The category and search views read the tree before anything; the product,
         # cart and scene pages first check for expired stock holds (orders/services/holds).
         keys = [CATEGORY_TREE, NEXT_HOLD_EXPIRY]
-        with contextlib.suppress(DisallowedHost):
-            keys.append(host_key(TenantMainMiddleware.hostname_from_request(request)))
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
         if (
             settings.SESSION_CACHE_ALIAS == CACHE_ALIAS
@@ -197,7 +194,7 @@ class CacheBatchMiddleware:
         ):
             store = import_module(settings.SESSION_ENGINE).SessionStore
             keys.append(store(session_key=session_key).cache_key)
-        cache.prefetch(keys)
+        cache.prefetch_later(keys)
 
 
 _SESSION_KEY = re.compile(r"[a-z0-9]{8,64}")

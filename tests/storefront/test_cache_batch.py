@@ -6,6 +6,8 @@ INFO command that reads it).
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import redis
 
@@ -148,14 +150,82 @@ def test_a_warm_category_page_reads_the_shared_cache_in_two_round_trips(
 
 
 @pytest.mark.django_db
-def test_a_page_without_a_template_reads_the_shared_cache_once(
+def test_a_warm_page_that_reads_nothing_costs_no_round_trip(
     client, redis_shared_cache, commands, alice
 ):
+    """The host is kept in the process's memory (retailers.hostmap) and the keys the
+    middleware wants are read only with the page's first read: a page that reads nothing
+    from the shared cache (a GET of a POST-only URL: Django's plain 405, no template)
+    costs no round trip once warm; the first one reads the host entry with them."""
     client.get("/cart/add/", HTTP_HOST=ALICE_HOST)
-    commands()
-    # A GET of a POST-only URL: Django's plain 405, no template.
+    assert commands() >= 1  # subscribe, the host entry (with the waiting keys), its set
     assert client.get("/cart/add/", HTTP_HOST=ALICE_HOST).status_code == 405
-    assert commands() == 1
+    assert commands() == 0
+
+
+def test_the_keys_a_request_waits_for_come_with_its_first_read(cache, commands):
+    with request_scope():
+        cache.set("category-tree", "tree")
+        commands()
+        cache.prefetch_later(["category-tree", "session"])
+        assert commands() == 0
+        assert cache.get("menu") is None  # one MGET: menu, category-tree, session
+        assert commands() == 1
+        assert cache.get("category-tree") == "tree"
+        assert cache.get("session") is None
+        assert commands() == 0
+
+
+# --- The host map's copy in each process (shopsocial.cache.LocalMirror) ----------------
+@pytest.fixture
+def other_process(redis_server):
+    """The same cache as `cache`, through another connection: what another process sees."""
+    return FailOpenRedisCache(redis_server.url, {"KEY_PREFIX": "batch"})
+
+
+def subscribed(mirror) -> int:
+    """Read until the mirror's subscription is confirmed (a round trip after the first
+    read); its generation then."""
+    for _ in range(200):
+        value, generation = mirror.get("host:alice.shop.test")
+        if generation >= 0:
+            assert value is None
+            return generation
+        time.sleep(0.01)
+    raise AssertionError("the subscription was never confirmed")
+
+
+def test_a_kept_copy_is_emptied_when_another_process_announces_a_change(cache, other_process):
+    mirror = other_process.mirror
+    generation = subscribed(mirror)
+    mirror.put("host:alice.shop.test", b"alice", generation)
+    assert mirror.get("host:alice.shop.test")[0] == b"alice"
+    cache.announce()  # a write in this "process"
+    assert mirror.get("host:alice.shop.test")[0] is None
+
+
+def test_a_value_read_before_an_announcement_is_not_kept(cache, other_process):
+    mirror = other_process.mirror
+    generation = subscribed(mirror)
+    cache.announce()  # lands while the value was being read elsewhere
+    mirror.put("host:alice.shop.test", b"old alice", generation)
+    assert mirror.get("host:alice.shop.test")[0] is None
+
+
+def test_a_copy_whose_subscription_broke_is_not_trusted_until_it_is_back(
+    cache, other_process, redis_server, monkeypatch
+):
+    """Announcements sent while a process was not subscribed are lost to it: it reads the
+    shared cache instead until it has subscribed again, and then starts from empty."""
+    mirror = other_process.mirror
+    mirror.put("host:alice.shop.test", b"alice", subscribed(mirror))
+    assert mirror.get("host:alice.shop.test")[0] == b"alice"
+    admin = redis.Redis.from_url(redis_server.url)
+    assert admin.client_kill_filter(_type="pubsub") >= 1
+    cache.announce()  # nobody hears it
+    assert mirror.get("host:alice.shop.test") == (None, -1)
+    monkeypatch.setattr(mirror, "RETRY_AFTER", 0.0)
+    subscribed(mirror)  # subscribed again, and empty
 
 
 @pytest.mark.django_db

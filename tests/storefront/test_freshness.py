@@ -24,9 +24,11 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django_tenants.utils import tenant_context
 
+from ops.stack import Redis, temp_folder
 from orders.models import ShippingMethod
 from privacy.models import PolicyVersion
 from retailers.models import Domain, Retailer
+from shopsocial.cache import FailOpenRedisCache
 from shopsocial.invalidation import RULES
 from shopsocial.varnish import varnishd_path
 from storefront.content.models import FeaturedProduct, StorefrontProfile
@@ -410,12 +412,46 @@ def _ways(case: Case) -> list[str]:
     return [w for w in case.ways if w not in (ADMIN_CHANGE, ADMIN_BULK_DELETE) or w in offered]
 
 
+@pytest.fixture(scope="module")
+def redis_server():
+    server = Redis(temp_folder("ss-freshness-redis-")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def origin_cache(request, settings):
+    """The origin's shared cache: local memory (development), or production's Redis
+    backend on a real redis-server, where each server thread also keeps the host map in
+    its own memory (shopsocial.cache.LocalMirror) and the test writes from another
+    thread with its own connection, as another process would."""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_server").url
+        settings.CACHES = {
+            **settings.CACHES,
+            "shared": {
+                "BACKEND": "shopsocial.cache.FailOpenRedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "shared",
+            },
+        }
+        FailOpenRedisCache(url, {}).clear()
+    return request.param
+
+
 @pytest.mark.parametrize(
     ("case", "way"),
     [(case, way) for case in CASES for way in _ways(case)],
     ids=[f"{case.model.__name__}-{way}" for case in CASES for way in _ways(case)],
 )
-def test_the_next_request_after_a_write_shows_it(front: Front, alice, make_product, case, way):  # noqa: F811
+def test_the_next_request_after_a_write_shows_it(
+    origin_cache,
+    front: Front,  # noqa: F811
+    alice,
+    make_product,
+    case,
+    way,
+):
     product = make_product("Vanilla Candle", price="10.00", stock=20)
     if case.tenant:
         with tenant_context(alice):
