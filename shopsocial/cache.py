@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -60,6 +61,7 @@ class LocalMirror:
 
     def __init__(self, cache: FailOpenRedisCache) -> None:
         self._cache = cache
+        self._lock = threading.Lock()  # a gthread worker's threads share the copy
         self._values: dict[str, bytes] = {}
         self._pubsub = None
         self._pid = 0
@@ -130,19 +132,25 @@ class LocalMirror:
     def get(self, key: str) -> tuple[bytes | None, int]:
         """The kept value of `key` (None when not kept or not to be trusted now), and
         the generation to pass to `put` after reading it elsewhere."""
-        if not self._drain():
-            return None, -1
-        return self._values.get(key), self._generation
+        with self._lock:
+            if not self._drain():
+                return None, -1
+            return self._values.get(key), self._generation
 
     def put(self, key: str, value: bytes, generation: int) -> None:
         """Keep `value`, read after `get` answered `generation`, unless an announcement
         arrived in between (the value read may predate it)."""
-        if generation < 0 or not self._drain() or generation != self._generation:
-            return
-        if len(self._values) >= self.MAX_ENTRIES:
-            self._empty()
-            return
-        self._values[key] = value
+        with self._lock:
+            if generation < 0 or not self._drain() or generation != self._generation:
+                return
+            if len(self._values) >= self.MAX_ENTRIES:
+                self._empty()
+                return
+            self._values[key] = value
+
+
+_mirrors: dict[tuple[str, str], LocalMirror] = {}
+_mirrors_lock = threading.Lock()
 
 
 # --- scale: a Redis outage costs speed, not pages (docs/operations-scale.md) ---------
@@ -171,6 +179,7 @@ class FailOpenRedisCache(RedisCache):
         }
         params["OPTIONS"] = options
         super().__init__(server, params)
+        self._location = str(server)
         self._alias = params.get("KEY_PREFIX") or "default"
         self._down_until = 0.0
 
@@ -350,16 +359,21 @@ class FailOpenRedisCache(RedisCache):
         self.announce()
         return cleared
 
-    # The mirrors (LocalMirror above): one per cache object, so per process and thread.
+    # The mirror (LocalMirror above): one per process for each Redis server and key
+    # prefix, whichever thread or async context made the cache object (Django makes one
+    # per thread and per ASGI task).
     @property
     def mirror(self) -> LocalMirror:
-        mirror = self.__dict__.get("_mirror")
-        if mirror is None:
-            mirror = self.__dict__["_mirror"] = LocalMirror(self)
+        key = (self._location, self.key_prefix)
+        with _mirrors_lock:
+            mirror = _mirrors.get(key)
+            if mirror is None:
+                mirror = _mirrors[key] = LocalMirror(self)
         return mirror
 
     def mirror_channel(self) -> str:
-        return self.make_key("local-mirrors")
+        """One channel for every key prefix: `clear()` empties the whole Redis database."""
+        return "shopsocial:local-mirrors"
 
     def announce(self) -> None:
         """Tell every process's mirrors of this cache to empty themselves."""

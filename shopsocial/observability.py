@@ -58,7 +58,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from shopsocial import metrics
 
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")  # not request.headers: ~10 µs
         request_id = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         request.request_id = request_id
