@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,7 +26,7 @@ from django_redis.cache import RedisCache
 # `delete` update it, so a request sees its own writes. Nothing outlives the request:
 # `request_scope()` (shopsocial.middleware.CacheBatchMiddleware) drops it at the end.
 _MISSING = object()
-_PENDING = object()  # a batch's entry: keys to read with the request's first round trip
+_PENDING = "pending"  # (_PENDING, key prefix): keys to read with the first round trip
 _batch: ContextVar[dict | None] = ContextVar("shopsocial_cache_batch", default=None)
 
 
@@ -46,65 +47,82 @@ def request_scope() -> Iterator[None]:
 class LocalMirror:
     """Entries kept in this process's memory (the host map: retailers.hostmap), emptied
     whenever any process announces a change (`FailOpenRedisCache.announce`, called where
-    shopsocial.invalidation deletes a mirrored entry) on the cache's Redis pub/sub channel.
+    shopsocial.invalidation deletes a mirrored entry) on a Redis pub/sub channel.
 
     Each read first takes what Redis has delivered on the subscription without waiting
-    (one non-blocking socket read): a writer announces after its deletion and before its
-    response, so the next request anywhere sees the change. The copy is trusted only
-    while the subscription is confirmed; any (re)subscription empties it (messages may
-    have been missed), and while Redis is away it is not used at all: callers read the
-    shared cache as before. Values are kept pickled so each reader gets its own object.
+    (a non-blocking poll of its socket): a writer announces after its deletion and before
+    its response, so the next request anywhere sees the change. The copy is trusted only
+    while the subscription is confirmed; any (re)connection or error empties it
+    (announcements may have been missed), and while Redis is away it is not used at all:
+    callers read the shared cache as before. An entry also expires after `SECONDS`, which
+    bounds what a silently dead connection could keep. Values are kept pickled so each
+    reader gets its own object.
     """
 
     MAX_ENTRIES = 20_000  # a process never keeps more (emptied when full)
+    MAX_MESSAGES = 1_000  # read at once; more means something is wrong: start over
+    SECONDS = 10.0
     RETRY_AFTER = 2.0
 
     def __init__(self, cache: FailOpenRedisCache) -> None:
         self._cache = cache
         self._lock = threading.Lock()  # a gthread worker's threads share the copy
-        self._values: dict[str, bytes] = {}
+        self._values: dict[str, tuple[float, bytes]] = {}
         self._pubsub = None
-        self._pid = 0
         self._live = False
         self._generation = 0  # how many times the copy was emptied
         self._retry_at = 0.0
-
-    def _drop(self) -> None:
-        if self._pubsub is not None:
-            with contextlib.suppress(Exception):
-                self._pubsub.close()
-        self._pubsub = None
-        self._live = False
-        self._empty()
 
     def _empty(self) -> None:
         self._values.clear()
         self._generation += 1
 
-    def _subscribe(self) -> None:
-        import time
+    def _drop(self) -> None:
+        pubsub, self._pubsub, self._live = self._pubsub, None, False
+        self._empty()
+        self._retry_at = time.monotonic() + self.RETRY_AFTER
+        if pubsub is not None:
+            with contextlib.suppress(Exception):
+                pubsub.close()
 
+    def _reconnected(self, connection) -> None:
+        """The connection (re)connected: whatever was sent meanwhile was missed."""
+        self._live = False
+        self._empty()
+
+    def _subscribe(self) -> None:
         import redis
         from redis.backoff import NoBackoff
         from redis.retry import Retry
 
-        if os.getpid() != self._pid:  # a forked worker: the parent's socket is not ours
-            self._pubsub, self._live, self._pid = None, False, os.getpid()
-            self._empty()
         if self._pubsub is not None or time.monotonic() < self._retry_at:
             return
         try:
-            pool = self._cache.client.get_client(write=False).connection_pool
+            # The primary (announcements are published there), over RESP2 (no pushes
+            # but messages), never reconnecting by itself: every error surfaces (_drain).
+            pool = self._cache.client.get_client(write=True).connection_pool
+            kwargs = {
+                **pool.connection_kwargs,
+                "protocol": 2,
+                "maint_notifications_config": None,  # RESP3 pushes: not on RESP2
+                "health_check_interval": 0,
+                "retry": Retry(NoBackoff(), 0, supported_errors=()),
+            }
             client = redis.Redis(
                 connection_pool=redis.ConnectionPool(
-                    connection_class=pool.connection_class,
-                    # No silent reconnection: an error empties the copy (see _drain).
-                    **{**pool.connection_kwargs, "retry": Retry(NoBackoff(), 0)},
+                    connection_class=pool.connection_class, **kwargs
                 )
             )
             pubsub = client.pubsub()
             pubsub.subscribe(self._cache.mirror_channel())
-        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            pubsub.connection.register_connect_callback(self._reconnected)
+        except (redis.RedisError, OSError) as error:
+            import logging
+
+            logging.getLogger("shopsocial.cache").warning(
+                "host map copy not subscribed (%s): lookups read the shared cache",
+                type(error).__name__,
+            )
             self._retry_at = time.monotonic() + self.RETRY_AFTER
             return
         self._pubsub = pubsub
@@ -117,40 +135,62 @@ class LocalMirror:
         if self._pubsub is None:
             return False
         try:
-            while (message := self._pubsub.get_message(timeout=0)) is not None:
-                if message["type"] == "subscribe":
+            for _ in range(self.MAX_MESSAGES):
+                if not self._pubsub.connection.can_read(timeout=0):
+                    return self._live
+                message = self._pubsub.get_message(timeout=0)
+                if message is not None and message["type"] == "subscribe":
                     self._live = True
                 self._empty()  # an announcement, or a (re)subscription
-        except (redis.ConnectionError, redis.TimeoutError, OSError, ValueError):
-            self._drop()
-            import time
-
-            self._retry_at = time.monotonic() + self.RETRY_AFTER
-            return False
-        return self._live
+        except (redis.RedisError, OSError, RuntimeError, ValueError):
+            pass
+        self._drop()  # an error, or more waiting than a process could have been sent
+        return False
 
     def get(self, key: str) -> tuple[bytes | None, int]:
         """The kept value of `key` (None when not kept or not to be trusted now), and
-        the generation to pass to `put` after reading it elsewhere."""
-        with self._lock:
+        the generation to pass to `put` after reading it elsewhere (-1: do not keep).
+        A thread that finds another one draining reads the shared cache instead."""
+        if not self._lock.acquire(blocking=False):
+            return None, -1
+        try:
             if not self._drain():
                 return None, -1
-            return self._values.get(key), self._generation
+            kept = self._values.get(key)
+            if kept is None or kept[0] < time.monotonic():
+                return None, self._generation
+            return kept[1], self._generation
+        finally:
+            self._lock.release()
 
     def put(self, key: str, value: bytes, generation: int) -> None:
         """Keep `value`, read after `get` answered `generation`, unless an announcement
         arrived in between (the value read may predate it)."""
-        with self._lock:
-            if generation < 0 or not self._drain() or generation != self._generation:
+        if generation < 0 or not self._lock.acquire(blocking=False):
+            return
+        try:
+            if not self._drain() or generation != self._generation:
                 return
             if len(self._values) >= self.MAX_ENTRIES:
                 self._empty()
                 return
-            self._values[key] = value
+            self._values[key] = (time.monotonic() + self.SECONDS, value)
+        finally:
+            self._lock.release()
 
 
 _mirrors: dict[tuple[str, str], LocalMirror] = {}
 _mirrors_lock = threading.Lock()
+
+
+def _mirrors_forget() -> None:
+    """In a forked child: the parent's subscriptions (and maybe held locks) are not ours."""
+    global _mirrors_lock
+    _mirrors.clear()
+    _mirrors_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_mirrors_forget)
 
 
 # --- scale: a Redis outage costs speed, not pages (docs/operations-scale.md) ---------
@@ -184,13 +224,10 @@ class FailOpenRedisCache(RedisCache):
         self._down_until = 0.0
 
     def _up(self) -> bool:
-        import time
-
         return time.monotonic() >= self._down_until
 
     def _failed(self, operation: str) -> None:
         import logging
-        import time
 
         from shopsocial import metrics
 
@@ -231,7 +268,7 @@ class FailOpenRedisCache(RedisCache):
         does nothing."""
         batch = _batch.get()
         if batch is not None:
-            batch.setdefault(_PENDING, []).extend(keys)
+            batch.setdefault((_PENDING, self.key_prefix), []).extend(keys)
 
     def prefetch(self, keys: Iterable[str], version=None) -> set[str]:
         """Read `keys` in one round trip for the rest of this request (see above) and
@@ -244,7 +281,7 @@ class FailOpenRedisCache(RedisCache):
         full = {key: self.make_and_validate_key(key, version) for key in keys}
         later = []
         if version is None:  # the waiting keys are read at the default version
-            for key in dict.fromkeys(batch.pop(_PENDING, ())):
+            for key in dict.fromkeys(batch.pop((_PENDING, self.key_prefix), ())):
                 if key not in full and self.make_and_validate_key(key) not in batch:
                     full[key] = self.make_and_validate_key(key)
                     later.append(key)
@@ -259,7 +296,7 @@ class FailOpenRedisCache(RedisCache):
 
     def get(self, key, default=None, version=None):
         batch, full = self._local(key, version)
-        if batch is not None and full not in batch and _PENDING in batch:
+        if batch is not None and full not in batch and (_PENDING, self.key_prefix) in batch:
             self.prefetch([key], version)  # with the keys waiting for the first read
         if batch is not None and full in batch:
             value = batch[full]
@@ -376,12 +413,14 @@ class FailOpenRedisCache(RedisCache):
         return "shopsocial:local-mirrors"
 
     def announce(self) -> None:
-        """Tell every process's mirrors of this cache to empty themselves."""
-        self._guarded(
-            "announce",
-            lambda: self.client.get_client(write=True).publish(self.mirror_channel(), b"1"),
-            None,
-        )
+        """Tell every process's mirrors to empty themselves. Tried even during a fail-open
+        pause (a write must not go unannounced); never raises."""
+        import redis
+
+        try:
+            self.client.get_client(write=True).publish(self.mirror_channel(), b"1")
+        except (redis.RedisError, OSError):
+            self._failed("announce")
 
     def ping(self) -> bool:
         """Whether Redis answers now (for /readyz); also ends a fail-open pause early."""

@@ -19,6 +19,7 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db import models
 from django.forms.models import model_to_dict
 from django.test import RequestFactory
@@ -29,7 +30,7 @@ from orders.models import ShippingMethod
 from privacy.models import PolicyVersion
 from retailers.models import Domain, Retailer
 from shopsocial.cache import FailOpenRedisCache
-from shopsocial.invalidation import RULES
+from shopsocial.invalidation import RULES, host_key
 from shopsocial.varnish import varnishd_path
 from storefront.content.models import FeaturedProduct, StorefrontProfile
 from storefront.models import Category, Product, ProductImage, ProductVariant
@@ -40,6 +41,7 @@ from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST
 from tests.factories import CategoryFactory, OrderFactory, ProductFactory, ProductImageFactory
 
+from .test_cache_batch import subscribed
 from .test_varnish import Front, front, varnish_server  # noqa: F401 - fixtures
 
 User = get_user_model()
@@ -422,9 +424,9 @@ def redis_server():
 @pytest.fixture(params=["memory", "redis"])
 def origin_cache(request, settings):
     """The origin's shared cache: local memory (development), or production's Redis
-    backend on a real redis-server, where each server thread also keeps the host map in
-    its own memory (shopsocial.cache.LocalMirror) and the test writes from another
-    thread with its own connection, as another process would."""
+    backend on a real redis-server, where the server also keeps the host map in the
+    process's memory (shopsocial.cache.LocalMirror, subscribed before the test starts)
+    and the test writes from its own thread and connection, as another process would."""
     if request.param == "redis":
         url = request.getfixturevalue("redis_server").url
         settings.CACHES = {
@@ -436,6 +438,7 @@ def origin_cache(request, settings):
             },
         }
         FailOpenRedisCache(url, {}).clear()
+        subscribed(caches["shared"].mirror)
     return request.param
 
 
@@ -462,6 +465,8 @@ def test_the_next_request_after_a_write_shows_it(
     front.get(case.host, path)
     cached = front.get(case.host, path)
     assert cached.cache == "HIT" and case.before in cached.text
+    if origin_cache == "redis":  # the server keeps the host: the write must empty it
+        assert caches["shared"].mirror.get(host_key(case.host))[0] is not None
     if case.tenant:
         with tenant_context(alice):
             _write(case, row, way)
