@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from retailers.finder import FEATURED_COUNT, retailers_active
 from retailers.models import Retailer
+from shopsocial.db_router import primary_reads
 from shopsocial.invalidation import BESTSELLER_IDS, cached, shipping_method_key
 from storefront.models import Product
 from storefront.selectors import (
@@ -21,6 +22,8 @@ from storefront.selectors import (
     product_qs_active,
     products_by_ids,
     variants_for_cart,
+    variants_for_cart_read,
+    variants_keep,
 )
 from storefront.selectors import CACHE_TTL as CATALOG_CACHE_TTL
 
@@ -59,13 +62,15 @@ def shipping_method_for_display(*, code: str = "") -> ShippingMethod | None:
     )
 
 
-def priced_items(*, items: Iterable[tuple[int, int]]) -> list[PricedItem]:
-    """Cart lines, as (variant_id, quantity), priced from the catalog now (on sale, by name)."""
+def priced_items(*, items: Iterable[tuple[int, int]], fresh: bool = False) -> list[PricedItem]:
+    """Cart lines, as (variant_id, quantity), priced from the catalog now (on sale, by
+    name): from the variants the cart keeps, or with `fresh` from the primary database
+    (the checkout page: the amount the shopper is about to pay)."""
     quantities: Counter[int] = Counter()
     for variant_id, quantity in items:
         if quantity > 0:
             quantities[variant_id] += quantity
-    return list(_priced_items(quantities))
+    return list(_priced_items(quantities, fresh=fresh))
 
 
 def giftcard_product_ids() -> frozenset[int]:
@@ -74,11 +79,17 @@ def giftcard_product_ids() -> frozenset[int]:
     return handler.product_ids() if handler is not None else frozenset()
 
 
-def _priced_items(quantities: Counter[int]) -> tuple[PricedItem, ...]:
+def _priced_items(quantities: Counter[int], *, fresh: bool = False) -> tuple[PricedItem, ...]:
     if not quantities:
         return ()
+    if fresh:
+        with primary_reads():
+            found = variants_for_cart_read(list(quantities))
+        variants_keep(found)  # the cart pages show what was just read, too
+    else:
+        found = variants_for_cart(quantities)
     variants = sorted(
-        (v for v in variants_for_cart(quantities).values() if v.on_sale),
+        (v for v in found.values() if v.on_sale),
         key=lambda v: (v.product.name, v.position, v.pk),
     )
     return tuple(
@@ -155,13 +166,15 @@ def checkout_quote(
     user=None,
     use_store_credit: bool = False,
     retailer: Retailer | None = None,
+    fresh: bool = False,
 ) -> CheckoutQuote:
-    """The one totals calculation applied to a cart (cart page, checkout page).
+    """The one totals calculation applied to a cart (cart page, checkout page; `fresh`:
+    priced from the database, see `priced_items`).
 
     An unusable code is left out of the totals and explained in `discount_error`; an
     unusable gift card in `giftcard_error`.
     """
-    priced = priced_items(items=items)
+    priced = priced_items(items=items, fresh=fresh)
     discount_amount, applied, error = Decimal("0.00"), "", ""
     company_funded = False
     if discount_code and priced:

@@ -230,6 +230,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         user=request.user,
         use_store_credit=use_credit,
         retailer=request.tenant,
+        fresh=True,  # the amount about to be paid: not a kept cart row
     )
     context = {
         "totals": quote.totals,

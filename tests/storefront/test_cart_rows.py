@@ -158,3 +158,21 @@ def test_a_line_is_dropped_only_when_the_database_says_so(client, mug):
     page = _cart_page(client)
     assert "no longer available" not in page and "Tea mug" in page and "$8.00" in page
     assert "Tea mug" in _cart_page(client)
+
+
+def test_the_checkout_page_prices_from_the_database_not_a_kept_row(client, mug):
+    """A kept row may be a moment old (a read that raced a write put it back); the
+    checkout page, where the shopper sees what they are about to pay, reads the variants
+    from the database, and keeps what it read for the cart pages."""
+    cart_add(client, mug, "2")
+    _cart_page(client)  # keeps the variant at $8.00
+    variant = variant_of(mug)
+    stale = caches["shared"].get(cart_variant_key(variant.pk))
+    ProductVariant.objects.filter(pk=variant.pk).update(price=Decimal("9.00"))
+    caches["shared"].set(cart_variant_key(variant.pk), stale, 60)  # the race's old copy
+    assert "$16.00" in _cart_page(client)
+    page = client.get("/checkout/", HTTP_HOST=ALICE_HOST)
+    assert page.status_code == 200
+    assert "$18.00" in page.text and "$16.00" not in page.text
+    cart = _cart_page(client)
+    assert "$18.00" in cart and "$16.00" not in cart
