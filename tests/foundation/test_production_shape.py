@@ -3,7 +3,10 @@
 No Docker engine runs here, so these tests check what can be checked by reading.
 """
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +69,14 @@ def test_env_example_lists_every_setting_read_from_the_environment():
         names |= set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', path.read_text()))
     documented = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), flags=re.M))
     assert names - documented == set()
+
+
+def test_the_wsgi_module_moves_what_it_loaded_out_of_the_collectors_reach():
+    """gc.freeze() after loading the app (shopsocial/wsgi.py): a fresh interpreter, as a
+    gunicorn worker starts."""
+    code = "import gc, shopsocial.wsgi; print(gc.get_freeze_count())"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shopsocial.settings.test"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert int(out.stdout.strip().splitlines()[-1]) > 10_000
