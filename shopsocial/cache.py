@@ -97,6 +97,8 @@ class LocalMirror:
 
         if self._pubsub is not None or time.monotonic() < self._retry_at:
             return
+        if not self._cache._up():  # the cache's own fail-open pause: no connect either
+            return
         try:
             # The primary (announcements are published there), over RESP2 (no pushes
             # but messages), never reconnecting by itself: every error surfaces (_drain).
