@@ -284,8 +284,9 @@ class FailOpenRedisCache(RedisCache):
         later = []
         if version is None:  # the waiting keys are read at the default version
             for key in dict.fromkeys(batch.pop((_PENDING, self.key_prefix), ())):
-                if key not in full and self.make_and_validate_key(key) not in batch:
-                    full[key] = self.make_and_validate_key(key)
+                full_key = self.make_and_validate_key(key)
+                if key not in full and full_key not in batch:
+                    full[key] = full_key
                     later.append(key)
         wanted = [key for key in keys if full[key] not in batch] + later
         if wanted:

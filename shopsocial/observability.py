@@ -58,7 +58,8 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from shopsocial import metrics
 
-        incoming = request.META.get("HTTP_X_REQUEST_ID", "")  # not request.headers: ~10 µs
+        # From META, not request.headers: that builds a dict of every header (~10 µs).
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         request.request_id = request_id
