@@ -11,13 +11,12 @@ With the Redis cache, each process also keeps the hosts it has served in memory
 process empties its copy, so a warm request reads neither Redis nor the database
 for its host (bench/README.md has the figure).
 
-Each request gets its own retailer object (unpickled from the copy or the cache, or
-just read).
+Each request gets its own retailer object: the copy keeps the retailer's row (field
+values, all immutable) and builds it with `Model.from_db`, which costs half of
+unpickling it (bench/README.md).
 """
 
 from __future__ import annotations
-
-import pickle
 
 from django.core.cache import caches
 from django.db import connection
@@ -27,6 +26,7 @@ from shopsocial.invalidation import CACHE_ALIAS, host_key
 from .models import Domain, Retailer
 
 HOST_CACHE_SECONDS = 300
+_FIELD_NAMES = [field.attname for field in Retailer._meta.concrete_fields]
 
 
 def retailer_for_hostname(hostname: str) -> Retailer | None:
@@ -37,7 +37,8 @@ def retailer_for_hostname(hostname: str) -> Retailer | None:
     if mirror is not None:
         kept, generation = mirror.get(key)
         if kept is not None:
-            return pickle.loads(kept)  # noqa: S301 - pickled by this process, below
+            db, values = kept
+            return Retailer.from_db(db, _FIELD_NAMES, values)
     retailer = cache.get(key)
     if retailer is None:
         connection.set_schema_to_public()
@@ -47,5 +48,6 @@ def retailer_for_hostname(hostname: str) -> Retailer | None:
         retailer = domain.tenant
         cache.set(key, retailer, HOST_CACHE_SECONDS)
     if mirror is not None:
-        mirror.put(key, pickle.dumps(retailer, pickle.HIGHEST_PROTOCOL), generation)
+        row = tuple(getattr(retailer, name) for name in _FIELD_NAMES)
+        mirror.put(key, (retailer._state.db, row), generation)
     return retailer

@@ -55,8 +55,9 @@ class LocalMirror:
     while the subscription is confirmed; any (re)connection or error empties it
     (announcements may have been missed), and while Redis is away it is not used at all:
     callers read the shared cache as before. An entry also expires after `SECONDS`, which
-    bounds what a silently dead connection could keep. Values are kept pickled so each
-    reader gets its own object.
+    bounds what a silently dead connection could keep. Values are shared by every
+    reader in the process, so they must be immutable (the host map keeps rows of field
+    values and builds a new object per read).
     """
 
     MAX_ENTRIES = 20_000  # a process never keeps more (emptied when full)
@@ -67,7 +68,7 @@ class LocalMirror:
     def __init__(self, cache: FailOpenRedisCache) -> None:
         self._cache = cache
         self._lock = threading.Lock()  # a gthread worker's threads share the copy
-        self._values: dict[str, tuple[float, bytes]] = {}
+        self._values: dict[str, tuple[float, object]] = {}
         self._pubsub = None
         self._live = False
         self._generation = 0  # how many times the copy was emptied
@@ -149,7 +150,7 @@ class LocalMirror:
         self._drop()  # an error, or more waiting than a process could have been sent
         return False
 
-    def get(self, key: str) -> tuple[bytes | None, int]:
+    def get(self, key: str) -> tuple[object | None, int]:
         """The kept value of `key` (None when not kept or not to be trusted now), and
         the generation to pass to `put` after reading it elsewhere (-1: do not keep).
         A thread that finds another one draining reads the shared cache instead."""
@@ -165,7 +166,7 @@ class LocalMirror:
         finally:
             self._lock.release()
 
-    def put(self, key: str, value: bytes, generation: int) -> None:
+    def put(self, key: str, value: object, generation: int) -> None:
         """Keep `value`, read after `get` answered `generation`, unless an announcement
         arrived in between (the value read may predate it)."""
         if generation < 0 or not self._lock.acquire(blocking=False):

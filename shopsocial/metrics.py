@@ -19,6 +19,7 @@ were no such page. Scrape nodes directly, not through the public proxy.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 import os
@@ -63,9 +64,28 @@ CACHE_ERRORS = Counter(
 )
 
 
+# Any other method a client sends is counted as "other": one label value per made-up
+# method would grow every process's metrics without bound.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+@functools.cache
+def _request_series(view: str, method: str, status_class: str) -> tuple:
+    """The latency and response series of one (view, method, status class): found once
+    per process (`labels()` validates and locks on every call, ~5 µs a request). Views
+    are URL names and methods a fixed set, so this stays small."""
+    return (
+        REQUEST_LATENCY.labels(view=view, method=method),
+        RESPONSES.labels(view=view, status_class=status_class),
+    )
+
+
 def request_observe(*, view: str, method: str, status: int, seconds: float) -> None:
-    REQUEST_LATENCY.labels(view=view, method=method).observe(seconds)
-    RESPONSES.labels(view=view, status_class=f"{status // 100}xx").inc()
+    latency, responses = _request_series(
+        view, method if method in _METHODS else "other", f"{status // 100}xx"
+    )
+    latency.observe(seconds)
+    responses.inc()
     if status >= 400 and "webhook" in view:
         WEBHOOK_FAILURES.labels(view=view, status=str(status)).inc()
 

@@ -136,6 +136,23 @@ def test_metrics_count_latency_by_view_and_the_business_state(client, company, s
     assert after[("shopsocial_orders_paid", ())] == paid
 
 
+def test_made_up_methods_are_counted_under_one_label(client, company, settings):
+    """A client choosing the method must not choose how many series each process keeps."""
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.1"]
+    before = samples(client.get("/metrics", HTTP_HOST=COMPANY_HOST).content.decode())
+    for method in ("BREW", "PROPFIND", "X1"):
+        response = client.generic(method, "/privacy/", HTTP_HOST=ALICE_HOST)
+        assert response.status_code < 500
+    after = samples(client.get("/metrics", HTTP_HOST=COMPANY_HOST).content.decode())
+    methods = {dict(labels).get("method") for name, labels in after if "latency" in name}
+    assert not methods & {"BREW", "PROPFIND", "X1"}
+    key = (
+        "shopsocial_request_latency_seconds_count",
+        (("method", "other"), ("view", "privacy:policy")),
+    )
+    assert after[key] - before.get(key, 0) == 3
+
+
 def test_a_refused_webhook_counts_as_a_webhook_failure(client, company, settings):
     settings.METRICS_ALLOWED_IPS = ["127.0.0.1"]
     key = (

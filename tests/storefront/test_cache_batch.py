@@ -14,6 +14,7 @@ from django.core.cache import caches
 
 from ops.stack import Redis, temp_folder
 from shopsocial.cache import FailOpenRedisCache, request_scope
+from shopsocial.invalidation import host_key
 from tests.conftest import ALICE_HOST, COMPANY_HOST
 from tests.retailers.conftest import alice_client, alice_owner  # noqa: F401 - fixtures
 
@@ -164,6 +165,30 @@ def test_a_warm_page_that_reads_nothing_costs_no_round_trip(
     assert commands() >= 1  # the host entry (with the waiting keys), its set
     assert client.get("/cart/add/", HTTP_HOST=ALICE_HOST).status_code == 405
     assert commands() == 0
+
+
+@pytest.mark.django_db
+def test_each_read_of_a_kept_host_gets_its_own_retailer_as_the_database_has_it(
+    redis_shared_cache, alice
+):
+    """The copy keeps the retailer's row and builds a new object per read: a request that
+    changes its retailer object in memory changes nothing for the next request."""
+    from retailers.hostmap import retailer_for_hostname
+    from retailers.models import Retailer
+
+    mirror = caches["shared"].mirror
+    subscribed(mirror)
+    retailer_for_hostname(ALICE_HOST)  # read from the database, then kept
+    assert mirror.get(host_key(ALICE_HOST))[0] is not None
+    first = retailer_for_hostname(ALICE_HOST)
+    first.display_name = "Changed in one request only"
+    second = retailer_for_hostname(ALICE_HOST)
+    assert second is not first
+    stored = Retailer.objects.get(pk=alice.pk)
+    for field in Retailer._meta.concrete_fields:
+        assert getattr(second, field.attname) == getattr(stored, field.attname), field.name
+    assert second._state.adding is False
+    assert second._state.db == stored._state.db
 
 
 def test_the_keys_a_request_waits_for_come_with_its_first_read(cache, commands):
