@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+# Django's cookie-then-session messages, made only when a request uses one.
+MESSAGE_STORAGE = "shopsocial.message_storage.LazyFallbackStorage"
 
 TEMPLATES = [
     {
