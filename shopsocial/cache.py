@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from contextvars import ContextVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -252,13 +253,22 @@ class FailOpenRedisCache(RedisCache):
             self._failed(operation)
             return fallback
 
-    def _count(self, hits: int, misses: int) -> None:
+    @cached_property
+    def _counters(self) -> tuple:
         from shopsocial import metrics
 
+        return (
+            metrics.CACHE_REQUESTS.labels(alias=self._alias, result="hit"),
+            metrics.CACHE_REQUESTS.labels(alias=self._alias, result="miss"),
+        )
+
+    def _count(self, hits: int, misses: int) -> None:
+        """Keys read from Redis, found or not (a key the request's batch already holds was
+        counted when its round trip read it)."""
         if hits:
-            metrics.CACHE_REQUESTS.labels(alias=self._alias, result="hit").inc(hits)
+            self._counters[0].inc(hits)
         if misses:
-            metrics.CACHE_REQUESTS.labels(alias=self._alias, result="miss").inc(misses)
+            self._counters[1].inc(misses)
 
     def _local(self, key, version) -> tuple[dict | None, str]:
         batch = _batch.get()
@@ -304,7 +314,6 @@ class FailOpenRedisCache(RedisCache):
             self.prefetch([key], version)  # with the keys waiting for the first read
         if batch is not None and full in batch:
             value = batch[full]
-            self._count(*((0, 1) if value is _MISSING else (1, 0)))
             return default if value is _MISSING else value
         missing = object()
         value = self._guarded(

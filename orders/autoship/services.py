@@ -204,7 +204,7 @@ def _autoship_place(*, autoship_id: int, today: date) -> AutoshipRun | None:
     skipped: list[str] = []
     for line in autoship.lines.select_related("variant__product"):
         variant = line.variant
-        if variant.active and variant.product.active and variant.stock >= line.quantity:
+        if variant.on_sale and variant.stock >= line.quantity:
             available.append((variant.pk, line.quantity))
         else:
             skipped.append(variant_display_name(variant))

@@ -42,7 +42,7 @@ def stock_reserve(*, quantities: Mapping[int, int]) -> list[ProductVariant]:
         .filter(pk__in=quantities.keys())
         .order_by("pk")
     )
-    unavailable = [variant_display_name(v) for v in variants if not (v.active and v.product.active)]
+    unavailable = [variant_display_name(v) for v in variants if not v.on_sale]
     if len(variants) != len(quantities) or unavailable:
         raise CheckoutError(CheckoutError.Code.UNAVAILABLE, unavailable)
     short = [variant_display_name(v) for v in variants if v.stock < quantities[v.pk]]

@@ -204,6 +204,28 @@ def test_the_keys_a_request_waits_for_come_with_its_first_read(cache, commands):
         assert commands() == 0
 
 
+def test_a_key_is_counted_once_when_read_from_redis_not_again_from_the_batch(cache):
+    """shopsocial_cache_requests_total counts keys read from Redis: a prefetched key read
+    later in the request was counted by the round trip that read it."""
+    from prometheus_client import REGISTRY
+
+    def counted(result: str) -> float:
+        labels = {"alias": "batch", "result": result}
+        return REGISTRY.get_sample_value("shopsocial_cache_requests_total", labels) or 0.0
+
+    cache.set("category-tree", "tree")
+    hits, misses = counted("hit"), counted("miss")
+    with request_scope():
+        cache.prefetch(["category-tree", "session"])
+        assert (counted("hit") - hits, counted("miss") - misses) == (1, 1)
+        assert cache.get("category-tree") == "tree"
+        assert cache.get("session") is None
+        assert cache.get_many(["category-tree", "session"]) == {"category-tree": "tree"}
+    assert (counted("hit") - hits, counted("miss") - misses) == (1, 1)
+    assert cache.get("category-tree") == "tree"  # outside a request: its own round trip
+    assert (counted("hit") - hits, counted("miss") - misses) == (2, 1)
+
+
 # --- The host map's copy in each process (shopsocial.cache.LocalMirror) ----------------
 @pytest.fixture
 def other_process(redis_server):
