@@ -592,14 +592,18 @@ class PostgresServer:
         dump = subprocess.run(  # noqa: S603
             [str(PG_BIN / "pg_dump"), "--no-owner", "-Fc", source_url],
             capture_output=True,
-            check=True,
+            check=False,
         )
-        subprocess.run(  # noqa: S603
+        if dump.returncode:
+            raise RuntimeError(f"pg_dump failed: {dump.stderr.decode(errors='replace')}")
+        restore = subprocess.run(  # noqa: S603
             [str(PG_BIN / "pg_restore"), "--no-owner", "-d", self.url(dbname)],
             input=dump.stdout,
             capture_output=True,
-            check=True,
+            check=False,
         )
+        if restore.returncode:
+            raise RuntimeError(f"pg_restore failed: {restore.stderr.decode(errors='replace')}")
 
 
 # --- The whole shape: docker-compose.yml's services as processes on this machine ---------

@@ -4,11 +4,14 @@ With a "replica" entry in DATABASES (REPLICA_DATABASE_URL), `ReplicaRouter` send
 read to the replica only when all hold:
 
 - `ReplicaReadsMiddleware` marked the request replica-safe: a GET or HEAD with no
-  session cookie (anonymous storefront pages and search: nothing this client wrote
-  can be missing), or a GET under `REPLICA_SIGNED_IN_PATHS` (reports, statements)
-  whose session has not written in the last `REPLICA_PIN_SECONDS` (read-your-writes:
-  every POST/PUT/PATCH/DELETE with a session pins it to the primary for that long);
+  session cookie (nothing this client wrote can be missing), or a GET under
+  `REPLICA_SIGNED_IN_PATHS` (reports, statements) whose session has not written in
+  the last `REPLICA_PIN_SECONDS` (read-your-writes: every POST/PUT/PATCH/DELETE with a
+  session pins it to the primary for that long);
 - no transaction is open on the primary (anything inside `atomic()` reads the primary);
+- nothing read will be kept (`primary_reads`): not a shared-cache entry, nor a page an
+  HTTP cache may keep (`storefront.caching.shared_page`), which would outlive the
+  purge of a write the replica had not yet replayed;
 - the replica answers and lags less than `REPLICA_MAX_LAG_SECONDS` (a paused replay
   counts as its age); checked at most once per `REPLICA_CHECK_SECONDS` per process.
   Otherwise the primary serves: a lagging or stopped replica costs load, not pages.

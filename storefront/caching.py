@@ -14,6 +14,11 @@ keep and under which surrogate keys:
 
 A write purges by key after commit (shopsocial/invalidation.py), so the next request
 shows it. Views add the keys of the rows they show with `surrogate_keys_add`.
+
+These pages read the primary even where the replica may serve (an anonymous GET,
+shopsocial/db_router.py): a page or `{% cache %}` fragment rendered from a replica
+that has not yet replayed a write would be kept after that write's purge, and shown
+until the next one.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
+from shopsocial.db_router import primary_reads
 from shopsocial.invalidation import (
     CACHE_ALIAS,
     EVERY_PAGE_KEYS,
@@ -150,6 +156,8 @@ def shared_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return shared_page_headers(request, view(request, *args, **kwargs))
+        with primary_reads():  # what is kept is never what a lagging replica shows
+            response = view(request, *args, **kwargs)
+        return shared_page_headers(request, response)
 
     return wrapped

@@ -3,6 +3,10 @@
 The harness runs a primary of its own (initdb, the test database copied in with
 pg_dump) and a replica made from it with pg_basebackup, both on free ports, and a
 gunicorn node pointing at both. The replica's replay is paused to make it visibly stale.
+
+Two anonymous pages show which database served them: the storefront's home page (its
+"about" text), which an HTTP cache may keep and so always reads the primary, and the
+sitemap (a product's slug), which is not kept and may read the replica.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from django_tenants.utils import tenant_context
 
 from ops.stack import AppNode, PostgresServer, app_env, http_get, temp_folder, wait_until
 from storefront.content.models import StorefrontProfile
+from storefront.models import Product
 from tests.conftest import ALICE_HOST
+from tests.factories import ProductFactory
 
 
 @pytest.fixture
@@ -23,6 +29,7 @@ def primary_and_replica(tenants):
     with tenant_context(tenants["alice"]):
         StorefrontProfile.objects.update_or_create(pk=1, defaults={"about": "about-v1"})
     connection.set_schema_to_public()
+    ProductFactory(sku="REPLICA-1", slug="replica-v1")
     folder = temp_folder("ss-ops-replica-")
     primary = PostgresServer(folder, "primary").init_primary().start()
     dbname = "shop"
@@ -39,16 +46,41 @@ def table() -> str:
     return f"r_alice.{StorefrontProfile._meta.db_table}"
 
 
-def about_set(primary: PostgresServer, dbname: str, text: str) -> None:
-    primary.sql(dbname, f"UPDATE {table()} SET about = '{text}'")
+def version_set(primary: PostgresServer, dbname: str, version: str) -> None:
+    """The about text and the product's slug at `version` ("v2"), on the primary."""
+    primary.sql(dbname, f"UPDATE {table()} SET about = 'about-{version}'")
+    primary.sql(
+        dbname,
+        f"UPDATE public.{Product._meta.db_table} SET slug = 'replica-{version}' "
+        "WHERE sku = 'REPLICA-1'",
+    )
 
 
-def page_about(port: int, *, cookie: str = "") -> str:
+def replayed(replica: PostgresServer, dbname: str, version: str) -> None:
+    query = f"SELECT slug FROM public.{Product._meta.db_table} WHERE sku = 'REPLICA-1'"
+    wait_until(
+        lambda: replica.sql(dbname, query) == [(f"replica-{version}",)],
+        timeout=60,
+        what="replica replay",
+    )
+
+
+def shown(port: int, path: str, prefix: str, *, cookie: str = "") -> str:
     headers = {"Cookie": cookie} if cookie else {}
-    response = http_get(port, ALICE_HOST, "/", headers=headers, timeout=30)
+    response = http_get(port, ALICE_HOST, path, headers=headers, timeout=30)
     assert response.status == 200, response.status
     body = response.body.decode()
-    return next(v for v in ("about-v1", "about-v2", "about-v3") if v in body)
+    return next(v for v in ("v1", "v2", "v3") if f"{prefix}-{v}" in body)
+
+
+def home(port: int, *, cookie: str = "") -> str:
+    """The version the home page shows (a page an HTTP cache may keep)."""
+    return shown(port, "/", "about", cookie=cookie)
+
+
+def sitemap(port: int, *, cookie: str = "") -> str:
+    """The version the sitemap shows (a page nothing keeps)."""
+    return shown(port, "/sitemap.xml", "replica", cookie=cookie)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -59,41 +91,36 @@ def test_reads_go_to_the_replica_and_fall_back_when_it_lags_or_stops(primary_and
         REPLICA_DATABASE_URL=replica.url(dbname),
         REPLICA_MAX_LAG_SECONDS="4",
         REPLICA_CHECK_SECONDS="0",
-        STOREFRONT_PAGE_CACHE_SECONDS="0",
     )
     node = AppNode(folder, env, workers=1, threads=2).start()
     try:
-        assert page_about(node.port) == "about-v1"
+        assert (home(node.port), sitemap(node.port)) == ("v1", "v1")
         # A fresh commit replayed, then replay paused: the replica is stale but not old.
-        about_set(primary, dbname, "about-v2")
-        wait_until(
-            lambda: replica.sql(dbname, f"SELECT DISTINCT about FROM {table()}") == [("about-v2",)],
-            timeout=60,
-            what="replica replay",
-        )
+        version_set(primary, dbname, "v2")
+        replayed(replica, dbname, "v2")
         replica.sql(dbname, "SELECT pg_wal_replay_pause()")
-        about_set(primary, dbname, "about-v3")
-        # Anonymous browsing reads the replica (still v2) ...
-        assert page_about(node.port) == "about-v2"
-        # ... a shopper with a session reads the primary (read-your-writes).
-        assert page_about(node.port, cookie="sessionid=anything") == "about-v3"
+        version_set(primary, dbname, "v3")
+        # Anonymous: the sitemap reads the replica (still v2) ...
+        assert sitemap(node.port) == "v2"
+        # ... a page an HTTP cache may keep reads the primary: kept from the replica,
+        # it would outlive the write's purge.
+        assert home(node.port) == "v3"
+        # A shopper with a session reads the primary (read-your-writes).
+        assert sitemap(node.port, cookie="sessionid=anything") == "v3"
         # Lagging past REPLICA_MAX_LAG_SECONDS: everyone reads the primary.
         time.sleep(5)
-        assert page_about(node.port) == "about-v3"
+        assert sitemap(node.port) == "v3"
         # Replay resumes: the replica catches up and is used again.
         replica.sql(dbname, "SELECT pg_wal_replay_resume()")
-        about_set(primary, dbname, "about-v1")
-        wait_until(
-            lambda: replica.sql(dbname, f"SELECT DISTINCT about FROM {table()}") == [("about-v1",)],
-            timeout=60,
-            what="replica catch-up",
-        )
+        version_set(primary, dbname, "v1")
+        replayed(replica, dbname, "v1")
         replica.sql(dbname, "SELECT pg_wal_replay_pause()")
-        about_set(primary, dbname, "about-v2")
-        assert page_about(node.port) == "about-v1"
+        version_set(primary, dbname, "v2")
+        assert sitemap(node.port) == "v1"
+        assert home(node.port) == "v2"
         # Replica stopped: pages come from the primary, no error page.
         replica.stop()
-        assert page_about(node.port) == "about-v2"
-        assert page_about(node.port) == "about-v2"
+        assert sitemap(node.port) == "v2"
+        assert home(node.port) == "v2"
     finally:
         node.stop()

@@ -77,3 +77,23 @@ def test_a_response_that_sets_a_cookie_is_private(rf, alice):
     request = rf.get("/")
     request.tenant = alice
     assert "private" in view(request)["Cache-Control"]
+
+
+def test_a_page_a_shared_cache_may_keep_reads_the_primary_where_the_replica_may_serve(rf, alice):
+    """A page rendered from a replica that has not replayed a write would be kept after
+    the write's purge (tests/ops/test_replica.py shows it with a real replica)."""
+    from shopsocial import db_router
+
+    seen = []
+
+    @shared_page
+    def view(request):
+        seen.append(db_router._replica_ok.get())
+        return HttpResponse("hello")
+
+    request = rf.get("/")
+    request.tenant = alice
+    with db_router.replica_reads():
+        view(request)
+        assert db_router._replica_ok.get() is True  # the rest of the request may
+    assert seen == [False]
