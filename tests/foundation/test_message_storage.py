@@ -47,7 +47,7 @@ def test_a_message_added_in_one_request_is_read_in_the_next_and_then_gone():
     second._messages.update(response)
     assert response.cookies["messages"]["max-age"] == 0  # read, so removed
 
-    third = _request()
+    third = _request({"messages": response.cookies["messages"].value})
     assert list(get_messages(third)) == []
 
 
