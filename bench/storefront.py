@@ -131,7 +131,7 @@ print("BENCH-ORDERS", placed, round(time.monotonic() - start, 3))
 
 
 ORDERS_PER_SECOND = 20
-ORDER_WRITERS = 4
+ORDER_WRITERS = 6
 
 
 @dataclass
@@ -144,6 +144,7 @@ class Row:
     ratio: float | None = None
     goal: float | None = None
     errors: int = 0
+    invalid: str = ""  # why the row does not measure what its goal asks
 
 
 def median_run(runs: list[tuple[float, float, int]]) -> tuple[float, float, int]:
@@ -321,9 +322,11 @@ def main() -> int:  # noqa: C901, PLR0915 - one linear script
             "BENCH_VARIANT": str(info["variant"]),
             "BENCH_SECONDS": str(args.seconds + 1),
         }
-        # One writer places an order in about 150 ms here, so ORDER_WRITERS processes
-        # share the rate: the first buys the measured product (its stock moves), the
-        # others other products (one row lock would queue them all).
+        # One writer places an order in about 150 ms here, and up to about 260 ms while
+        # wrk loads the machine (four writers then reached 15/s), so ORDER_WRITERS
+        # processes share the rate: the first buys the measured product (its stock
+        # moves), the others other products (one row lock would queue them all). A run
+        # that places under 90 % of the rate does not count for the goal.
         writers = [
             subprocess.Popen(  # noqa: S603
                 [sys.executable, "manage.py", "shell", "-c", ORDERS],
@@ -345,11 +348,16 @@ def main() -> int:  # noqa: C901, PLR0915 - one linear script
         counts = [o.split("BENCH-ORDERS", 1)[1].split() for o in outputs if "BENCH-ORDERS" in o]
         total = sum(int(n) for n, _ in counts)
         elapsed = max((float(t) for _, t in counts), default=0.0)
-        placed = ["", f"{total / elapsed:.1f}" if elapsed else "?"]
+        placed = total / elapsed if elapsed else 0.0
         rate = hits / (hits + misses) if hits + misses else 0.0
+        short = (
+            f"only {placed:.1f} orders/s placed (the goal is at {ORDERS_PER_SECOND}/s)"
+            if placed < 0.9 * ORDERS_PER_SECOND
+            else ""
+        )
         rows.append(
-            Row("hit rate", f"product hit rate, {placed[1]} orders/s on {OTHER_SLUG}",
-                under[0], under[1], "0", rate, GOALS["hit rate"], under[2])
+            Row("hit rate", f"product hit rate, {placed:.1f} orders/s on {OTHER_SLUG}",
+                under[0], under[1], "0", rate, GOALS["hit rate"], under[2], short)
         )  # fmt: skip
         loads.append(os.getloadavg()[0])
     finally:
@@ -412,10 +420,12 @@ def main() -> int:  # noqa: C901, PLR0915 - one linear script
     print("|---|---|---|---|---|---|")
     for row in rows:
         met = row.goal is None or (row.ratio or 0) >= row.goal
+        met = met and not row.invalid
         failed |= not met or row.errors > 0
         ratio = "—" if row.ratio is None else f"{row.ratio:.2f}"
         goal = "—" if row.goal is None else f"≥ {row.goal} {'met' if met else 'NOT MET'}"
         errors = f" errors: {row.errors}" if row.errors else ""
+        errors += f" invalid: {row.invalid}" if row.invalid else ""
         print(
             f"| {row.label} | {row.rate:,.0f} | {row.p99:.1f} | {row.queries} | {ratio} | {goal} |{errors}"
         )
