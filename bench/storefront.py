@@ -66,6 +66,15 @@ from importlib import import_module
 from retailers.models import Retailer
 from storefront.models import Product, ProductVariant
 
+# A previous run's orders still hold stock; their holds would expire during this run and
+# the request that noticed would release them (up to 100 cancellations in one request).
+from orders.models import Order
+from orders.services.payment import order_payment_cancel
+pending = Order.objects.filter(
+    email="bench-orders@example.com", status=Order.Status.PENDING_PAYMENT
+).values_list("pk", flat=True)
+for order_id in list(pending):
+    order_payment_cancel(order_id=order_id, actor="system", reason="bench run over")
 demo = Retailer.objects.get(slug="demo")
 product = (
     Product.objects.filter(active=True, variants__active=True, variants__stock__gte=20)
