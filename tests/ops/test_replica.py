@@ -32,14 +32,20 @@ def primary_and_replica(tenants):
     ProductFactory(sku="REPLICA-1", slug="replica-v1")
     folder = temp_folder("ss-ops-replica-")
     primary = PostgresServer(folder, "primary").init_primary().start()
-    dbname = "shop"
-    s = connection.settings_dict
-    source = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-    primary.copy_database_from(source_url=source, dbname=dbname)
-    replica = PostgresServer(folder, "replica").init_replica_of(primary).start()
-    yield folder, primary, replica, dbname
-    replica.stop()
-    primary.stop()
+    replica = None
+    try:  # a failed copy or base backup must not leave the primary running
+        dbname = "shop"
+        s = connection.settings_dict
+        source = (
+            f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+        )
+        primary.copy_database_from(source_url=source, dbname=dbname)
+        replica = PostgresServer(folder, "replica").init_replica_of(primary).start()
+        yield folder, primary, replica, dbname
+    finally:
+        if replica is not None:
+            replica.stop()
+        primary.stop()
 
 
 def table() -> str:
