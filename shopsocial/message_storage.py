@@ -1,9 +1,9 @@
 """Flash messages kept as Django's default does (a signed cookie, then the session), with
 the two backends made only when a request first reads or adds a message.
 
-Django's `FallbackStorage` makes both backends for every request, and the cookie
-backend's signer alone costs ~5 µs; most requests (redirect targets aside) never
-touch a message, and those that render no template never look (bench/README.md).
+Django's `FallbackStorage` makes both backends for every request (10–13 µs,
+bench/README.md); most requests (redirect targets aside) never touch a message, and
+those that render no template never look.
 Set as `MESSAGE_STORAGE`, Django's setting for a storage class.
 """
 
