@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from .gateways.offline import offline_sessions_expire
-from .services.holds import stock_holds_release_expired
+from .services.holds import stock_holds_release_all
 
 # Stripe's shortest session lifetime is 30 minutes; the offline gateway mirrors an hour.
 OFFLINE_SESSION_LIFETIME_SECONDS = 60 * 60
@@ -19,5 +19,6 @@ def offline_sessions_expire_task() -> int:
 
 @shared_task(name="orders.stock_holds_release_task", time_limit=120, soft_time_limit=110)
 def stock_holds_release_task() -> int:
-    """Expired stock holds are released (also done lazily whenever stock is read)."""
-    return stock_holds_release_expired()
+    """Every expired stock hold is released (pages also release a few when they read
+    stock, and queue this task when there are more)."""
+    return stock_holds_release_all()

@@ -5,20 +5,29 @@ released by the beat task `orders.stock_holds_release_task` AND lazily whenever
 stock is read (product page, cart, checkout, placement), so correctness never
 depends on beat running. A hold is released `STOCK_HOLD_GRACE_SECONDS` after it
 expires, leaving a payment that completed at the last second time to arrive.
+
+A shopper's request does a bounded share of that work: a page releases at most
+`STOCK_HOLD_INLINE_RELEASE` holds and queues the task for the rest; placing an order
+releases only the expired holds on the variants it buys, so its stock check is right.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from shopsocial.invalidation import NEXT_HOLD_EXPIRY, cached
+from shopsocial.celery import task_queue
+from shopsocial.invalidation import CACHE_ALIAS, NEXT_HOLD_EXPIRY, cached
 
-from ..models import Order
+from ..models import Order, OrderLine
 from .payment import order_payment_cancel
 
 logger = logging.getLogger(__name__)
@@ -28,13 +37,31 @@ def stock_hold_expiry(*, now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + timedelta(minutes=settings.STOCK_HOLD_MINUTES)
 
 
-def stock_holds_release_expired(*, now: datetime | None = None, limit: int = 100) -> int:
-    """Cancel pending orders whose hold has expired (releasing stock and codes)."""
+# The task that releases what a page left; at most one queued per this many seconds.
+RELEASE_TASK = "orders.stock_holds_release_task"
+RELEASE_QUEUED_KEY = "stock-holds-release-queued"
+RELEASE_QUEUED_SECONDS = 30
+
+
+def stock_holds_release_expired(
+    *,
+    now: datetime | None = None,
+    limit: int = 100,
+    variant_ids: Collection[int] | None = None,
+) -> int:
+    """Cancel pending orders whose hold has expired (releasing stock and codes), at
+    most `limit`, oldest order first; with `variant_ids`, only orders holding one of
+    those variants."""
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
+    due = Order.objects.filter(status=Order.Status.PENDING_PAYMENT, hold_expires_at__lte=cutoff)
+    if variant_ids is not None:
+        due = due.filter(
+            pk__in=OrderLine.objects.filter(variant_id__in=variant_ids).values("order_id")
+        )
     ids = list(
-        Order.objects.filter(status=Order.Status.PENDING_PAYMENT, hold_expires_at__lte=cutoff)
-        .order_by("pk")  # one lock order for every releaser: no deadlocks
-        .values_list("pk", flat=True)[:limit]
+        due.order_by("pk").values_list(  # one lock order for every releaser: no deadlocks
+            "pk", flat=True
+        )[:limit]
     )
     for order_id in ids:
         order_payment_cancel(order_id=order_id, actor="system", reason="Stock hold expired")
@@ -55,13 +82,44 @@ def _next_hold_expiry() -> datetime:
 
 def stock_holds_release_due() -> int:
     """`stock_holds_release_expired()` for pages that show stock, without its query
-    while no hold can have expired yet.
+    while no hold can have expired yet, and bounded: at most
+    `STOCK_HOLD_INLINE_RELEASE` holds in the shopper's request. When there may be more
+    (beat fell behind), the beat task is queued once for the rest.
 
     The earliest expiry is kept in the shared cache; every order write deletes it
     (shopsocial/invalidation.py).
     """
     first = cached(NEXT_HOLD_EXPIRY, _next_hold_expiry, timeout=60)
     grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
-    if first != _NEVER and timezone.now() >= first + grace:
-        return stock_holds_release_expired()
-    return 0
+    if first == _NEVER or timezone.now() < first + grace:
+        return 0
+    limit = settings.STOCK_HOLD_INLINE_RELEASE
+    released = stock_holds_release_expired(limit=limit)
+    if released >= limit:
+        transaction.on_commit(_release_task_queue)
+    return released
+
+
+def stock_holds_release_all(
+    *, now: datetime | None = None, batch: int = 100, seconds: float = 90.0
+) -> int:
+    """Release every expired hold, a batch at a time, for at most about `seconds` (the
+    beat task; what is left waits for its next run)."""
+    deadline = time.monotonic() + seconds
+    total = 0
+    while released := stock_holds_release_expired(now=now, limit=batch):
+        total += released
+        if time.monotonic() >= deadline:
+            break
+    return total
+
+
+def _release_task_queue() -> None:
+    """Queue the release task unless one was queued a moment ago; a broker that is
+    away leaves the work to beat (and to the next page), never an error page."""
+    if not caches[CACHE_ALIAS].add(RELEASE_QUEUED_KEY, True, RELEASE_QUEUED_SECONDS):
+        return
+    try:
+        task_queue(RELEASE_TASK)
+    except Exception:  # noqa: BLE001 - any broker failure; beat releases the rest
+        logger.warning("could not queue %s; beat will release the rest", RELEASE_TASK)

@@ -145,7 +145,9 @@ def order_place(
     method: ShippingMethod | None = shipping_method_get(code=shipping_method_code)
     if method is None:
         raise CheckoutError(CheckoutError.Code.SHIPPING_METHOD)
-    stock_holds_release_expired()
+    # Expired holds on what this order buys give their stock back first (only those:
+    # the shopper's request does not release holds on other products).
+    stock_holds_release_expired(variant_ids=quantities.keys())
     variants = stock_reserve(quantities=quantities)
     cards = giftcard_product_ids()
     priced = [

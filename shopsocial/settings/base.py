@@ -462,6 +462,9 @@ TAX_NEXUS_STATES = env.list("TAX_NEXUS_STATES", default=["CA", "TX", "NY", "FL",
 STOCK_HOLD_MINUTES = env.int("STOCK_HOLD_MINUTES", default=30)
 # A hold is released this long after it expires (a payment may be in flight).
 STOCK_HOLD_GRACE_SECONDS = env.int("STOCK_HOLD_GRACE_SECONDS", default=120)
+# At most this many expired holds are released inside a shopper's page request; when
+# there may be more, the release task is queued for them (orders/services/holds.py).
+STOCK_HOLD_INLINE_RELEASE = env.int("STOCK_HOLD_INLINE_RELEASE", default=5)
 # `manage.py serve` (development) runs the beat schedule in process (shopsocial/dev_beat.py).
 SERVE_RUNS_BEAT = True
 # Discount codes tried per client IP (guessing is rate-limited).

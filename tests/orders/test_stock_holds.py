@@ -6,15 +6,21 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
 from orders.gateways import offline
 from orders.models import OfflineCheckoutSession, Order
-from orders.services import CheckoutError, order_place
-from orders.services.holds import stock_holds_release_expired
+from orders.services import CheckoutError, holds, order_place
+from orders.services.holds import (
+    RELEASE_QUEUED_KEY,
+    stock_holds_release_all,
+    stock_holds_release_expired,
+)
 from orders.services.payment import order_payment_confirm
 from orders.tasks import stock_holds_release_task
+from shopsocial.invalidation import CACHE_ALIAS
 from storefront.models import Product
 from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST
@@ -213,3 +219,68 @@ def test_shoppers_racing_for_the_last_units_with_holds_expiring_midway(
     assert Order.objects.filter(status=Order.Status.PENDING_PAYMENT).count() == 0
     assert Product.objects.filter(stock__lt=0).count() == 0
     assert variant_of(product).stock == 0
+
+
+def _pending_orders(retailer, product, count: int) -> list[Order]:
+    item = (variant_of(product).pk, 1)
+    return [order_place(items=[item], retailer=retailer, customer=CUSTOMER) for _ in range(count)]
+
+
+@pytest.mark.django_db
+def test_a_page_releases_only_a_few_holds_and_queues_the_task_for_the_rest(
+    client, alice, make_product, settings, django_capture_on_commit_callbacks
+):
+    """Beat fell behind: the shopper's page does a bounded share of the work, and the
+    rest is left to the task it queues (once, not once per page)."""
+    settings.STOCK_HOLD_INLINE_RELEASE = 2
+    caches[CACHE_ALIAS].delete(RELEASE_QUEUED_KEY)
+    product = make_product(sku="MANY", price="10.00", stock=7)
+    orders = _pending_orders(alice, product, 7)
+    _expire(*orders)
+
+    with django_capture_on_commit_callbacks() as queued:
+        page = client.get(f"/p/{product.slug}/", HTTP_HOST=ALICE_HOST)
+    assert page.status_code == 200
+    # The two oldest were released in the request; five still hold their stock.
+    canceled = Order.objects.filter(status=Order.Status.CANCELED)
+    assert sorted(canceled.values_list("pk", flat=True)) == [o.pk for o in orders[:2]]
+    assert queued.count(holds._release_task_queue) == 1
+    # The queued task (eager here) releases every other expired hold.
+    for callback in queued:
+        callback()
+    assert not Order.objects.filter(status=Order.Status.PENDING_PAYMENT).exists()
+    assert variant_of(product).stock == 7
+
+    # A second page while the task was queued a moment ago does not queue it again.
+    more = _pending_orders(alice, product, 3)
+    _expire(*more)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(f"/p/{product.slug}/", HTTP_HOST=ALICE_HOST)
+    assert Order.objects.filter(status=Order.Status.PENDING_PAYMENT).count() == 1
+
+
+@pytest.mark.django_db
+def test_placing_an_order_releases_the_expired_holds_on_what_it_buys_only(
+    alice, candle, make_product
+):
+    other = make_product(sku="OTHER", price="5.00", stock=3)
+    on_candle = order_place(items=[(variant_of(candle).pk, 10)], retailer=alice, customer=CUSTOMER)
+    on_other = order_place(items=[(variant_of(other).pk, 1)], retailer=alice, customer=CUSTOMER)
+    _expire(on_candle, on_other)
+
+    # Every candle is held by an expired hold: placing releases it, then reserves.
+    placed = order_place(items=[(variant_of(candle).pk, 1)], retailer=alice, customer=CUSTOMER)
+    assert placed.status == Order.Status.PENDING_PAYMENT
+    on_candle.refresh_from_db()
+    on_other.refresh_from_db()
+    assert on_candle.status == Order.Status.CANCELED
+    assert on_other.status == Order.Status.PENDING_PAYMENT  # left to pages and beat
+
+
+@pytest.mark.django_db
+def test_the_beat_task_releases_every_expired_hold_past_one_batch(alice, make_product):
+    product = make_product(sku="BATCH", price="10.00", stock=5)
+    orders = _pending_orders(alice, product, 5)
+    _expire(*orders)
+    assert stock_holds_release_all(batch=2) == 5
+    assert not Order.objects.filter(status=Order.Status.PENDING_PAYMENT).exists()
