@@ -40,6 +40,11 @@ def _task_failure_count(sender=None, **kwargs) -> None:
 # --- end scale
 
 
+def task_always_eager() -> bool:
+    """Whether queued tasks run at once, in the caller (no broker: development, tests)."""
+    return bool(app.conf.task_always_eager)
+
+
 def task_queue(name: str, *args) -> None:
     """Queue the task registered as `name` (eager when there is no broker).
 

@@ -308,6 +308,8 @@ def _cart_page(
 ) -> HttpResponse:
     stock_holds_release_due()  # expired checkout holds give their stock back first
     cart = Cart(request)
+    if not cart.is_empty():  # and every expired hold on what the cart holds
+        stock_holds_release_due(variant_ids=cart.variant_ids())
     removed = cart.remove_unavailable() if not cart.is_empty() else []
     lines = cart.lines()
     context = {
@@ -353,6 +355,9 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return product_page_render(
             request, product, error=str(error), quantity=typed, status=400, extra=extra
         )
+    # Every expired hold on this variant gives its stock back before the stock check.
+    if stock_holds_release_due(variant_ids=[variant.pk]):
+        variant.refresh_from_db()
     if not form.is_valid():
         return product_page_render(
             request,
@@ -404,6 +409,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
             typed=typed,
             status=400,
         )
+    stock_holds_release_due(variant_ids=[form.cleaned_data["variant_id"]])
     try:
         quantity = Cart(request).set_quantity(
             form.cleaned_data["variant_id"], form.cleaned_data["quantity"]

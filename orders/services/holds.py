@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from shopsocial.celery import task_queue
+from shopsocial.celery import task_always_eager, task_queue
 from shopsocial.invalidation import CACHE_ALIAS, NEXT_HOLD_EXPIRY, cached
 
 from ..models import Order, OrderLine
@@ -80,19 +80,26 @@ def _next_hold_expiry() -> datetime:
     return found or _NEVER
 
 
-def stock_holds_release_due() -> int:
-    """`stock_holds_release_expired()` for pages that show stock, without its query
-    while no hold can have expired yet, and bounded: at most
-    `STOCK_HOLD_INLINE_RELEASE` holds in the shopper's request. When there may be more
-    (beat fell behind), the beat task is queued once for the rest.
+def stock_holds_release_due(*, variant_ids: Collection[int] | None = None) -> int:
+    """`stock_holds_release_expired()` for requests that show or take stock, without its
+    query while no hold can have expired yet (the earliest expiry is kept in the shared
+    cache; every order write deletes it, shopsocial/invalidation.py).
 
-    The earliest expiry is kept in the shared cache; every order write deletes it
-    (shopsocial/invalidation.py).
+    Without `variant_ids` (a page that shows stock): bounded, at most
+    `STOCK_HOLD_INLINE_RELEASE` holds, oldest first; when there may be more (beat fell
+    behind), the release task is queued for the rest. With `variant_ids` (a cart or an
+    order about to take those variants): every expired hold on them, so their stock
+    check is right, and no other.
     """
     first = cached(NEXT_HOLD_EXPIRY, _next_hold_expiry, timeout=60)
     grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
     if first == _NEVER or timezone.now() < first + grace:
         return 0
+    if variant_ids is not None:
+        total = 0
+        while released := stock_holds_release_expired(variant_ids=variant_ids):
+            total += released
+        return total
     limit = settings.STOCK_HOLD_INLINE_RELEASE
     released = stock_holds_release_expired(limit=limit)
     if released >= limit:
@@ -101,10 +108,10 @@ def stock_holds_release_due() -> int:
 
 
 def stock_holds_release_all(
-    *, now: datetime | None = None, batch: int = 100, seconds: float = 90.0
+    *, now: datetime | None = None, batch: int = 100, seconds: float = 45.0
 ) -> int:
-    """Release every expired hold, a batch at a time, for at most about `seconds` (the
-    beat task; what is left waits for its next run)."""
+    """Release every expired hold, a batch at a time, for about `seconds` at most (the
+    beat task, well inside its time limit; what is left waits for its next run)."""
     deadline = time.monotonic() + seconds
     total = 0
     while released := stock_holds_release_expired(now=now, limit=batch):
@@ -115,8 +122,13 @@ def stock_holds_release_all(
 
 
 def _release_task_queue() -> None:
-    """Queue the release task unless one was queued a moment ago; a broker that is
-    away leaves the work to beat (and to the next page), never an error page."""
+    """Queue the release task unless one was queued a moment ago. Never an error page:
+    a broker that is away, or a shared cache that is away (its `add` then says "not
+    added", so nothing is queued), leaves the rest to beat and to the next pages.
+    Without a broker (development) tasks run eagerly, that is inside this request:
+    nothing is queued, and `manage.py serve`'s in-process beat releases the rest."""
+    if task_always_eager():
+        return
     if not caches[CACHE_ALIAS].add(RELEASE_QUEUED_KEY, True, RELEASE_QUEUED_SECONDS):
         return
     try:

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -26,7 +27,7 @@ from ..selectors import (
 from ..tax.engines import Destination, RateTableEngine, tax_engine_get
 from ..totals import PricedItem, Totals, discountable_merchandise, totals_calculate
 from .errors import CheckoutError
-from .holds import stock_hold_expiry, stock_holds_release_expired
+from .holds import stock_hold_expiry, stock_holds_release_due
 from .stock import stock_reserve
 
 # No 0/O, 1/I/L or U: easy to read out on the phone.
@@ -95,8 +96,24 @@ def _discount_checked(*, code: str, merchandise, email: str, retailer_id: int | 
         raise CheckoutError(CheckoutError.Code.DISCOUNT, detail=str(exc)) from exc
 
 
+def order_place(*, items: Iterable[tuple[int, int]], **details: Any) -> Order:
+    """Place an order (`_order_place`, which says what the arguments mean).
+
+    First, in their own transactions, expired stock holds on the variants it buys give
+    their stock back (and no other holds: the shopper's request does not do beat's
+    work), so a backlog never refuses this order as out of stock. Outside the placing
+    transaction, the orders they cancel are locked one at a time, not piled up before
+    `stock_reserve` locks the variants in primary-key order.
+    """
+    items = list(items)
+    variant_ids = {v for v, _ in items if isinstance(v, int)}
+    if variant_ids:
+        stock_holds_release_due(variant_ids=variant_ids)
+    return _order_place(items=items, **details)
+
+
 @transaction.atomic
-def order_place(
+def _order_place(
     *,
     items: Iterable[tuple[int, int]],
     retailer: Retailer,
@@ -145,9 +162,6 @@ def order_place(
     method: ShippingMethod | None = shipping_method_get(code=shipping_method_code)
     if method is None:
         raise CheckoutError(CheckoutError.Code.SHIPPING_METHOD)
-    # Expired holds on what this order buys give their stock back first (only those:
-    # the shopper's request does not release holds on other products).
-    stock_holds_release_expired(variant_ids=quantities.keys())
     variants = stock_reserve(quantities=quantities)
     cards = giftcard_product_ids()
     priced = [
