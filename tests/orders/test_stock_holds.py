@@ -284,9 +284,8 @@ def test_adding_to_the_cart_releases_every_expired_hold_on_that_variant_first(
         {"product_id": wanted.pk, "quantity": 2},
         HTTP_HOST=ALICE_HOST,
     )
-    assert response.status_code == 302, [
-        l for l in response.content.decode().splitlines() if "error" in l
-    ]
+    errors = [line for line in response.content.decode().splitlines() if "error" in line]
+    assert response.status_code == 302, errors
     cart = client.get("/cart/", HTTP_HOST=ALICE_HOST).text
     assert "WANTED" in cart or wanted.name in cart
     assert variant_of(wanted).stock == 2
