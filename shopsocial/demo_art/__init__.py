@@ -11,6 +11,7 @@ in ImageDraw.
 
 from __future__ import annotations
 
+import functools
 import io
 
 from PIL import Image, ImageDraw
@@ -170,6 +171,9 @@ def _fallback(name: str, backdrop: Colour) -> Recipe:
     return draw
 
 
+# Drawing is deterministic and slow (about 0.2 s a picture): a process that seeds again
+# (the tests do, once per test) draws each picture once. About 3 MB for the catalogue.
+@functools.cache
 def product_picture(sku: str, name: str, view: str = "studio") -> bytes:
     recipe, look = RECIPES.get(sku, (None, Look((240, 230, 210), (138, 59, 18), WARM, name)))
     recipe = recipe or _fallback(name, look.backdrop)
@@ -193,6 +197,7 @@ def product_views(sku: str) -> tuple[str, ...]:
     return ("studio", *EXTRA_VIEWS.get(sku, ()))
 
 
+@functools.cache
 def portrait(name: str, colour: Colour = (87, 96, 106)) -> bytes:
     """A friendly illustrated portrait for a demo retailer (head and shoulders)."""
     image = studio(shade(colour, 0.5))
