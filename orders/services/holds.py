@@ -96,10 +96,7 @@ def stock_holds_release_due(*, variant_ids: Collection[int] | None = None) -> in
     if first == _NEVER or timezone.now() < first + grace:
         return 0
     if variant_ids is not None:
-        total = 0
-        while released := stock_holds_release_expired(variant_ids=variant_ids):
-            total += released
-        return total
+        return stock_holds_release_all(variant_ids=variant_ids)
     limit = settings.STOCK_HOLD_INLINE_RELEASE
     released = stock_holds_release_expired(limit=limit)
     if released >= limit:
@@ -108,13 +105,18 @@ def stock_holds_release_due(*, variant_ids: Collection[int] | None = None) -> in
 
 
 def stock_holds_release_all(
-    *, now: datetime | None = None, batch: int = 100, seconds: float = 45.0
+    *,
+    now: datetime | None = None,
+    batch: int = 100,
+    seconds: float = 45.0,
+    variant_ids: Collection[int] | None = None,
 ) -> int:
-    """Release every expired hold, a batch at a time, for about `seconds` at most (the
-    beat task, well inside its time limit; what is left waits for its next run)."""
+    """Release every expired hold (with `variant_ids`, every one on those variants), a
+    batch at a time, for about `seconds` at most (the beat task, well inside its time
+    limit; what is left waits for its next run)."""
     deadline = time.monotonic() + seconds
     total = 0
-    while released := stock_holds_release_expired(now=now, limit=batch):
+    while released := stock_holds_release_expired(now=now, limit=batch, variant_ids=variant_ids):
         total += released
         if time.monotonic() >= deadline:
             break
