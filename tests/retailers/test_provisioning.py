@@ -4,7 +4,7 @@ template can never be stale, and migrate_schemas skips schemas that are already 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from retailers import provisioning
 from retailers.services import retailer_provision
@@ -79,18 +79,76 @@ def test_a_stale_template_is_rebuilt_before_cloning(company):
     assert provisioning.schema_is_current(retailer.schema_name)
 
 
-def test_unsupported_template_objects_fall_back_to_migrations(company):
-    template = provisioning.template_schema_name()
+ODD_MIGRATION = "9999_odd_view"
+
+
+def template_odd_view_add(template: str) -> None:
+    """What a migration that adds a view would leave: the view and its record. A copy of
+    the template carries the record; a schema built by the migrations does not."""
     with connection.cursor() as cur:
         cur.execute(f'CREATE VIEW "{template}".odd_view AS SELECT 1 AS one')
-    retailer = retailer_provision(slug="fallback", display_name="Fallback")
-    assert provisioning.schema_is_current(retailer.schema_name)
+        cur.execute(
+            f'INSERT INTO "{template}".django_migrations (app, name, applied) '  # noqa: S608
+            "VALUES ('storefront_content', %s, now())",
+            [ODD_MIGRATION],
+        )
+
+
+def copied(schema: str) -> bool:
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT count(*) FROM information_schema.views WHERE table_schema = %s",
-            [retailer.schema_name],
+            f'SELECT count(*) FROM "{schema}".django_migrations WHERE name = %s',  # noqa: S608
+            [ODD_MIGRATION],
         )
-        assert cur.fetchone()[0] == 0  # built by migrations, not copied
+        return cur.fetchone()[0] == 1
+
+
+def views(schema: str) -> int:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM information_schema.views WHERE table_schema = %s", [schema]
+        )
+        return cur.fetchone()[0]
+
+
+def test_unsupported_template_objects_fall_back_to_migrations(company):
+    template = provisioning.template_schema_name()
+    retailer_provision(slug="before", display_name="Before")  # a plan is kept for the template
+    template_odd_view_add(template)
+    retailer = retailer_provision(slug="fallback", display_name="Fallback")
+    assert provisioning.schema_is_current(retailer.schema_name)
+    assert not copied(retailer.schema_name)  # built by migrations
+    assert views(retailer.schema_name) == 0
+
+
+def test_copying_resumes_once_the_uncopyable_template_is_rolled_back(company):
+    """The fallback's verdict is not kept: once the transaction that made the template
+    uncopyable rolls back (as every test's does), the next storefront is copied again."""
+    template = provisioning.template_schema_name()
+
+    def applied_last(schema: str):
+        with connection.cursor() as cur:
+            cur.execute(f'SELECT max(applied) FROM "{schema}".django_migrations')  # noqa: S608
+            return cur.fetchone()[0]
+
+    def is_copy(schema: str) -> bool:  # a copy carries the template's own records
+        return applied_last(schema) == applied_last(template)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():  # the kept plan: another fingerprint
+        template_odd_view_add(template)
+        with connection.cursor() as cur:
+            cur.execute(f'DROP VIEW "{template}".odd_view')
+        assert copied(retailer_provision(slug="other", display_name="Other").schema_name)
+        raise Undo
+    with pytest.raises(Undo), transaction.atomic():  # the template's fingerprint, a view
+        with connection.cursor() as cur:
+            cur.execute(f'CREATE VIEW "{template}".odd_view AS SELECT 1 AS one')
+        assert not is_copy(retailer_provision(slug="during", display_name="During").schema_name)
+        raise Undo
+    assert is_copy(retailer_provision(slug="after", display_name="After").schema_name)
 
 
 def test_smart_executor_migrates_only_schemas_that_are_behind(alice, bob, monkeypatch):
