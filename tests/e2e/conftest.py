@@ -1,8 +1,9 @@
 """Real-browser journeys: the app as a separate server process, driven by Debian's Chromium.
 
 One session starts:
-- a database of its own (the test run's database name + `_e2e`, on the same PostgreSQL
-  server, the embedded one included), migrated and seeded with `seed_demo`;
+- a database of its own (the configured database's name + `_e2e`, on the same PostgreSQL
+  server, the embedded one included), migrated and seeded with `seed_demo` by a
+  subprocess started when collection ends, so it overlaps the other tests (`Preparation`);
 - the app (`manage.py runserver --noreload`, dev settings) on a free loopback port, with
   `SHOP_DOMAIN=localhost` so `demo.localhost:PORT` is a storefront, Celery eager and
   every email kept as an .eml file in a temporary directory;
@@ -76,6 +77,12 @@ def pytest_collection_finish(session):
     if e2e:
         ids = {id(item) for item in e2e}
         items[:] = [item for item in items if id(item) not in ids] + e2e
+        if CHROMIUM.exists() and not session.config.option.collectonly:
+            Preparation.start()  # the journeys' database, while the other tests run
+
+
+def pytest_sessionfinish(session, exitstatus):
+    Preparation.discard()  # started, but the journeys never ran (-x, Ctrl-C)
 
 
 # --- Database ---------------------------------------------------------------
@@ -304,44 +311,97 @@ def shop_env(*, port: int, database: Database, mail_dir: Path) -> dict[str, str]
     return env
 
 
+# Run by the preparation: one Django start for both (seconds on a loaded machine).
+PREPARE = (
+    "from django.core.management import call_command\n"
+    "call_command('migrate_schemas', interactive=False, verbosity=0)\n"
+    "call_command('seed_demo')\n"
+    # The journeys share this database, and every order or open payment page
+    # takes stock: plenty of it, so no journey depends on how many ran before.
+    "from django.db.models import Q, Sum\n"
+    "from storefront.models import Product, ProductVariant\n"
+    "ProductVariant.objects.update(stock=100_000)\n"
+    "for p in Product.objects.annotate("
+    "n=Sum('variants__stock', filter=Q(variants__active=True))):\n"
+    "    Product.objects.filter(pk=p.pk).update(stock=p.n or 0)"
+)
+
+
+class Preparation:
+    """The journeys' database, created, migrated and seeded (`PREPARE`) by a `manage.py
+    shell` started as soon as collection shows that journeys will run. The journeys run
+    last, so this overlaps the rest of the suite instead of adding its ~45 s to it;
+    `live_shop` waits for it (and starts it itself when nothing did)."""
+
+    current: Preparation | None = None
+
+    def __init__(self) -> None:
+        self.database = Database.derived_from_settings()
+        self.database.recreate()
+        self.mail_dir = Path(tempfile.mkdtemp(prefix="shopsocial-e2e-mail-"))
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in finish()
+        env = shop_env(port=0, database=self.database, mail_dir=self.mail_dir)
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", PREPARE],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    @classmethod
+    def start(cls) -> Preparation:
+        if cls.current is None:
+            cls.current = cls()
+        return cls.current
+
+    def finish(self, timeout: float = 600) -> None:
+        """Wait for the shell; its output is the error when it failed."""
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = "killed: timed out"
+        self.log.seek(0)
+        output = self.log.read()
+        self.log.close()
+        if code != 0:
+            raise RuntimeError(f"preparing the e2e database failed ({code}):\n{output}")
+
+    @classmethod
+    def discard(cls) -> None:
+        prepared, cls.current = cls.current, None
+        if prepared is None:
+            return
+        if prepared.process.poll() is None:
+            prepared.process.kill()
+            prepared.process.wait()
+        if not prepared.log.closed:
+            prepared.log.close()
+        shutil.rmtree(prepared.mail_dir, ignore_errors=True)
+        with contextlib.suppress(Exception):
+            prepared.database.drop()
+
+
 @pytest.fixture(scope="session")
 def live_shop() -> Iterator[LiveShop]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent")
-    database = Database.derived_from_settings()
-    database.recreate()
-    mail_dir = Path(tempfile.mkdtemp(prefix="shopsocial-e2e-mail-"))
+    prepared = Preparation.start()
     port = free_port()
     shop = LiveShop(
         port=port,
-        database=database,
-        mail_dir=mail_dir,
-        env=shop_env(port=port, database=database, mail_dir=mail_dir),
+        database=prepared.database,
+        mail_dir=prepared.mail_dir,
+        env=shop_env(port=port, database=prepared.database, mail_dir=prepared.mail_dir),
     )
     try:
-        # One process for both (a Django start costs seconds on a loaded machine).
-        shop.manage(
-            "shell",
-            "-c",
-            "from django.core.management import call_command\n"
-            "call_command('migrate_schemas', interactive=False, verbosity=0)\n"
-            "call_command('seed_demo')\n"
-            # The journeys share this database, and every order or open payment page
-            # takes stock: plenty of it, so no journey depends on how many ran before.
-            "from django.db.models import Q, Sum\n"
-            "from storefront.models import Product, ProductVariant\n"
-            "ProductVariant.objects.update(stock=100_000)\n"
-            "for p in Product.objects.annotate("
-            "n=Sum('variants__stock', filter=Q(variants__active=True))):\n"
-            "    Product.objects.filter(pk=p.pk).update(stock=p.n or 0)",
-        )
+        prepared.finish()
         shop.start()
         yield shop
     finally:
         shop.stop()
-        shutil.rmtree(mail_dir, ignore_errors=True)
-        with contextlib.suppress(Exception):
-            database.drop()
+        Preparation.discard()
 
 
 # --- The browser ------------------------------------------------------------
