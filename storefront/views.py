@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from orders.selectors import bestsellers, retailers_best_selling
-from orders.services.holds import stock_holds_release_due
+from orders.services.holds import stock_holds_due, stock_holds_release_due
 from retailers.finder import retailer_find
 from shopsocial.invalidation import PRODUCT_PAGE_FRAGMENT, PRODUCT_PAGE_PARTS
 from shopsocial.search_text import SEARCH_MAX_LENGTH, search_text_clean
@@ -259,7 +259,12 @@ def product_page_render(
 
 @require_safe
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    stock_holds_release_due()  # expired checkout holds give their stock back first
+    # Expired checkout holds give their stock back first: every one on this product (so
+    # a backlog behind beat never shows it sold out), and a few of the others.
+    if stock_holds_due():
+        variants = ProductVariant.objects.filter(product__slug=slug)
+        stock_holds_release_due(variant_ids=variants.values_list("pk", flat=True))
+        stock_holds_release_due()
     return _product_detail_page(request, slug)
 
 

@@ -80,10 +80,18 @@ def _next_hold_expiry() -> datetime:
     return found or _NEVER
 
 
+def stock_holds_due() -> bool:
+    """Whether some hold may be past its expiry and grace; no query while none can be (the
+    earliest expiry is kept in the shared cache; every order write deletes it,
+    shopsocial/invalidation.py)."""
+    first = cached(NEXT_HOLD_EXPIRY, _next_hold_expiry, timeout=60)
+    grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
+    return first != _NEVER and timezone.now() >= first + grace
+
+
 def stock_holds_release_due(*, variant_ids: Collection[int] | None = None) -> int:
     """`stock_holds_release_expired()` for requests that show or take stock, without its
-    query while no hold can have expired yet (the earliest expiry is kept in the shared
-    cache; every order write deletes it, shopsocial/invalidation.py).
+    query while no hold can have expired yet (`stock_holds_due`).
 
     Without `variant_ids` (a page that shows stock): bounded, at most
     `STOCK_HOLD_INLINE_RELEASE` holds, oldest first; when there may be more (beat fell
@@ -91,9 +99,7 @@ def stock_holds_release_due(*, variant_ids: Collection[int] | None = None) -> in
     order about to take those variants): every expired hold on them, so their stock
     check is right, and no other.
     """
-    first = cached(NEXT_HOLD_EXPIRY, _next_hold_expiry, timeout=60)
-    grace = timedelta(seconds=settings.STOCK_HOLD_GRACE_SECONDS)
-    if first == _NEVER or timezone.now() < first + grace:
+    if not stock_holds_due():
         return 0
     if variant_ids is not None:
         return stock_holds_release_all(variant_ids=variant_ids)

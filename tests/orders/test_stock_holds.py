@@ -234,11 +234,12 @@ def test_a_page_releases_only_a_few_holds_and_queues_the_task_for_the_rest(
     rest is left to the task it queues."""
     settings.STOCK_HOLD_INLINE_RELEASE = 2
     product = make_product(sku="MANY", price="10.00", stock=7)
+    shown = make_product(sku="SHOWN", price="12.00", stock=3)
     orders = _pending_orders(alice, product, 7)
     _expire(*orders)
 
     with django_capture_on_commit_callbacks() as queued:
-        page = client.get(f"/p/{product.slug}/", HTTP_HOST=ALICE_HOST)
+        page = client.get(f"/p/{shown.slug}/", HTTP_HOST=ALICE_HOST)
     assert page.status_code == 200
     # The two oldest were released in the request; five still hold their stock.
     canceled = Order.objects.filter(status=Order.Status.CANCELED)
@@ -292,6 +293,25 @@ def test_adding_to_the_cart_releases_every_expired_hold_on_that_variant_first(
     # Of the other product's holds, only the bounded share was released.
     still = Order.objects.filter(status=Order.Status.PENDING_PAYMENT)
     assert still.count() == 3 - 2  # one by the add, one by the cart page
+
+
+@pytest.mark.django_db
+def test_a_product_page_releases_every_expired_hold_on_that_product_first(
+    client, alice, make_product, settings
+):
+    """Behind a backlog of expired holds on other products, the page of a product held
+    only by expired holds says it is in stock, not sold out."""
+    settings.STOCK_HOLD_INLINE_RELEASE = 1
+    other = make_product(sku="OLDER", price="5.00", stock=3)
+    wanted = make_product(sku="WANTED", price="10.00", stock=2)
+    backlog = _pending_orders(alice, other, 3) + _pending_orders(alice, wanted, 2)
+    _expire(*backlog)
+
+    page = client.get(f"/p/{wanted.slug}/", HTTP_HOST=ALICE_HOST).text
+    assert "In stock" in page and "Out of stock" not in page
+    assert variant_of(wanted).stock == 2
+    # Of the other product's holds, only the bounded share was released.
+    assert Order.objects.filter(status=Order.Status.PENDING_PAYMENT).count() == 3 - 1
 
 
 @pytest.mark.django_db
