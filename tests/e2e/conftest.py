@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -67,22 +68,110 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_collection_finish(session):
-    """The browser journeys run last, after every reordering of the collected items
+    """The browser journeys run after every other test, or beside them.
+
+    Run with other tests (the whole suite), they run at the same time in a pytest process
+    of their own (`Journeys`), which reports at the end of this one: they spend most of
+    their time waiting on Chromium and the app server, so the suite takes minutes less.
+    Run alone (`pytest tests/e2e`), or where Chromium is absent (each is skipped with the
+    reason), they run here, last, after every reordering of the collected items
     (pytest-randomly's shuffle, pytest-django's database-kind sort): Playwright's sync
     API keeps an event loop in this thread while the session's browser is open, and
     Django refuses database work from a thread with a running loop. This hook runs once
     collection is complete, after every `pytest_collection_modifyitems`."""
     items = session.items
     e2e = [item for item in items if _is_e2e(item)]
-    if e2e:
-        ids = {id(item) for item in e2e}
-        items[:] = [item for item in items if id(item) not in ids] + e2e
-        if CHROMIUM.exists() and not session.config.option.collectonly:
-            Preparation.start()  # the journeys' database, while the other tests run
+    if not e2e:
+        return
+    ids = {id(item) for item in e2e}
+    others = [item for item in items if id(item) not in ids]
+    runs = CHROMIUM.exists() and not session.config.option.collectonly
+    if runs and others and not os.environ.get(Journeys.ENV):
+        items[:] = others
+        Journeys.start(session.config, [item.nodeid for item in e2e])
+        return
+    items[:] = others + e2e
+    if runs:
+        Preparation.start()  # the journeys' database, while the other tests run
 
 
 def pytest_sessionfinish(session, exitstatus):
     Preparation.discard()  # started, but the journeys never ran (-x, Ctrl-C)
+    if Journeys.current is not None:
+        code = Journeys.current.finish()
+        if code != 0 and session.exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    journeys = Journeys.current
+    if journeys is None or journeys.output is None:
+        return
+    terminalreporter.section(
+        f"browser journeys (their own pytest process, exit code {journeys.code})", sep="="
+    )
+    terminalreporter.write(journeys.output)
+
+
+class Journeys:
+    """The browser journeys in a pytest process of their own, started when collection
+    ends and waited for when this session finishes (its whole output is printed then,
+    and its failure fails this run). It gets its own database name, so its pytest-django
+    and its `Preparation` never touch this session's databases."""
+
+    ENV = "SHOPSOCIAL_JOURNEYS_PROCESS"
+    TIMEOUT = 45 * 60
+    current: Journeys | None = None
+
+    def __init__(self, config: pytest.Config, nodeids: list[str]) -> None:
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in finish()
+        self.output: str | None = None
+        self.code: int | str | None = None
+        args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *nodeids]
+        seed = getattr(config.option, "randomly_seed", None)
+        if isinstance(seed, int):
+            args.append(f"--randomly-seed={seed}")
+        if config.option.maxfail:  # -x, --maxfail
+            args.append(f"--maxfail={config.option.maxfail}")
+        env = {**os.environ, self.ENV: "1", "DATABASE_URL": _database_url("_journeys")}
+        self.process = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    @classmethod
+    def start(cls, config: pytest.Config, nodeids: list[str]) -> None:
+        cls.current = cls(config, nodeids)
+
+    def finish(self) -> int | str:
+        if self.code is not None:
+            return self.code
+        try:
+            self.code = self.process.wait(timeout=self.TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            self.code = f"killed after {self.TIMEOUT} s"
+        except KeyboardInterrupt:
+            self.process.kill()
+            raise
+        self.log.seek(0)
+        self.output = self.log.read()
+        self.log.close()
+        return self.code
+
+
+def _database_url(suffix: str) -> str:
+    """This run's database server, under a name of its own."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "") or "127.0.0.1"
+    user = quote(db.get("USER") or "postgres", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    if str(host).startswith("/"):  # a Unix socket directory (the embedded server)
+        return f"postgres://{user}{password}@/{db['NAME']}{suffix}?host={host}"
+    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}{suffix}"
 
 
 # --- Database ---------------------------------------------------------------
