@@ -6,9 +6,10 @@ stock is read (product page, cart, checkout, placement), so correctness never
 depends on beat running. A hold is released `STOCK_HOLD_GRACE_SECONDS` after it
 expires, leaving a payment that completed at the last second time to arrive.
 
-A shopper's request does a bounded share of that work: a page releases at most
-`STOCK_HOLD_INLINE_RELEASE` holds and queues the task for the rest; placing an order
-releases only the expired holds on the variants it buys, so its stock check is right.
+A shopper's request pays only for the holds on what it shows or takes: a page releases
+at most `STOCK_HOLD_INLINE_RELEASE` of the others and queues the task for the rest; a
+product page, the cart and placing an order release every expired hold on their own
+variants, so what they say about stock is right.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import contextlib
 import http.client
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -27,7 +28,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -78,29 +78,48 @@ def pytest_collection_finish(session):
     (pytest-randomly's shuffle, pytest-django's database-kind sort): Playwright's sync
     API keeps an event loop in this thread while the session's browser is open, and
     Django refuses database work from a thread with a running loop. This hook runs once
-    collection is complete, after every `pytest_collection_modifyitems`."""
+    collection is complete, after every `pytest_collection_modifyitems`; the processes
+    start only when tests are about to run (`pytest_runtestloop`)."""
     items = session.items
     e2e = [item for item in items if _is_e2e(item)]
     if not e2e:
         return
     ids = {id(item) for item in e2e}
     others = [item for item in items if id(item) not in ids]
-    runs = CHROMIUM.exists() and not session.config.option.collectonly
-    if runs and others and not os.environ.get(Journeys.ENV):
+    if others and CHROMIUM.exists() and not os.environ.get(Journeys.ENV):
         items[:] = others
-        Journeys.start(session.config, [item.nodeid for item in e2e])
+        Journeys.pending = [item.nodeid for item in e2e]
+    else:
+        items[:] = others + e2e
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    """Start the journeys' process, or their database, once tests will really run: not
+    after a collection error, nor for --collect-only, --setup-plan or --setup-only."""
+    option = session.config.option
+    if session.testsfailed and not option.continue_on_collection_errors:
         return
-    items[:] = others + e2e
-    if runs:
+    if option.collectonly or option.setupplan or option.setuponly:
+        return
+    if Journeys.pending:
+        Journeys.start(session.config, Journeys.pending)
+    elif CHROMIUM.exists() and any(_is_e2e(item) for item in session.items):
         Preparation.start()  # the journeys' database, while the other tests run
 
 
 def pytest_sessionfinish(session, exitstatus):
-    Preparation.discard()  # started, but the journeys never ran (-x, Ctrl-C)
-    if Journeys.current is not None:
-        code = Journeys.current.finish()
-        if code != 0 and session.exitstatus == 0:
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    journeys = Journeys.current
+    if journeys is None:
+        return
+    if session.shouldfail or session.shouldstop or exitstatus == pytest.ExitCode.INTERRUPTED:
+        journeys.interrupt()  # this run stopped early: so does that one
+    else:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None and journeys.process.poll() is None:
+            reporter.write_line("waiting for the browser journeys' process ...")
+    if journeys.finish() != 0 and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -113,34 +132,61 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write(journeys.output)
 
 
+class _LastAtSessionFinish:
+    """Registered as a plugin: a second `pytest_sessionfinish`, run after pytest's own
+    (which tears down the session fixtures, `live_shop` among them)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session):
+        Preparation.discard()  # started, but the journeys never ran (-x, Ctrl-C)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_LastAtSessionFinish(), "shopsocial-e2e-last")
+
+
 class Journeys:
-    """The browser journeys in a pytest process of their own, started when collection
-    ends and waited for when this session finishes (its whole output is printed then,
+    """The browser journeys in a pytest process of their own, started when the tests
+    start and waited for when this session finishes (its whole output is printed then,
     and its failure fails this run). It gets its own database name, so its pytest-django
-    and its `Preparation` never touch this session's databases."""
+    and its `Preparation` never touch this session's databases. Ctrl-C, -x and a session
+    stopped early interrupt it (SIGINT: it tears down its servers and databases)."""
 
     ENV = "SHOPSOCIAL_JOURNEYS_PROCESS"
     TIMEOUT = 45 * 60
+    GRACE = 60  # seconds an interrupted process gets to tear down
+    pending: list[str] = []
     current: Journeys | None = None
 
-    def __init__(self, config: pytest.Config, nodeids: list[str]) -> None:
-        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in finish()
+    def __init__(self, config, nodeids: list[str]) -> None:
+        self.log = tempfile.TemporaryFile(mode="w+", errors="replace")  # noqa: SIM115 - closed in finish()
         self.output: str | None = None
         self.code: int | str | None = None
         args = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *nodeids]
-        seed = getattr(config.option, "randomly_seed", None)
-        if isinstance(seed, int):
-            args.append(f"--randomly-seed={seed}")
+        if not config.pluginmanager.has_plugin("randomly"):
+            args += ["-p", "no:randomly"]
+        else:
+            seed = getattr(config.option, "randomly_seed", None)
+            if isinstance(seed, int):
+                args.append(f"--randomly-seed={seed}")
+            if getattr(config.option, "randomly_reorganize", True) is False:
+                args.append("--randomly-dont-reorganize")
         if config.option.maxfail:  # -x, --maxfail
             args.append(f"--maxfail={config.option.maxfail}")
-        env = {**os.environ, self.ENV: "1", "DATABASE_URL": _database_url("_journeys")}
+        journeys_db = Database.derived_from_settings("_journeys")
+        env = {**os.environ, self.ENV: "1", "DATABASE_URL": journeys_db.url}
         self.process = subprocess.Popen(
             args, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
         )
 
     @classmethod
-    def start(cls, config: pytest.Config, nodeids: list[str]) -> None:
+    def start(cls, config, nodeids: list[str]) -> None:
+        cls.pending = []
         cls.current = cls(config, nodeids)
+
+    def interrupt(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
 
     def finish(self) -> int | str:
         if self.code is not None:
@@ -148,30 +194,20 @@ class Journeys:
         try:
             self.code = self.process.wait(timeout=self.TIMEOUT)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            self.code = f"killed after {self.TIMEOUT} s"
+            self.code = f"interrupted after {self.TIMEOUT} s"
         except KeyboardInterrupt:
-            self.process.kill()
-            raise
+            self.code = "interrupted"
+        if self.process.poll() is None:
+            self.interrupt()
+            try:
+                self.process.wait(timeout=self.GRACE)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self.log.seek(0)
         self.output = self.log.read()
         self.log.close()
         return self.code
-
-
-def _database_url(suffix: str) -> str:
-    """This run's database server, under a name of its own."""
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "") or "127.0.0.1"
-    user = quote(db.get("USER") or "postgres", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    if str(host).startswith("/"):  # a Unix socket directory (the embedded server)
-        return f"postgres://{user}{password}@/{db['NAME']}{suffix}?host={host}"
-    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}{suffix}"
 
 
 # --- Database ---------------------------------------------------------------
@@ -477,6 +513,7 @@ def live_shop() -> Iterator[LiveShop]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent")
     prepared = Preparation.start()
+    prepared.finish()  # before choosing the port: others may bind ports meanwhile
     port = free_port()
     shop = LiveShop(
         port=port,
@@ -485,7 +522,6 @@ def live_shop() -> Iterator[LiveShop]:
         env=shop_env(port=port, database=prepared.database, mail_dir=prepared.mail_dir),
     )
     try:
-        prepared.finish()
         shop.start()
         yield shop
     finally:

@@ -1,5 +1,7 @@
-"""How the suite is selected and ordered: `-m "not e2e"` leaves out every browser journey,
-and the journeys run after every other test whatever the random order."""
+"""How the suite is selected and ordered: `-m "not e2e"` leaves out every browser journey;
+collected alone, the journeys run after every other test whatever the random order;
+collected with other tests, they run in a pytest process of their own that reports at the
+end, fails the run when it fails, and stops when the run stops early."""
 
 from __future__ import annotations
 
@@ -37,3 +39,67 @@ def test_browser_journeys_run_last_in_any_random_order():
         )
         kinds = [line.startswith("tests/e2e/") for line in ids]
         assert kinds == sorted(kinds), ids
+
+
+def _journeys_config():
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        option=SimpleNamespace(maxfail=0, randomly_seed=7),
+        pluginmanager=SimpleNamespace(has_plugin=lambda name: True, get_plugin=lambda name: None),
+    )
+
+
+def _session_finish(config, *, stopped: bool):
+    """The session's end as the e2e conftest sees it, with `Journeys.current` set back."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from tests.e2e import conftest as e2e
+
+    session = SimpleNamespace(
+        exitstatus=pytest.ExitCode.OK, shouldfail="stopped" if stopped else False,
+        shouldstop=False, config=config,
+    )  # fmt: skip
+    try:
+        e2e.pytest_sessionfinish(session, session.exitstatus)
+        return session, e2e.Journeys.current
+    finally:
+        e2e.Journeys.current = None
+
+
+def test_the_journeys_process_reports_at_the_end_and_its_failure_fails_the_run(tmp_path):
+    """The whole suite hands the browser journeys to a pytest process of their own
+    (tests/e2e/conftest.py): its output comes back, and its failure is the run's."""
+    import pytest
+
+    from tests.e2e.conftest import Journeys
+
+    tiny = tmp_path / "test_tiny.py"
+    tiny.write_text(
+        "def test_fails():\n    assert 0, 'tiny failure'\n\n\ndef test_passes():\n    pass\n"
+    )
+    config = _journeys_config()
+    Journeys.start(config, [str(tiny)])
+    session, journeys = _session_finish(config, stopped=False)
+    assert session.exitstatus == pytest.ExitCode.TESTS_FAILED
+    assert journeys.code == 1
+    assert "tiny failure" in journeys.output and "1 failed, 1 passed" in journeys.output
+
+
+def test_a_run_stopped_early_stops_the_journeys_process_too(tmp_path, monkeypatch):
+    import time
+
+    from tests.e2e.conftest import Journeys
+
+    monkeypatch.setattr(Journeys, "TIMEOUT", 30)  # not interrupted: a 30 s wait, a failure
+    slow = tmp_path / "test_slow.py"
+    slow.write_text("import time\n\n\ndef test_slow():\n    time.sleep(300)\n")
+    config = _journeys_config()
+    Journeys.start(config, [str(slow)])
+    time.sleep(3)  # well inside its test
+    started = time.monotonic()
+    _, journeys = _session_finish(config, stopped=True)  # -x: a test of this run failed
+    assert time.monotonic() - started < 20
+    assert journeys.code not in (0, None)
