@@ -117,6 +117,7 @@ def pytest_sessionfinish(session, exitstatus):
     else:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None and journeys.process.poll() is None:
+            reporter.write("\n")  # after the progress line's [100%]
             reporter.write_line("waiting for the browser journeys' process ...")
     if journeys.finish() != 0 and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
