@@ -3,7 +3,7 @@
 One session starts:
 - a database of its own (the configured database's name + `_e2e`, on the same PostgreSQL
   server, the embedded one included), migrated and seeded with `seed_demo` by a
-  subprocess started when collection ends, so it overlaps the other tests (`Preparation`);
+  subprocess started when the tests start, so it overlaps the other tests (`Preparation`);
 - the app (`manage.py runserver --noreload`, dev settings) on a free loopback port, with
   `SHOP_DOMAIN=localhost` so `demo.localhost:PORT` is a storefront, Celery eager and
   every email kept as an .eml file in a temporary directory;
@@ -455,7 +455,7 @@ PREPARE = (
 
 class Preparation:
     """The journeys' database, created, migrated and seeded (`PREPARE`) by a `manage.py
-    shell` started as soon as collection shows that journeys will run. The journeys run
+    shell` started when the tests start, if journeys will run here. They run
     last, so this overlaps the rest of the suite instead of adding its ~45 s to it;
     `live_shop` waits for it (and starts it itself when nothing did)."""
 
