@@ -50,8 +50,11 @@ def _journeys_config():
     )
 
 
-def _session_finish(config, *, stopped: bool):
-    """The session's end as the e2e conftest sees it, with `Journeys.current` set back."""
+def _session_finish(config, nodeids: list[str], *, stopped: bool):
+    """A journeys' process for `nodeids`, then the session's end as the e2e conftest sees
+    it. `Journeys.current` is this run's own journeys process when the whole suite runs:
+    it is put back untouched (replacing it would leave the real journeys unreported)."""
+    import time
     from types import SimpleNamespace
 
     import pytest
@@ -62,11 +65,16 @@ def _session_finish(config, *, stopped: bool):
         exitstatus=pytest.ExitCode.OK, shouldfail="stopped" if stopped else False,
         shouldstop=False, config=config,
     )  # fmt: skip
+    real = e2e.Journeys.current
     try:
+        e2e.Journeys.current = journeys = e2e.Journeys(config, nodeids)
+        if stopped:
+            time.sleep(3)  # well inside its test
+        started = time.monotonic()
         e2e.pytest_sessionfinish(session, session.exitstatus)
-        return session, e2e.Journeys.current
+        return session, journeys, time.monotonic() - started
     finally:
-        e2e.Journeys.current = None
+        e2e.Journeys.current = real
 
 
 def test_the_journeys_process_reports_at_the_end_and_its_failure_fails_the_run(tmp_path):
@@ -74,32 +82,35 @@ def test_the_journeys_process_reports_at_the_end_and_its_failure_fails_the_run(t
     (tests/e2e/conftest.py): its output comes back, and its failure is the run's."""
     import pytest
 
-    from tests.e2e.conftest import Journeys
-
     tiny = tmp_path / "test_tiny.py"
     tiny.write_text(
         "def test_fails():\n    assert 0, 'tiny failure'\n\n\ndef test_passes():\n    pass\n"
     )
-    config = _journeys_config()
-    Journeys.start(config, [str(tiny)])
-    session, journeys = _session_finish(config, stopped=False)
+    session, journeys, _ = _session_finish(_journeys_config(), [str(tiny)], stopped=False)
     assert session.exitstatus == pytest.ExitCode.TESTS_FAILED
     assert journeys.code == 1
     assert "tiny failure" in journeys.output and "1 failed, 1 passed" in journeys.output
 
 
 def test_a_run_stopped_early_stops_the_journeys_process_too(tmp_path, monkeypatch):
-    import time
-
     from tests.e2e.conftest import Journeys
 
     monkeypatch.setattr(Journeys, "TIMEOUT", 30)  # not interrupted: a 30 s wait, a failure
     slow = tmp_path / "test_slow.py"
     slow.write_text("import time\n\n\ndef test_slow():\n    time.sleep(300)\n")
-    config = _journeys_config()
-    Journeys.start(config, [str(slow)])
-    time.sleep(3)  # well inside its test
-    started = time.monotonic()
-    _, journeys = _session_finish(config, stopped=True)  # -x: a test of this run failed
-    assert time.monotonic() - started < 20
+    # -x: a test of this run failed
+    _, journeys, waited = _session_finish(_journeys_config(), [str(slow)], stopped=True)
+    assert waited < 20
     assert journeys.code not in (0, None)
+
+
+def test_the_whole_suite_leaves_the_journeys_process_of_this_run_alone(tmp_path):
+    """The two tests above start journeys' processes of their own; this run's real one
+    (when the whole suite runs) is still the one reported at the end."""
+    from tests.e2e.conftest import Journeys
+
+    before = Journeys.current
+    tiny = tmp_path / "test_ok.py"
+    tiny.write_text("def test_ok():\n    pass\n")
+    _session_finish(_journeys_config(), [str(tiny)], stopped=False)
+    assert Journeys.current is before
