@@ -54,3 +54,8 @@ REDIS_REQUIRED = False
 if env.str("REPLICA_DATABASE_URL", default=""):
     DATABASES["replica"] = database_config(env.str("REPLICA_DATABASE_URL"))
 # --- end scale
+
+# A terminal: plain log lines (production writes JSON), and the dev beat's task results
+# (15 tasks, every 30-60 s) only when they fail.
+LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="plain")  # noqa: F405
+LOGGING["loggers"]["celery.app.trace"] = {"level": env.str("TASK_LOG_LEVEL", default="WARNING")}  # noqa: F405

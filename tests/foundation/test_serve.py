@@ -112,3 +112,28 @@ def test_dev_beat_runs_each_scheduled_task(monkeypatch, settings):
             break
         time.sleep(0.05)
     assert ran == ["orders.stock_holds_release_task"]
+
+
+def test_development_logs_plain_lines_and_task_results_only_when_a_task_fails():
+    """`serve`'s terminal: production's JSON lines and the dev beat's every-30-s "task
+    succeeded" lines buried the addresses and the printed emails."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in ("LOG_FORMAT", "TASK_LOG_LEVEL")
+    }
+    env.update(DJANGO_SETTINGS_MODULE="shopsocial.settings.dev")
+    script = (
+        "import django, logging; django.setup(); trace = logging.getLogger('celery.app.trace'); "
+        "trace.info('Task beat.x succeeded'); trace.error('Task beat.y raised'); "
+        "logging.getLogger('shopsocial.dev_beat').info('dev beat: 1 periodic task scheduled')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert [line.split(" ", 2)[2] for line in lines] == [
+        "ERROR celery.app.trace Task beat.y raised",
+        "INFO shopsocial.dev_beat dev beat: 1 periodic task scheduled",
+    ]
