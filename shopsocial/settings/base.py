@@ -212,6 +212,9 @@ SESSION_CACHE_ALIAS = "shared"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 # Without a broker, tasks run inline (development and demos).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Celery still takes a producer from its pool for an inline task: with no broker named, kombu
+# warned "No hostname was supplied" at the first one. The in-memory transport is never sent to.
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

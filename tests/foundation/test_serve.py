@@ -137,3 +137,23 @@ def test_development_logs_plain_lines_and_task_results_only_when_a_task_fails():
         "ERROR celery.app.trace Task beat.y raised",
         "INFO shopsocial.dev_beat dev beat: 1 periodic task scheduled",
     ]
+
+
+def test_a_task_queued_without_a_broker_runs_inline_without_a_broker_warning():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "CELERY_")) and k != "REDIS_URL"
+    }
+    env.update(DJANGO_SETTINGS_MODULE="shopsocial.settings.dev", TASK_LOG_LEVEL="INFO")
+    script = (
+        "import django; django.setup(); from shopsocial.celery import app, task_queue\n"
+        "@app.task(name='probe.echo')\ndef echo():\n    return 'ok'\n"
+        "task_queue('probe.echo')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Task probe.echo[" in result.stderr and "succeeded" in result.stderr  # ran here
+    assert "WARNING" not in result.stderr, result.stderr
