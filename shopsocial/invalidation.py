@@ -408,7 +408,9 @@ RULES: dict[str, Rule] = {
         fields=("pk", "slug"),
     ),
     "storefront.Product": Rule(
-        keys=lambda p: (f"product-{p.pk}", f"category-{p.category_id}", "search"),
+        # "bestsellers": the home pages, whose grid is the featured products that are active
+        # or the bestsellers padded with the newest active products.
+        keys=lambda p: (f"product-{p.pk}", f"category-{p.category_id}", "search", "bestsellers"),
         cache=lambda p: (
             *_CATALOG,
             *product_fragment_keys(p.pk),

@@ -115,6 +115,8 @@ def storefront_home(request: HttpRequest) -> HttpResponse:
     retailer = request.tenant
     featured = products_by_ids(ids=featured_product_ids(retailer=retailer), images=False)
     shown = featured or bestsellers(images=False)
+    # "bestsellers": every product write purges it (a featured product made active again,
+    # a new product padding the bestsellers), shopsocial/invalidation.py.
     surrogate_keys_add(request, ["bestsellers", *product_keys(shown)])
     # Pictures are read only for the cards the shared cache does not keep.
     product_images_prefetch(fragments_prefetch(request, products=shown))
@@ -144,7 +146,9 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "query_prefix": f"sort={sort}&",
         "page_obj": category_products_page(category=category, sort=sort, page=page, images=False),
     }
-    surrogate_keys_add(request, [f"category-{category.pk}", *product_keys(context["page_obj"])])
+    # The listing shows its sub-categories' products too: a write to one purges it.
+    category_keys = [f"category-{pk}" for pk in category.ids]
+    surrogate_keys_add(request, [*category_keys, *product_keys(context["page_obj"])])
     # Pictures are read only for the cards the shared cache does not keep.
     product_images_prefetch(
         fragments_prefetch(

@@ -14,14 +14,16 @@ import http.client
 from dataclasses import dataclass
 
 import pytest
+from django_tenants.utils import tenant_context
 
 from orders.services import order_place
 from shopsocial.serving import free_port
 from shopsocial.varnish import Varnishd, varnishd_path
+from storefront.content.models import FeaturedProduct
 from storefront.models import Product
 from tests.catalog import variant_of
 from tests.conftest import ALICE_HOST, BOB_HOST
-from tests.factories import CustomerDetailsFactory
+from tests.factories import CategoryFactory, CustomerDetailsFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -196,6 +198,49 @@ def test_a_product_edit_purges_its_pages_and_the_next_request_shows_it(front, ca
     listing = front.get(ALICE_HOST, category_path)
     assert (product_page.cache, listing.cache) == ("MISS", "MISS")
     assert "Cedar Candle" in product_page.text and "Cedar Candle" in listing.text
+
+
+def test_a_product_in_a_sub_category_purges_the_parents_listing(front, make_product, category):
+    """/c/candles/ lists the products of "Jar Candles" too."""
+    jars = CategoryFactory(name="Jar Candles", slug="jar-candles", parent=category)
+    for path in ("/c/candles/", "/c/jar-candles/"):
+        front.get(ALICE_HOST, path)
+        assert front.get(ALICE_HOST, path).cache == "HIT"
+    make_product("Cedar Jar", in_category=jars)
+    for path in ("/c/candles/", "/c/jar-candles/"):
+        listing = front.get(ALICE_HOST, path)
+        assert (listing.cache, "Cedar Jar" in listing.text) == ("MISS", True), path
+
+
+def test_a_featured_product_made_active_again_comes_back_on_the_home_page(
+    front, make_product, alice
+):
+    amber, cedar = make_product("Amber Candle"), make_product("Cedar Candle", active=False)
+    with tenant_context(alice):
+        FeaturedProduct.objects.all().delete()  # tenant rows outlive the flush
+        FeaturedProduct.objects.create(product_id=amber.pk, position=0)
+        FeaturedProduct.objects.create(product_id=cedar.pk, position=1)
+    try:
+        front.get(ALICE_HOST, "/")
+        home = front.get(ALICE_HOST, "/")
+        assert (home.cache, "Amber Candle" in home.text) == ("HIT", True)
+        assert "Cedar Candle" not in home.text
+        Product.objects.filter(pk=cedar.pk).update(active=True)
+        home = front.get(ALICE_HOST, "/")
+        assert (home.cache, "Cedar Candle" in home.text) == ("MISS", True)
+    finally:
+        with tenant_context(alice):
+            FeaturedProduct.objects.all().delete()
+
+
+def test_a_new_product_shows_among_the_bestsellers_it_pads(front, make_product):
+    """Bob featured nothing: his home shows the bestsellers, padded with the newest."""
+    make_product("Amber Candle")
+    front.get(BOB_HOST, "/")
+    assert front.get(BOB_HOST, "/").cache == "HIT"
+    make_product("Cedar Candle")
+    home = front.get(BOB_HOST, "/")
+    assert (home.cache, "Cedar Candle" in home.text) == ("MISS", True)
 
 
 def test_an_order_on_alices_storefront_purges_nothing_on_bobs(front, candle):
