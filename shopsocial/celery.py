@@ -55,3 +55,10 @@ def task_queue(name: str, *args) -> None:
     if name not in app.tasks:
         app.loader.import_default_modules()  # every installed app's tasks module
     app.tasks[name].delay(*args)
+
+
+def task_queue_later(name: str, *args, seconds: float) -> None:
+    """`task_queue`, run `seconds` from now (at once when eager)."""
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    app.tasks[name].apply_async(args, countdown=seconds)

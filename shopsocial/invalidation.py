@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from shopsocial import varnish
+
+logger = logging.getLogger(__name__)
 
 # On every storefront page: the category menu, the policy notice in the footer, and
 # `catalog` (what changes the whole catalog at once: the demo seed, an import).
@@ -331,6 +334,8 @@ class Rule:
     # Origin cache entries that show the quiet fields too (a cart's stock): deleted by
     # every write, a stock-only update included.
     always: Callable[[Model], Iterable[str]] = lambda row: ()
+    # Delete and purge once more INVALIDATION_REPEAT_SECONDS after commit (`invalidate`).
+    repeat: bool = True
 
 
 def _this_storefront(row: Model) -> tuple[str, ...]:
@@ -462,8 +467,9 @@ RULES: dict[str, Rule] = {
         cache=lambda m: (shipping_method_key(""), shipping_method_key(m.code)),
         fields=("pk", "code"),
     ),
-    # The next hold expiry (orders/services/holds.py).
-    "orders.Order": Rule(cache=lambda o: (NEXT_HOLD_EXPIRY,)),
+    # The next hold expiry (orders/services/holds.py). Not repeated: orders come many a
+    # second, and a stale expiry only delays a release to beat's next run (a minute).
+    "orders.Order": Rule(cache=lambda o: (NEXT_HOLD_EXPIRY,), repeat=False),
     "scenes.Scene": Rule(keys=lambda s: (f"scene-{s.pk}",)),
     "scenes.ShareLink": Rule(keys=lambda s: (f"sharelink-{s.pk}",)),
     # "My team" (retailers/team/views.py): see TEAM_ALL above.
@@ -521,14 +527,48 @@ def cache_delete_now_and_on_commit(keys: Iterable[str]) -> None:
 
 def invalidate(rule: Rule, rows: Iterable[Model], *, pages: bool = True) -> None:
     """Delete the rows' origin cache entries now and after commit; purge their pages
-    after commit (nothing is purged for a transaction that rolls back)."""
+    after commit (nothing is purged for a transaction that rolls back); and both once
+    more a few seconds later.
+
+    The repeat is for a reader that straddles the commit: it read the old row before the
+    commit and stores what it built (a `cached()` entry, a fragment; Varnish a page it
+    was still rendering) after the deletion and the purge. Without the repeat that old
+    value would stay until its timeout (an hour for fragments)."""
     rows = list(rows)
-    cache_delete_now_and_on_commit(
-        key for row in rows for key in (*rule.cache(row), *rule.always(row))
-    )
+    deleted = frozenset(key for row in rows for key in (*rule.cache(row), *rule.always(row)))
+    cache_delete_now_and_on_commit(deleted)
     keys = frozenset(key for row in rows for key in rule.keys(row)) if pages else frozenset()
     if keys:
         transaction.on_commit(functools.partial(_purge_now, keys))
+    if rule.repeat and (deleted or keys):
+        transaction.on_commit(functools.partial(_repeat_later, deleted, keys))
+
+
+REPEAT_TASK = "storefront.invalidation_repeat_task"
+
+
+def _repeat_later(deleted: frozenset[str], purged: frozenset[str]) -> None:
+    from django.conf import settings
+
+    from shopsocial.celery import task_queue_later
+
+    try:
+        task_queue_later(
+            REPEAT_TASK,
+            sorted(deleted),
+            sorted(purged),
+            seconds=settings.INVALIDATION_REPEAT_SECONDS,
+        )
+    except Exception:  # noqa: BLE001 - broker away: the first deletion and purge stand
+        logger.warning("invalidation: the repeat was not queued (broker unavailable)")
+
+
+def invalidation_repeat(deleted: Iterable[str], purged: Iterable[str]) -> None:
+    """The repeat queued by `invalidate` (storefront.tasks)."""
+    if deleted := frozenset(deleted):
+        _cache_delete(deleted)
+    if purged := frozenset(purged):
+        _purge_now(purged)
 
 
 # --- Receivers ---------------------------------------------------------------------

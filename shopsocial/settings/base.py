@@ -208,6 +208,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_CACHE_ALIAS = "shared"
 # --- end of Speed -------------------------------------------------------------
 
+# A write's cache deletion and Varnish purge are repeated this long after its commit,
+# for a reader that read the old row before the commit and stored what it built after
+# the first deletion (shopsocial/invalidation.py). Longer than the slowest page render.
+INVALIDATION_REPEAT_SECONDS = env.float("INVALIDATION_REPEAT_SECONDS", default=5.0)
+
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 # Without a broker, tasks run inline (development and demos).

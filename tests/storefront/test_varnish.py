@@ -243,6 +243,18 @@ def test_a_new_product_shows_among_the_bestsellers_it_pads(front, make_product):
     assert (home.cache, "Cedar Candle" in home.text) == ("MISS", True)
 
 
+def test_the_repeated_invalidation_purges_the_page_again(front, candle):
+    """The task a write queues for a few seconds after its commit (shopsocial/invalidation.py):
+    a page an origin render stored after the first purge goes too."""
+    from shopsocial.celery import app
+
+    path = f"/p/{candle.slug}/"
+    front.get(ALICE_HOST, path)
+    assert front.get(ALICE_HOST, path).cache == "HIT"
+    app.tasks["storefront.invalidation_repeat_task"].apply(([], [f"product-{candle.pk}"]))
+    assert front.get(ALICE_HOST, path).cache == "MISS"
+
+
 def test_an_order_on_alices_storefront_purges_nothing_on_bobs(front, candle):
     paths = [f"/p/{candle.slug}/", "/c/candles/", "/"]
     for host in (ALICE_HOST, BOB_HOST):
