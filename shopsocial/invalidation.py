@@ -109,13 +109,67 @@ PRODUCT_PAGE_PARTS = ("gallery", "info")
 PRODUCT_LD_FRAGMENT = "product-ld"
 
 
+# What a kept fragment shows that a deploy can change besides the templates: settings
+# rendered inside a `{% cache %}` block, directly or through a context processor, a tag
+# or a URL built from them (read off every block and what it includes). A release that
+# changes one starts new fragments, as a changed template does.
+FRAGMENT_SETTINGS = (
+    "COMPANY",  # the footer: name, address, phone, email (context processor `site`)
+    "AUTOSHIP_DISCOUNT_PERCENT",  # the product page's "info" part (the autoship choice)
+    "MEDIA_URL",  # the pictures' URLs in cards and the gallery (with STORAGES["default"])
+    "STATIC_URL",  # `{% static %}` in the product page's "info" part
+    "DEBUG",  # hashed static names or not (shopsocial.storage.StaticFilesStorage)
+    # company_url(): the JSON-LD's canonical and image URLs, the headers' "join" link.
+    "SHOP_SCHEME",
+    "SHOP_DOMAIN",
+    "SHOP_PORT",
+)
+
+
+def _fragment_settings() -> bytes:
+    """FRAGMENT_SETTINGS' values and the public media storage's backend and options
+    (what its URLs are built from: an S3 bucket's domain, its protocol), credentials left
+    out: a rotated key changes no URL."""
+    import json
+
+    from django.conf import settings
+
+    media = settings.STORAGES.get("default", {})
+    options = {
+        name: value
+        for name, value in media.get("OPTIONS", {}).items()
+        if not any(word in name for word in ("key", "secret", "token", "password"))
+    }
+    values = {name: getattr(settings, name, None) for name in FRAGMENT_SETTINGS}
+    values["STORAGES.default"] = {"BACKEND": media.get("BACKEND"), "OPTIONS": options}
+    return json.dumps(values, sort_keys=True, default=str).encode()
+
+
+def _static_names() -> bytes:
+    """What `{% static %}` resolves to: with a manifest storage (production's, see
+    shopsocial/storage.py), the manifest's map of names to hashed names, as the storage
+    loaded it from STATIC_ROOT's staticfiles.json. A plain storage (development, tests)
+    serves each file under its own name, which a changed file keeps: nothing to add."""
+    import json
+
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return b""
+    return json.dumps(sorted(staticfiles_storage.hashed_files.items())).encode()
+
+
 @functools.cache
 def templates_release() -> str:
-    """A digest of the project's templates, the last part of every fragment's key
-    (`fragment_release` in the templates' context): a release that changes a template
-    reads and writes new keys, so no page shows the old markup and nobody has to clear
-    the cache after a deploy. Computed once per process (the files do not change under
-    a running server)."""
+    """The release of what kept fragments show, the last part of every fragment's key
+    (`fragment_release` in the templates' context): a digest of the project's templates,
+    of the static files' hashed names (the manifest) and of the settings the fragments
+    render (FRAGMENT_SETTINGS, the media storage's URL). A release that changes any of
+    them reads and writes new keys, so no page shows the old markup, an old script's
+    name (gone from the new release: a 404) or an old phone number or media domain, and
+    nobody has to clear the cache after a deploy. Computed once per process (templates,
+    manifest and settings do not change under a running server); on the request path it
+    is a dictionary lookup."""
     from django.conf import settings
 
     digest = hashlib.blake2b(digest_size=8)
@@ -123,6 +177,9 @@ def templates_release() -> str:
     for path in sorted(root.rglob("*.html")):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
+    # A separator before each part: no two parts' bytes run into each other.
+    for part in (_static_names(), _fragment_settings()):
+        digest.update(b"\0" + part)
     return digest.hexdigest()
 
 
