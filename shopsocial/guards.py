@@ -14,6 +14,8 @@ Guards (each names its own relaxation for dev/test settings):
   `PAYMENTS_OFFLINE_DEMO`; a Stripe key without its webhook secret; the offline
   gateway without its webhook secret.
 - `shopsocial.E030` (below): no `REDIS_URL` where several processes serve.
+- `shopsocial.E031` (below): a Varnish to purge off this machine without
+  `VARNISH_PURGE_TOKEN` (its ACL alone would let clients purge through a private network).
 - `shopsocial.E020`/`E021` (shopsocial/storage.py): the private store missing or
   inside the public media folder.
 
@@ -46,6 +48,34 @@ def redis_required_check(app_configs=None, **kwargs) -> list[checks.CheckMessage
                 "its own sessions cache, sign-outs, suspensions and rate limits.",
                 hint="Set REDIS_URL (e.g. redis://redis:6379/1).",
                 id="shopsocial.E030",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, STARTUP)
+def varnish_purge_token_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A Varnish off this machine accepts purges only with the shared token: its ACL of
+    private networks alone admits every client that reaches it through a load balancer
+    or Docker's published port. (Any setting: a purge URL off loopback is production.)"""
+    from urllib.parse import urlsplit
+
+    from shopsocial.varnish import purge_urls
+
+    remote = [
+        url
+        for url in purge_urls()
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1")
+    ]
+    if remote and not settings.VARNISH_PURGE_TOKEN:
+        return [
+            checks.Error(
+                f"VARNISH_PURGE_URLS names {', '.join(remote)} but VARNISH_PURGE_TOKEN is "
+                "empty: that Varnish would have to accept purges from anyone its network "
+                "lets in.",
+                hint="Set VARNISH_PURGE_TOKEN to a long random secret, for the app and for "
+                "varnishd's environment alike (docker-compose.yml).",
+                id="shopsocial.E031",
             )
         ]
     return []

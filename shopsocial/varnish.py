@@ -66,8 +66,10 @@ class Varnishd:
         web: tuple[str, int],
         chat: tuple[str, int],
         web2: tuple[str, int] | None = None,
+        purge_token: str = "",
     ) -> None:
         self.port = port
+        self.purge_token = purge_token  # required on every PURGE when set (the VCL)
         self.dir = Path(tempfile.mkdtemp(prefix="varnish-"))
         self.dir.chmod(0o755)  # varnishd compiles the VCL as its own unprivileged user
         self.vcl = self.dir / "shopsocial.vcl"
@@ -97,6 +99,11 @@ class Varnishd:
             capture_output=True,
             text=True,
             check=False,
+            # The VCL reads VARNISH_PURGE_TOKEN from varnishd's environment: this one's only.
+            env={
+                **{k: v for k, v in os.environ.items() if k != "VARNISH_PURGE_TOKEN"},
+                **({"VARNISH_PURGE_TOKEN": self.purge_token} if self.purge_token else {}),
+            },
         )
         if result.returncode != 0:
             raise RuntimeError(f"varnishd failed: {result.stdout}{result.stderr}")
@@ -133,7 +140,9 @@ def purge(keys: Iterable[str]) -> None:
         return
     for url in purge_urls():
         try:
-            status = _purge_request(url, keys=joined, timeout=PURGE_TIMEOUT)
+            status = _purge_request(
+                url, keys=joined, timeout=PURGE_TIMEOUT, token=settings.VARNISH_PURGE_TOKEN
+            )
         except OSError:
             status = 0
         if status != 200:
@@ -142,12 +151,16 @@ def purge(keys: Iterable[str]) -> None:
             logger.warning("Varnish purge failed at %s (status %s)", url, status)
 
 
-def _purge_request(url: str, *, keys: str, timeout: float) -> int:
-    """PURGE `url` with the xkey-purge header; the status Varnish answered."""
+def _purge_request(url: str, *, keys: str, timeout: float, token: str = "") -> int:
+    """PURGE `url` with the xkey-purge header (and the Purge-Token header when Varnish
+    requires one: VARNISH_PURGE_TOKEN); the status Varnish answered."""
     parts = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    headers = {"xkey-purge": keys} if keys else {}
+    if token:
+        headers["Purge-Token"] = token
     try:
-        connection.request("PURGE", parts.path or "/", headers={"xkey-purge": keys} if keys else {})
+        connection.request("PURGE", parts.path or "/", headers=headers)
         response = connection.getresponse()
         response.read()
         return response.status

@@ -8,7 +8,11 @@
 #   and before the request reaches the origin: they never split the cache.
 # - /ws/ (the live chat's WebSockets) is piped to the ASGI server.
 # - `PURGE` with an `xkey-purge: product-42 storefront-alice` header removes every
-#   object tagged with any of those keys; accepted from the `purgers` ACL only.
+#   object tagged with any of those keys. With VARNISH_PURGE_TOKEN in varnishd's
+#   environment (compose), a purge must carry it in `Purge-Token` and come from the
+#   `purgers` ACL; without one, only this machine (loopback) may purge. The ACL alone
+#   is not enough where clients reach Varnish through a private network (a load
+#   balancer, Docker's published port): they would all look like the app.
 #
 # The backend addresses below are the compose services (two web nodes, the socket
 # server); tests and `manage.py serve` substitute their own (shopsocial/varnish.py), both
@@ -55,6 +59,12 @@ acl purgers {
     "192.168.0.0"/16;
 }
 
+acl loopback {
+    "localhost";
+    "127.0.0.1";
+    "::1";
+}
+
 sub vcl_recv {
     if (req.url ~ "^/ws/") {
         set req.backend_hint = chat;
@@ -63,7 +73,13 @@ sub vcl_recv {
     set req.backend_hint = pages.backend();
 
     if (req.method == "PURGE") {
-        if (client.ip !~ purgers) {
+        # "" + : std.getenv() is NULL for a variable that is not set, and NULL == "" is false.
+        if ("" + std.getenv("VARNISH_PURGE_TOKEN") == "") {
+            if (client.ip !~ loopback) {
+                return (synth(403, "Forbidden"));
+            }
+        } elsif (client.ip !~ purgers || !req.http.Purge-Token ||
+                 req.http.Purge-Token != std.getenv("VARNISH_PURGE_TOKEN")) {
             return (synth(403, "Forbidden"));
         }
         if (!req.http.xkey-purge) {

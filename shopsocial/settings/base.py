@@ -611,6 +611,9 @@ LOGGING = {
 # Each Varnish that caches our pages (PURGE by surrogate key after every commit that
 # changes what a cached page shows). Empty: no HTTP cache in front, nothing is sent.
 VARNISH_PURGE_URLS = env.list("VARNISH_PURGE_URLS", default=[])
+# Sent with every purge; Varnish given the same value (its environment) accepts no purge
+# without it. Required when a purge URL is not on this machine (shopsocial.E031).
+VARNISH_PURGE_TOKEN = env.str("VARNISH_PURGE_TOKEN", default="")
 # How long a shared cache may keep an anonymous storefront page (purges make edits
 # show at once; this bounds what nothing purges, such as the date).
 STOREFRONT_SHARED_MAX_AGE = env.int("STOREFRONT_SHARED_MAX_AGE", default=300)

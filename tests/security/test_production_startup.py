@@ -253,5 +253,20 @@ def test_startup_guards_refuse_without_redis_under_production_settings():
         startup_guards_enforce()
 
 
+def test_startup_guards_refuse_a_varnish_off_this_machine_without_a_purge_token():
+    """Its ACL of private networks alone would admit every client coming in through a load
+    balancer or Docker's published port (deploy/varnish/default.vcl)."""
+    remote = ["http://varnish:80"]
+    with (
+        override_settings(VARNISH_PURGE_URLS=remote, VARNISH_PURGE_TOKEN=""),
+        pytest.raises(ImproperlyConfigured, match="shopsocial.E031"),
+    ):
+        startup_guards_enforce()
+    with override_settings(VARNISH_PURGE_URLS=remote, VARNISH_PURGE_TOKEN="a-long-secret"):
+        startup_guards_enforce()
+    with override_settings(VARNISH_PURGE_URLS=["http://127.0.0.1:6081"], VARNISH_PURGE_TOKEN=""):
+        startup_guards_enforce()  # serve, the tests, the bench: on this machine
+
+
 def test_dev_and_test_settings_start_without_guards_firing():
     assert startup_guard_messages() == []

@@ -285,25 +285,80 @@ def test_selling_the_last_units_purges_the_product_everywhere(front, make_produc
     assert bob_page.cache == "MISS" and "Out of stock" in bob_page.text
 
 
-def test_purges_are_refused_from_outside_the_acl():
-    """The same VCL with the ACL narrowed to an address that is not ours: 403."""
+def _narrowed(varnish: Varnishd, acl: str) -> None:
+    """The same VCL with one ACL narrowed to an address that is not ours."""
+    vcl = varnish.vcl.read_text()
+    body = vcl.split(f"acl {acl} {{", 1)[1].split("}", 1)[0]
+    varnish.vcl.write_text(
+        vcl.replace(f"acl {acl} {{{body}}}", f'acl {acl} {{\n    "192.0.2.1";\n}}')
+    )
+
+
+@pytest.fixture
+def bare_varnish():
+    """Varnish with no origin behind it (a purge needs none), started by the test."""
+    made: list[Varnishd] = []
+
+    def make(**kwargs) -> Varnishd:
+        varnish = Varnishd(port=free_port(), web=("127.0.0.1", 9), chat=("127.0.0.1", 9), **kwargs)
+        made.append(varnish)
+        return varnish
+
+    yield make
+    for varnish in made:
+        varnish.stop()
+
+
+def test_without_a_token_only_this_machine_may_purge(bare_varnish):
     from shopsocial.varnish import _purge_request
 
-    varnish = Varnishd(port=free_port(), web=("127.0.0.1", 9), chat=("127.0.0.1", 9))
-    vcl = varnish.vcl.read_text()
-    acl = vcl.split("acl purgers {", 1)[1].split("}", 1)[0]
-    varnish.vcl.write_text(vcl.replace(acl, '\n    "192.0.2.1";\n'))
+    varnish = bare_varnish()
+    _narrowed(varnish, "loopback")  # as if the app were on another machine
     varnish.start()
-    try:
-        assert _purge_request(varnish.url, keys="catalog", timeout=5) == 403
-    finally:
-        varnish.stop()
+    assert _purge_request(varnish.url, keys="catalog", timeout=5) == 403
+
+
+def test_with_a_token_a_purge_must_carry_it_and_come_from_the_acl(bare_varnish):
+    from shopsocial.varnish import _purge_request
+
+    varnish = bare_varnish(purge_token="a-long-random-secret")
+    varnish.start()
+    purge = lambda **token: _purge_request(varnish.url, keys="catalog", timeout=5, **token)  # noqa: E731
+    assert purge() == 403  # from loopback, but without the token
+    assert purge(token="a-guess") == 403
+    assert purge(token="a-long-random-secret") == 200
+    outside = bare_varnish(purge_token="a-long-random-secret")
+    _narrowed(outside, "purgers")
+    outside.start()
+    assert (
+        _purge_request(outside.url, keys="catalog", timeout=5, token="a-long-random-secret") == 403
+    )
 
 
 def test_purges_from_the_acl_are_accepted(front):
     from shopsocial.varnish import _purge_request
 
     assert _purge_request(front.varnish.url, keys="catalog", timeout=5) == 200
+
+
+def test_the_app_purges_a_varnish_that_requires_a_token(live_server, settings, alice, candle):
+    """The compose shape: VARNISH_PURGE_TOKEN given to the app and to varnishd."""
+    port = int(live_server.url.rsplit(":", 1)[1])
+    varnish = Varnishd(
+        port=free_port(), web=("127.0.0.1", port), chat=("127.0.0.1", port), purge_token="tok-123"
+    )
+    varnish.start()
+    try:
+        settings.VARNISH_PURGE_URLS, settings.VARNISH_PURGE_TOKEN = [varnish.url], "tok-123"
+        front, path = Front(varnish), f"/p/{candle.slug}/"
+        front.get(ALICE_HOST, path)
+        assert front.get(ALICE_HOST, path).cache == "HIT"
+        candle.name = "Cedar Candle"
+        candle.save()
+        page = front.get(ALICE_HOST, path)
+        assert (page.cache, "Cedar Candle" in page.text) == ("MISS", True)
+    finally:
+        varnish.stop()
 
 
 def front_retailer(slug: str):
