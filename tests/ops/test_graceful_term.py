@@ -89,42 +89,47 @@ def test_term_finishes_the_request_in_flight_then_the_server_exits(tenants):
     assert worker_class == "sync", shlex.join([worker_class])
     folder = temp_folder("ss-ops-term-")
     redis = Redis(folder).start()
-    env = app_env(database_url=database_url_for_processes(), redis_url=f"{redis.url}/0")
-    node = AppNode(folder, env, workers=1, threads=1, worker_class=worker_class).start()
-    assert f"Using worker: {worker_class}" in node.process.log()
-    shopper = socket.create_connection(("127.0.0.1", node.port), timeout=60)
-    try:  # (on failure the server is stopped below, after the answer is read)
-        shopper.sendall(f"GET / HTTP/1.1\r\nHost: {ALICE_HOST}\r\n".encode())
-        # The request is in flight: the worker has accepted the connection and is reading
-        # the request (a connection still in the listen queue would be dropped with it).
-        holder = (node.process.pid, node.port, shopper.getsockname()[1])
-        wait_until(
-            lambda: worker_holding(*holder) is not None,
-            timeout=60,
-            what="the worker reading the request",
-        )
-        worker = worker_holding(*holder)
-        assert not signal_taken(worker, node.process.pid)  # (so the wait below means TERM)
-        node.process.popen.send_signal(signal.SIGTERM)
-        wait_until(
-            lambda: "Handling signal: term" in node.process.log(), timeout=30, what="TERM seen"
-        )
-        # The arbiter passes TERM on to its worker, which takes it while blocked reading
-        # the rest of the request; only then does the rest arrive.
-        wait_until(
-            lambda: signal_taken(worker, node.process.pid), timeout=30, what="TERM at the worker"
-        )
-        shopper.sendall(b"Accept: text/html\r\nConnection: close\r\n\r\n")
-        answer = b""
-        while chunk := shopper.recv(65536):
-            answer += chunk
-    finally:
-        shopper.close()
-    status_line = answer.split(b"\r\n", 1)[0]
-    assert status_line.startswith(b"HTTP/1.1 200"), node.process.log()[-3000:]
-    assert b"</html>" in answer  # the whole page, not a cut-off one
-    # Then the server is gone: it exits within its graceful timeout and accepts nothing new.
-    try:
+    node = None
+    try:  # the server and Redis are stopped however the test ends
+        env = app_env(database_url=database_url_for_processes(), redis_url=f"{redis.url}/0")
+        node = AppNode(folder, env, workers=1, threads=1, worker_class=worker_class).start()
+        assert f"Using worker: {worker_class}" in node.process.log()
+        shopper = socket.create_connection(("127.0.0.1", node.port), timeout=60)
+        try:
+            shopper.sendall(f"GET / HTTP/1.1\r\nHost: {ALICE_HOST}\r\n".encode())
+            # The request is in flight: the worker has accepted the connection and is
+            # reading the request (a connection still in the listen queue would be dropped
+            # with it).
+            holder = (node.process.pid, node.port, shopper.getsockname()[1])
+            wait_until(
+                lambda: worker_holding(*holder) is not None,
+                timeout=60,
+                what="the worker reading the request",
+            )
+            worker = worker_holding(*holder)
+            assert not signal_taken(worker, node.process.pid)  # (so the wait below means TERM)
+            node.process.popen.send_signal(signal.SIGTERM)
+            wait_until(
+                lambda: "Handling signal: term" in node.process.log(), timeout=30, what="TERM seen"
+            )
+            # The arbiter passes TERM on to its worker, which takes it while blocked reading
+            # the rest of the request; only then does the rest arrive.
+            wait_until(
+                lambda: signal_taken(worker, node.process.pid),
+                timeout=30,
+                what="TERM at the worker",
+            )
+            shopper.sendall(b"Accept: text/html\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := shopper.recv(65536):
+                answer += chunk
+        finally:
+            shopper.close()
+        status_line = answer.split(b"\r\n", 1)[0]
+        assert status_line.startswith(b"HTTP/1.1 200"), node.process.log()[-3000:]
+        assert b"</html>" in answer  # the whole page, not a cut-off one
+        # Then the server is gone: it exits within its graceful timeout and accepts nothing
+        # new.
         node.process.popen.wait(timeout=30)
         try:
             socket.create_connection(("127.0.0.1", node.port), timeout=2).close()
@@ -132,6 +137,7 @@ def test_term_finishes_the_request_in_flight_then_the_server_exits(tenants):
         except OSError:
             refused = True
     finally:
-        node.stop()
+        if node is not None:
+            node.stop()
         redis.stop()
     assert refused
