@@ -72,6 +72,7 @@ def test_browsing_and_checkout_go_on_while_redis_is_stopped_under_load(tenants, 
     folder = temp_folder("ss-ops-node-")
     env = app_env(database_url=database_url_for_processes(), redis_url=f"{redis_server.url}/0")
     node = AppNode(folder, env, workers=2, threads=4).start()
+    load = None
     try:
         pages = [
             (ALICE_HOST, "/"),
@@ -107,6 +108,8 @@ def test_browsing_and_checkout_go_on_while_redis_is_stopped_under_load(tenants, 
         assert order.retailer == alice
         assert "cache unavailable" in node.process.log()
     finally:
+        if load is not None:  # a failed wait must not leave its threads requesting
+            load.stop()
         node.stop()
 
 
