@@ -56,6 +56,9 @@ def test_the_cache_fails_open_while_redis_is_away_and_recovers(redis_server, cap
         "cache unavailable (get); failing open for 0 s"
     ]
     redis_server.start()
+    # Time itself must pass here: after a failure the cache leaves Redis alone for
+    # RETRY_AFTER (0.2 s, from the last failed operation above); a sleep lasts at least
+    # as long as asked, so a busy machine cannot make it too short.
     time.sleep(0.25)
     cache.set("k", "back")
     assert cache.get("k") == "back"
@@ -69,6 +72,7 @@ def test_browsing_and_checkout_go_on_while_redis_is_stopped_under_load(tenants, 
     folder = temp_folder("ss-ops-node-")
     env = app_env(database_url=database_url_for_processes(), redis_url=f"{redis_server.url}/0")
     node = AppNode(folder, env, workers=2, threads=4).start()
+    load = None
     try:
         pages = [
             (ALICE_HOST, "/"),
@@ -88,7 +92,11 @@ def test_browsing_and_checkout_go_on_while_redis_is_stopped_under_load(tenants, 
         wait_until(lambda: load.total() - stopped_at > 20, timeout=60, what="pages served during")
         during = load.total() - stopped_at
         redis_server.start()
-        time.sleep(2)
+        # Pages go on while the node goes back to Redis: once its fail-open pause is over
+        # it writes to the new, empty server again, and pages keep coming after that.
+        wait_until(lambda: keys_stored(redis_server) > 0, timeout=60, what="the node on Redis")
+        back = load.total()
+        wait_until(lambda: load.total() - back >= 10, timeout=60, what="pages served after")
         load.stop()
         assert warm > 0
         assert during > 20, load.statuses
@@ -100,7 +108,20 @@ def test_browsing_and_checkout_go_on_while_redis_is_stopped_under_load(tenants, 
         assert order.retailer == alice
         assert "cache unavailable" in node.process.log()
     finally:
+        if load is not None:  # a failed wait must not leave its threads requesting
+            load.stop()
         node.stop()
+
+
+def keys_stored(server: Redis) -> int:
+    """Keys in every database of the server (0 while it does not answer)."""
+    import redis
+
+    try:
+        with redis.Redis(host="127.0.0.1", port=server.port, socket_timeout=5) as client:
+            return sum(db["keys"] for db in client.info("keyspace").values())
+    except redis.ConnectionError:
+        return 0
 
 
 def _checkout(shopper: Shopper, product_id: int) -> str:

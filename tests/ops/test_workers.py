@@ -10,7 +10,6 @@ times its task is delivered. Queue depth and the outbox backlog are on /metrics.
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 
 import pytest
@@ -115,15 +114,21 @@ def test_a_worker_killed_mid_task_loses_nothing_and_sends_no_email_twice(monkeyp
 
         # Every delivery of every task again (what a redelivery storm looks like):
         # the outbox sends nothing twice.
-        for email in emails:
-            producer.send_task("mail.email_send_task", args=[email.pk])
+        storm = [producer.send_task("mail.email_send_task", args=[e.pk]).id for e in emails]
         with override_settings(CELERY_BROKER_URL=broker, CELERY_TASK_ALWAYS_EAGER=False):
             wait_until(
                 lambda: gauges().get("shopsocial_celery_queue_depth") == 0,
                 timeout=60,
                 what="queue drained",
             )
-            time.sleep(1)  # the last task taken finishes (its row is already sent)
+
+            def storm_finished() -> bool:
+                log = survivor.process.log()
+                return all(f"mail.email_send_task[{task}] succeeded" in log for task in storm)
+
+            # The last task taken finishes too (its row is already sent): every delivery
+            # has run to its end on the survivor.
+            wait_until(storm_finished, timeout=60, what="every redelivered task finished")
             assert gauges() == {
                 "shopsocial_celery_queue_depth": 0,
                 "shopsocial_outbox_backlog": 0,
