@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cached_property
+from itertools import batched
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django_redis.cache import RedisCache
@@ -197,22 +198,112 @@ def _mirrors_forget() -> None:
 os.register_at_fork(after_in_child=_mirrors_forget)
 
 
+# --- Deletions that failed, replayed before the process reads Redis again ---------------
+class Undeleted:
+    """Keys this process failed to delete because Redis was unreachable, one set per Redis
+    server and key prefix, shared by the process's threads (Django makes a cache object
+    per thread). Invalidation deletes entries and then purges Varnish: a deletion that
+    failed would let the next request rebuild its page from the old entry. So the keys
+    are kept (full keys, prefix and version included) and deleted before the next
+    operation on that server and prefix, in any thread, reads or writes Redis; a later
+    deletion carries them along.
+
+    Beyond `FailOpenRedisCache.MAX_UNDELETED` keys the alias's pattern is kept instead
+    (its prefix and version; for the per-tenant alias, the tenant's) and the replay
+    deletes every key matching it, a cold cache that every caller handles as misses.
+    Never FLUSHDB: the Celery broker and the chat layer may use the same database. A
+    forked child keeps what its parent had not deleted (the entries are still in Redis).
+    """
+
+    def __init__(self) -> None:
+        self.pending = False  # the one attribute the read path checks
+        self._lock = threading.Lock()
+        self._keys: set[str] = set()
+        self._patterns: set[str] = set()
+
+    def add(self, keys: Iterable[str], pattern: str, limit: int) -> None:
+        with self._lock:
+            if not self._patterns:
+                self._keys.update(keys)
+            if self._patterns or len(self._keys) > limit:
+                self._keys.clear()
+                self._patterns.add(pattern)
+            self.pending = True
+
+    def replay(self, cache: FailOpenRedisCache) -> bool:
+        """Delete the kept keys (every matching key, after too many); whether none is left.
+        Other threads wait: none may read Redis before this is done."""
+        import logging
+
+        import redis
+
+        with self._lock:
+            if not self.pending:
+                return True
+            deleted = 0
+            try:
+                client = cache.client.get_client(write=True)
+                if self._keys:
+                    deleted = client.delete(*self._keys)
+                for pattern in self._patterns:
+                    for keys in batched(client.scan_iter(match=pattern, count=1000), 1000):
+                        deleted += client.delete(*keys)
+            except (redis.ConnectionError, redis.TimeoutError, OSError):
+                cache._failed("replay")
+                return False
+            what = sorted(self._patterns) or f"{len(self._keys)} keys"
+            self._keys.clear()
+            self._patterns.clear()
+            self.pending = False
+        logging.getLogger("shopsocial.cache").warning(
+            "cache reachable: deletions that had failed replayed (%s, %d deleted)", what, deleted
+        )
+        cache.announce()  # a host entry among them: every process's copy empties too
+        return True
+
+
+_undeleted: dict[tuple[str, str], Undeleted] = {}
+_undeleted_lock = threading.Lock()
+
+
+def _undeleted_for(location: str, key_prefix: str) -> Undeleted:
+    with _undeleted_lock:
+        return _undeleted.setdefault((location, key_prefix), Undeleted())
+
+
+def _undeleted_after_fork() -> None:
+    """In a forked child: keep what is to be deleted, not a lock another thread held."""
+    global _undeleted_lock
+    _undeleted_lock = threading.Lock()
+    for undeleted in _undeleted.values():
+        undeleted._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_undeleted_after_fork)
+
+
 # --- scale: a Redis outage costs speed, not pages (docs/operations-scale.md) ---------
 class FailOpenRedisCache(RedisCache):
     """django-redis's cache, failing open while Redis is unreachable.
 
-    Reads miss (return the default), writes and deletes are dropped, `add` reports
-    "not added" and `incr` raises ValueError (what Django does for a missing key), so
-    every caller already handles the outcome: pages render from the database, the
-    cached_db session engine reads and writes its database rows, and django-ratelimit
-    sees no count and refuses (it fails closed unless RATELIMIT_FAIL_OPEN).
+    Reads miss (return the default), writes are dropped, `add` reports "not added" and
+    `incr` raises ValueError (what Django does for a missing key), so every caller
+    already handles the outcome: pages render from the database, the cached_db session
+    engine reads and writes its database rows, and django-ratelimit sees no count and
+    refuses (it fails closed unless RATELIMIT_FAIL_OPEN).
 
     After a failure Redis is not tried again for `RETRY_AFTER` seconds (one log line per
-    outage, not one per operation, and no connect timeout paid per operation). Hits and
-    misses are counted for the cache hit-rate metric (shopsocial/metrics.py).
+    outage, not one per operation, and no connect timeout paid per operation), except by
+    deletions and announcements. Deletions are never dropped: invalidation deletes
+    entries and then purges Varnish, so an entry left in Redis would be rebuilt into the
+    page. A deletion is tried even during the pause, and one that fails is kept by the
+    process (`Undeleted` above) and replayed before the process reads Redis again; it
+    never raises either. Hits and misses are counted for the cache hit-rate metric
+    (shopsocial/metrics.py).
     """
 
     RETRY_AFTER = 2.0
+    MAX_UNDELETED = 10_000  # failed deletions kept per process; beyond: every key of the alias
 
     def __init__(self, server, params) -> None:
         params = {**params}
@@ -226,6 +317,7 @@ class FailOpenRedisCache(RedisCache):
         self._location = str(server)
         self._alias = params.get("KEY_PREFIX") or "default"
         self._down_until = 0.0
+        self._undeleted = _undeleted_for(self._location, self.key_prefix)
 
     def validate_key(self, key) -> None:
         """Nothing to check: Redis takes any key. Django's check warns about memcached's
@@ -252,11 +344,31 @@ class FailOpenRedisCache(RedisCache):
 
         if not self._up():
             return fallback
+        if self._undeleted.pending and not self._undeleted.replay(self):
+            return fallback  # Redis away again: nothing read that should have gone
         try:
             return call()
         except (redis.ConnectionError, redis.TimeoutError, OSError):
             self._failed(operation)
             return fallback
+
+    def _delete(self, operation: str, keys: list, version, call, fallback):
+        """Like `_guarded`, but tried during the pause too, and what could not be deleted
+        is kept to be deleted later (`Undeleted`)."""
+        import redis
+
+        self._forget(keys, version)
+        if not self._undeleted.pending or self._undeleted.replay(self):
+            try:
+                return call()
+            except (redis.ConnectionError, redis.TimeoutError, OSError):
+                self._failed(operation)
+        self._undeleted.add(
+            (self.make_key(key, version) for key in keys),
+            self.client.make_pattern("*", version=version),
+            self.MAX_UNDELETED,
+        )
+        return fallback
 
     @cached_property
     def _counters(self) -> tuple:
@@ -384,16 +496,22 @@ class FailOpenRedisCache(RedisCache):
         )
 
     def delete(self, key, version=None):
-        self._forget([key], version)
-        return self._guarded(
-            "delete", lambda: super(FailOpenRedisCache, self).delete(key, version), False
+        return self._delete(
+            "delete",
+            [key],
+            version,
+            lambda: super(FailOpenRedisCache, self).delete(key, version),
+            False,
         )
 
     def delete_many(self, keys, version=None):
         keys = list(keys)
-        self._forget(keys, version)
-        self._guarded(
-            "delete_many", lambda: super(FailOpenRedisCache, self).delete_many(keys, version), None
+        self._delete(
+            "delete_many",
+            keys,
+            version,
+            lambda: super(FailOpenRedisCache, self).delete_many(keys, version),
+            None,
         )
 
     def incr(self, key, delta=1, version=None):
