@@ -428,6 +428,9 @@ def app_env(*, database_url: str, redis_url: str = "", domain: str = "shop.test"
         CSRF_TRUSTED_ORIGINS=f"http://{domain},http://www.{domain}",
         OPS_PROBE_HOST=f"www.{domain}",
         LOG_LEVEL="WARNING",
+        # Production's log lines (dev settings write plain lines and hide task results).
+        LOG_FORMAT="json",
+        TASK_LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
         **extra,
     )
