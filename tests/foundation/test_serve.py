@@ -117,21 +117,11 @@ def test_dev_beat_runs_each_scheduled_task(monkeypatch, settings):
 def test_development_logs_plain_lines_and_task_results_only_when_a_task_fails():
     """`serve`'s terminal: production's JSON lines and the dev beat's every-30-s "task
     succeeded" lines buried the addresses and the printed emails."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("DJANGO_") and k not in ("LOG_FORMAT", "TASK_LOG_LEVEL")
-    }
-    env.update(DJANGO_SETTINGS_MODULE="shopsocial.settings.dev")
-    script = (
+    result = _under_development_settings(
         "import django, logging; django.setup(); trace = logging.getLogger('celery.app.trace'); "
         "trace.info('Task beat.x succeeded'); trace.error('Task beat.y raised'); "
         "logging.getLogger('shopsocial.dev_beat').info('dev beat: 1 periodic task scheduled')"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert [line.split(" ", 2)[2] for line in lines] == [
         "ERROR celery.app.trace Task beat.y raised",
@@ -140,20 +130,31 @@ def test_development_logs_plain_lines_and_task_results_only_when_a_task_fails():
 
 
 def test_a_task_queued_without_a_broker_runs_inline_without_a_broker_warning():
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "CELERY_")) and k != "REDIS_URL"
-    }
-    env.update(DJANGO_SETTINGS_MODULE="shopsocial.settings.dev", TASK_LOG_LEVEL="INFO")
-    script = (
+    result = _under_development_settings(
         "import django; django.setup(); from shopsocial.celery import app, task_queue\n"
         "@app.task(name='probe.echo')\ndef echo():\n    return 'ok'\n"
-        "task_queue('probe.echo')"
+        "task_queue('probe.echo')",
+        TASK_LOG_LEVEL="INFO",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
     assert "Task probe.echo[" in result.stderr and "succeeded" in result.stderr  # ran here
     assert "WARNING" not in result.stderr, result.stderr
+
+
+def _under_development_settings(script: str, **env: str) -> subprocess.CompletedProcess:
+    """`script` in a new interpreter with the development settings and no broker, Redis
+    or logging overrides from this environment (what `serve` gets on a new machine)."""
+    kept = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "CELERY_"))
+        and k not in ("REDIS_URL", "LOG_FORMAT", "TASK_LOG_LEVEL")
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**kept, "DJANGO_SETTINGS_MODULE": "shopsocial.settings.dev", **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
