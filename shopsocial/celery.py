@@ -52,13 +52,15 @@ def task_queue(name: str, *args) -> None:
     so that no services module imports a tasks module (no import cycle). Raises what
     the broker raises when it is unreachable: callers keep the work as a pending row.
     """
-    if name not in app.tasks:
-        app.loader.import_default_modules()  # every installed app's tasks module
-    app.tasks[name].delay(*args)
+    _task(name).delay(*args)
 
 
 def task_queue_later(name: str, *args, seconds: float) -> None:
     """`task_queue`, run `seconds` from now (at once when eager)."""
+    _task(name).apply_async(args, countdown=seconds)
+
+
+def _task(name: str):
     if name not in app.tasks:
-        app.loader.import_default_modules()
-    app.tasks[name].apply_async(args, countdown=seconds)
+        app.loader.import_default_modules()  # every installed app's tasks module
+    return app.tasks[name]
